@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { createDataSource, Sql } from '@wharf/db';
+import { createStorageDriver } from '@wharf/storage';
+import type { DataSource } from 'typeorm';
+import { AllowAllAuthorizer, REGISTRY_AUTHORIZER } from './auth/access';
+import { RegistryAccessGuard } from './auth/registry-access.guard';
+import { BaseController } from './base/base.controller';
+import { BlobController } from './blobs/blob.controller';
+import { BlobService } from './blobs/blob.service';
+import { CatalogController } from './catalog/catalog.controller';
+import type { RegistryConfig } from './config';
+import { OciExceptionFilter } from './http/oci-exception.filter';
+import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
+import { ManifestController } from './manifests/manifest.controller';
+import { ManifestService } from './manifests/manifest.service';
+import { PullRecorder } from './manifests/pull-recorder';
+import { ArtifactStore } from './metadata/artifact.store';
+import { BlobStore } from './metadata/blob.store';
+import { RepositoryStore } from './metadata/repository.store';
+import { UploadStore } from './metadata/upload.store';
+import { ReferrersController } from './referrers/referrers.controller';
+import { TagsController } from './tags/tags.controller';
+import { HasherCache } from './uploads/hasher-cache';
+import { UploadController } from './uploads/upload.controller';
+import { UploadService } from './uploads/upload.service';
+
+@Module({})
+export class RegistryModule {
+  static forRoot(config: RegistryConfig): DynamicModule {
+    return {
+      module: RegistryModule,
+      controllers: [BaseController, BlobController, UploadController, ManifestController, TagsController, CatalogController, ReferrersController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        {
+          provide: DATA_SOURCE,
+          useFactory: async () => createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize, applicationName: 'wharf-registry' }).initialize(),
+        },
+        { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
+        { provide: STORAGE, useFactory: () => createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir }) },
+        { provide: REGISTRY_AUTHORIZER, useClass: AllowAllAuthorizer },
+        { provide: APP_FILTER, useClass: OciExceptionFilter },
+        RegistryAccessGuard,
+        RepositoryStore,
+        BlobStore,
+        ArtifactStore,
+        UploadStore,
+        HasherCache,
+        PullRecorder,
+        BlobService,
+        UploadService,
+        ManifestService,
+      ],
+    };
+  }
+}

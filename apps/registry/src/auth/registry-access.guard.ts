@@ -1,0 +1,33 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AccessRequest, REGISTRY_AUTHORIZER, RegistryAction, RegistryAuthorizer } from './access';
+
+const ACCESS_KEY = 'wharf:registry-access';
+
+/** Declares the actions a route needs on the repository named by its `:name` parameter. */
+export const RequireAccess = (...actions: RegistryAction[]) => SetMetadata(ACCESS_KEY, actions);
+/** Declares a route that needs registry-wide access (the catalog) or only authentication (`/v2/`). */
+export const RequireRegistryAccess = () => SetMetadata(ACCESS_KEY, 'registry');
+
+@Injectable()
+export class RegistryAccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(REGISTRY_AUTHORIZER) private readonly authorizer: RegistryAuthorizer,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const declared = this.reflector.get<RegistryAction[] | 'registry' | undefined>(ACCESS_KEY, context.getHandler());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    let access: AccessRequest[];
+    if (declared === undefined || declared === 'registry') {
+      access = [{ type: 'registry', name: 'catalog', actions: [] }];
+    } else {
+      const name = (request.params as Record<string, string>)['name'] ?? '';
+      access = [{ type: 'repository', name, actions: declared }];
+    }
+    await this.authorizer.authorize(request, access);
+    return true;
+  }
+}

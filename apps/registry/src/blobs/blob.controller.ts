@@ -1,0 +1,58 @@
+import { Controller, Delete, Get, Head, Param, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
+import { BlobRow } from '../metadata/blob.store';
+import { BlobService } from './blob.service';
+import { parseByteRange } from './byte-range';
+
+@Controller('v2')
+@UseGuards(RegistryAccessGuard)
+export class BlobController {
+  constructor(private readonly blobs: BlobService) {}
+
+  @Head(':name/blobs/:digest')
+  @RequireAccess('pull')
+  async head(@Param('name') name: string, @Param('digest') digest: string, @Res() reply: FastifyReply): Promise<void> {
+    const blob = await this.blobs.stat(name, digest);
+    this.headers(reply, blob).header('Content-Length', blob.size).status(200).send();
+  }
+
+  @Get(':name/blobs/:digest')
+  @RequireAccess('pull')
+  async get(@Param('name') name: string, @Param('digest') digest: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const blob = await this.blobs.stat(name, digest);
+    const range = parseByteRange(req.headers.range, blob.size);
+    this.headers(reply, blob);
+    if (range === 'unsatisfiable') {
+      reply.status(416).header('Content-Range', `bytes */${blob.size}`).send();
+      return;
+    }
+    if (range) {
+      const stream = await this.blobs.open(blob, range);
+      reply
+        .status(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`)
+        .header('Content-Length', range.end - range.start + 1)
+        .send(stream);
+      return;
+    }
+    const stream = await this.blobs.open(blob);
+    reply.status(200).header('Content-Length', blob.size).send(stream);
+  }
+
+  @Delete(':name/blobs/:digest')
+  @RequireAccess('delete')
+  async delete(@Param('name') name: string, @Param('digest') digest: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.blobs.delete(name, digest);
+    reply.status(202).header('Content-Length', 0).send();
+  }
+
+  private headers(reply: FastifyReply, blob: BlobRow): FastifyReply {
+    return reply
+      .header('Content-Type', 'application/octet-stream')
+      .header('Docker-Content-Digest', blob.digest)
+      .header('ETag', `"${blob.digest}"`)
+      .header('Accept-Ranges', 'bytes')
+      .header('Cache-Control', 'max-age=31536000');
+  }
+}

@@ -1,0 +1,53 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { OciError, ociErrorBody, OciErrorCode } from '@wharf/oci';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Statuses the router or Nest raise themselves, mapped onto the spec's codes. */
+const HTTP_STATUS_CODES: Record<number, OciErrorCode> = {
+  400: 'BLOB_UPLOAD_INVALID',
+  401: 'UNAUTHORIZED',
+  403: 'DENIED',
+  404: 'NOT_FOUND',
+  405: 'UNSUPPORTED',
+  413: 'SIZE_INVALID',
+  429: 'TOOMANYREQUESTS',
+};
+
+/** The one place that writes the `{"errors":[...]}` body of the Distribution API. */
+@Catch()
+export class OciExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('registry');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const error = this.toOciError(exception, request);
+
+    if (reply.sent || reply.raw.headersSent) {
+      // The response was already streaming: the only honest signal left is to cut the connection.
+      reply.raw.destroy();
+      return;
+    }
+    // A body the handler never read must not be parsed as the next request on this connection.
+    if (!request.raw.complete && request.raw.readable) reply.header('Connection', 'close');
+    reply.headers(error.headers);
+    reply.status(error.status).type('application/json; charset=utf-8');
+    reply.send(request.method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([error.toEntry()])));
+  }
+
+  private toOciError(exception: unknown, request: FastifyRequest): OciError {
+    if (exception instanceof OciError) {
+      if (exception.status >= 500) this.logger.error(`failed to serve request ${request.method} ${request.url}: ${exception.message}`);
+      return exception;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = HTTP_STATUS_CODES[status];
+      if (code) return new OciError(code, status === 404 ? 'no such route' : exception.message, undefined, {}, status);
+    }
+    const err = exception as Error;
+    this.logger.error(`failed to serve request ${request.method} ${request.url}: ${err?.stack ?? String(exception)}`);
+    return new OciError('UNKNOWN', 'internal error');
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Delete, Get, Head, Param, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { MAX_MANIFEST_BYTES } from '@wharf/oci';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
+import { readBody } from '../http/request-body';
+import { acceptedTypes } from './accept';
+import { ManifestService, ServedManifest } from './manifest.service';
+
+@Controller('v2')
+@UseGuards(RegistryAccessGuard)
+export class ManifestController {
+  constructor(private readonly manifests: ManifestService) {}
+
+  @Head(':name/manifests/:reference')
+  @RequireAccess('pull')
+  async head(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const m = await this.manifests.get(name, reference, acceptedTypes(req.headers.accept), false);
+    this.headers(reply, m).send();
+  }
+
+  @Get(':name/manifests/:reference')
+  @RequireAccess('pull')
+  async get(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const m = await this.manifests.get(name, reference, acceptedTypes(req.headers.accept), true);
+    this.headers(reply, m).send(m.body);
+  }
+
+  @Put(':name/manifests/:reference')
+  @RequireAccess('pull', 'push')
+  async put(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const body = await readBody(req, MAX_MANIFEST_BYTES);
+    const { digest, manifest } = await this.manifests.put(name, reference, req.headers['content-type'], body);
+    reply.status(201).header('Location', `/v2/${name}/manifests/${digest}`).header('Docker-Content-Digest', digest).header('Content-Length', 0);
+    if (manifest.subject) reply.header('OCI-Subject', manifest.subject.digest);
+    reply.send();
+  }
+
+  @Delete(':name/manifests/:reference')
+  @RequireAccess('delete')
+  async delete(@Param('name') name: string, @Param('reference') reference: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.manifests.delete(name, reference);
+    reply.status(202).header('Content-Length', 0).send();
+  }
+
+  private headers(reply: FastifyReply, m: ServedManifest): FastifyReply {
+    return reply
+      .status(200)
+      .header('Content-Type', m.mediaType)
+      .header('Content-Length', m.size)
+      .header('Docker-Content-Digest', m.digest)
+      .header('ETag', `"${m.digest}"`);
+  }
+}

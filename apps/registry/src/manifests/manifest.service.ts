@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql } from '@wharf/db';
+import {
+  Descriptor,
+  digestOf,
+  effectiveArtifactType,
+  isIndexMediaType,
+  OciError,
+  parseManifest,
+  ParsedManifest,
+  parseReference,
+  referencedBlobs,
+} from '@wharf/oci';
+import { StorageDriver } from '@wharf/storage';
+import { CONFIG, SQL, STORAGE } from '../infra/tokens';
+import type { RegistryConfig } from '../config';
+import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
+import { BlobStore } from '../metadata/blob.store';
+import { RepositoryStore } from '../metadata/repository.store';
+import { ManifestBytesCache } from './manifest-bytes.cache';
+import { PullRecorder } from './pull-recorder';
+
+export interface ServedManifest extends ResolvedManifest {
+  body?: Buffer;
+}
+
+/** Layers a registry never holds: foreign/non-distributable layers fetched from their `urls`. */
+function isExternal(d: Descriptor): boolean {
+  return (d.urls?.length ?? 0) > 0 && /nondistributable|foreign/.test(d.mediaType);
+}
+
+@Injectable()
+export class ManifestService {
+  private readonly cache: ManifestBytesCache;
+
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    @Inject(CONFIG) config: RegistryConfig,
+    private readonly artifacts: ArtifactStore,
+    private readonly blobs: BlobStore,
+    private readonly repositories: RepositoryStore,
+    private readonly pulls: PullRecorder,
+  ) {
+    this.cache = new ManifestBytesCache(config.manifestCacheBytes);
+  }
+
+  /** Resolves a reference under content negotiation; `withBody` also loads the bytes. */
+  async get(repository: string, reference: string, accepted: Set<string> | null, withBody: boolean): Promise<ServedManifest> {
+    const ref = parseReference(reference);
+    const found = ref.kind === 'tag' ? await this.artifacts.resolveTag(repository, ref.tag) : await this.artifacts.resolveDigest(repository, ref.digest);
+    if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
+    let served: ServedManifest = found;
+    if (accepted && !accepted.has(found.mediaType)) served = await this.negotiate(repository, found, accepted);
+    if (withBody) {
+      served.body = await this.bytes(served.digest);
+      this.pulls.record(served.artifactId, served.tagId);
+    }
+    return served;
+  }
+
+  /**
+   * A client that cannot read an index gets the linux/amd64 image it lists (what old Docker clients
+   * expect); any other unacceptable type is "unknown" to that client, as in distribution.
+   */
+  private async negotiate(repository: string, found: ResolvedManifest, accepted: Set<string>): Promise<ResolvedManifest> {
+    if (isIndexMediaType(found.mediaType)) {
+      const index = JSON.parse((await this.bytes(found.digest)).toString('utf8')) as { manifests?: Descriptor[] };
+      const child = (index.manifests ?? []).find(
+        (m) => m.platform?.os === 'linux' && m.platform?.architecture === 'amd64' && accepted.has(m.mediaType),
+      );
+      const resolved = child && (await this.artifacts.resolveDigest(repository, child.digest));
+      if (resolved) return resolved;
+    }
+    throw new OciError('MANIFEST_UNKNOWN', `manifest ${found.digest} is ${found.mediaType}, which the Accept header does not allow`, {
+      digest: found.digest,
+      mediaType: found.mediaType,
+    });
+  }
+
+  private async bytes(digest: string): Promise<Buffer> {
+    const hit = this.cache.get(digest);
+    if (hit) return hit;
+    const body = await this.storage.readAll(digest);
+    this.cache.set(digest, body);
+    return body;
+  }
+
+  /** Validates and records a pushed manifest; returns its digest and parsed form. */
+  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer): Promise<{ digest: string; manifest: ParsedManifest }> {
+    const ref = parseReference(reference);
+    const manifest = parseManifest(body, contentType);
+    const digest = digestOf(body, ref.kind === 'digest' ? ref.algorithm : 'sha256');
+    if (ref.kind === 'digest' && ref.digest !== digest) {
+      throw new OciError('DIGEST_INVALID', `manifest digest ${digest} does not match reference ${ref.digest}`);
+    }
+    // Bytes first: invisible until the row below commits, and identical if written twice.
+    await this.storage.putBlob(digest, body);
+    await this.sql.transaction(async (tx) => {
+      const repositoryId = await this.repositories.ensure(repository, tx);
+      const needed = referencedBlobs(manifest).filter((d) => !isExternal(d));
+      const blobs = await this.blobs.findManyInRepository(repositoryId, needed.map((d) => d.digest), tx);
+      for (const d of needed) {
+        const blob = blobs.get(d.digest);
+        if (!blob) throw new OciError('MANIFEST_BLOB_UNKNOWN', `blob ${d.digest} is unknown to repository ${repository}`, { digest: d.digest });
+        if (blob.size !== d.size) {
+          throw new OciError('MANIFEST_INVALID', `descriptor of ${d.digest} says ${d.size} bytes, the blob has ${blob.size}`, { digest: d.digest });
+        }
+      }
+      const children = await this.artifacts.findMany(repositoryId, manifest.manifests.map((m) => m.digest), tx);
+      for (const m of manifest.manifests) {
+        if (!children.has(m.digest)) {
+          throw new OciError('MANIFEST_BLOB_UNKNOWN', `manifest ${m.digest} is unknown to repository ${repository}`, { digest: m.digest });
+        }
+      }
+      const manifestBlobId = await this.blobs.record(repositoryId, digest, body.length, manifest.mediaType, tx);
+      let totalSize = body.length;
+      for (const blob of blobs.values()) totalSize += blob.size;
+      for (const child of children.values()) totalSize += child.totalSize;
+      const artifact = await this.artifacts.upsert(
+        {
+          repositoryId,
+          digest,
+          mediaType: manifest.mediaType,
+          artifactType: effectiveArtifactType(manifest) ?? null,
+          configMediaType: manifest.config?.mediaType ?? null,
+          subjectDigest: manifest.subject?.digest ?? null,
+          annotations: manifest.annotations ?? null,
+          manifestSize: body.length,
+          totalSize,
+        },
+        tx,
+      );
+      if (artifact.created) {
+        await this.artifacts.addBlobs(artifact.id, [manifestBlobId, ...[...blobs.values()].map((b) => b.id)], tx);
+        await this.artifacts.addChildren(
+          artifact.id,
+          manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
+          tx,
+        );
+      }
+      if (ref.kind === 'tag') await this.artifacts.setTag(repositoryId, artifact.id, ref.tag, tx);
+    });
+    this.cache.set(digest, body);
+    return { digest, manifest };
+  }
+
+  /** By tag: removes that tag only. By digest: removes the artifact and all its tags. */
+  async delete(repository: string, reference: string): Promise<void> {
+    const ref = parseReference(reference);
+    if (ref.kind === 'tag') {
+      if (!(await this.artifacts.deleteTag(repository, ref.tag))) {
+        throw new OciError('MANIFEST_UNKNOWN', `tag ${ref.tag} is unknown to repository ${repository}`, { tag: ref.tag });
+      }
+      return;
+    }
+    const outcome = await this.artifacts.delete(repository, ref.digest);
+    if (outcome === 'unknown') throw new OciError('MANIFEST_UNKNOWN', `manifest ${ref.digest} is unknown to repository ${repository}`, { digest: ref.digest });
+    if (outcome !== 'deleted') {
+      throw new OciError('CONFLICT', `manifest ${ref.digest} is referenced by index ${outcome.referencedBy}; delete the index first`, {
+        digest: ref.digest,
+        referencedBy: outcome.referencedBy,
+      });
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { SQL } from '../infra/tokens';
+
+export interface ResolvedManifest {
+  artifactId: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  tagId?: string;
+}
+
+export interface NewArtifact {
+  repositoryId: string;
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  configMediaType: string | null;
+  subjectDigest: string | null;
+  annotations: Record<string, string> | null;
+  manifestSize: number;
+  totalSize: number;
+}
+
+export interface ChildRef {
+  id: string;
+  platform: unknown;
+  annotations: unknown;
+}
+
+export interface ReferrerRow {
+  digest: string;
+  mediaType: string;
+  size: number;
+  artifactType: string | null;
+  annotations: Record<string, string> | null;
+}
+
+export type DeleteOutcome = 'deleted' | 'unknown' | { referencedBy: string };
+
+@Injectable()
+export class ArtifactStore {
+  constructor(@Inject(SQL) private readonly sql: Sql) {}
+
+  async resolveTag(repository: string, tag: string): Promise<ResolvedManifest | undefined> {
+    const row = await this.sql.one<{ id: string; digest: string; media_type: string; manifest_size: string; tag_id: string }>(
+      `SELECT a.id, a.digest, a.media_type, a.manifest_size, t.id AS tag_id
+         FROM tag t JOIN repository r ON r.id = t.repository_id JOIN artifact a ON a.id = t.artifact_id
+        WHERE r.name = $1 AND t.name = $2`,
+      [repository, tag],
+      'manifest_by_tag',
+    );
+    return row && { artifactId: row.id, digest: row.digest, mediaType: row.media_type, size: Number(row.manifest_size), tagId: row.tag_id };
+  }
+
+  async resolveDigest(repository: string, digest: string, runner: SqlRunner = this.sql): Promise<ResolvedManifest | undefined> {
+    const row = await runner.one<{ id: string; media_type: string; manifest_size: string }>(
+      `SELECT a.id, a.media_type, a.manifest_size FROM artifact a JOIN repository r ON r.id = a.repository_id
+        WHERE r.name = $1 AND a.digest = $2`,
+      [repository, digest],
+      'manifest_by_digest',
+    );
+    return row && { artifactId: row.id, digest, mediaType: row.media_type, size: Number(row.manifest_size) };
+  }
+
+  /** Children of an index that exist in the repository, by digest. */
+  async findMany(repositoryId: string, digests: string[], runner: SqlRunner): Promise<Map<string, { id: string; totalSize: number }>> {
+    const rows = await runner.query<{ id: string; digest: string; total_size: string }>(
+      'SELECT id, digest, total_size FROM artifact WHERE repository_id = $1 AND digest = ANY($2::text[])',
+      [repositoryId, digests],
+      'artifact_many',
+    );
+    return new Map(rows.map((r) => [r.digest, { id: r.id, totalSize: Number(r.total_size) }]));
+  }
+
+  /** Inserts the artifact, or refreshes its push time when the same manifest is pushed again. */
+  async upsert(a: NewArtifact, runner: SqlRunner): Promise<{ id: string; created: boolean }> {
+    const row = await runner.one<{ id: string; created: boolean }>(
+      `INSERT INTO artifact (repository_id, digest, media_type, artifact_type, config_media_type, subject_digest,
+                             annotations, manifest_size, total_size)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (repository_id, digest) DO UPDATE SET push_time = now()
+       RETURNING id, (xmax = 0) AS created`,
+      [a.repositoryId, a.digest, a.mediaType, a.artifactType, a.configMediaType, a.subjectDigest,
+        a.annotations ? JSON.stringify(a.annotations) : null, a.manifestSize, a.totalSize],
+      'artifact_upsert',
+    );
+    if (!row) throw new Error(`failed to record artifact ${a.digest}`);
+    return row;
+  }
+
+  async addBlobs(artifactId: string, blobIds: string[], runner: SqlRunner): Promise<void> {
+    await runner.query(
+      'INSERT INTO artifact_blob (artifact_id, blob_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING',
+      [artifactId, blobIds],
+      'artifact_add_blobs',
+    );
+  }
+
+  async addChildren(parentId: string, children: ChildRef[], runner: SqlRunner): Promise<void> {
+    if (children.length === 0) return;
+    await runner.query(
+      `INSERT INTO artifact_reference (parent_id, child_id, platform, annotations)
+       SELECT $1, x.child_id, x.platform, x.annotations
+         FROM jsonb_to_recordset($2::jsonb) AS x(child_id bigint, platform jsonb, annotations jsonb)
+       ON CONFLICT DO NOTHING`,
+      [parentId, JSON.stringify(children.map((c) => ({ child_id: c.id, platform: c.platform ?? null, annotations: c.annotations ?? null })))],
+    );
+  }
+
+  /** Points the tag at the artifact; returns the artifact it pointed at before, if any. */
+  async setTag(repositoryId: string, artifactId: string, tag: string, runner: SqlRunner): Promise<void> {
+    await runner.query(
+      `INSERT INTO tag (repository_id, artifact_id, name) VALUES ($1, $2, $3)
+       ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()`,
+      [repositoryId, artifactId, tag],
+      'tag_set',
+    );
+  }
+
+  /** Deletes the artifact and every tag on it; refused while an index in the repository needs it. */
+  async delete(repository: string, digest: string): Promise<DeleteOutcome> {
+    return this.sql.transaction(async (tx) => {
+      const target = await tx.one<{ id: string }>(
+        `SELECT a.id FROM artifact a JOIN repository r ON r.id = a.repository_id
+          WHERE r.name = $1 AND a.digest = $2 FOR UPDATE OF a`,
+        [repository, digest],
+      );
+      if (!target) return 'unknown';
+      const parent = await tx.one<{ digest: string }>(
+        `SELECT p.digest FROM artifact_reference ar JOIN artifact p ON p.id = ar.parent_id WHERE ar.child_id = $1 LIMIT 1`,
+        [target.id],
+      );
+      if (parent) return { referencedBy: parent.digest };
+      await tx.query('DELETE FROM artifact WHERE id = $1', [target.id]);
+      return 'deleted';
+    });
+  }
+
+  /** Removes one tag only; the artifact and its other tags stay. */
+  async deleteTag(repository: string, tag: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      'DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = $2 RETURNING t.id',
+      [repository, tag],
+    );
+    return rows.length > 0;
+  }
+
+  /** Tags in lexical order after `last`; undefined if the repository does not exist. */
+  async listTags(repository: string, limit: number, last: string | undefined): Promise<string[] | undefined> {
+    const rows = await this.sql.query<{ name: string | null }>(
+      `SELECT t.name FROM repository r LEFT JOIN LATERAL (
+         SELECT name FROM tag WHERE repository_id = r.id AND ($2::text IS NULL OR name > $2::text) ORDER BY name LIMIT $3
+       ) t ON true
+       WHERE r.name = $1`,
+      [repository, last ?? null, limit],
+      'tags_list',
+    );
+    if (rows.length === 0) return undefined;
+    return rows.filter((r) => r.name !== null).map((r) => r.name as string);
+  }
+
+  async referrers(repository: string, subject: string, artifactType: string | undefined): Promise<ReferrerRow[]> {
+    const rows = await this.sql.query<{ digest: string; media_type: string; manifest_size: string; artifact_type: string | null; annotations: Record<string, string> | null }>(
+      `SELECT a.digest, a.media_type, a.manifest_size, a.artifact_type, a.annotations
+         FROM artifact a JOIN repository r ON r.id = a.repository_id
+        WHERE r.name = $1 AND a.subject_digest = $2 AND ($3::text IS NULL OR a.artifact_type = $3::text)
+        ORDER BY a.push_time, a.id`,
+      [repository, subject, artifactType ?? null],
+      'referrers',
+    );
+    return rows.map((r) => ({ digest: r.digest, mediaType: r.media_type, size: Number(r.manifest_size), artifactType: r.artifact_type, annotations: r.annotations }));
+  }
+
+  /** Batched pull-time update (one statement per flush, not per pull). */
+  async recordPulls(artifactIds: string[], tagIds: string[]): Promise<void> {
+    if (artifactIds.length > 0) await this.sql.query('UPDATE artifact SET pull_time = now() WHERE id = ANY($1::bigint[])', [artifactIds]);
+    if (tagIds.length > 0) await this.sql.query('UPDATE tag SET pull_time = now() WHERE id = ANY($1::bigint[])', [tagIds]);
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { SQL } from '../infra/tokens';
+
+export interface BlobRow {
+  id: string;
+  digest: string;
+  size: number;
+  mediaType: string | null;
+}
+
+@Injectable()
+export class BlobStore {
+  constructor(@Inject(SQL) private readonly sql: Sql) {}
+
+  /** A blob as seen through one repository: absent unless linked to it. */
+  async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
+    const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
+      `SELECT b.id, b.size, b.media_type FROM blob b
+         JOIN repository_blob rb ON rb.blob_id = b.id
+         JOIN repository r ON r.id = rb.repository_id
+        WHERE r.name = $1 AND b.digest = $2`,
+      [repository, digest],
+      'blob_in_repo',
+    );
+    return row && { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+  }
+
+  /** Records a committed blob and links it to the repository; refreshes its GC grace period. */
+  async record(repositoryId: string, digest: string, size: number, mediaType: string | null, runner: SqlRunner = this.sql): Promise<string> {
+    const row = await runner.one<{ id: string }>(
+      `WITH b AS (
+         INSERT INTO blob (digest, size, media_type) VALUES ($2, $3, $4)
+         ON CONFLICT (digest) DO UPDATE SET last_seen_at = now(),
+           media_type = COALESCE(blob.media_type, EXCLUDED.media_type)
+         RETURNING id
+       ), l AS (
+         INSERT INTO repository_blob (repository_id, blob_id) SELECT $1, id FROM b ON CONFLICT DO NOTHING
+       )
+       SELECT id FROM b`,
+      [repositoryId, digest, size, mediaType],
+      'blob_record',
+    );
+    if (!row) throw new Error(`failed to record blob ${digest}`);
+    return row.id;
+  }
+
+  /** Links a blob that `from` already holds into repository `toId`. False if `from` lacks it. */
+  async mount(from: string, toId: string, digest: string): Promise<BlobRow | undefined> {
+    const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
+      `WITH src AS (
+         SELECT b.id, b.size, b.media_type FROM blob b
+           JOIN repository_blob rb ON rb.blob_id = b.id
+           JOIN repository r ON r.id = rb.repository_id
+          WHERE r.name = $1 AND b.digest = $3
+       ), l AS (
+         INSERT INTO repository_blob (repository_id, blob_id) SELECT $2, id FROM src ON CONFLICT DO NOTHING
+       ), touch AS (
+         UPDATE blob SET last_seen_at = now() WHERE id IN (SELECT id FROM src)
+       )
+       SELECT id, size, media_type FROM src`,
+      [from, toId, digest],
+    );
+    return row && { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+  }
+
+  /** Removes the blob from one repository (the bytes stay until GC). False if it was not linked. */
+  async unlink(repository: string, digest: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      `DELETE FROM repository_blob rb USING blob b, repository r
+        WHERE rb.blob_id = b.id AND rb.repository_id = r.id AND r.name = $1 AND b.digest = $2
+        RETURNING rb.blob_id`,
+      [repository, digest],
+    );
+    return rows.length > 0;
+  }
+
+  /** Which of `digests` the repository holds, with their rows. */
+  async findManyInRepository(repositoryId: string, digests: string[], runner: SqlRunner = this.sql): Promise<Map<string, BlobRow>> {
+    const rows = await runner.query<{ id: string; digest: string; size: string; media_type: string | null }>(
+      `SELECT b.id, b.digest, b.size, b.media_type FROM blob b
+         JOIN repository_blob rb ON rb.blob_id = b.id
+        WHERE rb.repository_id = $1 AND b.digest = ANY($2::text[])`,
+      [repositoryId, digests],
+      'blob_many_in_repo',
+    );
+    return new Map(rows.map((r) => [r.digest, { id: r.id, digest: r.digest, size: Number(r.size), mediaType: r.media_type }]));
+  }
+}

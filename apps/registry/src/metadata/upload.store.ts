@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql } from '@wharf/db';
+import { SQL } from '../infra/tokens';
+
+export type LeaseResult = { state: 'acquired'; offset: number } | { state: 'busy'; offset: number } | { state: 'unknown' };
+
+/** How long one request may hold an upload before another may take it over (crashed holder). */
+export const UPLOAD_LEASE_SECONDS = 120;
+
+@Injectable()
+export class UploadStore {
+  constructor(@Inject(SQL) private readonly sql: Sql) {}
+
+  async create(id: string, repository: string): Promise<void> {
+    await this.sql.query('INSERT INTO upload (id, repository_name) VALUES ($1, $2)', [id, repository], 'upload_create');
+  }
+
+  async offset(id: string, repository: string): Promise<number | undefined> {
+    const row = await this.sql.one<{ offset: string }>(
+      'SELECT "offset" FROM upload WHERE id = $1 AND repository_name = $2',
+      [id, repository],
+      'upload_offset',
+    );
+    return row ? Number(row.offset) : undefined;
+  }
+
+  /** Takes the upload for one request, so appends from several processes never interleave. */
+  async acquire(id: string, repository: string): Promise<LeaseResult> {
+    const row = await this.sql.one<{ offset: string }>(
+      `UPDATE upload SET lease_until = now() + make_interval(secs => $3), updated_at = now()
+        WHERE id = $1 AND repository_name = $2 AND (lease_until IS NULL OR lease_until < now())
+        RETURNING "offset"`,
+      [id, repository, UPLOAD_LEASE_SECONDS],
+      'upload_acquire',
+    );
+    if (row) return { state: 'acquired', offset: Number(row.offset) };
+    const offset = await this.offset(id, repository);
+    return offset === undefined ? { state: 'unknown' } : { state: 'busy', offset };
+  }
+
+  /** Extends a lease held by a long-running append. */
+  async renew(id: string): Promise<void> {
+    await this.sql.query('UPDATE upload SET lease_until = now() + make_interval(secs => $2) WHERE id = $1', [id, UPLOAD_LEASE_SECONDS]);
+  }
+
+  /** Gives the upload back, recording the new acknowledged offset when the append succeeded. */
+  async release(id: string, offset?: number): Promise<void> {
+    await this.sql.query(
+      `UPDATE upload SET lease_until = NULL, updated_at = now(), "offset" = COALESCE($2, "offset") WHERE id = $1`,
+      [id, offset ?? null],
+      'upload_release',
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const rows = await this.sql.query('DELETE FROM upload WHERE id = $1 RETURNING id', [id], 'upload_delete');
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,52 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { RegistryModule } from './app.module';
+import type { RegistryConfig } from './config';
+import { rewriteRegistryUrl } from './http/route-rewrite';
+import { RegistryLogger } from './infra/logger';
+import { DATA_SOURCE } from './infra/tokens';
+
+/** Builds the data-plane HTTP application (not yet listening). */
+export async function createRegistryApp(config: RegistryConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    rewriteUrl: (req: { url?: string }) => rewriteRegistryUrl(req.url ?? '/'),
+    // sha512 digests and encoded multi-component names are longer than the router's default.
+    routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
+    exposeHeadRoutes: false,
+    // Uploads of large layers over slow links must not be cut off.
+    requestTimeout: 0,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(RegistryModule.forRoot(config), adapter, {
+    bodyParser: false,
+    logger: new RegistryLogger(config.logLevel),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Bodies (blobs, manifests) are streamed by the handlers themselves, never parsed or buffered here.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  fastify.addHook('onRequest', (_req, reply, done) => {
+    reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+    done();
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function startRegistry(config: RegistryConfig): Promise<NestFastifyApplication> {
+  const app = await createRegistryApp(config);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  new Logger('registry').log(`listening on http://${config.host}:${port} (pid ${process.pid})`);
+  return app;
+}
+
+export async function closeRegistry(app: NestFastifyApplication): Promise<void> {
+  const ds = app.get<DataSource>(DATA_SOURCE);
+  await app.close();
+  if (ds.isInitialized) await ds.destroy();
+}

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
+import { loadConfig, RegistryConfig } from '../config';
+import { closeRegistry, createRegistryApp } from '../server';
+
+export interface RegistryHarness {
+  url: string;
+  config: RegistryConfig;
+  db: TestDatabase;
+  app: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
+/** A registry on a free loopback port, with its own database and data directory. */
+export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}): Promise<RegistryHarness> {
+  const db = await createTestDatabase('wharf_reg');
+  const dataDir = await mkdtemp(join(tmpdir(), 'wharf-data-'));
+  const config: RegistryConfig = {
+    ...loadConfig({}),
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    databaseUrl: db.url,
+    workers: 1,
+    dbPoolSize: 8,
+    logLevel: 'error',
+    ...overrides,
+  };
+  const app = await createRegistryApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    db,
+    app,
+    async close() {
+      await closeRegistry(app);
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sha256(data: Buffer | string): string {
+  return 'sha256:' + createHash('sha256').update(data).digest('hex');
+}
+
+/** Pushes a blob monolithically; returns its digest. */
+export async function pushBlob(url: string, repo: string, data: Buffer | string): Promise<string> {
+  const digest = sha256(data);
+  const res = await fetch(`${url}/v2/${repo}/blobs/uploads/?digest=${digest}`, {
+    method: 'POST',
+    body: typeof data === 'string' ? data : new Uint8Array(data),
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
+  if (res.status !== 201) throw new Error(`push blob failed: ${res.status} ${await res.text()}`);
+  return digest;
+}
+
+export interface TestImage {
+  manifest: Buffer;
+  digest: string;
+  config: Buffer;
+  layers: Buffer[];
+  mediaType: string;
+}
+
+/** Builds (does not push) an OCI image manifest with `layerCount` random layers. */
+export function makeImage(opts: { layers?: Buffer[]; mediaType?: string; subject?: { digest: string; size: number; mediaType: string }; artifactType?: string; annotations?: Record<string, string> } = {}): TestImage {
+  const layers = opts.layers ?? [Buffer.from(`layer-${Math.random()}`)];
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, n: Math.random() }));
+  const docker = opts.mediaType === 'application/vnd.docker.distribution.manifest.v2+json';
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: opts.mediaType ?? 'application/vnd.oci.image.manifest.v1+json',
+      ...(opts.artifactType ? { artifactType: opts.artifactType } : {}),
+      config: {
+        mediaType: docker ? 'application/vnd.docker.container.image.v1+json' : 'application/vnd.oci.image.config.v1+json',
+        digest: sha256(config),
+        size: config.length,
+      },
+      layers: layers.map((l) => ({
+        mediaType: docker ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: sha256(l),
+        size: l.length,
+      })),
+      ...(opts.subject ? { subject: opts.subject } : {}),
+      ...(opts.annotations ? { annotations: opts.annotations } : {}),
+    }),
+  );
+  return { manifest, digest: sha256(manifest), config, layers, mediaType: opts.mediaType ?? 'application/vnd.oci.image.manifest.v1+json' };
+}
+
+/** Pushes the image's blobs and its manifest under `reference`. */
+export async function pushImage(url: string, repo: string, image: TestImage, reference: string): Promise<Response> {
+  await pushBlob(url, repo, image.config);
+  for (const l of image.layers) await pushBlob(url, repo, l);
+  return putManifest(url, repo, reference, image.manifest, image.mediaType);
+}
+
+export function putManifest(url: string, repo: string, reference: string, body: Buffer | string, mediaType: string): Promise<Response> {
+  return fetch(`${url}/v2/${repo}/manifests/${reference}`, {
+    method: 'PUT',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { 'Content-Type': mediaType },
+  });
+}
+
+/** Asserts an OCI error response and returns its first error code. */
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { errors?: { code: string; message: string }[] };
+  if (!body.errors?.length) throw new Error(`expected an OCI error body, got ${JSON.stringify(body)}`);
+  return body.errors[0].code;
+}

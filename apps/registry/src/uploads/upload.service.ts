@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql } from '@wharf/db';
+import { createDigester, Digester, DigestAlgorithm, OciError, parseDigest } from '@wharf/oci';
+import { StorageDriver, StorageError } from '@wharf/storage';
+import { SQL, STORAGE } from '../infra/tokens';
+import { BlobStore, BlobRow } from '../metadata/blob.store';
+import { RepositoryStore } from '../metadata/repository.store';
+import { UploadStore } from '../metadata/upload.store';
+import { HasherCache } from './hasher-cache';
+import { parseContentRange, uploadRange } from './content-range';
+
+/** The body of one PATCH/PUT/POST and what its headers promise about it. */
+export interface UploadBody {
+  stream: Readable;
+  contentLength?: number;
+  contentRange?: string;
+}
+
+/**
+ * The upload state machine (distribution's POST/PATCH/PUT/GET/DELETE =
+ * start/append/commit/status/cancel). State lives in the `upload` row (acknowledged offset, lease)
+ * and in storage (the bytes), never in this process: any replica can continue any upload.
+ */
+@Injectable()
+export class UploadService {
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    @Inject(STORAGE) private readonly storage: StorageDriver,
+    private readonly uploads: UploadStore,
+    private readonly blobs: BlobStore,
+    private readonly repositories: RepositoryStore,
+    private readonly hashers: HasherCache,
+  ) {}
+
+  async start(repository: string): Promise<string> {
+    const id = randomUUID();
+    await this.storage.createUpload(id);
+    await this.uploads.create(id, repository);
+    return id;
+  }
+
+  /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
+  async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
+    const expected = parseDigest(digest);
+    const id = `mono-${randomUUID()}`;
+    await this.storage.createUpload(id);
+    try {
+      const digester = createDigester(expected.algorithm);
+      const size = await this.write(id, 0, body, digester);
+      await this.commit(repository, id, expected.digest, digester, size);
+    } catch (err) {
+      await this.storage.deleteUpload(id).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Cross-repository mount; undefined when `from` does not hold the blob (caller falls back). */
+  async mount(repository: string, from: string, digest: string): Promise<BlobRow | undefined> {
+    const repositoryId = await this.repositories.ensure(repository);
+    return this.blobs.mount(from, repositoryId, digest);
+  }
+
+  async status(repository: string, id: string): Promise<number> {
+    const offset = await this.uploads.offset(id, repository);
+    if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
+    return offset;
+  }
+
+  /** PATCH: appends one chunk (with Content-Range) or a stream (without). Returns the new offset. */
+  async append(repository: string, id: string, body: UploadBody): Promise<number> {
+    return this.withLease(repository, id, async (offset) => {
+      const digester = await this.hasherAt(id, offset);
+      const size = await this.write(id, offset, body, digester);
+      this.hashers.put(id, digester);
+      return { offset: size, result: size };
+    });
+  }
+
+  /** PUT: optional last chunk, then verification against `digest` and commit. */
+  async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined): Promise<string> {
+    if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
+    const expected = parseDigest(digest);
+    return this.withLease(repository, id, async (offset) => {
+      let digester = await this.hasherAt(id, offset);
+      let size = offset;
+      if (body) size = await this.write(id, offset, body, digester);
+      if (digester.algorithm !== expected.algorithm) {
+        digester = createDigester(expected.algorithm);
+        await this.feed(id, digester, 0, size);
+      }
+      await this.commit(repository, id, expected.digest, digester, size);
+      return { offset: undefined, result: expected.digest, done: true };
+    });
+  }
+
+  async cancel(repository: string, id: string): Promise<void> {
+    const offset = await this.uploads.offset(id, repository);
+    if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
+    await this.uploads.delete(id);
+    this.hashers.drop(id);
+    await this.storage.deleteUpload(id);
+  }
+
+  /**
+   * Runs `fn` holding the upload's lease. `fn` returns the offset to record (undefined keeps the
+   * old one). Any failure keeps the acknowledged offset: the next append overwrites what a failed
+   * one left beyond it.
+   */
+  private async withLease<T>(
+    repository: string,
+    id: string,
+    fn: (offset: number) => Promise<{ offset: number | undefined; result: T; done?: boolean }>,
+  ): Promise<T> {
+    const lease = await this.uploads.acquire(id, repository);
+    if (lease.state === 'unknown') throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
+    if (lease.state === 'busy') {
+      throw new OciError('RANGE_INVALID', `upload ${id} is being written by another request`, undefined, {
+        Range: uploadRange(lease.offset),
+        Location: `/v2/${repository}/blobs/uploads/${id}`,
+      });
+    }
+    const renewal = setInterval(() => void this.uploads.renew(id).catch(() => undefined), 30_000).unref();
+    try {
+      const { offset, result, done } = await fn(lease.offset);
+      if (!done) await this.uploads.release(id, offset);
+      return result;
+    } catch (err) {
+      this.hashers.drop(id);
+      await this.uploads.release(id).catch(() => undefined);
+      if (err instanceof OciError && err.status === 416) {
+        throw new OciError(err.code, err.message, err.detail, {
+          Range: uploadRange(lease.offset),
+          Location: `/v2/${repository}/blobs/uploads/${id}`,
+        }, err.status);
+      }
+      throw err;
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** A hasher that has seen exactly the first `offset` bytes of the upload. */
+  private async hasherAt(id: string, offset: number, algorithm: DigestAlgorithm = 'sha256'): Promise<Digester> {
+    let digester = this.hashers.take(id);
+    if (!digester || digester.bytes > offset || digester.algorithm !== algorithm) digester = createDigester(algorithm);
+    if (digester.bytes < offset) await this.feed(id, digester, digester.bytes, offset);
+    return digester;
+  }
+
+  private async feed(id: string, digester: Digester, start: number, end: number): Promise<void> {
+    if (end <= start) return;
+    for await (const chunk of this.storage.readUpload(id, start, end)) digester.update(chunk as Buffer);
+  }
+
+  /** Streams the body into storage at `offset`, hashing on the way. Returns the new size. */
+  private async write(id: string, offset: number, body: UploadBody, digester: Digester): Promise<number> {
+    let expected: number | undefined = body.contentLength;
+    if (body.contentRange !== undefined) {
+      const range = parseContentRange(body.contentRange);
+      if (range.start !== offset) {
+        throw new OciError('RANGE_INVALID', `chunk starts at ${range.start} but the upload has ${offset} bytes`);
+      }
+      const length = range.end - range.start + 1;
+      if (expected !== undefined && expected !== length) {
+        throw new OciError('SIZE_INVALID', `Content-Length ${expected} does not match Content-Range ${body.contentRange}`);
+      }
+      expected = length;
+    }
+    let received = 0;
+    async function* hashed(source: Readable): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        received += buf.length;
+        if (expected !== undefined && received > expected) {
+          throw new OciError('SIZE_INVALID', `body is longer than the declared ${expected} bytes`);
+        }
+        digester.update(buf);
+        yield buf;
+      }
+    }
+    try {
+      await this.storage.writeUpload(id, offset, hashed(body.stream));
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'NOT_FOUND') throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
+      throw err;
+    }
+    if (expected !== undefined && received !== expected) {
+      throw new OciError('SIZE_INVALID', `received ${received} bytes, ${expected} were declared`);
+    }
+    return offset + received;
+  }
+
+  /** Verifies the digest, makes the bytes durable and visible, then records them. */
+  private async commit(repository: string, id: string, digest: string, digester: Digester, size: number): Promise<void> {
+    const actual = digester.digest();
+    if (actual !== digest) {
+      // Nothing of a mismatched upload is kept: the client must start again.
+      this.hashers.drop(id);
+      await this.uploads.delete(id).catch(() => undefined);
+      await this.storage.deleteUpload(id).catch(() => undefined);
+      throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
+    }
+    await this.storage.commitUpload(id, digest, size);
+    // Storage first, metadata second: a crash in between leaves bytes no row points at
+    // (invisible, collected later), never a row without bytes.
+    await this.sql.transaction(async (tx) => {
+      const repositoryId = await this.repositories.ensure(repository, tx);
+      await this.blobs.record(repositoryId, digest, size, null, tx);
+      await tx.query('DELETE FROM upload WHERE id = $1', [id], 'upload_delete');
+    });
+    this.hashers.drop(id);
+  }
+}

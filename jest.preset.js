@@ -1,0 +1,26 @@
+// Shared jest settings: SWC transpiles TypeScript (with decorator metadata for Nest DI);
+// type checking is a separate `typecheck` target.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  passWithNoTests: true,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@wharf/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing/index.ts'),
+    '^@wharf/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+  },
+};

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'db:int',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ["<rootDir>/src/**/*.int-spec.ts"],
+};

@@ -1,0 +1,7 @@
+export * from './entities';
+export { createDataSource, ensureDatabase } from './database';
+export type { DatabaseOptions } from './database';
+export { findMigrationsDir, runMigrations } from './migrate';
+export type { MigrationResult } from './migrate';
+export { Sql } from './sql';
+export type { SqlRunner } from './sql';

@@ -1,0 +1,57 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/** A query runner for one statement or one transaction. */
+export interface SqlRunner {
+  /** `name` makes pg prepare the statement once per connection: use it on hot paths. */
+  query<T extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<T[]>;
+  one<T extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<T | undefined>;
+}
+
+/**
+ * Raw SQL on the pg pool behind a TypeORM DataSource. The data plane's hot paths (manifest GET,
+ * blob HEAD, upload offsets) use prepared statements through this instead of the entity manager.
+ */
+export class Sql implements SqlRunner {
+  constructor(private readonly pool: Pool) {}
+
+  static fromDataSource(ds: DataSource): Sql {
+    const pool = (ds.driver as unknown as { master?: Pool }).master;
+    if (!pool) throw new Error('data source is not an initialized postgres data source');
+    return new Sql(pool);
+  }
+
+  async query<T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string): Promise<T[]> {
+    const res = await this.pool.query<T>(name ? { name, text, values } : { text, values });
+    return res.rows;
+  }
+
+  async one<T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string): Promise<T | undefined> {
+    return (await this.query<T>(text, values, name))[0];
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(clientRunner(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+function clientRunner(client: PoolClient): SqlRunner {
+  const query = async <T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string) =>
+    (await client.query<T>(name ? { name, text, values } : { text, values })).rows;
+  return {
+    query,
+    one: async <T extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<T | undefined> =>
+      (await query<T>(text, values, name))[0],
+  };
+}

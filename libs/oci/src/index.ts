@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './media-types';
+export * from './digest';
+export * from './names';
+export * from './descriptor';
+export * from './manifest';

@@ -1,0 +1,93 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The storage-driver contract. Drivers store opaque bytes; they never interpret or verify digests
+ * (the registry hashes while streaming and commits with the digest it computed).
+ *
+ * Two namespaces:
+ * - uploads: in-progress writes, addressed by an opaque upload id ([A-Za-z0-9_-]{1,128});
+ * - blobs: committed, immutable, content-addressed bytes, addressed by a digest string
+ *   "<algorithm>:<hex>" (sha256 or sha512).
+ *
+ * A committed blob is visible completely or not at all: a crash at any point of writeUpload or
+ * commitUpload never makes a partial blob readable.
+ */
+export interface StorageDriver {
+  readonly name: string;
+
+  /** Creates an empty upload. Fails with StorageError('ALREADY_EXISTS') if the id exists. */
+  createUpload(id: string): Promise<void>;
+
+  /**
+   * Writes `source` into the upload starting at byte `offset`, discarding anything previously
+   * stored at or beyond `offset` (a crashed earlier append may have left bytes there).
+   * Fails with 'NOT_FOUND' if the upload does not exist and 'INVALID_OFFSET' if `offset` is
+   * greater than the bytes stored. Returns the upload's size after the write. Honours
+   * backpressure; never buffers the whole source in memory. If the source errors, the error is
+   * rethrown and the upload keeps at least the bytes before `offset`.
+   */
+  writeUpload(id: string, offset: number, source: Readable | AsyncIterable<Buffer>): Promise<number>;
+
+  /** Size of the upload in bytes, or StorageError('NOT_FOUND'). */
+  uploadSize(id: string): Promise<number>;
+
+  /** Reads the upload's bytes [start, end) (end exclusive, default: to the end). */
+  readUpload(id: string, start?: number, end?: number): Readable;
+
+  /**
+   * Makes the first `size` bytes of the upload durable and visible as blob `digest`, atomically,
+   * and removes the upload. If the blob already exists, the upload is just removed.
+   * 'NOT_FOUND' if the upload does not exist, 'INVALID_OFFSET' if it holds fewer than `size` bytes.
+   */
+  commitUpload(id: string, digest: string, size: number): Promise<void>;
+
+  /** Removes an upload; no error if it does not exist. */
+  deleteUpload(id: string): Promise<void>;
+
+  /** Every upload with its last modification time (for purging abandoned uploads). */
+  listUploads(): AsyncIterable<{ id: string; modifiedAt: Date }>;
+
+  /** Writes a small blob (e.g. a manifest) atomically and durably. No-op if it exists. */
+  putBlob(digest: string, content: Buffer): Promise<void>;
+
+  /** Size and modification time of a committed blob, or null if absent. */
+  stat(digest: string): Promise<BlobStat | null>;
+
+  /**
+   * Streams a committed blob, or the inclusive byte range [start, end] of it.
+   * 'NOT_FOUND' if absent, 'INVALID_RANGE' if the range is outside the blob.
+   */
+  read(digest: string, range?: { start: number; end: number }): Promise<Readable>;
+
+  /** Reads a whole (small) blob into memory, or 'NOT_FOUND'. */
+  readAll(digest: string): Promise<Buffer>;
+
+  /** Deletes a committed blob; returns false if it did not exist. */
+  delete(digest: string): Promise<boolean>;
+
+  /** Every committed blob's digest, in no particular order. */
+  listBlobs(): AsyncIterable<string>;
+
+  /**
+   * For drivers backed by a local file: the absolute path of a committed blob (lets a front proxy
+   * or sendfile serve it directly). Other drivers return null.
+   */
+  localPath?(digest: string): string | null;
+}
+
+export interface BlobStat {
+  size: number;
+  modifiedAt: Date;
+}
+
+export type StorageErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INVALID_OFFSET' | 'INVALID_RANGE' | 'INVALID_ARGUMENT';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}

@@ -1,0 +1,339 @@
+/*
+ * On-disk layout under the root directory:
+ *
+ *   <root>/blobs/<algorithm>/<first 2 hex>/<hex>   committed blobs, content-addressed, immutable;
+ *                                                  e.g. blobs/sha256/ab/ab12...ef
+ *   <root>/uploads/<id>                            in-progress upload data, one file per upload
+ *   <root>/tmp/<random>                            putBlob's files while they are being written
+ *
+ * A blob path only ever appears through rename(2) of a fully written and fsynced file (an upload
+ * or a tmp file), so a reader sees a whole blob or none. The 2-hex fan-out keeps directories small.
+ * All three trees are on one file system, which rename requires. The driver keeps no state in
+ * memory: any number of instances and processes may share one root.
+ */
+import { close, createReadStream, fstat, open as openFd, read as readFd } from 'node:fs';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { type BlobStat, type StorageDriver, StorageError } from '../driver';
+import { assertByteCount, assertUploadId, isBlobDigest, isUploadId, parseBlobDigest } from '../identifiers';
+import { renameDurably } from './durable-rename';
+import { hasErrno } from './errno';
+import { writeSourceAt } from './write-source-at';
+
+// Large reads: blobs are usually megabytes to gigabytes, and each read is a thread-pool round trip.
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+// Number-fd variants: a stream over a plain fd reads through the callback API, with none of the
+// per-read promise overhead of a FileHandle.
+const openFdAsync = promisify(openFd);
+const fstatAsync = promisify(fstat);
+
+function notFound(what: string): StorageError {
+  return new StorageError('NOT_FOUND', `${what} not found`);
+}
+
+/** Maps ENOENT to StorageError('NOT_FOUND'); other errors pass through. */
+function mapNotFound(err: unknown, what: string): unknown {
+  return hasErrno(err, 'ENOENT') ? notFound(what) : err;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (err) {
+    if (hasErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
+export class FilesystemDriver implements StorageDriver {
+  readonly name = 'filesystem';
+  private readonly root: string;
+  private readonly blobsDir: string;
+  private readonly uploadsDir: string;
+  private readonly tmpDir: string;
+
+  /** `rootDir` need not exist yet; directories are created on first write. */
+  constructor(rootDir: string) {
+    this.root = resolve(rootDir);
+    this.blobsDir = join(this.root, 'blobs');
+    this.uploadsDir = join(this.root, 'uploads');
+    this.tmpDir = join(this.root, 'tmp');
+  }
+
+  async createUpload(id: string): Promise<void> {
+    const file = this.uploadPath(id);
+    try {
+      await (await this.openCreating(file, this.uploadsDir)).close();
+    } catch (err) {
+      if (hasErrno(err, 'EEXIST')) throw new StorageError('ALREADY_EXISTS', `upload ${id} already exists`);
+      throw err;
+    }
+  }
+
+  async writeUpload(id: string, offset: number, source: Readable | AsyncIterable<Buffer>): Promise<number> {
+    const file = this.uploadPath(id);
+    assertByteCount('offset', offset);
+    let handle: FileHandle;
+    try {
+      handle = await open(file, 'r+');
+    } catch (err) {
+      throw mapNotFound(err, `upload ${id}`);
+    }
+    try {
+      const { size } = await handle.stat();
+      if (offset > size) {
+        throw new StorageError('INVALID_OFFSET', `offset ${offset} is past the ${size} bytes of upload ${id}`);
+      }
+      // Bytes past `offset` are what a failed earlier append left behind; the client resends them.
+      if (size > offset) await handle.truncate(offset);
+      return offset + (await writeSourceAt(handle, offset, source));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async uploadSize(id: string): Promise<number> {
+    const file = this.uploadPath(id);
+    try {
+      return (await stat(file)).size;
+    } catch (err) {
+      throw mapNotFound(err, `upload ${id}`);
+    }
+  }
+
+  readUpload(id: string, start = 0, end?: number): Readable {
+    const file = this.uploadPath(id);
+    assertByteCount('start', start);
+    if (end !== undefined) assertByteCount('end', end);
+    if (end !== undefined && end < start) throw new StorageError('INVALID_RANGE', `invalid range [${start}, ${end})`);
+    if (end === start) {
+      // fs read streams cannot express an empty range; still report a missing upload.
+      return new Readable({
+        construct: (callback) => {
+          access(file).then(
+            () => callback(),
+            (err: unknown) => callback(mapNotFound(err, `upload ${id}`) as Error),
+          );
+        },
+        read() {
+          this.push(null);
+        },
+      });
+    }
+    return createReadStream(file, {
+      start,
+      end: end === undefined ? undefined : end - 1,
+      highWaterMark: READ_CHUNK_BYTES,
+      // The stream opens the file itself, later; this is where a missing upload becomes NOT_FOUND.
+      fs: {
+        open: (path, flags, mode, callback) =>
+          openFd(path, flags, mode, (err, fd) =>
+            callback(err === null ? null : (mapNotFound(err, `upload ${id}`) as NodeJS.ErrnoException), fd),
+          ),
+        read: readFd,
+        close,
+      },
+    });
+  }
+
+  async commitUpload(id: string, digest: string, size: number): Promise<void> {
+    const file = this.uploadPath(id);
+    const target = this.blobPath(digest);
+    assertByteCount('size', size);
+    let handle: FileHandle;
+    try {
+      handle = await open(file, 'r+');
+    } catch (err) {
+      throw mapNotFound(err, `upload ${id}`);
+    }
+    let committed: boolean;
+    try {
+      const stored = (await handle.stat()).size;
+      if (stored < size) {
+        throw new StorageError('INVALID_OFFSET', `upload ${id} holds ${stored} bytes, fewer than ${size}`);
+      }
+      // Content-addressed: an existing blob already has these bytes, so this upload is redundant.
+      committed = await exists(target);
+      if (!committed) {
+        if (stored > size) await handle.truncate(size);
+        // Data before name: the rename must never publish a blob whose bytes are not yet on disk.
+        await handle.datasync();
+      }
+    } finally {
+      await handle.close();
+    }
+    if (committed) {
+      await rm(file, { force: true });
+      return;
+    }
+    try {
+      // Another process committing the same digest at the same time renames identical bytes over
+      // ours, which readers cannot tell apart.
+      await renameDurably(file, target);
+    } catch (err) {
+      // The upload vanished after we opened it: a concurrent commit or delete of the same id.
+      throw mapNotFound(err, `upload ${id}`);
+    }
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await rm(this.uploadPath(id), { force: true });
+  }
+
+  async *listUploads(): AsyncIterable<{ id: string; modifiedAt: Date }> {
+    for (const entry of await this.readDirEntries(this.uploadsDir)) {
+      if (!entry.isFile() || !isUploadId(entry.name)) continue;
+      try {
+        const { mtime } = await stat(join(this.uploadsDir, entry.name));
+        yield { id: entry.name, modifiedAt: mtime };
+      } catch (err) {
+        // Committed or deleted since the directory was read.
+        if (!hasErrno(err, 'ENOENT')) throw err;
+      }
+    }
+  }
+
+  async putBlob(digest: string, content: Buffer): Promise<void> {
+    const target = this.blobPath(digest);
+    if (await exists(target)) return;
+    // A unique name per call: concurrent writers of the same digest each publish a whole file and
+    // the last rename wins with identical bytes.
+    const temp = join(this.tmpDir, `${process.pid}-${randomUUID()}`);
+    try {
+      const handle = await this.openCreating(temp, this.tmpDir);
+      try {
+        await handle.writeFile(content);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      await renameDurably(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  async stat(digest: string): Promise<BlobStat | null> {
+    const file = this.blobPath(digest);
+    try {
+      const { size, mtime } = await stat(file);
+      return { size, modifiedAt: mtime };
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT')) return null;
+      throw err;
+    }
+  }
+
+  async read(digest: string, range?: { start: number; end: number }): Promise<Readable> {
+    const file = this.blobPath(digest);
+    if (range !== undefined) {
+      const { start, end } = range;
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start > end) {
+        throw new StorageError('INVALID_RANGE', `invalid range ${start}-${end}`);
+      }
+    }
+    // Opened here, not by the stream, so that a missing blob rejects this promise instead of
+    // surfacing later as a stream error after the caller has sent response headers.
+    let fd: number;
+    try {
+      fd = await openFdAsync(file, 'r');
+    } catch (err) {
+      throw mapNotFound(err, `blob ${digest}`);
+    }
+    if (range !== undefined) {
+      // Only a range needs the size; a whole-blob read streams to EOF without a stat.
+      try {
+        const { size } = await fstatAsync(fd);
+        if (range.end >= size) {
+          throw new StorageError('INVALID_RANGE', `range ${range.start}-${range.end} is outside blob of ${size} bytes`);
+        }
+      } catch (err) {
+        close(fd, () => undefined);
+        throw err;
+      }
+    }
+    return createReadStream(file, { fd, start: range?.start, end: range?.end, highWaterMark: READ_CHUNK_BYTES });
+  }
+
+  async readAll(digest: string): Promise<Buffer> {
+    const file = this.blobPath(digest);
+    try {
+      return await readFile(file);
+    } catch (err) {
+      throw mapNotFound(err, `blob ${digest}`);
+    }
+  }
+
+  // Empty fan-out directories are left in place: removing one could race with a commit renaming
+  // into it, and there are at most 256 per algorithm.
+  async delete(digest: string): Promise<boolean> {
+    const file = this.blobPath(digest);
+    try {
+      await unlink(file);
+      return true;
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT')) return false;
+      throw err;
+    }
+  }
+
+  async *listBlobs(): AsyncIterable<string> {
+    for (const algorithm of await this.readDirEntries(this.blobsDir)) {
+      if (!algorithm.isDirectory()) continue;
+      const algorithmDir = join(this.blobsDir, algorithm.name);
+      for (const prefix of await this.readDirEntries(algorithmDir)) {
+        if (!prefix.isDirectory()) continue;
+        for (const entry of await this.readDirEntries(join(algorithmDir, prefix.name))) {
+          const digest = `${algorithm.name}:${entry.name}`;
+          // Anything else (stray or foreign files) is not a blob this driver wrote.
+          const inItsFanOut = prefix.name.length === 2 && entry.name.startsWith(prefix.name);
+          if (entry.isFile() && inItsFanOut && isBlobDigest(digest)) {
+            yield digest;
+          }
+        }
+      }
+    }
+  }
+
+  /** The absolute path where blob `digest` lives (or would live); does not check that it exists. */
+  localPath(digest: string): string {
+    return this.blobPath(digest);
+  }
+
+  private blobPath(digest: string): string {
+    const { algorithm, hex } = parseBlobDigest(digest);
+    return join(this.blobsDir, algorithm, hex.slice(0, 2), hex);
+  }
+
+  private uploadPath(id: string): string {
+    assertUploadId(id);
+    return join(this.uploadsDir, id);
+  }
+
+  /** Creates `file` exclusively (EEXIST if present), creating `dir` on first use. */
+  private async openCreating(file: string, dir: string): Promise<FileHandle> {
+    try {
+      return await open(file, 'wx');
+    } catch (err) {
+      if (!hasErrno(err, 'ENOENT')) throw err;
+    }
+    await mkdir(dir, { recursive: true });
+    return open(file, 'wx');
+  }
+
+  /** A directory's entries, or none if it does not exist (nothing has been written there yet). */
+  private async readDirEntries(dir: string) {
+    try {
+      return await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (hasErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+  }
+}

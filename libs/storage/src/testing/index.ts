@@ -1,0 +1,2 @@
+export { runDriverSuite } from './driver-suite';
+export type { DriverFactory } from './driver-suite';

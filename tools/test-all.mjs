@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm test`: type check and lint every project through Nx, then run every jest project
+// (unit, integration against the local PostgreSQL/Redis, end-to-end with real clients) in one run.
+import { spawnSync } from 'node:child_process';
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
+
+// The end-to-end tests drive real clients from Debian's packages: install them if they are missing.
+const clients = ['skopeo', 'umoci'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
+if (clients.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`missing test dependencies: ${clients.join(', ')} (apt-get install ${clients.join(' ')})`);
+    process.exit(1);
+  }
+  console.log(`installing ${clients.join(', ')} from Debian's packages`);
+  if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', ...clients]) !== 0) process.exit(1);
+}
+
+const extra = process.argv.slice(2);
+let status = run('npx', ['nx', 'run-many', '-t', 'typecheck', 'lint', '--outputStyle=static']);
+if (status !== 0) {
+  console.error('\ntypecheck or lint failed');
+  console.log('\ntests: 0 passed, 1 failed, 0 skipped');
+  process.exit(status);
+}
+status = run('npx', ['jest', '-c', 'jest.config.cjs', '--maxWorkers=2', ...extra]);
+process.exit(status);
