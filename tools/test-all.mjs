@@ -2,6 +2,9 @@
 // `npm test`: type check and lint every project through Nx, then run every jest project
 // (unit, integration against the local PostgreSQL/Redis, end-to-end with real clients) in one run.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
@@ -24,5 +27,14 @@ if (status !== 0) {
   console.log('\ntests: 0 passed, 1 failed, 0 skipped');
   process.exit(status);
 }
+const summary = join(tmpdir(), `wharf-test-summary-${process.pid}`);
+env.WHARF_TEST_SUMMARY = summary;
 status = run('npx', ['jest', '-c', 'jest.config.cjs', '--maxWorkers=2', ...extra]);
+if (existsSync(summary)) {
+  process.stdout.write('\n' + readFileSync(summary, 'utf8'));
+  rmSync(summary, { force: true });
+} else {
+  console.log('\ntests: 0 passed, 1 failed, 0 skipped');
+  status ||= 1;
+}
 process.exit(status);
