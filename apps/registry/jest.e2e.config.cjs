@@ -3,4 +3,5 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: __dirname,
   testMatch: ["<rootDir>/e2e/**/*.e2e-spec.ts"],
+  testTimeout: 180000,
 };

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
+import { ociErrorBody } from '@wharf/oci';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryModule } from './app.module';
 import type { RegistryConfig } from './config';
 import { rewriteRegistryUrl } from './http/route-rewrite';
@@ -19,6 +21,16 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
     requestTimeout: 0,
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
+    // Errors the router raises before any handler (undecodable URLs, over-long parameters) still
+    // answer in the Distribution API's error format.
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+            void reply
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .header('Docker-Distribution-API-Version', 'registry/2.0')
+        .send(JSON.stringify(ociErrorBody([{ code: 'NAME_INVALID', message: status === 414 ? 'a path component is too long' : 'malformed request URL' }])));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(RegistryModule.forRoot(config), adapter, {
     bodyParser: false,

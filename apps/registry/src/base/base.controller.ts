@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Head, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Sql } from '@wharf/db';
 import { RegistryAccessGuard, RequireRegistryAccess } from '../auth/registry-access.guard';
@@ -9,6 +9,13 @@ export class BaseController {
   constructor(@Inject(SQL) private readonly sql: Sql) {}
 
   /** API version check: 200 tells clients this is a v2 registry (and, later, that they are authenticated). */
+  @Head('v2')
+  @UseGuards(RegistryAccessGuard)
+  @RequireRegistryAccess()
+  versionHead(@Res() reply: FastifyReply): void {
+    reply.type('application/json; charset=utf-8').header('Content-Length', 2).send();
+  }
+
   @Get('v2')
   @UseGuards(RegistryAccessGuard)
   @RequireRegistryAccess()

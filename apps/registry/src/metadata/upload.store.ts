@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
 import { SQL } from '../infra/tokens';
 
 export type LeaseResult = { state: 'acquired'; offset: number } | { state: 'busy'; offset: number } | { state: 'unknown' };
@@ -52,8 +52,8 @@ export class UploadStore {
     );
   }
 
-  async delete(id: string): Promise<boolean> {
-    const rows = await this.sql.query('DELETE FROM upload WHERE id = $1 RETURNING id', [id], 'upload_delete');
+  async delete(id: string, runner: SqlRunner = this.sql): Promise<boolean> {
+    const rows = await runner.query('DELETE FROM upload WHERE id = $1 RETURNING id', [id], 'upload_delete');
     return rows.length > 0;
   }
 }

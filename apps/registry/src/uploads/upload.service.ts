@@ -11,6 +11,13 @@ import { UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
 import { parseContentRange, uploadRange } from './content-range';
 
+/** Session ids this registry issues; anything else cannot name an upload and never reaches storage. */
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function checkUploadId(id: string): void {
+  if (!UPLOAD_ID.test(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', 'upload id is unknown');
+}
+
 /** The body of one PATCH/PUT/POST and what its headers promise about it. */
 export interface UploadBody {
   stream: Readable;
@@ -63,6 +70,7 @@ export class UploadService {
   }
 
   async status(repository: string, id: string): Promise<number> {
+    checkUploadId(id);
     const offset = await this.uploads.offset(id, repository);
     if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
     return offset;
@@ -96,6 +104,7 @@ export class UploadService {
   }
 
   async cancel(repository: string, id: string): Promise<void> {
+    checkUploadId(id);
     const offset = await this.uploads.offset(id, repository);
     if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
     await this.uploads.delete(id);
@@ -113,6 +122,7 @@ export class UploadService {
     id: string,
     fn: (offset: number) => Promise<{ offset: number | undefined; result: T; done?: boolean }>,
   ): Promise<T> {
+    checkUploadId(id);
     const lease = await this.uploads.acquire(id, repository);
     if (lease.state === 'unknown') throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
     if (lease.state === 'busy') {
@@ -208,7 +218,7 @@ export class UploadService {
     await this.sql.transaction(async (tx) => {
       const repositoryId = await this.repositories.ensure(repository, tx);
       await this.blobs.record(repositoryId, digest, size, null, tx);
-      await tx.query('DELETE FROM upload WHERE id = $1', [id], 'upload_delete');
+      await this.uploads.delete(id, tx);
     });
     this.hashers.drop(id);
   }
