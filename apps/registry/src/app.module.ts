@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { AllowAllAuthorizer, REGISTRY_AUTHORIZER } from './auth/access';
 import { RegistryAccessGuard } from './auth/registry-access.guard';
 import { BaseController } from './base/base.controller';
+import { RegistryCache } from './cache/registry-cache';
 import { BlobController } from './blobs/blob.controller';
 import { BlobService } from './blobs/blob.service';
 import { CatalogController } from './catalog/catalog.controller';
@@ -42,6 +43,7 @@ export class RegistryModule {
         { provide: REGISTRY_AUTHORIZER, useClass: AllowAllAuthorizer },
         { provide: APP_FILTER, useClass: OciExceptionFilter },
         RegistryAccessGuard,
+        RegistryCache,
         RepositoryStore,
         BlobStore,
         ArtifactStore,

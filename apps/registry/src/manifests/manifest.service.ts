@@ -12,6 +12,7 @@ import {
   referencedBlobs,
 } from '@wharf/oci';
 import { StorageDriver } from '@wharf/storage';
+import { RegistryCache } from '../cache/registry-cache';
 import { CONFIG, SQL, STORAGE } from '../infra/tokens';
 import type { RegistryConfig } from '../config';
 import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
@@ -31,7 +32,7 @@ function isExternal(d: Descriptor): boolean {
 
 @Injectable()
 export class ManifestService {
-  private readonly cache: ManifestBytesCache;
+  private readonly bodies: ManifestBytesCache;
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
@@ -41,22 +42,29 @@ export class ManifestService {
     private readonly blobs: BlobStore,
     private readonly repositories: RepositoryStore,
     private readonly pulls: PullRecorder,
+    private readonly cache: RegistryCache,
   ) {
-    this.cache = new ManifestBytesCache(config.manifestCacheBytes);
+    this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
   }
 
   /** Resolves a reference under content negotiation; `withBody` also loads the bytes. */
   async get(repository: string, reference: string, accepted: Set<string> | null, withBody: boolean): Promise<ServedManifest> {
+    const found = await this.resolve(repository, reference);
+    const served = accepted && !accepted.has(found.mediaType) ? await this.negotiate(repository, found, accepted) : found;
+    if (!withBody) return served;
+    this.pulls.record(served.artifactId, served.tagId);
+    return { ...served, body: await this.bytes(served.digest) };
+  }
+
+  private async resolve(repository: string, reference: string): Promise<ResolvedManifest> {
+    const hit = this.cache.manifests.get(repository, reference);
+    if (hit) return hit;
     const ref = parseReference(reference);
+    const generation = this.cache.manifests.begin();
     const found = ref.kind === 'tag' ? await this.artifacts.resolveTag(repository, ref.tag) : await this.artifacts.resolveDigest(repository, ref.digest);
     if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
-    let served: ServedManifest = found;
-    if (accepted && !accepted.has(found.mediaType)) served = await this.negotiate(repository, found, accepted);
-    if (withBody) {
-      served.body = await this.bytes(served.digest);
-      this.pulls.record(served.artifactId, served.tagId);
-    }
-    return served;
+    this.cache.manifests.set(repository, reference, found, generation);
+    return found;
   }
 
   /**
@@ -79,10 +87,10 @@ export class ManifestService {
   }
 
   private async bytes(digest: string): Promise<Buffer> {
-    const hit = this.cache.get(digest);
+    const hit = this.bodies.get(digest);
     if (hit) return hit;
     const body = await this.storage.readAll(digest);
-    this.cache.set(digest, body);
+    this.bodies.set(digest, body);
     return body;
   }
 
@@ -140,8 +148,10 @@ export class ManifestService {
         );
       }
       if (ref.kind === 'tag') await this.artifacts.setTag(repositoryId, artifact.id, ref.tag, tx);
+      await this.cache.changed(repository, tx);
     });
-    this.cache.set(digest, body);
+    this.cache.invalidate(repository);
+    this.bodies.set(digest, body);
     return { digest, manifest };
   }
 

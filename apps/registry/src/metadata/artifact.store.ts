@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
+import { RegistryCache } from '../cache/registry-cache';
 import { SQL } from '../infra/tokens';
 
 export interface ResolvedManifest {
@@ -40,7 +41,10 @@ export type DeleteOutcome = 'deleted' | 'unknown' | { referencedBy: string };
 
 @Injectable()
 export class ArtifactStore {
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    private readonly cache: RegistryCache,
+  ) {}
 
   async resolveTag(repository: string, tag: string): Promise<ResolvedManifest | undefined> {
     const row = await this.sql.one<{ id: string; digest: string; media_type: string; manifest_size: string; tag_id: string }>(
@@ -133,17 +137,21 @@ export class ArtifactStore {
       );
       if (parent) return { referencedBy: parent.digest };
       await tx.query('DELETE FROM artifact WHERE id = $1', [target.id]);
+      await this.cache.changed(repository, tx);
       return 'deleted';
-    });
+    }).finally(() => this.cache.invalidate(repository));
   }
 
   /** Removes one tag only; the artifact and its other tags stay. */
   async deleteTag(repository: string, tag: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      'DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = $2 RETURNING t.id',
-      [repository, tag],
-    );
-    return rows.length > 0;
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query(
+        'DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = $2 RETURNING t.id',
+        [repository, tag],
+      );
+      if (rows.length > 0) await this.cache.changed(repository, tx);
+      return rows.length > 0;
+    }).finally(() => this.cache.invalidate(repository));
   }
 
   /** Tags in lexical order after `last`; undefined if the repository does not exist. */

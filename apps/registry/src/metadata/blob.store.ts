@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
+import { RegistryCache } from '../cache/registry-cache';
 import { SQL } from '../infra/tokens';
 
 export interface BlobRow {
@@ -11,10 +12,16 @@ export interface BlobRow {
 
 @Injectable()
 export class BlobStore {
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    private readonly cache: RegistryCache,
+  ) {}
 
   /** A blob as seen through one repository: absent unless linked to it. */
   async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
+    const hit = this.cache.blobs.get(repository, digest);
+    if (hit) return hit;
+    const generation = this.cache.blobs.begin();
     const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
       `SELECT b.id, b.size, b.media_type FROM blob b
          JOIN repository_blob rb ON rb.blob_id = b.id
@@ -23,7 +30,10 @@ export class BlobStore {
       [repository, digest],
       'blob_in_repo',
     );
-    return row && { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+    if (!row) return undefined;
+    const blob = { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+    this.cache.blobs.set(repository, digest, blob, generation);
+    return blob;
   }
 
   /** Records a committed blob and links it to the repository; refreshes its GC grace period. */
@@ -66,13 +76,16 @@ export class BlobStore {
 
   /** Removes the blob from one repository (the bytes stay until GC). False if it was not linked. */
   async unlink(repository: string, digest: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      `DELETE FROM repository_blob rb USING blob b, repository r
-        WHERE rb.blob_id = b.id AND rb.repository_id = r.id AND r.name = $1 AND b.digest = $2
-        RETURNING rb.blob_id`,
-      [repository, digest],
-    );
-    return rows.length > 0;
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query(
+        `DELETE FROM repository_blob rb USING blob b, repository r
+          WHERE rb.blob_id = b.id AND rb.repository_id = r.id AND r.name = $1 AND b.digest = $2
+          RETURNING rb.blob_id`,
+        [repository, digest],
+      );
+      if (rows.length > 0) await this.cache.changed(repository, tx);
+      return rows.length > 0;
+    }).finally(() => this.cache.invalidate(repository));
   }
 
   /** Which of `digests` the repository holds, with their rows. */

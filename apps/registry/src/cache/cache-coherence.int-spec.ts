@@ -1,0 +1,66 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRegistryApp, closeRegistry } from '../server';
+import { RegistryCache } from './registry-cache';
+import { makeImage, pushBlob, pushImage, RegistryHarness, startTestRegistry } from '../testing';
+
+/** Polls until `probe` holds or a second has passed (notifications cross processes in milliseconds). */
+async function eventually(probe: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + 1000;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return probe();
+}
+
+describe('cache coherence across registry processes (real PostgreSQL NOTIFY)', () => {
+  let a: RegistryHarness;
+  let b: NestFastifyApplication;
+  let bUrl: string;
+
+  beforeAll(async () => {
+    a = await startTestRegistry();
+    b = await createRegistryApp(a.config);
+    await b.listen(0, '127.0.0.1');
+    const address = b.getHttpServer().address();
+    bUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await closeRegistry(b);
+    await a.close();
+  });
+
+  const digestOn = async (url: string, ref: string) =>
+    (await fetch(`${url}/v2/co/app/manifests/${ref}`, { method: 'HEAD' })).headers.get('docker-content-digest');
+
+  it('a tag moved on one process is served moved by the other, which had it cached', async () => {
+    const first = makeImage();
+    expect((await pushImage(a.url, 'co/app', first, 'latest')).status).toBe(201);
+    // Warm B's cache.
+    expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
+    expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
+    // B really answers from its cache now, so the next assertion tests invalidation.
+    expect(b.get(RegistryCache).manifests.get('co/app', 'latest')?.digest).toBe(first.digest);
+    const second = makeImage();
+    expect((await pushImage(a.url, 'co/app', second, 'latest')).status).toBe(201);
+    expect(await eventually(async () => (await digestOn(bUrl, 'latest')) === second.digest)).toBe(true);
+    // The writer itself never serves the old answer, not even for a moment.
+    expect(await digestOn(a.url, 'latest')).toBe(second.digest);
+  });
+
+  it('a manifest deleted on one process is gone on the other', async () => {
+    const image = makeImage();
+    expect((await pushImage(a.url, 'co/app', image, 'gone')).status).toBe(201);
+    expect(await digestOn(bUrl, image.digest)).toBe(image.digest);
+    expect((await fetch(`${a.url}/v2/co/app/manifests/${image.digest}`, { method: 'DELETE' })).status).toBe(202);
+    expect(await eventually(async () => (await fetch(`${bUrl}/v2/co/app/manifests/${image.digest}`, { method: 'HEAD' })).status === 404)).toBe(true);
+    expect((await fetch(`${bUrl}/v2/co/app/manifests/gone`, { method: 'HEAD' })).status).toBe(404);
+  });
+
+  it('a blob deleted from a repository on one process is no longer served by the other', async () => {
+    const digest = await pushBlob(a.url, 'co/app', Buffer.from('cached blob'));
+    expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${a.url}/v2/co/app/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
+    expect(await eventually(async () => (await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status === 404)).toBe(true);
+  });
+});

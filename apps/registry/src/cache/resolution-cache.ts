@@ -1,0 +1,69 @@
+/**
+ * Per-process cache of database answers about one repository (tag -> manifest, blob links).
+ * Correct across processes: every change to a repository notifies all processes (PostgreSQL
+ * NOTIFY, delivered at commit), which drop that repository's entries. A read that started before
+ * an invalidation must not store its possibly stale answer afterwards: `begin()` hands out the
+ * current generation and `set()` ignores answers from an older one. Entries also expire, as a
+ * last resort should a notification ever be missed.
+ */
+export class ResolutionCache<V> {
+  private readonly repos = new Map<string, Map<string, { value: V; expires: number }>>();
+  private generation = 0;
+  private entries = 0;
+  private enabled = true;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  begin(): number {
+    return this.generation;
+  }
+
+  get(repository: string, key: string): V | undefined {
+    if (!this.enabled) return undefined;
+    const entry = this.repos.get(repository)?.get(key);
+    if (!entry) return undefined;
+    if (entry.expires < Date.now()) {
+      this.repos.get(repository)?.delete(key);
+      this.entries--;
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(repository: string, key: string, value: V, generation: number): void {
+    if (!this.enabled || generation !== this.generation) return;
+    if (this.entries >= this.maxEntries) this.clear();
+    let repo = this.repos.get(repository);
+    if (!repo) this.repos.set(repository, (repo = new Map()));
+    if (!repo.has(key)) this.entries++;
+    repo.set(key, { value, expires: Date.now() + this.ttlMs });
+  }
+
+  invalidate(repository: string): void {
+    this.generation++;
+    const repo = this.repos.get(repository);
+    if (repo) {
+      this.entries -= repo.size;
+      this.repos.delete(repository);
+    }
+  }
+
+  clear(): void {
+    this.generation++;
+    this.repos.clear();
+    this.entries = 0;
+  }
+
+  /** While the invalidation feed is down nothing may be served from or stored in the cache. */
+  setEnabled(enabled: boolean): void {
+    this.clear();
+    this.enabled = enabled;
+  }
+
+  get size(): number {
+    return this.entries;
+  }
+}
