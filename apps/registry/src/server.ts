@@ -44,6 +44,21 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
     reply.header('Docker-Distribution-API-Version', 'registry/2.0');
     done();
   });
+  // Graceful close: requests in flight finish, but a keep-alive connection must not hold the
+  // process open once its response is done (node only closes connections idle when close starts).
+  let reaper: NodeJS.Timeout | undefined;
+  fastify.addHook('preClose', (done) => {
+    reaper = setInterval(() => fastify.server.closeIdleConnections(), 50);
+    done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (reaper) reply.header('Connection', 'close');
+    done(null, payload);
+  });
+  fastify.addHook('onClose', (_instance, done) => {
+    clearInterval(reaper);
+    done();
+  });
   app.enableShutdownHooks();
   return app;
 }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { validateRepositoryName } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
 import { AccessRequest, REGISTRY_AUTHORIZER, RegistryAction, RegistryAuthorizer } from './access';
 
@@ -25,6 +26,9 @@ export class RegistryAccessGuard implements CanActivate {
       access = [{ type: 'registry', name: 'catalog', actions: [] }];
     } else {
       const name = (request.params as Record<string, string>)['name'] ?? '';
+      // Every route that names a repository passes here first: nothing reaches a service,
+      // the database or storage under a name outside the grammar.
+      validateRepositoryName(name);
       access = [{ type: 'repository', name, actions: declared }];
     }
     await this.authorizer.authorize(request, access);

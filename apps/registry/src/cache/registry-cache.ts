@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { SqlRunner } from '@wharf/db';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { RegistryConfig } from '../config';
 import { CONFIG } from '../infra/tokens';
@@ -8,13 +9,18 @@ import type { ResolvedManifest } from '../metadata/artifact.store';
 import { ResolutionCache } from './resolution-cache';
 
 const CHANNEL = 'wharf_repository_changed';
+const VERSION_KEY = 'wharf:registry:repo-version:';
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 
 /**
- * The hot-path caches (manifest references, blob links) and the change feed that keeps every
- * registry process's copy correct. Writers call `changed()` inside their transaction: PostgreSQL
- * delivers the notification to every listener when, and only if, that transaction commits.
+ * The hot-path caches (manifest references, blob links) and what keeps every registry process's
+ * copy correct:
+ * - a per-repository version in Redis, read before each cached lookup and bumped by a writer
+ *   after its commit and before its reply (read-after-write for every client, on any process);
+ * - PostgreSQL NOTIFY, sent inside the writing transaction and delivered at commit, which evicts
+ *   entries everywhere even if the version bump was lost (Redis unreachable at that moment).
+ * Without Redis, lookups go to the database.
  */
 @Injectable()
 export class RegistryCache implements OnModuleInit, OnModuleDestroy {
@@ -24,10 +30,47 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   private client: Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private readonly redis: Redis;
 
   constructor(@Inject(CONFIG) private readonly config: RegistryConfig) {
     // Nothing is cached until the feed is listening.
     this.setEnabled(false);
+    this.redis = new Redis(config.redisUrl, {
+      enableAutoPipelining: true,
+      // Fail fast while disconnected: the caller then asks the database instead of waiting.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectionName: 'wharf-registry-cache',
+    });
+    this.redis.on('error', (err) => this.logger.debug(`failed to reach redis: ${err.message}`));
+  }
+
+  /** The repository's current version, or undefined when it cannot be known (then do not cache). */
+  async version(repository: string): Promise<string | undefined> {
+    try {
+      const key = VERSION_KEY + repository;
+      const current = await this.redis.get(key);
+      if (current !== null) return current;
+      // A lost counter (Redis restarted without persistence) must not come back as a value that
+      // old entries were cached under: seed it from the clock, beyond any earlier count.
+      await this.redis.set(key, String(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 'NX');
+      return (await this.redis.get(key)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * After a committed change: drop local entries and bump the shared version before the caller
+   * replies. Awaited, so the client's next request sees the new version wherever it lands.
+   */
+  async committed(repository: string): Promise<void> {
+    this.invalidate(repository);
+    try {
+      await this.redis.incr(VERSION_KEY + repository);
+    } catch (err) {
+      this.logger.warn(`failed to bump the cache version of ${repository}: ${(err as Error).message}`);
+    }
   }
 
   async onModuleInit(): Promise<void> {
@@ -38,6 +81,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     this.stopped = true;
     clearTimeout(this.retry);
     await this.client?.end().catch(() => undefined);
+    this.redis.disconnect();
   }
 
   /** Announces a change to `repository` to every process, as part of the caller's transaction. */

@@ -3,12 +3,12 @@ import { ResolutionCache } from './resolution-cache';
 describe('ResolutionCache', () => {
   it('serves what was stored until the repository is invalidated', () => {
     const cache = new ResolutionCache<string>(60_000, 100);
-    cache.set('a', 'v1', 'x', cache.begin());
-    cache.set('b', 'v1', 'y', cache.begin());
-    expect(cache.get('a', 'v1')).toBe('x');
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
+    cache.set('b', 'v1', 'y', cache.begin(), '1');
+    expect(cache.get('a', 'v1', '1')).toBe('x');
     cache.invalidate('a');
-    expect(cache.get('a', 'v1')).toBeUndefined();
-    expect(cache.get('b', 'v1')).toBe('y');
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
+    expect(cache.get('b', 'v1', '1')).toBe('y');
     expect(cache.size).toBe(1);
   });
 
@@ -16,31 +16,38 @@ describe('ResolutionCache', () => {
     const cache = new ResolutionCache<string>(60_000, 100);
     const generation = cache.begin();
     cache.invalidate('a');
-    cache.set('a', 'v1', 'stale', generation);
-    expect(cache.get('a', 'v1')).toBeUndefined();
+    cache.set('a', 'v1', 'stale', generation, '1');
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
+  });
+
+  it('serves an entry only while the repository version it was read at is current', () => {
+    const cache = new ResolutionCache<string>(60_000, 100);
+    cache.set('a', 'v1', 'x', cache.begin(), '7');
+    expect(cache.get('a', 'v1', '7')).toBe('x');
+    expect(cache.get('a', 'v1', '8')).toBeUndefined();
   });
 
   it('expires entries', () => {
     const cache = new ResolutionCache<string>(-1, 100);
-    cache.set('a', 'v1', 'x', cache.begin());
-    expect(cache.get('a', 'v1')).toBeUndefined();
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
   });
 
   it('stays bounded', () => {
     const cache = new ResolutionCache<number>(60_000, 3);
-    for (let i = 0; i < 10; i++) cache.set('r', `k${i}`, i, cache.begin());
+    for (let i = 0; i < 10; i++) cache.set('r', `k${i}`, i, cache.begin(), '1');
     expect(cache.size).toBeLessThanOrEqual(3);
   });
 
   it('serves and stores nothing while disabled', () => {
     const cache = new ResolutionCache<string>(60_000, 100);
-    cache.set('a', 'v1', 'x', cache.begin());
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
     cache.setEnabled(false);
-    expect(cache.get('a', 'v1')).toBeUndefined();
-    cache.set('a', 'v1', 'x', cache.begin());
-    expect(cache.get('a', 'v1')).toBeUndefined();
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
     cache.setEnabled(true);
-    cache.set('a', 'v1', 'x', cache.begin());
-    expect(cache.get('a', 'v1')).toBe('x');
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
+    expect(cache.get('a', 'v1', '1')).toBe('x');
   });
 });

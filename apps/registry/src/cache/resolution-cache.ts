@@ -1,13 +1,14 @@
 /**
  * Per-process cache of database answers about one repository (tag -> manifest, blob links).
- * Correct across processes: every change to a repository notifies all processes (PostgreSQL
- * NOTIFY, delivered at commit), which drop that repository's entries. A read that started before
- * an invalidation must not store its possibly stale answer afterwards: `begin()` hands out the
- * current generation and `set()` ignores answers from an older one. Entries also expire, as a
- * last resort should a notification ever be missed.
+ * Each entry remembers the repository's shared version (a counter writers bump after they
+ * commit and before they reply) and is served only while that version is current: a read that
+ * starts after a client saw a write's response never gets an older answer, whichever process
+ * serves it. Local invalidation (on notifications) drops entries early; a read that started
+ * before an invalidation must not store its possibly stale answer afterwards, so `begin()` hands
+ * out the current generation and `set()` ignores answers from an older one. Entries also expire.
  */
 export class ResolutionCache<V> {
-  private readonly repos = new Map<string, Map<string, { value: V; expires: number }>>();
+  private readonly repos = new Map<string, Map<string, { value: V; expires: number; version: string }>>();
   private generation = 0;
   private entries = 0;
   private enabled = true;
@@ -21,11 +22,11 @@ export class ResolutionCache<V> {
     return this.generation;
   }
 
-  get(repository: string, key: string): V | undefined {
+  get(repository: string, key: string, version: string): V | undefined {
     if (!this.enabled) return undefined;
     const entry = this.repos.get(repository)?.get(key);
     if (!entry) return undefined;
-    if (entry.expires < Date.now()) {
+    if (entry.version !== version || entry.expires < Date.now()) {
       this.repos.get(repository)?.delete(key);
       this.entries--;
       return undefined;
@@ -33,13 +34,13 @@ export class ResolutionCache<V> {
     return entry.value;
   }
 
-  set(repository: string, key: string, value: V, generation: number): void {
+  set(repository: string, key: string, value: V, generation: number, version: string): void {
     if (!this.enabled || generation !== this.generation) return;
     if (this.entries >= this.maxEntries) this.clear();
     let repo = this.repos.get(repository);
     if (!repo) this.repos.set(repository, (repo = new Map()));
     if (!repo.has(key)) this.entries++;
-    repo.set(key, { value, expires: Date.now() + this.ttlMs });
+    repo.set(key, { value, expires: Date.now() + this.ttlMs, version });
   }
 
   invalidate(repository: string): void {

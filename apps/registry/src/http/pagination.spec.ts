@@ -1,15 +1,19 @@
-import { OciError } from '@wharf/oci';
+import { isValidTag, OciError } from '@wharf/oci';
 import { MAX_PAGE, nextLink, parsePage } from './pagination';
 
 describe('pagination', () => {
   it('parses n and last', () => {
-    expect(parsePage('5', 'b')).toEqual({ limit: 5, last: 'b' });
-    expect(parsePage(undefined, undefined)).toEqual({ limit: MAX_PAGE, last: undefined });
-    expect(parsePage('0', '')).toEqual({ limit: 0, last: undefined });
+    expect(parsePage('5', 'b', isValidTag)).toEqual({ limit: 5, last: 'b' });
+    expect(parsePage(undefined, undefined, isValidTag)).toEqual({ limit: MAX_PAGE, last: undefined });
+    expect(parsePage('0', '', isValidTag)).toEqual({ limit: 0, last: undefined });
   });
 
   it.each(['-1', 'x', '1.5', '9999999999'])('rejects n=%s', (n) => {
-    expect(() => parsePage(n, undefined)).toThrow(OciError);
+    expect(() => parsePage(n, undefined, isValidTag)).toThrow(OciError);
+  });
+
+  it.each(['a\u0000b', '../x', '.hidden'])('rejects a last marker outside the grammar: %p', (last) => {
+    expect(() => parsePage('1', last, isValidTag)).toThrow(OciError);
   });
 
   it('links to the next page only when the page is full', () => {

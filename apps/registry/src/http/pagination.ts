@@ -2,8 +2,12 @@ import { OciError } from '@wharf/oci';
 
 export const MAX_PAGE = 10_000;
 
-/** `n` and `last` of a list request; `n` absent means "everything", capped at MAX_PAGE. */
-export function parsePage(n: string | undefined, last: string | undefined): { limit: number; last?: string } {
+/**
+ * `n` and `last` of a list request; `n` absent means "everything", capped at MAX_PAGE. `last` is
+ * a tag or repository name: `isValidLast` says which grammar it must follow.
+ */
+export function parsePage(n: string | undefined, last: string | undefined, isValidLast: (s: string) => boolean): { limit: number; last?: string } {
+  if (last && !isValidLast(last)) throw new OciError('PAGINATION_NUMBER_INVALID', `invalid pagination marker last=${JSON.stringify(last)}`);
   if (n === undefined || n === '') return { limit: MAX_PAGE, last: last || undefined };
   if (!/^\d{1,9}$/.test(n)) throw new OciError('PAGINATION_NUMBER_INVALID', `invalid page size n=${n}`);
   return { limit: Math.min(Number(n), MAX_PAGE), last: last || undefined };

@@ -57,13 +57,16 @@ export class ManifestService {
   }
 
   private async resolve(repository: string, reference: string): Promise<ResolvedManifest> {
-    const hit = this.cache.manifests.get(repository, reference);
-    if (hit) return hit;
+    const version = await this.cache.version(repository);
+    if (version !== undefined) {
+      const hit = this.cache.manifests.get(repository, reference, version);
+      if (hit) return hit;
+    }
     const ref = parseReference(reference);
     const generation = this.cache.manifests.begin();
     const found = ref.kind === 'tag' ? await this.artifacts.resolveTag(repository, ref.tag) : await this.artifacts.resolveDigest(repository, ref.digest);
     if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
-    this.cache.manifests.set(repository, reference, found, generation);
+    if (version !== undefined) this.cache.manifests.set(repository, reference, found, generation, version);
     return found;
   }
 
@@ -150,7 +153,7 @@ export class ManifestService {
       if (ref.kind === 'tag') await this.artifacts.setTag(repositoryId, artifact.id, ref.tag, tx);
       await this.cache.changed(repository, tx);
     });
-    this.cache.invalidate(repository);
+    await this.cache.committed(repository);
     this.bodies.set(digest, body);
     return { digest, manifest };
   }

@@ -139,7 +139,7 @@ export class ArtifactStore {
       await tx.query('DELETE FROM artifact WHERE id = $1', [target.id]);
       await this.cache.changed(repository, tx);
       return 'deleted';
-    }).finally(() => this.cache.invalidate(repository));
+    }).finally(() => this.cache.committed(repository));
   }
 
   /** Removes one tag only; the artifact and its other tags stay. */
@@ -151,7 +151,7 @@ export class ArtifactStore {
       );
       if (rows.length > 0) await this.cache.changed(repository, tx);
       return rows.length > 0;
-    }).finally(() => this.cache.invalidate(repository));
+    }).finally(() => this.cache.committed(repository));
   }
 
   /** Tags in lexical order after `last`; undefined if the repository does not exist. */

@@ -19,8 +19,11 @@ export class BlobStore {
 
   /** A blob as seen through one repository: absent unless linked to it. */
   async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
-    const hit = this.cache.blobs.get(repository, digest);
-    if (hit) return hit;
+    const version = await this.cache.version(repository);
+    if (version !== undefined) {
+      const hit = this.cache.blobs.get(repository, digest, version);
+      if (hit) return hit;
+    }
     const generation = this.cache.blobs.begin();
     const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
       `SELECT b.id, b.size, b.media_type FROM blob b
@@ -32,7 +35,7 @@ export class BlobStore {
     );
     if (!row) return undefined;
     const blob = { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
-    this.cache.blobs.set(repository, digest, blob, generation);
+    if (version !== undefined) this.cache.blobs.set(repository, digest, blob, generation, version);
     return blob;
   }
 
@@ -85,7 +88,7 @@ export class BlobStore {
       );
       if (rows.length > 0) await this.cache.changed(repository, tx);
       return rows.length > 0;
-    }).finally(() => this.cache.invalidate(repository));
+    }).finally(() => this.cache.committed(repository));
   }
 
   /** Which of `digests` the repository holds, with their rows. */

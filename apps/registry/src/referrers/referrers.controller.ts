@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
-import { MediaType, parseDigest } from '@wharf/oci';
+import { isValidMediaType, MediaType, OciError, parseDigest } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
 import { queryParam } from '../http/request-body';
@@ -16,6 +16,9 @@ export class ReferrersController {
   async list(@Param('name') name: string, @Param('digest') digest: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const subject = parseDigest(digest).digest;
     const artifactType = queryParam(req, 'artifactType') || undefined;
+    if (artifactType !== undefined && !isValidMediaType(artifactType)) {
+      throw new OciError('UNSUPPORTED', `artifactType filter ${JSON.stringify(artifactType)} is not a media type`, undefined, {}, 400);
+    }
     const rows = await this.artifacts.referrers(name, subject, artifactType);
     const manifests = rows.map((r) => ({
       mediaType: r.mediaType,
@@ -25,8 +28,9 @@ export class ReferrersController {
       ...(r.annotations ? { annotations: r.annotations } : {}),
     }));
     if (artifactType) reply.header('OCI-Filters-Applied', 'artifactType');
+    // A Buffer, so that no charset parameter is appended: clients match this type exactly.
     reply
-      .type(MediaType.OCI_INDEX)
-      .send(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OCI_INDEX, manifests }));
+      .header('Content-Type', MediaType.OCI_INDEX)
+      .send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OCI_INDEX, manifests })));
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
-import { OciError } from '@wharf/oci';
+import { isValidTag, OciError } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
 import { nextLink, parsePage } from '../http/pagination';
@@ -14,7 +14,7 @@ export class TagsController {
   @Get(':name/tags/list')
   @RequireAccess('pull')
   async list(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const page = parsePage(queryParam(req, 'n'), queryParam(req, 'last'));
+    const page = parsePage(queryParam(req, 'n'), queryParam(req, 'last'), isValidTag);
     const tags = await this.artifacts.listTags(name, page.limit, page.last);
     if (tags === undefined) throw new OciError('NAME_UNKNOWN', `repository ${name} is unknown`, { name });
     const link = queryParam(req, 'n') !== undefined ? nextLink(`/v2/${name}/tags/list`, page.limit, tags) : undefined;
