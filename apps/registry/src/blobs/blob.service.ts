@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
@@ -21,9 +21,16 @@ export class BlobService {
     return blob;
   }
 
+  /**
+   * Streams the blob (or range). If storage delivers a different number of bytes than the
+   * database recorded (damaged or truncated file), the stream fails, which cuts the connection:
+   * a client must never wait on a Content-Length that will not arrive, nor get silent short data.
+   */
   async open(blob: BlobRow, range?: { start: number; end: number }): Promise<Readable> {
+    const expected = range ? range.end - range.start + 1 : blob.size;
+    let source: Readable;
     try {
-      return await this.storage.read(blob.digest, range);
+      source = await this.storage.read(blob.digest, range);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'NOT_FOUND') {
         this.logger.error(`failed to read blob ${blob.digest}: recorded in the database but missing from storage`);
@@ -31,6 +38,20 @@ export class BlobService {
       }
       throw err;
     }
+    let seen = 0;
+    const logger = this.logger;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        seen += chunk.length;
+        done(null, chunk);
+      },
+      flush(done) {
+        if (seen === expected) return done();
+        logger.error(`failed to read blob ${blob.digest}: storage returned ${seen} of ${expected} bytes`);
+        done(new Error(`short read of blob ${blob.digest}`));
+      },
+    });
+    return pipeline(source, counted, () => undefined);
   }
 
   async delete(repository: string, digest: string): Promise<void> {

@@ -4,8 +4,12 @@ import { SQL } from '../infra/tokens';
 
 export type LeaseResult = { state: 'acquired'; offset: number } | { state: 'busy'; offset: number } | { state: 'unknown' };
 
-/** How long one request may hold an upload before another may take it over (crashed holder). */
-export const UPLOAD_LEASE_SECONDS = 120;
+/**
+ * How long one request may hold an upload without renewing it. Short, so that an upload whose
+ * holder crashed can be resumed within seconds; holders renew every UPLOAD_LEASE_RENEW_MS.
+ */
+export const UPLOAD_LEASE_SECONDS = 15;
+export const UPLOAD_LEASE_RENEW_MS = 5_000;
 
 @Injectable()
 export class UploadStore {

@@ -7,7 +7,7 @@ import { StorageDriver, StorageError } from '@wharf/storage';
 import { SQL, STORAGE } from '../infra/tokens';
 import { BlobStore, BlobRow } from '../metadata/blob.store';
 import { RepositoryStore } from '../metadata/repository.store';
-import { UploadStore } from '../metadata/upload.store';
+import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
 import { parseContentRange, uploadRange } from './content-range';
 
@@ -131,7 +131,7 @@ export class UploadService {
         Location: `/v2/${repository}/blobs/uploads/${id}`,
       });
     }
-    const renewal = setInterval(() => void this.uploads.renew(id).catch(() => undefined), 30_000).unref();
+    const renewal = setInterval(() => void this.uploads.renew(id).catch(() => undefined), UPLOAD_LEASE_RENEW_MS).unref();
     try {
       const { offset, result, done } = await fn(lease.offset);
       if (!done) await this.uploads.release(id, offset);
