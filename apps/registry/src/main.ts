@@ -1,3 +1,4 @@
+import './thread-pool';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';

@@ -46,7 +46,12 @@ export class OciExceptionFilter implements ExceptionFilter {
       const code = HTTP_STATUS_CODES[status];
       if (code) return new OciError(code, status === 404 ? 'no such route' : exception.message, undefined, {}, status);
     }
-    const err = exception as Error;
+    const err = exception as Error & { code?: string };
+    if (err?.message === 'aborted' || err?.code === 'ECONNRESET' || request.raw.destroyed) {
+      // The client went away mid-request: nothing to answer and nothing wrong on our side.
+      this.logger.debug(`client closed the connection during ${request.method} ${request.url}`);
+      return new OciError('BLOB_UPLOAD_INVALID', 'client closed the connection');
+    }
     this.logger.error(`failed to serve request ${request.method} ${request.url}: ${err?.stack ?? String(exception)}`);
     return new OciError('UNKNOWN', 'internal error');
   }

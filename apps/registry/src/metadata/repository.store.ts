@@ -8,8 +8,20 @@ export function projectOf(repository: string): string | null {
   return slash === -1 ? null : repository.slice(0, slash);
 }
 
+/** foreign_key_violation: a cached repository id whose repository has since been deleted. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === '23503';
+}
+
 @Injectable()
 export class RepositoryStore {
+  /**
+   * Repository ids by name. An id never changes while its repository exists; a repository deleted
+   * elsewhere surfaces as a foreign-key violation on the next write, after which the caller
+   * forgets the id (`forget`) and retries.
+   */
+  private readonly ids = new Map<string, string>();
+
   constructor(@Inject(SQL) private readonly sql: Sql) {}
 
   async findId(name: string, runner: SqlRunner = this.sql): Promise<string | undefined> {
@@ -17,8 +29,37 @@ export class RepositoryStore {
     return row?.id;
   }
 
-  /** The repository's id, creating it (and its project) on first push. */
+  forget(name: string): void {
+    this.ids.delete(name);
+  }
+
+  /**
+   * The repository's id, creating it (and its project) on first push. Only ids seen outside a
+   * transaction are remembered: one created inside a transaction vanishes if that rolls back.
+   */
   async ensure(name: string, runner: SqlRunner = this.sql): Promise<string> {
+    const cached = this.ids.get(name);
+    if (cached) return cached;
+    const id = await this.create(name, runner);
+    if (runner === this.sql) {
+      if (this.ids.size > 100_000) this.ids.clear();
+      this.ids.set(name, id);
+    }
+    return id;
+  }
+
+  /** Runs `fn` with the repository's id, once more with a fresh id if the cached one was stale. */
+  async withId<T>(name: string, fn: (id: string) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.ensure(name));
+    } catch (err) {
+      if (!isForeignKeyViolation(err)) throw err;
+      this.forget(name);
+      return fn(await this.ensure(name));
+    }
+  }
+
+  private async create(name: string, runner: SqlRunner): Promise<string> {
     const existing = await this.findId(name, runner);
     if (existing) return existing;
     const project = projectOf(name);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql } from '@wharf/db';
-import { createDigester, Digester, DigestAlgorithm, OciError, parseDigest } from '@wharf/oci';
+import { createDigester, Digester, DigestAlgorithm, digestOf, OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
 import { SQL, STORAGE } from '../infra/tokens';
 import { BlobStore, BlobRow } from '../metadata/blob.store';
@@ -10,6 +10,9 @@ import { RepositoryStore } from '../metadata/repository.store';
 import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
 import { parseContentRange, uploadRange } from './content-range';
+
+/** Monolithic uploads up to this size are read into memory and written in one step. */
+const SMALL_BLOB_BYTES = 1024 * 1024;
 
 /** Session ids this registry issues; anything else cannot name an upload and never reaches storage. */
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -51,6 +54,9 @@ export class UploadService {
   /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
   async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
     const expected = parseDigest(digest);
+    if (body.contentLength !== undefined && body.contentLength <= SMALL_BLOB_BYTES && body.contentRange === undefined) {
+      return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength);
+    }
     const id = `mono-${randomUUID()}`;
     await this.storage.createUpload(id);
     try {
@@ -63,10 +69,29 @@ export class UploadService {
     }
   }
 
+  /**
+   * Small blobs (configs, small layers) skip the upload file: the declared length bounds what is
+   * held in memory, and one atomic write publishes the bytes.
+   */
+  private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number): Promise<void> {
+    const buffer = Buffer.allocUnsafe(length);
+    let received = 0;
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      if (received + buf.length > length) throw new OciError('SIZE_INVALID', `body is longer than the declared ${length} bytes`);
+      buf.copy(buffer, received);
+      received += buf.length;
+    }
+    if (received !== length) throw new OciError('SIZE_INVALID', `received ${received} bytes, ${length} were declared`);
+    const actual = digestOf(buffer, algorithm);
+    if (actual !== digest) throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
+    await this.storage.putBlob(digest, buffer);
+    await this.record(repository, digest, length);
+  }
+
   /** Cross-repository mount; undefined when `from` does not hold the blob (caller falls back). */
   async mount(repository: string, from: string, digest: string): Promise<BlobRow | undefined> {
-    const repositoryId = await this.repositories.ensure(repository);
-    return this.blobs.mount(from, repositoryId, digest);
+    return this.repositories.withId(repository, (id) => this.blobs.mount(from, id, digest));
   }
 
   async status(repository: string, id: string): Promise<number> {
@@ -213,13 +238,18 @@ export class UploadService {
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
     await this.storage.commitUpload(id, digest, size);
-    // Storage first, metadata second: a crash in between leaves bytes no row points at
-    // (invisible, collected later), never a row without bytes.
-    await this.sql.transaction(async (tx) => {
-      const repositoryId = await this.repositories.ensure(repository, tx);
-      await this.blobs.record(repositoryId, digest, size, null, tx);
-      await this.uploads.delete(id, tx);
-    });
+    await this.record(repository, digest, size, id);
     this.hashers.drop(id);
+  }
+
+  /**
+   * Storage first, metadata second: a crash in between leaves bytes no row points at (invisible,
+   * collected later), never a row without bytes.
+   */
+  private async record(repository: string, digest: string, size: number, uploadId?: string): Promise<void> {
+    // One autocommit statement: the link is what makes the blob visible, and removing the session
+    // row afterwards is harmless if it fails (the session is then merely stale).
+    await this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null));
+    if (uploadId) await this.uploads.delete(uploadId);
   }
 }

@@ -6,6 +6,10 @@ import type { Readable } from 'node:stream';
 // each batch is written with a single pwritev.
 const BATCH_BYTES = 1024 * 1024;
 
+// Durability is paid at commit (fdatasync before rename). Asking the disk to start flushing while
+// data still arrives overlaps that cost with the transfer instead of adding it at the end.
+const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
+
 // Linux's IOV_MAX. Past it libuv splits a writev into several syscalls, so a batch of that many
 // tiny chunks is cheaper copied into one buffer.
 const MAX_IOVECS = 1024;
@@ -49,11 +53,30 @@ export async function writeSourceAt(
   let next = position;
   let inFlight: Promise<void> | undefined;
   let writeFailed = false;
+  let syncedUpTo = position;
+  let syncing: Promise<void> | undefined;
 
   const drain = async (): Promise<void> => {
     const pending = inFlight;
     inFlight = undefined;
     if (pending !== undefined) await pending;
+    if (syncing === undefined && next - syncedUpTo >= SYNC_EVERY_BYTES) {
+      syncedUpTo = next;
+      // Best effort: a failure here is seen again by the commit's own fdatasync.
+      syncing = file.datasync().then(
+        () => {
+          syncing = undefined;
+        },
+        () => {
+          syncing = undefined;
+        },
+      );
+    }
+  };
+
+  const settle = async (): Promise<void> => {
+    await drain();
+    if (syncing !== undefined) await syncing;
   };
 
   const flush = async (): Promise<void> => {
@@ -79,7 +102,7 @@ export async function writeSourceAt(
       if (batchBytes >= BATCH_BYTES) await flush();
     }
     await flush();
-    await drain();
+    await settle();
   } catch (err) {
     // Keep the bytes that arrived before a source error (a resumed upload may build on them), but
     // write nothing after a failed write: it would leave a hole. Either way no write may still be
@@ -88,8 +111,8 @@ export async function writeSourceAt(
       await drain();
       if (!writeFailed) {
         await flush();
-        await drain();
       }
+      await settle();
     } catch {
       // The first error is the one worth reporting.
     }
