@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { renderMarkdown, renderText } from './format';
+import { BlobFamily, BlobSpec, slices } from './load/blob';
+import { LoadPool } from './load/pool';
+import { wrkAvailable } from './load/wrk';
+import { BenchOptions, parseOptions, USAGE } from './options';
+import { PgBackendCpu } from './probes/pg-backends';
+import { clientCpuSeconds, machineBusySeconds } from './probes/process-tree';
+import { RssSampler } from './probes/rss-sampler';
+import { allTables } from './report';
+import type { BenchReport, MachineInfo, TargetResult } from './results';
+import { runSuite, SuiteContext, SuiteTarget } from './scenarios';
+import { distributionAvailable, startDistribution } from './servers/distribution';
+import { nginxAvailable, startNginx } from './servers/nginx';
+import { logTail, ManagedServer } from './servers/process';
+import { startWharf } from './servers/wharf';
+
+/**
+ * `npm run bench`: Wharf against distribution (and nginx as the static-file ceiling) on this
+ * machine, with one load generator for all. See docs/benchmarks.md for what each figure means.
+ */
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const MiB = 1024 * 1024;
+
+const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+/** Undo steps (stop servers, drop the database, remove temp data), run once, newest first. */
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop() as () => Promise<void>;
+    await step().catch((err: Error) => log(`failed to clean up: ${err.message}`));
+  }
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/** Cores other processes keep busy, over `ms` of this process sleeping. */
+async function busyCores(ms: number): Promise<number> {
+  const m0 = machineBusySeconds();
+  const c0 = clientCpuSeconds();
+  await new Promise((r) => setTimeout(r, ms));
+  return (machineBusySeconds() - m0 - (clientCpuSeconds() - c0)) / (ms / 1000);
+}
+
+function machineInfo(): MachineInfo {
+  let os = 'unknown';
+  try {
+    os = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
+  } catch {
+    // not Linux, or no os-release
+  }
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), os, kernel: release(), node: process.version };
+}
+
+function writeBlobFile(path: string, blob: BlobSpec): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const s of slices(blob, 0, blob.size)) writeSync(fd, s);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A started server as a suite target, with its RSS sampled from now (idle) to the end. */
+/** Warnings and errors a server logged during the run (at its quiet log level it logs none normally). */
+function reportServerLog(server: ManagedServer): void {
+  const lines = logTail(server.logFile, 10_000)
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/applied migrations/.test(l));
+  if (lines.length === 0) return;
+  const shown = lines.slice(-3).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
+  log(`${server.label} logged ${lines.length} line(s) during the run; the last ones:\n${shown.join('\n')}`);
+}
+
+/** A server that exits by itself invalidates the run: say so at once, with its last words. */
+function watchForDeath(server: ManagedServer): { stopping(): void } {
+  let stopping = false;
+  server.child.once('exit', (code, signal) => {
+    if (stopping) return;
+    log(`${server.label} (pid ${server.pid}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); its last log lines:\n${logTail(server.logFile)}`);
+  });
+  return { stopping: () => (stopping = true) };
+}
+
+async function managedTarget(server: ManagedServer, name: TargetResult['name'], extra: Partial<SuiteTarget> = {}): Promise<SuiteTarget> {
+  const watch = watchForDeath(server);
+  const stop = once(async () => {
+    watch.stopping();
+    await server.stop();
+  });
+  cleanups.push(stop);
+  log(`${server.label} on ${server.url} (pid ${server.pid})`);
+  const rss = new RssSampler(server.pid);
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = rss.sampleBoth();
+  const result: TargetResult = {
+    name,
+    label: server.label,
+    url: server.url,
+    version: server.version,
+    managed: true,
+    scenarios: {},
+    idleRssBytes: idle.rssBytes,
+    idlePssBytes: idle.pssBytes,
+  };
+  rss.start();
+  cleanups.push(async () => {
+    rss.stop();
+    rss.sample();
+    result.peakRssBytes = rss.peakBytes;
+    result.peakPssBytes = rss.peakPssBytes;
+    reportServerLog(server);
+  });
+  return { result, probe: { pid: server.pid, rss }, ...extra };
+}
+
+/** A comparison that cannot start is reported and left out; Wharf's own figures still print. */
+async function optional(what: string, start: () => Promise<SuiteTarget>): Promise<SuiteTarget | undefined> {
+  try {
+    return await start();
+  } catch (err) {
+    log(`failed to start ${what}, leaving it out: ${(err as Error).stack ?? err}`);
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+async function wharfTarget(o: BenchOptions, tmp: string): Promise<SuiteTarget> {
+  if (o.url) {
+    log(`registry at ${o.url}${o.pid ? ` (pid ${o.pid})` : ''}`);
+    const result: TargetResult = { name: 'wharf', label: 'Wharf', url: o.url, managed: false, scenarios: {} };
+    if (o.pid === undefined) return { result, probe: {} };
+    const rss = new RssSampler(o.pid);
+    const idle = rss.sampleBoth();
+    result.idleRssBytes = idle.rssBytes;
+    result.idlePssBytes = idle.pssBytes;
+    rss.start();
+    cleanups.push(async () => {
+      rss.stop();
+      result.peakRssBytes = rss.peakBytes;
+      result.peakPssBytes = rss.peakPssBytes;
+    });
+    return { result, probe: { pid: o.pid, rss } };
+  }
+  log('starting Wharf');
+  const wharf = await startWharf({ repoRoot: REPO_ROOT, tmpDir: join(tmp, 'wharf'), pgBase: o.pgBase, workers: o.wharfWorkers });
+  const target = await managedTarget(wharf, 'wharf');
+  try {
+    const db = await PgBackendCpu.connect(wharf.adminUrl, wharf.database);
+    cleanups.push(() => db.close());
+    target.probe.db = db;
+  } catch (err) {
+    log(`not measuring PostgreSQL CPU: ${(err as Error).message}`);
+  }
+  return target;
+}
+
+function printReport(report: BenchReport, markdown: boolean): void {
+  const s = report.settings;
+  const m = report.machine;
+  const header = [
+    `machine: ${m.cpus} × ${m.cpuModel}, ${Math.round(m.memoryBytes / 1024 ** 3)} GB RAM, ${m.os}, Linux ${m.kernel}, Node ${m.node}`,
+    `settings: ${s.quick ? 'quick, ' : ''}blob ${s.blobBytes / MiB} MB, chunks ${s.chunkBytes / MiB} MB, ${s.iterations} iteration(s) (median), ` +
+      `GET runs ${s.durationS}s after ${s.warmupS}s warm-up at c${s.concurrency} (${s.getLoadGenerator}), ${s.images} images at c${s.pushConcurrency}, ` +
+      `${s.loadThreads} load threads`,
+  ];
+  const tables = allTables(report);
+  if (markdown) {
+    process.stdout.write(header.map((h) => `- ${h}`).join('\n') + '\n\n' + tables.map(renderMarkdown).join('\n\n') + '\n');
+  } else {
+    process.stdout.write(header.join('\n') + '\n\n' + tables.map(renderText).join('\n\n') + '\n');
+  }
+}
+
+async function main(): Promise<void> {
+  const parsed = parseOptions(process.argv.slice(2), wrkAvailable());
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const o = parsed;
+  if (o.report) {
+    printReport(JSON.parse(readFileSync(o.report, 'utf8')) as BenchReport, o.markdown);
+    return;
+  }
+  const startedAt = new Date().toISOString();
+  const busy = await busyCores(1000);
+  if (busy > 0.25) log(`warning: the machine is not idle (other processes use ${busy.toFixed(2)} cores): figures will be disturbed`);
+
+  const tmp = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  // nginx's workers run unprivileged when it starts as root and must traverse to the blob file.
+  chmodSync(tmp, 0o755);
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+
+  log(`hashing two ${o.blobBytes / MiB} MB blob families (16 MB random pieces, repeated)`);
+  const salt = randomBytes(4);
+  const blobs = { monolithic: new BlobFamily(o.blobBytes, salt.readUInt32BE()), chunked: new BlobFamily(o.blobBytes, salt.readUInt32BE()) };
+  const pool = await LoadPool.start(o.loadThreads);
+  cleanups.push(() => pool.close());
+  const ctx: SuiteContext = { pool, options: o, blobs, runId: salt.toString('hex'), log };
+
+  // All servers run side by side and the suite alternates between them step by step.
+  const targets: SuiteTarget[] = [await wharfTarget(o, tmp)];
+  if (o.distribution && distributionAvailable()) {
+    log('starting distribution (docker-registry)');
+    const dist = await optional('distribution', async () => managedTarget(await startDistribution(join(tmp, 'distribution')), 'distribution'));
+    if (dist) targets.push(dist);
+  } else if (o.distribution) {
+    log('distribution is not installed (/usr/bin/docker-registry): reporting Wharf alone');
+  }
+  if (o.nginx && nginxAvailable()) {
+    log('starting nginx with the monolithic blob as a file');
+    const www = join(tmp, 'nginx', 'www');
+    mkdirSync(www, { recursive: true });
+    writeBlobFile(join(www, 'blob'), blobs.monolithic.variant(0));
+    const nginx = await optional('nginx', async () => {
+      const server = await startNginx(join(tmp, 'nginx'), www);
+      return managedTarget(server, 'nginx', { fileUrl: `${server.url}/blob` });
+    });
+    if (nginx) targets.push(nginx);
+  }
+
+  await runSuite(ctx, targets);
+  // Stops the servers (taking the final RSS samples) before the report is written.
+  await cleanUp();
+
+  const report: BenchReport = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    settings: {
+      quick: o.quick,
+      blobBytes: o.blobBytes,
+      chunkBytes: o.chunkBytes,
+      iterations: o.iterations,
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      concurrency: o.concurrency,
+      images: o.images,
+      pushConcurrency: o.pushConcurrency,
+      loadThreads: o.loadThreads,
+      getLoadGenerator: o.loadGenerator,
+      wharfWorkers: o.wharfWorkers,
+    },
+    targets: targets.map((t) => t.result),
+  };
+  if (o.json) {
+    writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
+    log(`results written to ${o.json}`);
+  }
+  printReport(report, o.markdown);
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the servers and removing temporary data`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main().catch(async (err: Error) => {
+  log(`failed: ${err.stack ?? err.message}`);
+  await cleanUp();
+  process.exitCode = 1;
+});

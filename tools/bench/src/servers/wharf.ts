@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort, ManagedServer, spawnLogged, stopProcess, waitForHttp } from './process';
+
+export interface WharfOptions {
+  repoRoot: string;
+  tmpDir: string;
+  /** postgres://user@host:port, without a database. */
+  pgBase: string;
+  workers?: number;
+}
+
+export interface WharfServer extends ManagedServer {
+  database: string;
+  adminUrl: string;
+}
+
+/**
+ * Wharf from dist/ on a free loopback port, with a fresh database (created and migrated by the
+ * registry itself at start, dropped by `stop`) and a data directory under `tmpDir`.
+ */
+export async function startWharf(o: WharfOptions): Promise<WharfServer> {
+  const main = join(o.repoRoot, 'dist/apps/registry/src/main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run "node tools/build.mjs" first (npm run bench does)`);
+  const port = await freePort();
+  const database = `wharf_bench_${randomBytes(6).toString('hex')}`;
+  const dataDir = join(o.tmpDir, 'wharf-data');
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(o.tmpDir, 'wharf.log');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REGISTRY_PORT: String(port),
+    REGISTRY_HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: `${o.pgBase}/${database}`,
+    LOG_LEVEL: 'warn',
+  };
+  if (o.workers !== undefined) env['REGISTRY_WORKERS'] = String(o.workers);
+  else delete env['REGISTRY_WORKERS'];
+  const child = spawnLogged(process.execPath, [main], { env, cwd: o.repoRoot, logFile });
+  const adminUrl = `${o.pgBase}/postgres`;
+  const dropDatabase = async () => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+  const stop = async () => {
+    await stopProcess(child);
+    await dropDatabase();
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/healthz`, child, 'Wharf', logFile);
+  } catch (err) {
+    await stop().catch(() => undefined);
+    throw err;
+  }
+  return { label: 'Wharf', url, pid: child.pid as number, child, logFile, database, adminUrl, stop };
+}
