@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * The storage-driver contract. Drivers store opaque bytes; they never interpret or verify digests
@@ -58,6 +58,16 @@ export interface StorageDriver {
    * 'NOT_FOUND' if absent, 'INVALID_RANGE' if the range is outside the blob.
    */
   read(digest: string, range?: { start: number; end: number }): Promise<Readable>;
+
+  /**
+   * Optional fast path for serving: writes the blob (or the inclusive range) into `destination`.
+   * The driver controls the writes, so it may reuse its buffers instead of allocating one per
+   * chunk. 'NOT_FOUND'/'INVALID_RANGE' are thrown before `onOpen` is called; `onOpen` runs once
+   * the bytes are known to exist (the caller sends response headers there). Resolves with the
+   * bytes written, which is less than requested if storage holds fewer bytes or `destination`
+   * closed early; the caller must treat a short count as a failed transfer.
+   */
+  sendTo?(digest: string, destination: Writable, onOpen: () => void, range?: { start: number; end: number }): Promise<number>;
 
   /** Reads a whole (small) blob into memory, or 'NOT_FOUND'. */
   readAll(digest: string): Promise<Buffer>;

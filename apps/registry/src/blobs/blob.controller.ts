@@ -28,16 +28,11 @@ export class BlobController {
       return;
     }
     if (range) {
-      const stream = await this.blobs.open(blob, range);
-      reply
-        .status(206)
-        .header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`)
-        .header('Content-Length', range.end - range.start + 1)
-        .send(stream);
+      reply.header('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`);
+      await this.blobs.send(blob, reply, 206, range);
       return;
     }
-    const stream = await this.blobs.open(blob);
-    reply.status(200).header('Content-Length', blob.size).send(stream);
+    await this.blobs.send(blob, reply, 200);
   }
 
   @Delete(':name/blobs/:digest')

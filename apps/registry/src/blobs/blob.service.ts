@@ -2,6 +2,7 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
+import type { FastifyReply } from 'fastify';
 import { STORAGE } from '../infra/tokens';
 import { BlobRow, BlobStore } from '../metadata/blob.store';
 
@@ -22,6 +23,50 @@ export class BlobService {
   }
 
   /**
+   * Sends the blob (or range) as the response body with `status` and the headers already set on
+   * `reply`. Uses the driver's buffer-reusing `sendTo` where it has one, else a stream. A transfer
+   * that ends short (damaged storage, client gone) cuts the connection rather than leaving a
+   * client waiting on a Content-Length that will not arrive.
+   */
+  async send(blob: BlobRow, reply: FastifyReply, status: number, range?: { start: number; end: number }): Promise<void> {
+    const expected = range ? range.end - range.start + 1 : blob.size;
+    reply.header('Content-Length', expected);
+    if (!this.storage.sendTo) {
+      reply.status(status).send(await this.open(blob, range));
+      return;
+    }
+    const res = reply.raw;
+    let sent: number;
+    try {
+      sent = await this.storage.sendTo(
+        blob.digest,
+        res,
+        () => {
+          reply.hijack();
+          res.writeHead(status, reply.getHeaders() as Record<string, string | number>);
+        },
+        range,
+      );
+    } catch (err) {
+      throw this.missing(err, blob);
+    }
+    if (sent === expected) {
+      res.end();
+      return;
+    }
+    if (!res.destroyed) this.logger.error(`failed to read blob ${blob.digest}: storage returned ${sent} of ${expected} bytes`);
+    res.destroy();
+  }
+
+  private missing(err: unknown, blob: BlobRow): unknown {
+    if (err instanceof StorageError && err.code === 'NOT_FOUND') {
+      this.logger.error(`failed to read blob ${blob.digest}: recorded in the database but missing from storage`);
+      return new OciError('BLOB_UNKNOWN', `blob ${blob.digest} is unavailable`, { digest: blob.digest });
+    }
+    return err;
+  }
+
+  /**
    * Streams the blob (or range). If storage delivers a different number of bytes than the
    * database recorded (damaged or truncated file), the stream fails, which cuts the connection:
    * a client must never wait on a Content-Length that will not arrive, nor get silent short data.
@@ -32,11 +77,7 @@ export class BlobService {
     try {
       source = await this.storage.read(blob.digest, range);
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'NOT_FOUND') {
-        this.logger.error(`failed to read blob ${blob.digest}: recorded in the database but missing from storage`);
-        throw new OciError('BLOB_UNKNOWN', `blob ${blob.digest} is unavailable`, { digest: blob.digest });
-      }
-      throw err;
+      throw this.missing(err, blob);
     }
     let seen = 0;
     const logger = this.logger;

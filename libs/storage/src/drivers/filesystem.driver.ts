@@ -15,11 +15,12 @@ import { close, createReadStream, fstat, open as openFd, read as readFd } from '
 import { access, type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { type BlobStat, type StorageDriver, StorageError } from '../driver';
 import { assertByteCount, assertUploadId, isBlobDigest, isUploadId, parseBlobDigest } from '../identifiers';
 import { renameDurably } from './durable-rename';
+import { sendFileRange } from './send-file';
 import { hasErrno } from './errno';
 import { writeSourceAt } from './write-source-at';
 
@@ -227,6 +228,27 @@ export class FilesystemDriver implements StorageDriver {
     } catch (err) {
       if (hasErrno(err, 'ENOENT')) return null;
       throw err;
+    }
+  }
+
+  async sendTo(digest: string, destination: Writable, onOpen: () => void, range?: { start: number; end: number }): Promise<number> {
+    const file = this.blobPath(digest);
+    let fd: number;
+    try {
+      fd = await openFdAsync(file, 'r');
+    } catch (err) {
+      throw mapNotFound(err, `blob ${digest}`);
+    }
+    try {
+      if (range !== undefined) {
+        if (range.start < 0 || range.end < range.start) throw new StorageError('INVALID_RANGE', `invalid range ${range.start}-${range.end}`);
+        const { size } = await fstatAsync(fd);
+        if (range.end >= size) throw new StorageError('INVALID_RANGE', `range ${range.start}-${range.end} is outside blob of ${size} bytes`);
+      }
+      onOpen();
+      return await sendFileRange(fd, range?.start ?? 0, range === undefined ? undefined : range.end + 1, destination);
+    } finally {
+      close(fd, () => undefined);
     }
   }
 

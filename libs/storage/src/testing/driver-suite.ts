@@ -2,6 +2,7 @@ import type { StorageDriver } from '../driver';
 import { argumentCases } from './argument-cases';
 import { blobCases } from './blob-cases';
 import { commitCases } from './commit-cases';
+import { sendCases } from './send-cases';
 import { streamingCases } from './streaming-cases';
 import { uploadCases } from './upload-cases';
 
@@ -36,6 +37,7 @@ export function runDriverSuite(name: string, makeDriver: DriverFactory): void {
     commitCases(driver);
     blobCases(driver);
     streamingCases(driver);
+    sendCases(driver);
     argumentCases(driver);
   });
 }
