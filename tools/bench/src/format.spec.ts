@@ -46,4 +46,8 @@ describe('tables', () => {
   it('escapes pipes and aligns numbers right in markdown', () => {
     expect(renderMarkdown({ ...table, align: [...table.align] })).toBe(['| name | value |', '| --- | ---: |', '| a\\|b | 1 |', '| long name | 1,000 |'].join('\n'));
   });
+
+  it('keeps the indent of sub-rows in markdown', () => {
+    expect(renderMarkdown({ headers: ['a'], align: ['left'], rows: [['  p99']] }).split('\n')[2]).toBe('| &nbsp;&nbsp;p99 |');
+  });
 });

@@ -67,7 +67,9 @@ export function renderMarkdown(table: Table): string {
   if (table.title) out.push(`**${table.title}**`, '');
   out.push(`| ${table.headers.map(esc).join(' | ')} |`);
   out.push(`|${table.headers.map((_, i) => (table.align[i] === 'right' ? ' ---: ' : ' --- ')).join('|')}|`);
-  for (const r of table.rows) out.push(`| ${r.map(esc).join(' | ')} |`);
+  // Markdown drops leading spaces; keep the indent of sub-rows (latency under its throughput row).
+  const indent = (c: string) => c.replace(/^ +/, (sp) => '&nbsp;'.repeat(sp.length));
+  for (const r of table.rows) out.push(`| ${r.map((c) => indent(esc(c))).join(' | ')} |`);
   if (table.notes?.length) out.push('', ...table.notes);
   return out.join('\n');
 }

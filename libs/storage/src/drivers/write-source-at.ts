@@ -60,7 +60,9 @@ export async function writeSourceAt(
     const pending = inFlight;
     inFlight = undefined;
     if (pending !== undefined) await pending;
-    if (syncing === undefined && next - syncedUpTo >= SYNC_EVERY_BYTES) {
+    // Counted on file offsets, not per call: a chunked upload's 8 MB appends cross the same
+    // 32 MiB boundaries a single stream does.
+    if (syncing === undefined && Math.floor(next / SYNC_EVERY_BYTES) > Math.floor(syncedUpTo / SYNC_EVERY_BYTES)) {
       syncedUpTo = next;
       // Best effort: a failure here is seen again by the commit's own fdatasync.
       syncing = file.datasync().then(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, ManagedServer, spawnLogged, stopProcess, waitForHttp } from './process';
@@ -39,7 +39,11 @@ export async function startWharf(o: WharfOptions): Promise<WharfServer> {
   };
   if (o.workers !== undefined) env['REGISTRY_WORKERS'] = String(o.workers);
   else delete env['REGISTRY_WORKERS'];
-  const child = spawnLogged(process.execPath, [main], { env, cwd: o.repoRoot, logFile });
+  // Started through a one-line launcher: the same registry code, but a command line of its own, so
+  // that someone cleaning up registries by name (pkill -f .../main.js) cannot stop the benchmark's.
+  const launcher = join(o.tmpDir, 'bench-server.js');
+  writeFileSync(launcher, `require(${JSON.stringify(main)});\n`);
+  const child = spawnLogged(process.execPath, [launcher], { env, cwd: o.repoRoot, logFile });
   const adminUrl = `${o.pgBase}/postgres`;
   const dropDatabase = async () => {
     const client = new Client({ connectionString: adminUrl });
