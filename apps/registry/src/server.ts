@@ -25,7 +25,7 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
     // answer in the Distribution API's error format.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-            void reply
+      void reply
         .code(status)
         .type('application/json; charset=utf-8')
         .header('Docker-Distribution-API-Version', 'registry/2.0')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { RegistryConfig } from '../config';
@@ -20,6 +20,7 @@ const MAX_ENTRIES = 100_000;
  *   after its commit and before its reply (read-after-write for every client, on any process);
  * - PostgreSQL NOTIFY, sent inside the writing transaction and delivered at commit, which evicts
  *   entries everywhere even if the version bump was lost (Redis unreachable at that moment).
+ * Every write goes through `write()` and every cached read through `readThrough()`.
  * Without Redis, lookups go to the database.
  */
 @Injectable()
@@ -60,11 +61,8 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /**
-   * After a committed change: drop local entries and bump the shared version before the caller
-   * replies. Awaited, so the client's next request sees the new version wherever it lands.
-   */
-  async committed(repository: string): Promise<void> {
+  /** After a committed change: drop local entries and bump the shared version. */
+  private async committed(repository: string): Promise<void> {
     this.invalidate(repository);
     try {
       await this.redis.incr(VERSION_KEY + repository);
@@ -84,9 +82,35 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     this.redis.disconnect();
   }
 
-  /** Announces a change to `repository` to every process, as part of the caller's transaction. */
-  async changed(repository: string, runner: SqlRunner): Promise<void> {
-    await runner.query('SELECT pg_notify($1, $2)', [CHANNEL, repository], 'notify_changed');
+  /**
+   * A cached lookup: answers from `cache` while the repository's version is current, else runs
+   * `load` and remembers a found answer under the version read before the load began.
+   */
+  async readThrough<V>(cache: ResolutionCache<V>, repository: string, key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const version = await this.version(repository);
+    if (version !== undefined) {
+      const hit = cache.get(repository, key, version);
+      if (hit !== undefined) return hit;
+    }
+    const generation = cache.begin();
+    const value = await load();
+    if (value !== undefined && version !== undefined) cache.set(repository, key, value, generation, version);
+    return value;
+  }
+
+  /**
+   * Runs `work` in a transaction that may change `repository`. If `changed(result)` says it did,
+   * every process is notified inside the transaction (delivered at commit) and, after the commit,
+   * before the caller can reply, this process's entries go and the shared version moves on.
+   */
+  async write<T>(sql: Sql, repository: string, work: (tx: SqlRunner) => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T> {
+    const result = await sql.transaction(async (tx) => {
+      const r = await work(tx);
+      if (changed(r)) await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, repository], 'notify_changed');
+      return r;
+    });
+    if (changed(result)) await this.committed(repository);
+    return result;
   }
 
   /** Drops this process's entries at once (the notification follows for the others). */

@@ -9,6 +9,7 @@ import {
   parseManifest,
   ParsedManifest,
   parseReference,
+  Reference,
   referencedBlobs,
 } from '@wharf/oci';
 import { StorageDriver } from '@wharf/storage';
@@ -57,16 +58,11 @@ export class ManifestService {
   }
 
   private async resolve(repository: string, reference: string): Promise<ResolvedManifest> {
-    const version = await this.cache.version(repository);
-    if (version !== undefined) {
-      const hit = this.cache.manifests.get(repository, reference, version);
-      if (hit) return hit;
-    }
-    const ref = parseReference(reference);
-    const generation = this.cache.manifests.begin();
-    const found = ref.kind === 'tag' ? await this.artifacts.resolveTag(repository, ref.tag) : await this.artifacts.resolveDigest(repository, ref.digest);
+    const found = await this.cache.readThrough(this.cache.manifests, repository, reference, () => {
+      const ref = parseReference(reference);
+      return ref.kind === 'tag' ? this.artifacts.resolveTag(repository, ref.tag) : this.artifacts.resolveDigest(repository, ref.digest);
+    });
     if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
-    if (version !== undefined) this.cache.manifests.set(repository, reference, found, generation, version);
     return found;
   }
 
@@ -107,7 +103,14 @@ export class ManifestService {
     }
     // Bytes first: invisible until the row below commits, and identical if written twice.
     await this.storage.putBlob(digest, body);
-    await this.sql.transaction(async (tx) => {
+    await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+    this.bodies.set(digest, body);
+    return { digest, manifest };
+  }
+
+  /** Records the validated manifest, its references and its tag in one transaction. */
+  private record(repository: string, ref: Reference, digest: string, manifest: ParsedManifest, body: Buffer): Promise<void> {
+    return this.cache.write(this.sql, repository, async (tx) => {
       const repositoryId = await this.repositories.ensure(repository, tx);
       const needed = referencedBlobs(manifest).filter((d) => !isExternal(d));
       const blobs = await this.blobs.findManyInRepository(repositoryId, needed.map((d) => d.digest), tx);
@@ -151,11 +154,7 @@ export class ManifestService {
         );
       }
       if (ref.kind === 'tag') await this.artifacts.setTag(repositoryId, artifact.id, ref.tag, tx);
-      await this.cache.changed(repository, tx);
     });
-    await this.cache.committed(repository);
-    this.bodies.set(digest, body);
-    return { digest, manifest };
   }
 
   /** By tag: removes that tag only. By digest: removes the artifact and all its tags. */

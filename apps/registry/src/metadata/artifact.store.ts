@@ -124,7 +124,7 @@ export class ArtifactStore {
 
   /** Deletes the artifact and every tag on it; refused while an index in the repository needs it. */
   async delete(repository: string, digest: string): Promise<DeleteOutcome> {
-    return this.sql.transaction(async (tx) => {
+    return this.cache.write(this.sql, repository, async (tx): Promise<DeleteOutcome> => {
       const target = await tx.one<{ id: string }>(
         `SELECT a.id FROM artifact a JOIN repository r ON r.id = a.repository_id
           WHERE r.name = $1 AND a.digest = $2 FOR UPDATE OF a`,
@@ -137,21 +137,19 @@ export class ArtifactStore {
       );
       if (parent) return { referencedBy: parent.digest };
       await tx.query('DELETE FROM artifact WHERE id = $1', [target.id]);
-      await this.cache.changed(repository, tx);
       return 'deleted';
-    }).finally(() => this.cache.committed(repository));
+    }, (outcome) => outcome === 'deleted');
   }
 
   /** Removes one tag only; the artifact and its other tags stay. */
   async deleteTag(repository: string, tag: string): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
+    return this.cache.write(this.sql, repository, async (tx) => {
       const rows = await tx.query(
         'DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = $2 RETURNING t.id',
         [repository, tag],
       );
-      if (rows.length > 0) await this.cache.changed(repository, tx);
       return rows.length > 0;
-    }).finally(() => this.cache.committed(repository));
+    }, (deleted) => deleted);
   }
 
   /** Tags in lexical order after `last`; undefined if the repository does not exist. */

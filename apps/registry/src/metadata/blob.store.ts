@@ -19,24 +19,17 @@ export class BlobStore {
 
   /** A blob as seen through one repository: absent unless linked to it. */
   async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
-    const version = await this.cache.version(repository);
-    if (version !== undefined) {
-      const hit = this.cache.blobs.get(repository, digest, version);
-      if (hit) return hit;
-    }
-    const generation = this.cache.blobs.begin();
-    const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
-      `SELECT b.id, b.size, b.media_type FROM blob b
-         JOIN repository_blob rb ON rb.blob_id = b.id
-         JOIN repository r ON r.id = rb.repository_id
-        WHERE r.name = $1 AND b.digest = $2`,
-      [repository, digest],
-      'blob_in_repo',
-    );
-    if (!row) return undefined;
-    const blob = { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
-    if (version !== undefined) this.cache.blobs.set(repository, digest, blob, generation, version);
-    return blob;
+    return this.cache.readThrough(this.cache.blobs, repository, digest, async () => {
+      const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
+        `SELECT b.id, b.size, b.media_type FROM blob b
+           JOIN repository_blob rb ON rb.blob_id = b.id
+           JOIN repository r ON r.id = rb.repository_id
+          WHERE r.name = $1 AND b.digest = $2`,
+        [repository, digest],
+        'blob_in_repo',
+      );
+      return row && { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+    });
   }
 
   /** Records a committed blob and links it to the repository; refreshes its GC grace period. */
@@ -79,16 +72,15 @@ export class BlobStore {
 
   /** Removes the blob from one repository (the bytes stay until GC). False if it was not linked. */
   async unlink(repository: string, digest: string): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
+    return this.cache.write(this.sql, repository, async (tx) => {
       const rows = await tx.query(
         `DELETE FROM repository_blob rb USING blob b, repository r
           WHERE rb.blob_id = b.id AND rb.repository_id = r.id AND r.name = $1 AND b.digest = $2
           RETURNING rb.blob_id`,
         [repository, digest],
       );
-      if (rows.length > 0) await this.cache.changed(repository, tx);
       return rows.length > 0;
-    }).finally(() => this.cache.committed(repository));
+    }, (unlinked) => unlinked);
   }
 
   /** Which of `digests` the repository holds, with their rows. */

@@ -29,7 +29,7 @@ export class RepositoryStore {
     return row?.id;
   }
 
-  forget(name: string): void {
+  private forget(name: string): void {
     this.ids.delete(name);
   }
 
@@ -49,13 +49,21 @@ export class RepositoryStore {
   }
 
   /** Runs `fn` with the repository's id, once more with a fresh id if the cached one was stale. */
-  async withId<T>(name: string, fn: (id: string) => Promise<T>): Promise<T> {
+  withId<T>(name: string, fn: (id: string) => Promise<T>): Promise<T> {
+    return this.retryingStaleId(name, async () => fn(await this.ensure(name)));
+  }
+
+  /**
+   * Runs `work` (which looks the id up itself, e.g. inside its own transaction) once more if it
+   * failed on a cached id whose repository has been deleted meanwhile.
+   */
+  async retryingStaleId<T>(name: string, work: () => Promise<T>): Promise<T> {
     try {
-      return await fn(await this.ensure(name));
+      return await work();
     } catch (err) {
       if (!isForeignKeyViolation(err)) throw err;
       this.forget(name);
-      return fn(await this.ensure(name));
+      return work();
     }
   }
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
 import { createDigester, Digester, DigestAlgorithm, digestOf, OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
-import { SQL, STORAGE } from '../infra/tokens';
+import { STORAGE } from '../infra/tokens';
 import { BlobStore, BlobRow } from '../metadata/blob.store';
 import { RepositoryStore } from '../metadata/repository.store';
 import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
@@ -36,7 +35,6 @@ export interface UploadBody {
 @Injectable()
 export class UploadService {
   constructor(
-    @Inject(SQL) private readonly sql: Sql,
     @Inject(STORAGE) private readonly storage: StorageDriver,
     private readonly uploads: UploadStore,
     private readonly blobs: BlobStore,
