@@ -1,5 +1,6 @@
 import { RegistryHarness, sha256, startTestRegistry } from '../testing';
-import { abs, bytesOf, expectOciError, randomBlob, rawRequest, sha512, startUpload, stopRegistry, withDigest } from './conformance-helpers';
+import { request as httpRequest } from 'node:http';
+import { abs, bytesOf, expectOciError, randomBlob, rawRequest, sendTruncated, sha512, startUpload, stopRegistry, withDigest } from './conformance-helpers';
 
 describe('conformance: monolithic uploads (end-4b, end-6)', () => {
   let r: RegistryHarness;
@@ -231,6 +232,54 @@ describe('conformance: monolithic uploads (end-4b, end-6)', () => {
     it('a PUT to an unknown session id is 404 BLOB_UPLOAD_UNKNOWN', async () => {
       const put = await fetch(`${r.url}/v2/mono/put/blobs/uploads/00000000-0000-4000-8000-000000000000?digest=${sha256('x')}`, { method: 'PUT', body: 'x', headers: { 'Content-Type': 'application/octet-stream' } });
       await expectOciError(put, 404, 'BLOB_UPLOAD_UNKNOWN');
+    });
+
+    it('a PUT cut off mid-body leaves the session at offset 0, and the retried PUT commits', async () => {
+      const data = randomBlob(4000);
+      const location = await startUpload(r.url, 'mono/cut');
+      const url = new URL(withDigest(location, sha256(data)));
+      await sendTruncated(r.url, {
+        method: 'PUT',
+        path: url.pathname + url.search,
+        headers: { 'Content-Type': 'application/octet-stream' },
+        declaredLength: data.length,
+        sent: data.subarray(0, 1000),
+      });
+      const status = await fetch(location);
+      expect(status.status).toBe(204);
+      expect(status.headers.get('range')).toBe('0-0');
+      await expectNoBlob('mono/cut', sha256(data));
+      const put = await fetch(url, { method: 'PUT', body: new Uint8Array(data), headers: { 'Content-Type': 'application/octet-stream' } });
+      expect(put.status).toBe(201);
+      await expectBlob('mono/cut', sha256(data), data);
+    });
+
+    it('a PUT while a PATCH holds the session is 416, and the PATCH then completes normally', async () => {
+      const first = randomBlob(3000);
+      const last = randomBlob(500);
+      const whole = Buffer.concat([first, last]);
+      const location = await startUpload(r.url, 'mono/busy');
+      const url = new URL(location);
+      const patch = httpRequest({ host: url.hostname, port: url.port, method: 'PATCH', path: url.pathname, agent: false, headers: { 'Content-Type': 'application/octet-stream' } });
+      const patched = new Promise<number>((resolve, reject) => {
+        patch.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        patch.on('error', reject);
+      });
+      patch.write(first.subarray(0, 1000));
+      patch.flushHeaders();
+      // Give the server time to take the lease for the PATCH (it does so before reading the body).
+      await new Promise((done) => setTimeout(done, 200));
+      const refused = await fetch(withDigest(location, sha256(last)), { method: 'PUT', body: new Uint8Array(last), headers: { 'Content-Type': 'application/octet-stream' } });
+      await expectOciError(refused, 416, 'RANGE_INVALID');
+      patch.end(first.subarray(1000));
+      expect(await patched).toBe(202);
+      await expectNoBlob('mono/busy', sha256(last));
+      const put = await fetch(withDigest(location, sha256(whole)), { method: 'PUT', body: new Uint8Array(last), headers: { 'Content-Type': 'application/octet-stream' } });
+      expect(put.status).toBe(201);
+      await expectBlob('mono/busy', sha256(whole), whole);
     });
 
     it('a session belongs to the repository that opened it', async () => {

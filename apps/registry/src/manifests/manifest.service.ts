@@ -127,11 +127,10 @@ export class ManifestService {
           throw new OciError('MANIFEST_BLOB_UNKNOWN', `manifest ${m.digest} is unknown to repository ${repository}`, { digest: m.digest });
         }
       }
-      const manifestBlobId = await this.blobs.record(repositoryId, digest, body.length, manifest.mediaType, tx);
       let totalSize = body.length;
       for (const blob of blobs.values()) totalSize += blob.size;
       for (const child of children.values()) totalSize += child.totalSize;
-      const artifact = await this.artifacts.upsert(
+      await this.artifacts.record(
         {
           repositoryId,
           digest,
@@ -143,17 +142,11 @@ export class ManifestService {
           manifestSize: body.length,
           totalSize,
         },
+        [...blobs.values()].map((b) => b.id),
+        manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
+        ref.kind === 'tag' ? ref.tag : null,
         tx,
       );
-      if (artifact.created) {
-        await this.artifacts.addBlobs(artifact.id, [manifestBlobId, ...[...blobs.values()].map((b) => b.id)], tx);
-        await this.artifacts.addChildren(
-          artifact.id,
-          manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
-          tx,
-        );
-      }
-      if (ref.kind === 'tag') await this.artifacts.setTag(repositoryId, artifact.id, ref.tag, tx);
     });
   }
 

@@ -69,6 +69,7 @@ export class ArtifactStore {
 
   /** Children of an index that exist in the repository, by digest. */
   async findMany(repositoryId: string, digests: string[], runner: SqlRunner): Promise<Map<string, { id: string; totalSize: number }>> {
+    if (digests.length === 0) return new Map();
     const rows = await runner.query<{ id: string; digest: string; total_size: string }>(
       'SELECT id, digest, total_size FROM artifact WHERE repository_id = $1 AND digest = ANY($2::text[])',
       [repositoryId, digests],
@@ -77,49 +78,51 @@ export class ArtifactStore {
     return new Map(rows.map((r) => [r.digest, { id: r.id, totalSize: Number(r.total_size) }]));
   }
 
-  /** Inserts the artifact, or refreshes its push time when the same manifest is pushed again. */
-  async upsert(a: NewArtifact, runner: SqlRunner): Promise<{ id: string; created: boolean }> {
-    const row = await runner.one<{ id: string; created: boolean }>(
-      `INSERT INTO artifact (repository_id, digest, media_type, artifact_type, config_media_type, subject_digest,
-                             annotations, manifest_size, total_size)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (repository_id, digest) DO UPDATE SET push_time = now()
-       RETURNING id, (xmax = 0) AS created`,
-      [a.repositoryId, a.digest, a.mediaType, a.artifactType, a.configMediaType, a.subjectDigest,
-        a.annotations ? JSON.stringify(a.annotations) : null, a.manifestSize, a.totalSize],
-      'artifact_upsert',
+  /**
+   * Records a pushed manifest in one statement: its bytes as a blob of the repository, the artifact
+   * (or a fresh push time when the same manifest comes again), the blobs and index children it
+   * references (for a new artifact) and, when pushed by tag, the tag. The referenced blobs and
+   * children must have been checked to exist in the repository.
+   */
+  async record(a: NewArtifact, blobIds: string[], children: ChildRef[], tag: string | null, runner: SqlRunner): Promise<void> {
+    const row = await runner.one<{ id: string }>(
+      `WITH mb AS (
+         INSERT INTO blob (digest, size, media_type) VALUES ($2, $8, $3)
+         ON CONFLICT (digest) DO UPDATE SET last_seen_at = now(), media_type = COALESCE(blob.media_type, EXCLUDED.media_type)
+         RETURNING id
+       ), mbl AS (
+         INSERT INTO repository_blob (repository_id, blob_id) SELECT $1, id FROM mb ON CONFLICT DO NOTHING
+       ), a AS (
+         INSERT INTO artifact (repository_id, digest, media_type, artifact_type, config_media_type, subject_digest,
+                               annotations, manifest_size, total_size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (repository_id, digest) DO UPDATE SET push_time = now()
+         RETURNING id, (xmax = 0) AS created
+       ), ab AS (
+         INSERT INTO artifact_blob (artifact_id, blob_id)
+         SELECT a.id, x.blob_id FROM a, (SELECT id AS blob_id FROM mb UNION SELECT unnest($10::bigint[])) x
+          WHERE a.created
+         ON CONFLICT DO NOTHING
+       ), ar AS (
+         INSERT INTO artifact_reference (parent_id, child_id, platform, annotations)
+         SELECT a.id, x.child_id, x.platform, x.annotations
+           FROM a, jsonb_to_recordset($11::jsonb) AS x(child_id bigint, platform jsonb, annotations jsonb)
+          WHERE a.created
+         ON CONFLICT DO NOTHING
+       ), t AS (
+         INSERT INTO tag (repository_id, artifact_id, name) SELECT $1, a.id, $12::text FROM a WHERE $12::text IS NOT NULL
+         ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()
+       )
+       SELECT id FROM a`,
+      [
+        a.repositoryId, a.digest, a.mediaType, a.artifactType, a.configMediaType, a.subjectDigest,
+        a.annotations ? JSON.stringify(a.annotations) : null, a.manifestSize, a.totalSize, blobIds,
+        JSON.stringify(children.map((c) => ({ child_id: c.id, platform: c.platform ?? null, annotations: c.annotations ?? null }))),
+        tag,
+      ],
+      'artifact_record',
     );
     if (!row) throw new Error(`failed to record artifact ${a.digest}`);
-    return row;
-  }
-
-  async addBlobs(artifactId: string, blobIds: string[], runner: SqlRunner): Promise<void> {
-    await runner.query(
-      'INSERT INTO artifact_blob (artifact_id, blob_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING',
-      [artifactId, blobIds],
-      'artifact_add_blobs',
-    );
-  }
-
-  async addChildren(parentId: string, children: ChildRef[], runner: SqlRunner): Promise<void> {
-    if (children.length === 0) return;
-    await runner.query(
-      `INSERT INTO artifact_reference (parent_id, child_id, platform, annotations)
-       SELECT $1, x.child_id, x.platform, x.annotations
-         FROM jsonb_to_recordset($2::jsonb) AS x(child_id bigint, platform jsonb, annotations jsonb)
-       ON CONFLICT DO NOTHING`,
-      [parentId, JSON.stringify(children.map((c) => ({ child_id: c.id, platform: c.platform ?? null, annotations: c.annotations ?? null })))],
-    );
-  }
-
-  /** Points the tag at the artifact; returns the artifact it pointed at before, if any. */
-  async setTag(repositoryId: string, artifactId: string, tag: string, runner: SqlRunner): Promise<void> {
-    await runner.query(
-      `INSERT INTO tag (repository_id, artifact_id, name) VALUES ($1, $2, $3)
-       ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()`,
-      [repositoryId, artifactId, tag],
-      'tag_set',
-    );
   }
 
   /** Deletes the artifact and every tag on it; refused while an index in the repository needs it. */

@@ -17,14 +17,18 @@ export class BlobStore {
     private readonly cache: RegistryCache,
   ) {}
 
-  /** A blob as seen through one repository: absent unless linked to it. */
+  /**
+   * A blob as seen through one repository: absent unless linked to it. Written digest-first (unique
+   * index, then the link's primary key) so that even a generic plan made while the tables were tiny
+   * never walks every blob of the repository.
+   */
   async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
     return this.cache.readThrough(this.cache.blobs, repository, digest, async () => {
       const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
         `SELECT b.id, b.size, b.media_type FROM blob b
-           JOIN repository_blob rb ON rb.blob_id = b.id
-           JOIN repository r ON r.id = rb.repository_id
-          WHERE r.name = $1 AND b.digest = $2`,
+          WHERE b.digest = $2
+            AND EXISTS (SELECT 1 FROM repository_blob rb
+                         WHERE rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repository WHERE name = $1))`,
         [repository, digest],
         'blob_in_repo',
       );
@@ -56,9 +60,9 @@ export class BlobStore {
     const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
       `WITH src AS (
          SELECT b.id, b.size, b.media_type FROM blob b
-           JOIN repository_blob rb ON rb.blob_id = b.id
-           JOIN repository r ON r.id = rb.repository_id
-          WHERE r.name = $1 AND b.digest = $3
+          WHERE b.digest = $3
+            AND EXISTS (SELECT 1 FROM repository_blob rb
+                         WHERE rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repository WHERE name = $1))
        ), l AS (
          INSERT INTO repository_blob (repository_id, blob_id) SELECT $2, id FROM src ON CONFLICT DO NOTHING
        ), touch AS (
@@ -85,6 +89,7 @@ export class BlobStore {
 
   /** Which of `digests` the repository holds, with their rows. */
   async findManyInRepository(repositoryId: string, digests: string[], runner: SqlRunner = this.sql): Promise<Map<string, BlobRow>> {
+    if (digests.length === 0) return new Map();
     const rows = await runner.query<{ id: string; digest: string; size: string; media_type: string | null }>(
       `SELECT b.id, b.digest, b.size, b.media_type FROM blob b
          JOIN repository_blob rb ON rb.blob_id = b.id

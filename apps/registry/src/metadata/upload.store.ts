@@ -56,6 +56,31 @@ export class UploadStore {
     );
   }
 
+  /**
+   * Completes a session that holds no bytes yet with a blob already in storage: claims the session
+   * (free, at offset 0), records the blob and links it to the repository, in one statement. False
+   * when the session is unknown, busy or has bytes; then nothing changed.
+   */
+  async completeWithBlob(id: string, repository: string, repositoryId: string, digest: string, size: number): Promise<boolean> {
+    const row = await this.sql.one<{ id: string }>(
+      `WITH u AS (
+         DELETE FROM upload WHERE id = $1 AND repository_name = $2 AND "offset" = 0
+            AND (lease_until IS NULL OR lease_until < now())
+         RETURNING id
+       ), b AS (
+         INSERT INTO blob (digest, size) SELECT $4, $5 FROM u
+         ON CONFLICT (digest) DO UPDATE SET last_seen_at = now()
+         RETURNING id
+       ), l AS (
+         INSERT INTO repository_blob (repository_id, blob_id) SELECT $3, id FROM b ON CONFLICT DO NOTHING
+       )
+       SELECT id FROM b`,
+      [id, repository, repositoryId, digest, size],
+      'upload_complete_with_blob',
+    );
+    return row !== undefined;
+  }
+
   async delete(id: string, runner: SqlRunner = this.sql): Promise<boolean> {
     const rows = await runner.query('DELETE FROM upload WHERE id = $1 RETURNING id', [id], 'upload_delete');
     return rows.length > 0;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { createDigester, Digester, DigestAlgorithm, digestOf, OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
@@ -27,6 +27,25 @@ export interface UploadBody {
   contentRange?: string;
 }
 
+/** A body that declares a length small enough to be held in memory, without a chunk range. */
+function isSmall(body: UploadBody): body is UploadBody & { contentLength: number } {
+  return body.contentLength !== undefined && body.contentLength <= SMALL_BLOB_BYTES && body.contentRange === undefined;
+}
+
+/** Reads exactly `length` bytes; SIZE_INVALID when the body is shorter or longer than declared. */
+async function readBounded(stream: Readable, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let received = 0;
+  for await (const chunk of stream) {
+    const buf = chunk as Buffer;
+    if (received + buf.length > length) throw new OciError('SIZE_INVALID', `body is longer than the declared ${length} bytes`);
+    buf.copy(buffer, received);
+    received += buf.length;
+  }
+  if (received !== length) throw new OciError('SIZE_INVALID', `received ${received} bytes, ${length} were declared`);
+  return buffer;
+}
+
 /**
  * The upload state machine (distribution's POST/PATCH/PUT/GET/DELETE =
  * start/append/commit/status/cancel). State lives in the `upload` row (acknowledged offset, lease)
@@ -52,7 +71,7 @@ export class UploadService {
   /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
   async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
     const expected = parseDigest(digest);
-    if (body.contentLength !== undefined && body.contentLength <= SMALL_BLOB_BYTES && body.contentRange === undefined) {
+    if (isSmall(body)) {
       return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength);
     }
     const id = `mono-${randomUUID()}`;
@@ -72,15 +91,7 @@ export class UploadService {
    * held in memory, and one atomic write publishes the bytes.
    */
   private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number): Promise<void> {
-    const buffer = Buffer.allocUnsafe(length);
-    let received = 0;
-    for await (const chunk of stream) {
-      const buf = chunk as Buffer;
-      if (received + buf.length > length) throw new OciError('SIZE_INVALID', `body is longer than the declared ${length} bytes`);
-      buf.copy(buffer, received);
-      received += buf.length;
-    }
-    if (received !== length) throw new OciError('SIZE_INVALID', `received ${received} bytes, ${length} were declared`);
+    const buffer = await readBounded(stream, length);
     const actual = digestOf(buffer, algorithm);
     if (actual !== digest) throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     await this.storage.putBlob(digest, buffer);
@@ -113,6 +124,25 @@ export class UploadService {
   async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined): Promise<string> {
     if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
     const expected = parseDigest(digest);
+    checkUploadId(id);
+    if (body && isSmall(body)) {
+      // POST then PUT with the whole (small) blob, as clients push configs and small layers: verify
+      // the bytes in memory, publish them, then claim the session and record the blob in one
+      // statement. Anything else (earlier chunks, a mismatch, a busy session) takes the general path.
+      const buffer = await readBounded(body.stream, body.contentLength);
+      if (digestOf(buffer, expected.algorithm) === expected.digest) {
+        await this.storage.putBlob(expected.digest, buffer);
+        const claimed = await this.repositories.withId(repository, (repositoryId) =>
+          this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length),
+        );
+        if (claimed) {
+          this.hashers.drop(id);
+          await this.storage.deleteUpload(id).catch(() => undefined);
+          return expected.digest;
+        }
+      }
+      body = { stream: Readable.from([buffer]), contentLength: buffer.length };
+    }
     return this.withLease(repository, id, async (offset) => {
       let digester = await this.hasherAt(id, offset);
       let size = offset;

@@ -32,6 +32,21 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 const openFdAsync = promisify(openFd);
 const fstatAsync = promisify(fstat);
 
+/** Flushes a file's data through a descriptor of its own; best effort (the commit syncs again). */
+async function syncDetached(file: string): Promise<void> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // The upload may have been committed or cancelled meanwhile; the commit's own fdatasync
+    // reports real disk errors.
+  }
+}
+
 function notFound(what: string): StorageError {
   return new StorageError('NOT_FOUND', `${what} not found`);
 }
@@ -92,7 +107,9 @@ export class FilesystemDriver implements StorageDriver {
       }
       // Bytes past `offset` are what a failed earlier append left behind; the client resends them.
       if (size > offset) await handle.truncate(offset);
-      return offset + (await writeSourceAt(handle, offset, source));
+      // A chunked upload answers each append without waiting for the disk: durability is the
+      // commit's job (fdatasync before rename), so an early flush only needs to be under way.
+      return offset + (await writeSourceAt(handle, offset, source, { detachedSync: () => void syncDetached(file) }));
     } finally {
       await handle.close();
     }

@@ -32,6 +32,15 @@ async function writeBatch(file: FileHandle, chunks: Buffer[], bytes: number, pos
   if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes at ${position}`);
 }
 
+export interface WriteSourceOptions {
+  /**
+   * Starts flushing the file's data without being awaited, through a descriptor of its own (an
+   * fdatasync on `file` would hold up closing it). Without it the flush runs on `file` and is
+   * awaited before returning.
+   */
+  detachedSync?: () => void;
+}
+
 /**
  * Streams `source` into `file` starting at `position` and returns the number of bytes written.
  *
@@ -47,6 +56,7 @@ export async function writeSourceAt(
   file: FileHandle,
   position: number,
   source: Readable | AsyncIterable<Buffer>,
+  options: WriteSourceOptions = {},
 ): Promise<number> {
   let batch: Buffer[] = [];
   let batchBytes = 0;
@@ -64,6 +74,11 @@ export async function writeSourceAt(
     // 32 MiB boundaries a single stream does.
     if (syncing === undefined && Math.floor(next / SYNC_EVERY_BYTES) > Math.floor(syncedUpTo / SYNC_EVERY_BYTES)) {
       syncedUpTo = next;
+      if (options.detachedSync) {
+        // Not waited for: the next append (or the commit's fdatasync) overlaps with it.
+        options.detachedSync();
+        return;
+      }
       // Best effort: a failure here is seen again by the commit's own fdatasync.
       syncing = file.datasync().then(
         () => {
