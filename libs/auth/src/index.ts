@@ -1,0 +1,4 @@
+export * from './rbac';
+export * from './password';
+export * from './scope';
+export * from './token';

@@ -1,0 +1,117 @@
+import { Principal, ProjectRef, ProjectRole, RobotPermission, ROLE_STRENGTH, verifyPassword } from '@wharf/auth';
+import type { SqlRunner } from '@wharf/db';
+import { DEFAULT_ROBOT_PREFIX, parseRobotName } from './robot-name';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  sysadmin: boolean;
+  password_hash: string | null;
+  auth_source: string;
+}
+
+/**
+ * Checks a password for a user who is not in the database's own user table (LDAP, later OIDC).
+ * Returns the local user row (created or refreshed on the way) when the backend accepts.
+ */
+export interface ExternalAuthenticator {
+  authenticate(username: string, password: string): Promise<UserRow | undefined>;
+}
+
+export interface IdentityOptions {
+  robotPrefix?: string;
+  /** When set, users who are not `db` users (and, in LDAP mode, everyone but admin) go here. */
+  external?: ExternalAuthenticator;
+}
+
+/**
+ * Who a set of credentials belongs to and what they hold: users (with their project roles,
+ * directly or through groups) and robots (with their granted permissions). Shared by core's API
+ * guard, the token service and the registry's basic-auth path.
+ */
+export class IdentityStore {
+  private readonly robotPrefix: string;
+
+  constructor(
+    private readonly sql: SqlRunner,
+    private readonly options: IdentityOptions = {},
+  ) {
+    this.robotPrefix = options.robotPrefix ?? DEFAULT_ROBOT_PREFIX;
+  }
+
+  /** The principal for basic credentials, or undefined when they are wrong (or disabled/expired). */
+  async authenticate(login: string, password: string): Promise<Principal | undefined> {
+    if (typeof login !== 'string' || typeof password !== 'string' || login.length === 0 || login.length > 255) return undefined;
+    const robot = parseRobotName(login, this.robotPrefix);
+    if (robot) return this.authenticateRobot(robot.name, robot.project, password);
+    const user = await this.sql.one<UserRow>(
+      'SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE lower(username) = lower($1)',
+      [login],
+      'identity_user_by_name',
+    );
+    if (user && user.auth_source === 'db' && user.password_hash) {
+      return (await verifyPassword(password, user.password_hash)) ? this.principalFor(user) : undefined;
+    }
+    if (this.options.external && (!user || user.auth_source !== 'db')) {
+      const external = await this.options.external.authenticate(login, password);
+      return external ? this.principalFor(external) : undefined;
+    }
+    // Unknown user: spend the time a check costs, so the answer does not tell whether it exists.
+    await verifyPassword(password, undefined);
+    return undefined;
+  }
+
+  private async authenticateRobot(name: string, project: string | undefined, secret: string): Promise<Principal | undefined> {
+    const row = await this.sql.one<{ id: number; name: string; level: 'system' | 'project'; secret_hash: string; disabled: boolean; expired: boolean; permissions: RobotPermission[] }>(
+      `SELECT r.id, r.name, r.level, r.secret_hash, r.disabled, r.permissions,
+              (r.expires_at IS NOT NULL AND r.expires_at <= now()) AS expired
+         FROM robot r LEFT JOIN project p ON p.id = r.project_id
+        WHERE r.name = $1 AND (($2::text IS NULL AND r.project_id IS NULL) OR p.name = $2::text)`,
+      [name, project ?? null],
+      'identity_robot_by_name',
+    );
+    const valid = await verifyPassword(secret, row?.secret_hash);
+    if (!row || !valid || row.disabled || row.expired) return undefined;
+    return { kind: 'robot', id: row.id, name: `${this.robotPrefix}${project === undefined ? '' : `${project}+`}${name}`, level: row.level, permissions: row.permissions };
+  }
+
+  /** A user's principal: their system-admin flag and their strongest role in each project. */
+  async principalFor(user: Pick<UserRow, 'id' | 'username' | 'sysadmin'>): Promise<Principal> {
+    const rows = await this.sql.query<{ project_id: number; role: number }>(
+      `SELECT m.project_id, m.role FROM project_member m WHERE m.user_id = $1
+       UNION ALL
+       SELECT m.project_id, m.role FROM project_member m
+         JOIN user_group_member g ON g.group_id = m.group_id
+        WHERE g.user_id = $1`,
+      [user.id],
+      'identity_roles',
+    );
+    const roles = new Map<number, ProjectRole>();
+    for (const { project_id: projectId, role } of rows) {
+      const current = roles.get(projectId);
+      if (current === undefined || ROLE_STRENGTH.indexOf(role) < ROLE_STRENGTH.indexOf(current)) roles.set(projectId, role);
+    }
+    return { kind: 'user', id: user.id, username: user.username, sysadmin: user.sysadmin, roles };
+  }
+
+  async principalForUserId(id: number): Promise<Principal | undefined> {
+    const user = await this.sql.one<UserRow>('SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE id = $1', [id]);
+    return user ? this.principalFor(user) : undefined;
+  }
+
+  /** The project a repository name belongs to (its first path component), if it exists. */
+  async projectOf(repository: string): Promise<ProjectRef | undefined> {
+    const slash = repository.indexOf('/');
+    if (slash <= 0) return undefined;
+    return this.project(repository.slice(0, slash));
+  }
+
+  async project(name: string): Promise<ProjectRef | undefined> {
+    const row = await this.sql.one<{ id: number; name: string; public: boolean }>(
+      'SELECT id, name, public FROM project WHERE name = $1',
+      [name],
+      'identity_project_by_name',
+    );
+    return row && { id: row.id, name: row.name, public: row.public };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './identity.store';
+export * from './login-throttle';
+export * from './robot-name';

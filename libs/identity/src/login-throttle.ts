@@ -1,0 +1,54 @@
+import type Redis from 'ioredis';
+
+/** Failures that lock one user name from one address, one address, and one user name. */
+export const THROTTLE_LIMITS = { pair: 5, address: 50, user: 100 } as const;
+/** The window failures are counted in; each failure extends it. */
+export const THROTTLE_WINDOW_SECONDS = 15 * 60;
+
+const PREFIX = 'wharf:login-failures:';
+
+/**
+ * Slows online password guessing down, across every replica (the counters live in Redis):
+ * five wrong passwords for one user from one address lock that pair for the window; an address
+ * guessing many users, or many addresses guessing one user, are locked at higher counts. While
+ * locked, credentials are not even checked. Without Redis the throttle is open (logins keep working).
+ */
+export class LoginThrottle {
+  constructor(private readonly redis: Redis) {}
+
+  private keys(username: string, address: string): [string, string, string] {
+    const user = username.toLowerCase();
+    return [`${PREFIX}pair:${user}\u0000${address}`, `${PREFIX}addr:${address}`, `${PREFIX}user:${user}`];
+  }
+
+  /** True when attempts for this user from this address must be refused without checking. */
+  async locked(username: string, address: string): Promise<boolean> {
+    try {
+      const [pair, addr, user] = await this.redis.mget(...this.keys(username, address));
+      return (
+        Number(pair ?? 0) >= THROTTLE_LIMITS.pair || Number(addr ?? 0) >= THROTTLE_LIMITS.address || Number(user ?? 0) >= THROTTLE_LIMITS.user
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  async failed(username: string, address: string): Promise<void> {
+    try {
+      const multi = this.redis.multi();
+      for (const key of this.keys(username, address)) multi.incr(key).expire(key, THROTTLE_WINDOW_SECONDS);
+      await multi.exec();
+    } catch {
+      // Counting is best effort.
+    }
+  }
+
+  /** A successful login clears the pair's count (not the address's or the user's). */
+  async succeeded(username: string, address: string): Promise<void> {
+    try {
+      await this.redis.del(this.keys(username, address)[0]);
+    } catch {
+      // best effort
+    }
+  }
+}
