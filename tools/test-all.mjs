@@ -9,8 +9,16 @@ import { join } from 'node:path';
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
 
-// The end-to-end tests drive real clients from Debian's packages: install them if they are missing.
-const clients = ['skopeo', 'umoci'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
+// The end-to-end tests drive real clients and servers from Debian's packages (registry clients,
+// OpenLDAP's slapd): install the packages whose programs are missing.
+const needed = { skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', slapd: 'slapd', slapadd: 'slapd', ldapsearch: 'ldap-utils' };
+const clients = [
+  ...new Set(
+    Object.entries(needed)
+      .filter(([command]) => spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${command}`]).status !== 0)
+      .map(([, pkg]) => pkg),
+  ),
+];
 if (clients.length > 0) {
   if (process.getuid?.() !== 0) {
     console.error(`missing test dependencies: ${clients.join(', ')} (apt-get install ${clients.join(' ')})`);

@@ -93,9 +93,14 @@ const ROLE_LETTER: Readonly<Record<ProjectRole, string>> = {
   [ProjectRole.LimitedGuest]: 'L',
 };
 
-// What anyone (anonymous included) may do in a public project: read-only, as Harbor's visitors.
+// What anyone (anonymous included) may do in a public project: read-only, as Harbor's visitors
+// (its publicProjectPolicies). Two cells go beyond that list on purpose and reveal nothing new:
+// Harbor answers a single repository's GET with the `list` permission, and visitors already see
+// accessories in artifact listings (`with_accessory`).
 const PUBLIC_POLICIES: ReadonlyArray<readonly [Resource, Action]> = [
   ['project', 'read'],
+  ['label', 'read'],
+  ['label', 'list'],
   ['repository', 'list'],
   ['repository', 'read'],
   ['repository', 'pull'],
@@ -105,6 +110,7 @@ const PUBLIC_POLICIES: ReadonlyArray<readonly [Resource, Action]> = [
   ['tag', 'list'],
   ['accessory', 'list'],
   ['scan', 'read'],
+  ['scanner', 'read'],
 ];
 
 export const RESOURCES = Object.keys(MATRIX) as Resource[];

@@ -12,7 +12,9 @@ export interface UserRow {
 
 /**
  * Checks a password for a user who is not in the database's own user table (LDAP, later OIDC).
- * Returns the local user row (created or refreshed on the way) when the backend accepts.
+ * Returns the local user row (created or refreshed on the way) when the backend accepts, and
+ * undefined for wrong credentials; rejects with AuthBackendUnavailableError when the backend
+ * cannot answer (IdentityStore.authenticate passes that on).
  */
 export interface ExternalAuthenticator {
   authenticate(username: string, password: string): Promise<UserRow | undefined>;

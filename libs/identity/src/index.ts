@@ -1,3 +1,5 @@
+export * from './auth-backend-error';
 export * from './identity.store';
+export * from './ldap';
 export * from './login-throttle';
 export * from './robot-name';

@@ -7,6 +7,15 @@ export const THROTTLE_WINDOW_SECONDS = 15 * 60;
 
 const PREFIX = 'wharf:login-failures:';
 
+export interface LoginThrottleOptions {
+  /** How long failures are remembered, in seconds (fractions allowed); each failure extends it. */
+  windowSeconds?: number;
+  /** Failure counts that lock; defaults to THROTTLE_LIMITS. */
+  limits?: Partial<Record<keyof typeof THROTTLE_LIMITS, number>>;
+  /** Redis key prefix, so that installations (or tests) sharing one Redis stay apart. */
+  keyPrefix?: string;
+}
+
 /**
  * Slows online password guessing down, across every replica (the counters live in Redis):
  * five wrong passwords for one user from one address lock that pair for the window; an address
@@ -14,11 +23,24 @@ const PREFIX = 'wharf:login-failures:';
  * locked, credentials are not even checked. Without Redis the throttle is open (logins keep working).
  */
 export class LoginThrottle {
-  constructor(private readonly redis: Redis) {}
+  private readonly windowMs: number;
+  private readonly limits: Record<keyof typeof THROTTLE_LIMITS, number>;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    options: LoginThrottleOptions = {},
+  ) {
+    // Milliseconds (PEXPIRE) so that short windows stay exact; never below 1 ms.
+    this.windowMs = Math.max(1, Math.round((options.windowSeconds ?? THROTTLE_WINDOW_SECONDS) * 1000));
+    this.limits = { ...THROTTLE_LIMITS, ...options.limits };
+    this.prefix = options.keyPrefix ?? PREFIX;
+  }
 
   private keys(username: string, address: string): [string, string, string] {
     const user = username.toLowerCase();
-    return [`${PREFIX}pair:${user}\u0000${address}`, `${PREFIX}addr:${address}`, `${PREFIX}user:${user}`];
+    const p = this.prefix;
+    return [`${p}pair:${user}\u0000${address}`, `${p}addr:${address}`, `${p}user:${user}`];
   }
 
   /** True when attempts for this user from this address must be refused without checking. */
@@ -26,7 +48,7 @@ export class LoginThrottle {
     try {
       const [pair, addr, user] = await this.redis.mget(...this.keys(username, address));
       return (
-        Number(pair ?? 0) >= THROTTLE_LIMITS.pair || Number(addr ?? 0) >= THROTTLE_LIMITS.address || Number(user ?? 0) >= THROTTLE_LIMITS.user
+        Number(pair ?? 0) >= this.limits.pair || Number(addr ?? 0) >= this.limits.address || Number(user ?? 0) >= this.limits.user
       );
     } catch {
       return false;
@@ -36,7 +58,7 @@ export class LoginThrottle {
   async failed(username: string, address: string): Promise<void> {
     try {
       const multi = this.redis.multi();
-      for (const key of this.keys(username, address)) multi.incr(key).expire(key, THROTTLE_WINDOW_SECONDS);
+      for (const key of this.keys(username, address)) multi.incr(key).pexpire(key, this.windowMs);
       await multi.exec();
     } catch {
       // Counting is best effort.
