@@ -341,6 +341,8 @@ export class RegistryProcess {
         DATABASE_URL: this.db.url,
         REGISTRY_WORKERS: String(this.options.workers),
         REGISTRY_DB_POOL: '8',
+        // These tests exercise the open data plane; auth.e2e-spec.ts covers token mode.
+        REGISTRY_AUTH: 'none',
         // 'listening on' is logged at info; below that the readiness check relies on /healthz only.
         LOG_LEVEL: this.options.logLevel,
       },

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { createDataSource, Sql } from '@wharf/db';
 import { createStorageDriver } from '@wharf/storage';
 import type { DataSource } from 'typeorm';
-import { AllowAllAuthorizer, REGISTRY_AUTHORIZER } from './auth/access';
+import { authProviders } from './auth/auth.providers';
 import { RegistryAccessGuard } from './auth/registry-access.guard';
 import { BaseController } from './base/base.controller';
 import { RegistryCache } from './cache/registry-cache';
@@ -40,7 +40,7 @@ export class RegistryModule {
         },
         { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
         { provide: STORAGE, useFactory: () => createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir }) },
-        { provide: REGISTRY_AUTHORIZER, useClass: AllowAllAuthorizer },
+        ...authProviders(config),
         { provide: APP_FILTER, useClass: OciExceptionFilter },
         RegistryAccessGuard,
         RegistryCache,

@@ -1,5 +1,26 @@
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+
+/**
+ * How the data plane authenticates. `token`: Docker registry token authentication, with tokens
+ * from core's `/service/token` (verified with the signer's public key) or basic credentials sent
+ * directly. `none`: an open registry, for development, the conformance suites and the benchmark.
+ */
+export type RegistryAuthConfig =
+  | { mode: 'none' }
+  | {
+      mode: 'token';
+      /** The token service clients are sent to (`WWW-Authenticate: Bearer realm=...`). */
+      realm: string;
+      issuer: string;
+      /** This registry's name in tokens (`aud`) and challenges (`service`). */
+      service: string;
+      /** PEM public key of the token signer; when unset, derived from `privateKeyPath`. */
+      publicKeyPath?: string;
+      privateKeyPath: string;
+      /** Robot account names start with this (Harbor's `robot$`). */
+      robotPrefix: string;
+    };
 
 export interface RegistryConfig {
   port: number;
@@ -13,6 +34,7 @@ export interface RegistryConfig {
   /** In-process cache of immutable manifest bytes, by digest. */
   manifestCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  auth: RegistryAuthConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -25,18 +47,42 @@ function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number,
   return n;
 }
 
+function nonEmpty(env: NodeJS.ProcessEnv, key: string): string | undefined {
+  const value = env[key];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function loadAuth(env: NodeJS.ProcessEnv, dataDir: string): RegistryAuthConfig {
+  const mode = nonEmpty(env, 'REGISTRY_AUTH') ?? 'token';
+  if (mode === 'none') return { mode };
+  if (mode !== 'token') throw new Error(`invalid REGISTRY_AUTH: "${mode}" (expected "token" or "none")`);
+  const externalUrl = (nonEmpty(env, 'EXTERNAL_URL') ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const publicKey = nonEmpty(env, 'TOKEN_PUBLIC_KEY');
+  return {
+    mode,
+    realm: nonEmpty(env, 'TOKEN_REALM') ?? `${externalUrl}/service/token`,
+    issuer: nonEmpty(env, 'TOKEN_ISSUER') ?? 'harbor-token-issuer',
+    service: nonEmpty(env, 'TOKEN_SERVICE') ?? 'harbor-registry',
+    ...(publicKey ? { publicKeyPath: resolve(publicKey) } : {}),
+    privateKeyPath: resolve(nonEmpty(env, 'TOKEN_PRIVATE_KEY') ?? join(dataDir, 'secret', 'core', 'private_key.pem')),
+    robotPrefix: nonEmpty(env, 'ROBOT_NAME_PREFIX') ?? 'robot$',
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   const logLevel = env['LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`invalid LOG_LEVEL: "${logLevel}"`);
+  const dataDir = resolve(env['DATA_DIR'] ?? './data');
   return {
     port: int(env, 'REGISTRY_PORT', 5000, 0, 65535),
     host: env['REGISTRY_HOST'] ?? '0.0.0.0',
-    dataDir: resolve(env['DATA_DIR'] ?? './data'),
+    dataDir,
     databaseUrl: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/wharf',
     redisUrl: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     workers: int(env, 'REGISTRY_WORKERS', Math.min(cpus().length, 8), 1, 64),
     dbPoolSize: int(env, 'REGISTRY_DB_POOL', 16, 1, 200),
     manifestCacheBytes: int(env, 'REGISTRY_MANIFEST_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     logLevel: logLevel as RegistryConfig['logLevel'],
+    auth: loadAuth(env, dataDir),
   };
 }

@@ -2,6 +2,7 @@ import './thread-pool';
 import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import { join } from 'node:path';
+import { loadVerificationKey } from './auth/verification-key';
 import { loadConfig, RegistryConfig } from './config';
 
 /**
@@ -36,6 +37,8 @@ async function startWorker(config: RegistryConfig): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!cluster.isPrimary) return startWorker(config);
+  // A token registry without the signer's key could only refuse everyone: say so before forking.
+  if (config.auth.mode === 'token') loadVerificationKey(config.auth);
   await migrate(config);
   if (config.workers === 1) return startWorker(config);
   let stopping = false;

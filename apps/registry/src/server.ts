@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ociErrorBody } from '@wharf/oci';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryModule } from './app.module';
+import { loadVerificationKey } from './auth/verification-key';
 import type { RegistryConfig } from './config';
 import { rewriteRegistryUrl } from './http/route-rewrite';
 import { RegistryLogger } from './infra/logger';
@@ -12,6 +13,9 @@ import { DATA_SOURCE } from './infra/tokens';
 
 /** Builds the data-plane HTTP application (not yet listening). */
 export async function createRegistryApp(config: RegistryConfig): Promise<NestFastifyApplication> {
+  // Checked before Nest starts: a provider failing during Nest's start-up aborts the process
+  // instead of reporting the reason to the caller.
+  if (config.auth.mode === 'token') loadVerificationKey(config.auth);
   const adapter = new FastifyAdapter({
     rewriteUrl: (req: { url?: string }) => rewriteRegistryUrl(req.url ?? '/'),
     // sha512 digests and encoded multi-component names are longer than the router's default.

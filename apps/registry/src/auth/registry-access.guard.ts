@@ -8,8 +8,10 @@ const ACCESS_KEY = 'wharf:registry-access';
 
 /** Declares the actions a route needs on the repository named by its `:name` parameter. */
 export const RequireAccess = (...actions: RegistryAction[]) => SetMetadata(ACCESS_KEY, actions);
-/** Declares a route that needs registry-wide access (the catalog) or only authentication (`/v2/`). */
+/** Declares a route that needs only an authenticated caller (`/v2/`), whatever it may access. */
 export const RequireRegistryAccess = () => SetMetadata(ACCESS_KEY, 'registry');
+/** Declares the catalog route: scope `registry:catalog:*`, its listing filtered by the caller's rights. */
+export const RequireCatalogAccess = () => SetMetadata(ACCESS_KEY, 'catalog');
 
 @Injectable()
 export class RegistryAccessGuard implements CanActivate {
@@ -19,11 +21,13 @@ export class RegistryAccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const declared = this.reflector.get<RegistryAction[] | 'registry' | undefined>(ACCESS_KEY, context.getHandler());
+    const declared = this.reflector.get<RegistryAction[] | 'registry' | 'catalog' | undefined>(ACCESS_KEY, context.getHandler());
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     let access: AccessRequest[];
     if (declared === undefined || declared === 'registry') {
-      access = [{ type: 'registry', name: 'catalog', actions: [] }];
+      access = [];
+    } else if (declared === 'catalog') {
+      access = [{ type: 'registry', name: 'catalog', actions: ['*'] }];
     } else {
       const name = (request.params as Record<string, string>)['name'] ?? '';
       // Every route that names a repository passes here first: nothing reaches a service,

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
-import { SQL } from '../infra/tokens';
+import { OciError } from '@wharf/oci';
+import type { RegistryConfig } from '../config';
+import { CONFIG, SQL } from '../infra/tokens';
 
 /** The project that owns a repository: its first path component (`team` of `team/app`). */
 export function projectOf(repository: string): string | null {
@@ -21,8 +23,15 @@ export class RepositoryStore {
    * forgets the id (`forget`) and retries.
    */
   private readonly ids = new Map<string, string>();
+  /**
+   * An open registry creates a project for the first path component of a pushed name; with
+   * authentication, projects are made through the API only (they carry owners, members, quotas).
+   */
+  private readonly createsProjects: boolean;
 
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(@Inject(SQL) private readonly sql: Sql, @Inject(CONFIG) config: RegistryConfig) {
+    this.createsProjects = config.auth.mode === 'none';
+  }
 
   async findId(name: string, runner: SqlRunner = this.sql): Promise<string | undefined> {
     const row = await runner.one<{ id: string }>('SELECT id FROM repository WHERE name = $1', [name], 'repo_find');
@@ -34,7 +43,7 @@ export class RepositoryStore {
   }
 
   /**
-   * The repository's id, creating it (and its project) on first push. Only ids seen outside a
+   * The repository's id, creating it (and, in an open registry, its project) on first push. Only ids seen outside a
    * transaction are remembered: one created inside a transaction vanishes if that rolls back.
    */
   async ensure(name: string, runner: SqlRunner = this.sql): Promise<string> {
@@ -71,6 +80,7 @@ export class RepositoryStore {
     const existing = await this.findId(name, runner);
     if (existing) return existing;
     const project = projectOf(name);
+    if (!this.createsProjects) return this.createInExistingProject(name, project, runner);
     // A concurrent creator makes ON CONFLICT DO NOTHING return no row while this statement's
     // snapshot cannot see theirs yet: the retry runs with a fresh snapshot.
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -94,14 +104,38 @@ export class RepositoryStore {
     return id;
   }
 
-  /** Repositories holding at least one artifact, in lexical order, after `last`. */
-  async catalog(limit: number, last: string | undefined): Promise<string[]> {
+  /**
+   * The authorizer refused pushes outside existing projects already; this holds the line when a
+   * project is deleted between the check and the push.
+   */
+  private async createInExistingProject(name: string, project: string | null, runner: SqlRunner): Promise<string> {
+    if (project === null) throw new OciError('DENIED', `repository name "${name}" has no project part: push to <project>/${name}`);
+    const row = await runner.one<{ id: string }>(
+      `WITH r AS (
+         INSERT INTO repository (name, project_id) SELECT $1, p.id FROM project p WHERE p.name = $2
+         ON CONFLICT (name) DO NOTHING RETURNING id
+       )
+       SELECT id FROM r UNION ALL SELECT id FROM repository WHERE name = $1 LIMIT 1`,
+      [name, project],
+    );
+    if (row) return row.id;
+    const id = await this.findId(name, runner);
+    if (id) return id;
+    throw new OciError('DENIED', `project "${project}" does not exist: create it before pushing (the registry does not create projects)`);
+  }
+
+  /**
+   * Repositories holding at least one artifact, in lexical order, after `last`; only those of
+   * `projectIds` when given (what the caller may see).
+   */
+  async catalog(limit: number, last: string | undefined, projectIds?: readonly number[]): Promise<string[]> {
     const rows = await this.sql.query<{ name: string }>(
       `SELECT r.name FROM repository r
         WHERE ($1::text IS NULL OR r.name > $1::text)
+          AND ($3::int[] IS NULL OR r.project_id = ANY($3::int[]))
           AND EXISTS (SELECT 1 FROM artifact a WHERE a.repository_id = r.id)
         ORDER BY r.name LIMIT $2`,
-      [last ?? null, limit],
+      [last ?? null, limit, projectIds ?? null],
       'repo_catalog',
     );
     return rows.map((r) => r.name);

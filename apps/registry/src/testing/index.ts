@@ -1,1 +1,2 @@
 export * from './registry-harness';
+export * from './identity-fixtures';

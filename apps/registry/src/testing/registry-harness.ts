@@ -15,9 +15,18 @@ export interface RegistryHarness {
   close(): Promise<void>;
 }
 
-/** A registry on a free loopback port, with its own database and data directory. */
-export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}): Promise<RegistryHarness> {
-  const db = await createTestDatabase('wharf_reg');
+export interface TestRegistryOptions {
+  /** A database shared with another server (core): used as is and left for its owner to drop. */
+  db?: TestDatabase;
+}
+
+/**
+ * A registry on a free loopback port, with its own database and data directory. Open
+ * (`REGISTRY_AUTH=none`) unless `overrides.auth` says otherwise.
+ */
+export async function startTestRegistry(overrides: Partial<RegistryConfig> = {}, options: TestRegistryOptions = {}): Promise<RegistryHarness> {
+  const db = options.db ?? (await createTestDatabase('wharf_reg'));
+  const ownsDb = options.db === undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-data-'));
   const config: RegistryConfig = {
     ...loadConfig({}),
@@ -28,9 +37,17 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {})
     workers: 1,
     dbPoolSize: 8,
     logLevel: 'error',
+    auth: { mode: 'none' },
     ...overrides,
   };
-  const app = await createRegistryApp(config);
+  let app: NestFastifyApplication;
+  try {
+    app = await createRegistryApp(config);
+  } catch (err) {
+    if (ownsDb) await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -41,7 +58,7 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {})
     app,
     async close() {
       await closeRegistry(app);
-      await db.drop();
+      if (ownsDb) await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -51,13 +68,13 @@ export function sha256(data: Buffer | string): string {
   return 'sha256:' + createHash('sha256').update(data).digest('hex');
 }
 
-/** Pushes a blob monolithically; returns its digest. */
-export async function pushBlob(url: string, repo: string, data: Buffer | string): Promise<string> {
+/** Pushes a blob monolithically; returns its digest. `headers` add e.g. an Authorization. */
+export async function pushBlob(url: string, repo: string, data: Buffer | string, headers: Record<string, string> = {}): Promise<string> {
   const digest = sha256(data);
   const res = await fetch(`${url}/v2/${repo}/blobs/uploads/?digest=${digest}`, {
     method: 'POST',
     body: typeof data === 'string' ? data : new Uint8Array(data),
-    headers: { 'Content-Type': 'application/octet-stream' },
+    headers: { 'Content-Type': 'application/octet-stream', ...headers },
   });
   if (res.status !== 201) throw new Error(`push blob failed: ${res.status} ${await res.text()}`);
   return digest;
@@ -99,17 +116,24 @@ export function makeImage(opts: { layers?: Buffer[]; mediaType?: string; subject
 }
 
 /** Pushes the image's blobs and its manifest under `reference`. */
-export async function pushImage(url: string, repo: string, image: TestImage, reference: string): Promise<Response> {
-  await pushBlob(url, repo, image.config);
-  for (const l of image.layers) await pushBlob(url, repo, l);
-  return putManifest(url, repo, reference, image.manifest, image.mediaType);
+export async function pushImage(url: string, repo: string, image: TestImage, reference: string, headers: Record<string, string> = {}): Promise<Response> {
+  await pushBlob(url, repo, image.config, headers);
+  for (const l of image.layers) await pushBlob(url, repo, l, headers);
+  return putManifest(url, repo, reference, image.manifest, image.mediaType, headers);
 }
 
-export function putManifest(url: string, repo: string, reference: string, body: Buffer | string, mediaType: string): Promise<Response> {
+export function putManifest(
+  url: string,
+  repo: string,
+  reference: string,
+  body: Buffer | string,
+  mediaType: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${url}/v2/${repo}/manifests/${reference}`, {
     method: 'PUT',
     body: typeof body === 'string' ? body : new Uint8Array(body),
-    headers: { 'Content-Type': mediaType },
+    headers: { 'Content-Type': mediaType, ...headers },
   });
 }
 

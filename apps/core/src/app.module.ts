@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { ApiAuthenticator } from './auth/api-authenticator';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+import type { CoreConfig } from './config';
+import { InfraModule, InfraOptions } from './infra/infra.module';
+import { MemberRepository } from './members/member.repository';
+import { MembersController } from './members/members.controller';
+import { MembersService } from './members/members.service';
+import { ProjectRepository } from './projects/project.repository';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+import { HealthService } from './system/health.service';
+import { SystemController } from './system/system.controller';
+import { TokenModule } from './token/token.module';
+import { UserRepository } from './users/user.repository';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+/** Core: Harbor's /api/v2.0 (users, projects, members, audit, system) and the token service. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [InfraModule.forRoot(config, options), TokenModule],
+      controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController],
+      providers: [
+        ApiAuthenticator,
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
+        BootstrapService,
+        HealthService,
+        AuditService,
+        UserRepository,
+        UsersService,
+        ProjectRepository,
+        ProjectsService,
+        MemberRepository,
+        MembersService,
+      ],
+      exports: [ApiAuthenticator, AuditService],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { projectRef } from '../projects/project-view';
+import { ProjectsService } from '../projects/projects.service';
+import { AuditLogView, AuditService } from './audit.service';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+
+@ApiTags('auditlog')
+@ApiBasicAuth()
+@Controller(API_PREFIX)
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  @ApiListQueries()
+  @Get('audit-logs')
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<AuditLogView[]> {
+    requireAuthenticated(access);
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.audit.list(await this.audit.scopeFor(access), parseQuery(q), parseSort(sort), paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  // The router needs one parameter name per position; Harbor's is a project name only here.
+  @ApiListQueries()
+  @Get('projects/:project_name_or_id/logs')
+  async projectLogs(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') projectName: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<AuditLogView[]> {
+    const paging = parsePaging(page, pageSize);
+    const query = parseQuery(q);
+    const order = parseSort(sort);
+    const project = await this.projects.resolve(projectName, true);
+    requireProjectAccess(access, projectRef(project), 'log', 'list');
+    const { total, items } = await this.audit.list({ kind: 'projects', ids: [project.id] }, query, order, paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Access } from '@wharf/auth';
+import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
+import { HarborError, unauthorized } from '../http/harbor-error';
+import { IDENTITY, LOGIN_THROTTLE } from '../infra/tokens';
+import { parseBasicAuth } from './basic-auth';
+import { ANONYMOUS } from './request-access';
+
+/**
+ * Turns an API request's credentials into an `Access`: none is anonymous; Basic credentials of a
+ * user or robot are checked (behind the login throttle); anything else is 401.
+ */
+@Injectable()
+export class ApiAuthenticator {
+  private readonly logger = new Logger('auth');
+
+  constructor(
+    @Inject(IDENTITY) private readonly identity: IdentityStore,
+    @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
+  ) {}
+
+  async authenticate(authorization: string | undefined, address: string): Promise<Access> {
+    const credentials = parseBasicAuth(authorization);
+    if (credentials === undefined) return ANONYMOUS;
+    if (credentials === 'invalid') throw unauthorized('invalid authorization header: only Basic credentials are accepted');
+    const { username, password } = credentials;
+    if (await this.throttle.locked(username, address)) {
+      // Refused without checking, so guessing gains nothing while locked.
+      this.logger.warn(`refused login while locked: user=${JSON.stringify(username)} address=${address}`);
+      throw unauthorized('too many failed login attempts; try again later');
+    }
+    const principal = await this.checkCredentials(username, password);
+    if (!principal) {
+      await this.throttle.failed(username, address);
+      this.logger.log(`failed to authenticate: user=${JSON.stringify(username)} address=${address}`);
+      throw unauthorized('invalid username or password');
+    }
+    await this.throttle.succeeded(username, address);
+    return new Access(principal);
+  }
+
+  /**
+   * An unreachable directory is an outage (503), not a wrong password: it must neither answer
+   * 401 nor count towards the throttle, or users retyping correct passwords would lock themselves out.
+   */
+  private async checkCredentials(username: string, password: string) {
+    try {
+      return await this.identity.authenticate(username, password);
+    } catch (err) {
+      if (!(err instanceof AuthBackendUnavailableError)) throw err;
+      this.logger.error(`failed to reach the ${err.backend} authentication backend: ${err.message}`);
+      throw new HarborError('SERVICE_UNAVAILABLE', `the ${err.backend} authentication backend is unavailable; try again later`);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { join, resolve } from 'node:path';
+import { loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: resolve('./data'),
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/wharf',
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'info',
+      adminPassword: 'Harbor12345',
+      externalUrl: 'http://127.0.0.1:8080',
+      robotPrefix: 'robot$',
+      authMode: 'db_auth',
+      token: {
+        privateKeyPath: join(resolve('./data'), 'secret', 'core', 'private_key.pem'),
+        issuer: 'harbor-token-issuer',
+        service: 'harbor-registry',
+        expirationMinutes: 30,
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      CORE_PORT: '9000',
+      CORE_HOST: '127.0.0.1',
+      DATA_DIR: '/srv/wharf',
+      DATABASE_URL: 'postgresql://u@db:5432/w',
+      REDIS_URL: 'rediss://cache:6380/2',
+      LOG_LEVEL: 'debug',
+      HARBOR_ADMIN_PASSWORD: 'Secret123',
+      EXTERNAL_URL: 'https://registry.example.com/',
+      ROBOT_NAME_PREFIX: 'bot_',
+      AUTH_MODE: 'ldap_auth',
+      TOKEN_PRIVATE_KEY: '/keys/token.pem',
+      TOKEN_ISSUER: 'issuer',
+      TOKEN_SERVICE: 'svc',
+      TOKEN_EXPIRATION: '5',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      dataDir: '/srv/wharf',
+      databaseUrl: 'postgresql://u@db:5432/w',
+      redisUrl: 'rediss://cache:6380/2',
+      logLevel: 'debug',
+      adminPassword: 'Secret123',
+      externalUrl: 'https://registry.example.com',
+      robotPrefix: 'bot_',
+      authMode: 'ldap_auth',
+      token: { privateKeyPath: '/keys/token.pem', issuer: 'issuer', service: 'svc', expirationMinutes: 5 },
+    });
+    expect(loadConfig({ DATA_DIR: '/srv/w' }).token.privateKeyPath).toBe('/srv/w/secret/core/private_key.pem');
+    expect(loadConfig({ CORE_PORT: '9001' }).externalUrl).toBe('http://127.0.0.1:9001');
+  });
+
+  it.each([
+    ['CORE_PORT', 'http', /CORE_PORT.*not an integer/],
+    ['CORE_PORT', '70000', /CORE_PORT.*between 0 and 65535/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL.*not one of/],
+    ['AUTH_MODE', 'oidc_auth', /AUTH_MODE.*not one of/],
+    ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL.*scheme/],
+    ['DATABASE_URL', 'not a url', /DATABASE_URL.*not a valid URL/],
+    ['REDIS_URL', 'http://cache', /REDIS_URL.*scheme/],
+    ['EXTERNAL_URL', 'ftp://x', /EXTERNAL_URL.*scheme/],
+    ['EXTERNAL_URL', 'https://x/?a=1', /EXTERNAL_URL.*query/],
+    ['TOKEN_EXPIRATION', '0', /TOKEN_EXPIRATION.*between/],
+    ['TOKEN_EXPIRATION', '1.5', /TOKEN_EXPIRATION.*not an integer/],
+    ['ROBOT_NAME_PREFIX', 'robot/', /ROBOT_NAME_PREFIX/],
+    ['HARBOR_ADMIN_PASSWORD', 'short', /HARBOR_ADMIN_PASSWORD.*8 to 128/],
+  ])('refuses %s=%s, naming the variable and the reason', (key, value, message) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(message);
+  });
+
+  it('never repeats a refused admin password', () => {
+    expect(() => loadConfig({ HARBOR_ADMIN_PASSWORD: 'alllowercase1' })).toThrow(/^((?!alllowercase1).)*$/);
+  });
+});

@@ -1,0 +1,111 @@
+import { join, resolve } from 'node:path';
+import { passwordProblem } from '@wharf/auth';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type AuthMode = 'db_auth' | 'ldap_auth';
+
+export interface TokenConfig {
+  /** PEM private key that signs registry tokens; created on first start. */
+  privateKeyPath: string;
+  issuer: string;
+  /** The `service` (token audience) the registry expects. */
+  service: string;
+  expirationMinutes: number;
+}
+
+export interface CoreConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  redisUrl: string;
+  logLevel: LogLevel;
+  /** Initial password of `admin`; only used when that user is created. */
+  adminPassword: string;
+  /** How clients reach this installation (scheme, host, port), without a trailing slash. */
+  externalUrl: string;
+  robotPrefix: string;
+  authMode: AuthMode;
+  token: TokenConfig;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const AUTH_MODES: readonly AuthMode[] = ['db_auth', 'ldap_auth'];
+
+/** A bad environment variable: names the variable and says what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(key: string, reason: string) {
+    super(`invalid ${key}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function text(env: NodeJS.ProcessEnv, key: string, fallback: string): string {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? fallback : raw;
+}
+
+function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `"${raw}" is not an integer`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(key, `${n} is not between ${min} and ${max}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, fallback: T, allowed: readonly T[]): T {
+  const raw = text(env, key, fallback);
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(key, `"${raw}" is not one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+function url(env: NodeJS.ProcessEnv, key: string, fallback: string, protocols: readonly string[]): string {
+  const raw = text(env, key, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(key, 'not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(key, `the scheme must be one of ${protocols.map((p) => p.replace(/:$/, '')).join(', ')}`);
+  return raw;
+}
+
+/** Reads and validates core's settings from environment variables; throws on the first bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
+  const port = int(env, 'CORE_PORT', 8080, 0, 65535);
+  const dataDir = resolve(text(env, 'DATA_DIR', './data'));
+
+  const adminPassword = text(env, 'HARBOR_ADMIN_PASSWORD', 'Harbor12345');
+  const weak = passwordProblem(adminPassword);
+  // Never echo the password itself.
+  if (weak) throw new ConfigError('HARBOR_ADMIN_PASSWORD', weak);
+
+  const externalUrl = url(env, 'EXTERNAL_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
+  const external = new URL(externalUrl);
+  if (external.search || external.hash) throw new ConfigError('EXTERNAL_URL', 'must not have a query or fragment');
+
+  const robotPrefix = text(env, 'ROBOT_NAME_PREFIX', 'robot$');
+  if (/[\s/:@,]/.test(robotPrefix)) throw new ConfigError('ROBOT_NAME_PREFIX', 'must not contain white space, "/", ":", "@" or ","');
+
+  return {
+    port,
+    host: text(env, 'CORE_HOST', '0.0.0.0'),
+    dataDir,
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    adminPassword,
+    externalUrl,
+    robotPrefix,
+    authMode: oneOf(env, 'AUTH_MODE', 'db_auth', AUTH_MODES),
+    token: {
+      privateKeyPath: resolve(text(env, 'TOKEN_PRIVATE_KEY', join(dataDir, 'secret', 'core', 'private_key.pem'))),
+      issuer: text(env, 'TOKEN_ISSUER', 'harbor-token-issuer'),
+      service: text(env, 'TOKEN_SERVICE', 'harbor-registry'),
+      // Up to a year; Harbor's default is 30 minutes.
+      expirationMinutes: int(env, 'TOKEN_EXPIRATION', 30, 1, 525_600),
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { badRequest } from './harbor-error';
+
+/** "metadata.public must be one of ..." for every failed constraint, nested ones included. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  const messages: string[] = [];
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      // class-validator names the bare property; the full path says which nested field it was.
+      messages.push(parent && message.startsWith(error.property) ? `${parent}.${message}` : message);
+    }
+    if (error.children?.length) messages.push(...describeValidationErrors(error.children, path));
+  }
+  return messages;
+}
+
+/**
+ * Request bodies: unknown fields and wrong types are refused (400) rather than dropped or
+ * converted, so a client never believes a setting was applied that was not.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const messages = describeValidationErrors(errors);
+      return badRequest(messages.length > 0 ? messages.join('; ') : 'invalid request body');
+    },
+  });
+}

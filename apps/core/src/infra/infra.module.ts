@@ -1,0 +1,79 @@
+import { once } from 'node:events';
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createDataSource, Sql } from '@wharf/db';
+import { IdentityStore, LoginThrottle } from '@wharf/identity';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { CoreConfig } from '../config';
+import { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';
+
+export { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';
+
+export interface InfraOptions {
+  /**
+   * Prefix of every Redis key this process writes (login failure counters, ...). Tests give
+   * each server its own so that counters of parallel test files do not add up.
+   */
+  redisKeyPrefix?: string;
+}
+
+/** How long start-up waits for Redis before going on without it (it reconnects in the background). */
+const REDIS_READY_TIMEOUT_MS = 3000;
+
+async function connectRedis(config: CoreConfig, options: InfraOptions): Promise<Redis> {
+  const logger = new Logger('redis');
+  const redis = new Redis(config.redisUrl, {
+    // Fail fast while disconnected: callers (login throttle, health) degrade instead of waiting.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectionName: 'wharf-core',
+    keyPrefix: options.redisKeyPrefix,
+  });
+  redis.on('error', (err: Error) => logger.debug(`failed to reach redis: ${err.message}`));
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), REDIS_READY_TIMEOUT_MS).unref());
+  const ready = await Promise.race([once(redis, 'ready').then(() => 'ready' as const, () => 'timeout' as const), timeout]);
+  if (ready === 'timeout') logger.warn('redis is not reachable yet; login throttling is off until it is');
+  return redis;
+}
+
+/** Closes the pools this module opened, after Nest has stopped serving. */
+@Injectable()
+class InfraLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Core's shared infrastructure, injectable everywhere (the API's feature modules and the token
+ * service alike): the configuration, PostgreSQL (TypeORM DataSource and the raw Sql helper over
+ * its pool), Redis, the identity store and the login throttle.
+ */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: CORE_CONFIG, useValue: config },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () => createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName: 'wharf-core' }).initialize(),
+        },
+        { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
+        { provide: REDIS, useFactory: () => connectRedis(config, options) },
+        { provide: IDENTITY, useFactory: (sql: Sql) => new IdentityStore(sql, { robotPrefix: config.robotPrefix }), inject: [SQL] },
+        { provide: LOGIN_THROTTLE, useFactory: (redis: Redis) => new LoginThrottle(redis), inject: [REDIS] },
+        InfraLifecycle,
+      ],
+      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE],
+    };
+  }
+}

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
+import type { Paging } from '../http/paging';
+import type { ParsedQuery, SortKey } from '../http/query';
+import { SQL } from '../infra/tokens';
+
+export interface CveAllowlist {
+  items: { cve_id: string }[];
+  expires_at?: number | null;
+}
+
+export interface ProjectRecord {
+  id: number;
+  name: string;
+  public: boolean;
+  owner_id: number | null;
+  owner_name: string | null;
+  metadata: Record<string, string>;
+  storage_limit: string;
+  cve_allowlist: CveAllowlist;
+  cve_allowlist_updated_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  repo_count: number;
+  /** The viewing user's roles in the project (directly and through groups). */
+  role_ids: number[];
+}
+
+/** The fields `q` and `sort` of GET /projects may name. */
+export const PROJECT_FIELDS: FieldSpecs = {
+  project_id: { column: 'p.id', type: 'int' },
+  name: { column: 'p.name', type: 'text' },
+  public: { column: 'p.public', type: 'bool' },
+  owner: { column: 'o.username', type: 'text', ignoreCase: true },
+  creation_time: { column: 'p.created_at', type: 'time' },
+  update_time: { column: 'p.updated_at', type: 'time' },
+};
+
+/** Which projects a list may show (see ProjectsService.visibility). */
+export type Visibility = { kind: 'all' } | { kind: 'public' } | { kind: 'user'; userId: number } | { kind: 'names'; names: string[] };
+
+/** Ids of the projects a user is a member of, directly or through a group; `$n` is the user id. */
+export function memberProjectsSql(userParam: string): string {
+  return `SELECT m.project_id FROM project_member m WHERE m.user_id = ${userParam}
+          UNION SELECT m.project_id FROM project_member m JOIN user_group_member g ON g.group_id = m.group_id WHERE g.user_id = ${userParam}`;
+}
+
+function selectSql(viewerParam: string): string {
+  return `SELECT p.id, p.name, p.public, p.owner_id, o.username AS owner_name, p.metadata, p.storage_limit::text AS storage_limit,
+                 p.cve_allowlist, p.cve_allowlist_updated_at, p.created_at, p.updated_at,
+                 (SELECT count(*) FROM repository r WHERE r.project_id = p.id)::int AS repo_count,
+                 ARRAY(SELECT DISTINCT m.role FROM project_member m
+                        WHERE m.project_id = p.id
+                          AND (m.user_id = ${viewerParam}::int
+                               OR m.group_id IN (SELECT g.group_id FROM user_group_member g WHERE g.user_id = ${viewerParam}::int))) AS role_ids
+            FROM project p LEFT JOIN app_user o ON o.id = p.owner_id`;
+}
+
+export interface ListFilter {
+  query: ParsedQuery;
+  sort: SortKey[];
+  paging: Paging;
+  /** Fuzzy match on the name (the `name` parameter). */
+  name?: string;
+  public?: boolean;
+  /** Exact owner user name (the `owner` parameter). */
+  owner?: string;
+}
+
+/** Rows of `project`, as the API shows them. */
+@Injectable()
+export class ProjectRepository {
+  constructor(@Inject(SQL) private readonly sql: Sql) {}
+
+  /** One project by id or by name; `viewerId` (a user) fills `role_ids`. */
+  find(key: { id: number } | { name: string }, viewerId: number | undefined, runner: SqlRunner = this.sql): Promise<ProjectRecord | undefined> {
+    if ('id' in key) return runner.one<ProjectRecord>(`${selectSql('$1')} WHERE p.id = $2`, [viewerId ?? null, key.id]);
+    return runner.one<ProjectRecord>(`${selectSql('$1')} WHERE p.name = $2`, [viewerId ?? null, key.name]);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.sql.one('SELECT 1 FROM project WHERE name = $1', [name])) !== undefined;
+  }
+
+  async list(visibility: Visibility, filter: ListFilter, viewerId: number | undefined): Promise<{ total: number; rows: ProjectRecord[] }> {
+    const params = new SqlParams();
+    const conditions = whereFromQuery(filter.query, PROJECT_FIELDS, params);
+    if (filter.name) conditions.push(`p.name ILIKE ${params.add(`%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    if (filter.public !== undefined) conditions.push(`p.public = ${params.add(filter.public)}`);
+    if (filter.owner) conditions.push(`lower(o.username) = lower(${params.add(filter.owner)})`);
+    switch (visibility.kind) {
+      case 'public':
+        conditions.push('p.public');
+        break;
+      case 'user':
+        conditions.push(`p.public OR p.id IN (${memberProjectsSql(params.add(visibility.userId))})`);
+        break;
+      case 'names':
+        conditions.push(`p.name = ANY(${params.add(visibility.names)}::text[])`);
+        break;
+      case 'all':
+        break;
+    }
+    const where = whereClause(conditions);
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM project p LEFT JOIN app_user o ON o.id = p.owner_id ${where}`, [...params.values]);
+    // Added after counting: PostgreSQL refuses parameters a statement does not use.
+    const viewer = params.add(viewerId ?? null);
+    const order = orderBy(filter.sort, PROJECT_FIELDS, 'p.name ASC', 'p.id ASC');
+    const rows = await this.sql.query<ProjectRecord>(
+      `${selectSql(viewer)} ${where} ORDER BY ${order} LIMIT ${params.add(filter.paging.pageSize)} OFFSET ${params.add(filter.paging.offset)}`,
+      params.values,
+    );
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /** Inserts unless the name is taken; undefined when it is. */
+  async insert(
+    runner: SqlRunner,
+    project: { name: string; public: boolean; ownerId: number | null; metadata: Record<string, string>; storageLimit: number; cveAllowlist: CveAllowlist },
+  ): Promise<number | undefined> {
+    const row = await runner.one<{ id: number }>(
+      `INSERT INTO project (name, public, owner_id, metadata, storage_limit, cve_allowlist)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id`,
+      [project.name, project.public, project.ownerId, JSON.stringify(project.metadata), project.storageLimit, JSON.stringify(project.cveAllowlist)],
+    );
+    return row?.id;
+  }
+
+  async update(
+    runner: SqlRunner,
+    id: number,
+    changes: { public: boolean; metadata: Record<string, string>; storageLimit: number; cveAllowlist?: CveAllowlist },
+  ): Promise<void> {
+    await runner.query(
+      `UPDATE project SET public = $2, metadata = $3, storage_limit = $4,
+              cve_allowlist = COALESCE($5::jsonb, cve_allowlist),
+              cve_allowlist_updated_at = CASE WHEN $5::jsonb IS NULL THEN cve_allowlist_updated_at ELSE now() END,
+              updated_at = now()
+        WHERE id = $1`,
+      [id, changes.public, JSON.stringify(changes.metadata), changes.storageLimit, changes.cveAllowlist ? JSON.stringify(changes.cveAllowlist) : null],
+    );
+  }
+
+  async delete(runner: SqlRunner, id: number): Promise<boolean> {
+    return (await runner.query('DELETE FROM project WHERE id = $1 RETURNING id', [id])).length > 0;
+  }
+
+  async repositoryCount(id: number, runner: SqlRunner = this.sql): Promise<number> {
+    const row = await runner.one<{ n: number }>('SELECT count(*)::int AS n FROM repository WHERE project_id = $1', [id]);
+    return row?.n ?? 0;
+  }
+
+  /** Members per role id and the bytes of distinct blobs the project's repositories hold. */
+  async summary(id: number): Promise<{ roles: Map<number, number>; storageUsed: number }> {
+    const roles = await this.sql.query<{ role: number; n: number }>('SELECT role, count(*)::int AS n FROM project_member WHERE project_id = $1 GROUP BY role', [id]);
+    const used = await this.sql.one<{ bytes: string | null }>(
+      `SELECT sum(b.size)::text AS bytes FROM blob b
+        WHERE b.id IN (SELECT rb.blob_id FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id WHERE r.project_id = $1)`,
+      [id],
+    );
+    return { roles: new Map(roles.map((r) => [r.role, r.n])), storageUsed: Number(used?.bytes ?? 0) };
+  }
+}

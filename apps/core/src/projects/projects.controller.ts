@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, Head, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { notFound } from '../http/harbor-error';
+import { parseBoolean } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
+import { IS_RESOURCE_NAME, isResourceName } from './project-key';
+import type { ProjectView } from './project-view';
+import { ProjectsService, ProjectSummary } from './projects.service';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+
+@ApiTags('project')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/projects`)
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @ApiListQueries({ extra: ['name', 'public', 'owner', 'with_detail'] })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+    @QueryParam('name') name?: string,
+    @QueryParam('public') isPublic?: string,
+    @QueryParam('owner') owner?: string,
+    @QueryParam('with_detail') withDetail?: string,
+  ): Promise<ProjectView[]> {
+    const paging = parsePaging(page, pageSize);
+    // Accepted for compatibility; every listed project carries its details.
+    parseBoolean('with_detail', withDetail, true);
+    const { total, items } = await this.projects.list(access, {
+      query: parseQuery(q),
+      sort: parseSort(sort),
+      paging,
+      name,
+      public: isPublic === undefined || isPublic === '' ? undefined : parseBoolean('public', isPublic, false),
+      owner,
+    });
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Head()
+  async exists(@RequestAccess() access: Access, @QueryParam('project_name') name?: string): Promise<void> {
+    if (!(await this.projects.exists(access, name))) throw notFound(`project ${name} not found`);
+  }
+
+  @Post()
+  @ApiHeader({ name: 'X-Resource-Name-In-Location', required: false })
+  async create(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() body: CreateProjectReqDto,
+    @Headers('x-resource-name-in-location') nameInLocation?: string,
+  ): Promise<void> {
+    const created = await this.projects.create(access, req.ip, body);
+    const byName = parseBoolean('X-Resource-Name-In-Location', nameInLocation, false);
+    reply.header('Location', `/${API_PREFIX}/projects/${byName ? created.name : created.id}`);
+  }
+
+  @Get(':project_name_or_id')
+  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+  get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectView> {
+    return this.projects.get(access, nameOrId, isResourceName(isName));
+  }
+
+  @Put(':project_name_or_id')
+  @HttpCode(200)
+  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+  update(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Param('project_name_or_id') nameOrId: string,
+    @Body() body: UpdateProjectReqDto,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    return this.projects.update(access, req.ip, nameOrId, isResourceName(isName), body);
+  }
+
+  @Delete(':project_name_or_id')
+  @HttpCode(200)
+  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+  delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<void> {
+    return this.projects.delete(access, req.ip, nameOrId, isResourceName(isName));
+  }
+
+  @Get(':project_name_or_id/summary')
+  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+  summary(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectSummary> {
+    return this.projects.summary(access, nameOrId, isResourceName(isName));
+  }
+}

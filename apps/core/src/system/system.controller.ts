@@ -1,0 +1,72 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import { NoAuth, RequestAccess } from '../auth/request-access';
+import type { CoreConfig } from '../config';
+import { API_PREFIX } from '../http/api-prefix';
+import { CORE_CONFIG } from '../infra/tokens';
+import { HealthService, OverallHealth } from './health.service';
+
+/** The Harbor release whose API this implements, marked as Wharf's. */
+export const HARBOR_VERSION = 'v2.13.0-wharf';
+
+/** Harbor's GeneralInfo; the second half only for authenticated callers, as in Harbor. */
+export interface GeneralInfo {
+  auth_mode: string;
+  primary_auth_mode: boolean;
+  self_registration: boolean;
+  harbor_version: string;
+  current_time?: string;
+  registry_url?: string;
+  external_url?: string;
+  project_creation_restriction?: string;
+  has_ca_root?: boolean;
+  read_only?: boolean;
+  notification_enable?: boolean;
+  registry_storage_provider_name?: string;
+}
+
+@ApiTags('systeminfo')
+@Controller(API_PREFIX)
+export class SystemController {
+  constructor(
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    private readonly health: HealthService,
+  ) {}
+
+  @Get('ping')
+  @NoAuth()
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  ping(): string {
+    return 'Pong';
+  }
+
+  @Get('health')
+  @NoAuth()
+  getHealth(): Promise<OverallHealth> {
+    return this.health.health();
+  }
+
+  @Get('systeminfo')
+  systemInfo(@RequestAccess() access: Access): GeneralInfo {
+    const info: GeneralInfo = {
+      auth_mode: this.config.authMode,
+      primary_auth_mode: false,
+      self_registration: false,
+      harbor_version: HARBOR_VERSION,
+    };
+    if (access.isAnonymous) return info;
+    return {
+      ...info,
+      current_time: new Date().toISOString(),
+      // What `docker login` / `docker push` use: host[:port] of the external URL.
+      registry_url: new URL(this.config.externalUrl).host,
+      external_url: this.config.externalUrl,
+      project_creation_restriction: 'everyone',
+      has_ca_root: false,
+      read_only: false,
+      notification_enable: false,
+      registry_storage_provider_name: 'filesystem',
+    };
+  }
+}

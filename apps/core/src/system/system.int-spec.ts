@@ -1,0 +1,139 @@
+import { api, basicAuthHeader, CoreHarness, errorCode, startTestCore } from '../testing';
+
+describe('system endpoints and the API error format', () => {
+  let core: CoreHarness;
+  beforeAll(async () => {
+    core = await startTestCore();
+  });
+  afterAll(async () => {
+    await core.close();
+  });
+
+  it('answers ping with Pong as plain text', async () => {
+    const res = await fetch(`${core.url}/api/v2.0/ping`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('Pong');
+  });
+
+  it('ping and health ignore even wrong credentials', async () => {
+    const res = await api(core.url, 'GET', '/api/v2.0/ping', { auth: basicAuthHeader('admin', 'Wrong1234') });
+    expect(res.status).toBe(200);
+  });
+
+  it('reports core, database and redis healthy', async () => {
+    const res = await api<{ status: string; components: { name: string; status: string }[] }>(core.url, 'GET', '/api/v2.0/health');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('healthy');
+    expect(res.body.components.map((c) => [c.name, c.status])).toEqual([
+      ['core', 'healthy'],
+      ['database', 'healthy'],
+      ['redis', 'healthy'],
+    ]);
+  });
+
+  it('shows anonymous callers the public part of systeminfo and users the rest', async () => {
+    const anonymous = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toMatchObject({ auth_mode: 'db_auth', self_registration: false });
+    expect(anonymous.body['harbor_version']).toEqual(expect.any(String));
+    expect(anonymous.body['registry_url']).toBeUndefined();
+    const admin = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo', { auth: core.adminAuth });
+    expect(admin.body).toMatchObject({
+      auth_mode: 'db_auth',
+      external_url: core.url,
+      registry_url: new URL(core.url).host,
+      project_creation_restriction: 'everyone',
+      self_registration: false,
+      has_ca_root: false,
+    });
+  });
+
+  it('answers unknown routes with 404 and wrong methods with 405, in Harbor format', async () => {
+    const missing = await api(core.url, 'GET', '/api/v2.0/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+    const method = await api(core.url, 'PATCH', '/api/v2.0/projects', { auth: core.adminAuth, body: {} });
+    expect(method.status).toBe(405);
+    expect(errorCode(method)).toBe('METHOD_NOT_ALLOWED');
+    expect(method.headers.get('allow')).toContain('GET');
+  });
+
+  it('refuses unparsable JSON, non-JSON bodies and oversized bodies without a 5xx', async () => {
+    const badJson = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: '{"project_name": ' });
+    expect(badJson.status).toBe(400);
+    expect(errorCode(badJson)).toBe('BAD_REQUEST');
+    const form = await api(core.url, 'POST', '/api/v2.0/projects', {
+      auth: core.adminAuth,
+      body: 'project_name=x',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status).toBe(415);
+    expect(errorCode(form)).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const text = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: 'hello', headers: { 'Content-Type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    const big = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: 'x', padding: 'a'.repeat(2 * 1024 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(errorCode(big)).toBe('PAYLOAD_TOO_LARGE');
+    const empty = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: '' , headers: { 'Content-Type': 'application/json' } });
+    expect(empty.status).toBe(400);
+    expect(errorCode(empty)).toBe('BAD_REQUEST');
+    for (const body of ['[]', '"text"', '42', 'null']) {
+      const res = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body });
+      expect([res.status, errorCode(res)]).toEqual([400, 'BAD_REQUEST']);
+    }
+  });
+
+  it('answers hostile input with 400, never 500', async () => {
+    const cases: [string, string, unknown?][] = [
+      ['POST', '/api/v2.0/projects', { project_name: 'nul\u0000name' }],
+      ['POST', '/api/v2.0/users', { username: 'x', password: 'Passw0rd1', email: 'x@example.com', realname: 'a\u0000b' }],
+      ['POST', '/api/v2.0/projects', { project_name: 'ok', metadata: { ['public\u0000']: 'true' } }],
+      ['GET', '/api/v2.0/projects/na%00me'],
+      ['GET', '/api/v2.0/projects?q=name%3Da%00b'],
+      ['GET', '/api/v2.0/projects?name=a%00b'],
+      ['GET', '/api/v2.0/projects/%E0%A4%A'],
+      ['GET', '/api/v2.0/projects?q=project_id%3D99999999999'],
+      ['GET', '/api/v2.0/audit-logs?q=id%3D99999999999999999999'],
+      ['GET', '/api/v2.0/projects/library/members?entityname=a%00'],
+      ['POST', '/api/v2.0/projects', { project_name: 'big-quota', storage_limit: 1e20 }],
+      ['POST', '/api/v2.0/projects/library/members', { role_id: 2, member_user: { user_id: 1e10 } }],
+      ['POST', '/api/v2.0/projects/library/members', { role_id: 2, member_group: { id: 4294967296 } }],
+    ];
+    for (const [method, path, body] of cases) {
+      const res = await api(core.url, method, path, { auth: core.adminAuth, body });
+      expect([method, path, res.status]).toEqual([method, path, 400]);
+      expect(errorCode(res)).toBe('BAD_REQUEST');
+    }
+    expect((await api(core.url, 'HEAD', '/api/v2.0/projects?project_name=big-quota', { auth: core.adminAuth })).status).toBe(404);
+  });
+
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    const echoed = await api(core.url, 'GET', '/api/v2.0/ping', { headers: { 'X-Request-Id': 'abc-123' } });
+    expect(echoed.headers.get('x-request-id')).toBe('abc-123');
+    const fresh = await api(core.url, 'GET', '/api/v2.0/ping');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the OpenAPI document and the Swagger UI', async () => {
+    const doc = await api<{ openapi: string; paths: Record<string, unknown> }>(core.url, 'GET', '/api/v2.0/swagger.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v2.0/projects', '/api/v2.0/users', '/api/v2.0/audit-logs']));
+    const ui = await fetch(`${core.url}/devcenter-api-2.0`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('mounts the token service, which reads OAuth2 forms (only /api/ insists on JSON)', async () => {
+    const anonymous = await api<{ token: string }>(core.url, 'GET', '/service/token?service=harbor-registry&scope=repository:library/app:pull');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.token.split('.')).toHaveLength(3);
+    const form = await api<{ token: string }>(core.url, 'POST', '/service/token', {
+      body: new URLSearchParams({ grant_type: 'password', username: 'admin', password: core.config.adminPassword, service: 'harbor-registry', scope: 'repository:library/app:push' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status).toBe(200);
+    expect(form.body.token).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,3 @@
+export * from './core-harness';
+export * from './api-client';
+export * from './db-access';

@@ -1,0 +1,87 @@
+import type { KeyObject } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Access, formatScope, grantedRegistryActions, parseScopes, ProjectRef, Scope, signToken, TokenAccess } from '@wharf/auth';
+import type { IdentityStore } from '@wharf/identity';
+import { isValidRepositoryName } from '@wharf/oci';
+import type { CoreConfig } from '../config';
+import { badRequest } from '../http/harbor-error';
+import { CORE_CONFIG, IDENTITY } from '../infra/tokens';
+import { SIGNING_KEY } from './signing-key';
+import type { TokenRequest, TokenResponse } from './token-request';
+
+/** More scopes than any client asks for at once; bounds the lookups one request can cause. */
+const MAX_SCOPES = 100;
+
+/**
+ * Issues registry bearer tokens: for each requested scope, exactly the actions the caller holds
+ * (the one permission matrix of @wharf/auth decides), never more than were asked for. Scopes the
+ * caller holds nothing of stay in the token with no actions, as Harbor's do.
+ */
+@Injectable()
+export class TokenService {
+  private readonly logger = new Logger('token');
+
+  constructor(
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    @Inject(IDENTITY) private readonly identity: IdentityStore,
+    @Inject(SIGNING_KEY) private readonly signingKey: KeyObject,
+  ) {}
+
+  async issue(access: Access, request: TokenRequest): Promise<TokenResponse> {
+    const { service } = this.config.token;
+    // Harbor answers 400 for a service it does not issue for: a token for another audience
+    // would only be refused by the registry later, with a less helpful message.
+    if (request.service !== service) {
+      throw badRequest(
+        request.service === undefined || request.service === ''
+          ? `the service parameter is required (this token service issues tokens for "${service}")`
+          : `unknown service "${request.service}": this token service issues tokens for "${service}"`,
+      );
+    }
+    const { scopes, invalid } = parseScopes(request.scopes);
+    if (invalid.length > 0) throw badRequest(`invalid scope "${invalid[0]}": expected type:name:action[,action...]`);
+    if (scopes.length > MAX_SCOPES) throw badRequest(`too many scopes: at most ${MAX_SCOPES} per token`);
+
+    const projects = new Map<string, Promise<ProjectRef | undefined>>();
+    const granted: TokenAccess[] = [];
+    for (const scope of scopes) {
+      granted.push({ type: scope.type, name: scope.name, actions: await this.grant(access, scope, projects) });
+    }
+    const expiresIn = this.config.token.expirationMinutes * 60;
+    const { token, claims } = signToken(this.signingKey, {
+      issuer: this.config.token.issuer,
+      audience: service,
+      subject: subjectOf(access),
+      access: granted,
+      expiresIn,
+    });
+    this.logger.debug(`issued token: subject=${JSON.stringify(claims.sub)} granted=${JSON.stringify(granted.filter((a) => a.actions.length > 0).map(formatScope))}`);
+    return { token, access_token: token, expires_in: expiresIn, issued_at: new Date(claims.iat * 1000).toISOString() };
+  }
+
+  private async grant(access: Access, scope: Scope, projects: Map<string, Promise<ProjectRef | undefined>>): Promise<string[]> {
+    if (scope.resourceClass !== undefined) return [];
+    if (scope.type === 'registry') {
+      // Listing everything is for system administrators; the registry filters the catalog for others.
+      return scope.name === 'catalog' && scope.actions.includes('*') && access.isSysadmin ? ['*'] : [];
+    }
+    if (scope.type !== 'repository' || !isValidRepositoryName(scope.name)) return [];
+    const projectName = scope.name.slice(0, Math.max(0, scope.name.indexOf('/')));
+    // A name without a project part, or in a project that does not exist, gets nothing: the
+    // registry never creates projects, so a push there could not succeed anyway.
+    if (projectName === '') return [];
+    let project = projects.get(projectName);
+    if (!project) {
+      project = this.identity.project(projectName);
+      projects.set(projectName, project);
+    }
+    const found = await project;
+    return found ? grantedRegistryActions(access, found, scope.actions) : [];
+  }
+}
+
+/** The token's `sub`: the user or robot name; empty for anonymous callers. */
+function subjectOf(access: Access): string {
+  const p = access.principal;
+  return p.kind === 'user' ? p.username : p.kind === 'robot' ? p.name : '';
+}

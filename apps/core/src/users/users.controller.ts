@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requireAuthenticated } from '../auth/authorize';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { parseBoolean, ParseIdPipe } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ProjectsService } from '../projects/projects.service';
+import { PasswordReqDto } from './dto/password-req.dto';
+import { UserCreationReqDto } from './dto/user-creation-req.dto';
+import { UserProfileDto } from './dto/user-profile.dto';
+import { UserSysAdminFlagDto } from './dto/user-sysadmin-flag.dto';
+import { Permission, projectIdOfScope, projectPermissions } from './permissions';
+import { UsersService } from './users.service';
+import type { UserResp } from './user-view';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+
+@ApiTags('user')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/users`)
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  @Post()
+  async create(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: UserCreationReqDto): Promise<void> {
+    const id = await this.users.create(access, req.ip, body);
+    reply.header('Location', `/${API_PREFIX}/users/${id}`);
+  }
+
+  @ApiListQueries({ extra: ['username', 'email'] })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+    @QueryParam('username') username?: string,
+    @QueryParam('email') email?: string,
+  ): Promise<UserResp[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.users.list(access, parseQuery(q), { username, email }, parseSort(sort), paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @ApiListQueries({ query: false, sort: false, extra: ['username'] })
+  @Get('search')
+  async search(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('username') username?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<{ user_id: number; username: string }[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.users.search(access, username, paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Get('current')
+  current(@RequestAccess() access: Access): Promise<UserResp> {
+    return this.users.current(access);
+  }
+
+  @Get('current/permissions')
+  async permissions(@RequestAccess() access: Access, @QueryParam('scope') scope?: string, @QueryParam('relative') relative?: string): Promise<Permission[]> {
+    requireAuthenticated(access);
+    const projectId = projectIdOfScope(scope);
+    if (projectId === undefined) return [];
+    const project = await this.projects.findRef(String(projectId), false);
+    return project ? projectPermissions(access, project, parseBoolean('relative', relative, false)) : [];
+  }
+
+  @Get(':user_id')
+  get(@RequestAccess() access: Access, @Param('user_id', ParseIdPipe) id: number): Promise<UserResp> {
+    return this.users.get(access, id);
+  }
+
+  @Put(':user_id')
+  @HttpCode(200)
+  updateProfile(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: UserProfileDto): Promise<void> {
+    return this.users.updateProfile(access, req.ip, id, body);
+  }
+
+  @Delete(':user_id')
+  @HttpCode(200)
+  delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number): Promise<void> {
+    return this.users.delete(access, req.ip, id);
+  }
+
+  @Put(':user_id/password')
+  @HttpCode(200)
+  updatePassword(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: PasswordReqDto): Promise<void> {
+    return this.users.updatePassword(access, req.ip, id, body);
+  }
+
+  @Put(':user_id/sysadmin')
+  @HttpCode(200)
+  setSysadmin(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: UserSysAdminFlagDto): Promise<void> {
+    return this.users.setSysadmin(access, req.ip, id, body.sysadmin_flag);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Provider } from '@nestjs/common';
+import type { SqlRunner } from '@wharf/db';
+import { IdentityStore, LoginThrottle } from '@wharf/identity';
+import type { RegistryConfig } from '../config';
+import { SQL } from '../infra/tokens';
+import { AllowAllAuthorizer, REGISTRY_AUTHORIZER } from './access';
+import { IDENTITY, LOGIN_THROTTLE, VERIFICATION_KEY } from './auth-tokens';
+import { PrincipalDirectory } from './principal-directory';
+import { RegistryRedis } from './registry-redis';
+import { TokenAuthorizer } from './token-authorizer';
+import { loadVerificationKey } from './verification-key';
+
+/** The authorizer `REGISTRY_AUTH` asks for, with what it needs (nothing at all for `none`). */
+export function authProviders(config: RegistryConfig): Provider[] {
+  const auth = config.auth;
+  if (auth.mode === 'none') return [{ provide: REGISTRY_AUTHORIZER, useClass: AllowAllAuthorizer }];
+  return [
+    { provide: VERIFICATION_KEY, useFactory: () => loadVerificationKey(auth) },
+    { provide: IDENTITY, useFactory: (sql: SqlRunner) => new IdentityStore(sql, { robotPrefix: auth.robotPrefix }), inject: [SQL] },
+    RegistryRedis,
+    { provide: LOGIN_THROTTLE, useFactory: (redis: RegistryRedis) => new LoginThrottle(redis.client), inject: [RegistryRedis] },
+    PrincipalDirectory,
+    TokenAuthorizer,
+    { provide: REGISTRY_AUTHORIZER, useExisting: TokenAuthorizer },
+  ];
+}
