@@ -4,4 +4,6 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ["<rootDir>/e2e/**/*.e2e-spec.ts"],
   testTimeout: 180000,
+  globals: { WHARF_TEST_TIMEOUT_MS: 180000 },
+  setupFilesAfterEnv: [require('node:path').join(__dirname, '../../tools/jest/set-timeout.cjs')],
 };

@@ -6,7 +6,10 @@ import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiAuthenticator } from './auth/api-authenticator';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
+import { ConfigurationsModule } from './configurations/configurations.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
+import { LdapController } from './ldap/ldap.controller';
+import { LdapService } from './ldap/ldap.service';
 import { MemberRepository } from './members/member.repository';
 import { MembersController } from './members/members.controller';
 import { MembersService } from './members/members.service';
@@ -16,6 +19,10 @@ import { ProjectsService } from './projects/projects.service';
 import { HealthService } from './system/health.service';
 import { SystemController } from './system/system.controller';
 import { TokenModule } from './token/token.module';
+import { ArtifactsModule } from './artifacts/artifacts.module';
+import { RepositoriesModule } from './repositories/repositories.module';
+import { RobotsModule } from './robots/robots.module';
+import { SearchModule } from './search/search.module';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -26,8 +33,8 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule],
-      controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController],
+      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, SearchModule, ConfigurationsModule],
+      controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
@@ -40,6 +47,7 @@ export class CoreModule {
         ProjectsService,
         MemberRepository,
         MembersService,
+        LdapService,
       ],
       exports: [ApiAuthenticator, AuditService],
     };

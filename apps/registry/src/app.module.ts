@@ -3,6 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { createDataSource, Sql } from '@wharf/db';
 import { createStorageDriver } from '@wharf/storage';
 import type { DataSource } from 'typeorm';
+import { auditProviders } from './audit/audit.providers';
+import type { RegistryAuditConfig } from './audit/audit-config';
 import { authProviders } from './auth/auth.providers';
 import { RegistryAccessGuard } from './auth/registry-access.guard';
 import { BaseController } from './base/base.controller';
@@ -28,7 +30,8 @@ import { UploadService } from './uploads/upload.service';
 
 @Module({})
 export class RegistryModule {
-  static forRoot(config: RegistryConfig): DynamicModule {
+  /** `audit` defaults to the environment's `REGISTRY_AUDIT*` settings. */
+  static forRoot(config: RegistryConfig, audit: RegistryAuditConfig = config.audit): DynamicModule {
     return {
       module: RegistryModule,
       controllers: [BaseController, BlobController, UploadController, ManifestController, TagsController, CatalogController, ReferrersController],
@@ -41,6 +44,7 @@ export class RegistryModule {
         { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
         { provide: STORAGE, useFactory: () => createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir }) },
         ...authProviders(config),
+        ...auditProviders(audit),
         { provide: APP_FILTER, useClass: OciExceptionFilter },
         RegistryAccessGuard,
         RegistryCache,

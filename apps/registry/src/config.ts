@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadAuditConfig, type RegistryAuditConfig } from './audit/audit-config';
 
 /**
  * How the data plane authenticates. `token`: Docker registry token authentication, with tokens
@@ -20,6 +21,13 @@ export type RegistryAuthConfig =
       privateKeyPath: string;
       /** Robot account names start with this (Harbor's `robot$`). */
       robotPrefix: string;
+      /**
+       * How basic credentials sent directly are checked until the `setting` table says
+       * otherwise (core's AUTH_MODE, read from the same variable); `db_auth` when unset.
+       */
+      authMode?: 'db_auth' | 'ldap_auth';
+      /** Redis key prefix of the login throttle's counters; tests give each registry its own. */
+      loginThrottleKeyPrefix?: string;
     };
 
 export interface RegistryConfig {
@@ -34,6 +42,8 @@ export interface RegistryConfig {
   /** In-process cache of immutable manifest bytes, by digest. */
   manifestCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** The audit trail of pushes, pulls and deletes (REGISTRY_AUDIT*). */
+  audit: RegistryAuditConfig;
   auth: RegistryAuthConfig;
 }
 
@@ -52,6 +62,12 @@ function nonEmpty(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function authMode(env: NodeJS.ProcessEnv): 'db_auth' | 'ldap_auth' {
+  const mode = nonEmpty(env, 'AUTH_MODE') ?? 'db_auth';
+  if (mode !== 'db_auth' && mode !== 'ldap_auth') throw new Error(`invalid AUTH_MODE: "${mode}" (expected "db_auth" or "ldap_auth")`);
+  return mode;
+}
+
 function loadAuth(env: NodeJS.ProcessEnv, dataDir: string): RegistryAuthConfig {
   const mode = nonEmpty(env, 'REGISTRY_AUTH') ?? 'token';
   if (mode === 'none') return { mode };
@@ -66,6 +82,7 @@ function loadAuth(env: NodeJS.ProcessEnv, dataDir: string): RegistryAuthConfig {
     ...(publicKey ? { publicKeyPath: resolve(publicKey) } : {}),
     privateKeyPath: resolve(nonEmpty(env, 'TOKEN_PRIVATE_KEY') ?? join(dataDir, 'secret', 'core', 'private_key.pem')),
     robotPrefix: nonEmpty(env, 'ROBOT_NAME_PREFIX') ?? 'robot$',
+    authMode: authMode(env),
   };
 }
 
@@ -83,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     dbPoolSize: int(env, 'REGISTRY_DB_POOL', 16, 1, 200),
     manifestCacheBytes: int(env, 'REGISTRY_MANIFEST_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     logLevel: logLevel as RegistryConfig['logLevel'],
+    audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
   };
 }

@@ -3,3 +3,4 @@ export * from './identity.store';
 export * from './ldap';
 export * from './login-throttle';
 export * from './robot-name';
+export * from './auth-mode-identity';

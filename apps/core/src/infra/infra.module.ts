@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createDataSource, Sql } from '@wharf/db';
-import { IdentityStore, LoginThrottle } from '@wharf/identity';
+import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config';
+import { SettingsService } from '../configurations/settings.service';
+import { ldapSettingsOf } from '../configurations/system-settings';
 import { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';
 
 export { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';
@@ -53,7 +55,7 @@ class InfraLifecycle implements OnApplicationShutdown {
 /**
  * Core's shared infrastructure, injectable everywhere (the API's feature modules and the token
  * service alike): the configuration, PostgreSQL (TypeORM DataSource and the raw Sql helper over
- * its pool), Redis, the identity store and the login throttle.
+ * its pool), Redis, the stored system settings, the identity store and the login throttle.
  */
 @Global()
 @Module({})
@@ -69,11 +71,21 @@ export class InfraModule {
         },
         { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
         { provide: REDIS, useFactory: () => connectRedis(config, options) },
-        { provide: IDENTITY, useFactory: (sql: Sql) => new IdentityStore(sql, { robotPrefix: config.robotPrefix }), inject: [SQL] },
+        SettingsService,
+        {
+          provide: IDENTITY,
+          // LDAP logins follow the stored auth mode and LDAP settings, as they change.
+          useFactory: (sql: Sql, settings: SettingsService) =>
+            new AuthModeIdentityStore(sql, config.robotPrefix, async () => {
+              const current = await settings.current();
+              return { authMode: current.auth_mode, ldap: ldapSettingsOf(current) };
+            }),
+          inject: [SQL, SettingsService],
+        },
         { provide: LOGIN_THROTTLE, useFactory: (redis: Redis) => new LoginThrottle(redis), inject: [REDIS] },
         InfraLifecycle,
       ],
-      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE],
+      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService],
     };
   }
 }

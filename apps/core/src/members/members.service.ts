@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
+import { LdapService } from '../ldap/ldap.service';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import type { ProjectRecord } from '../projects/project.repository';
@@ -28,6 +29,7 @@ export class MembersService {
     private readonly projects: ProjectsService,
     private readonly members: MemberRepository,
     private readonly audit: AuditService,
+    private readonly ldap: LdapService,
   ) {}
 
   async list(access: Access, nameOrId: string, isName: boolean, entityName: string | undefined, paging: Paging): Promise<{ total: number; items: ProjectMemberEntity[] }> {
@@ -102,13 +104,15 @@ export class MembersService {
     return { userId: row.id, name: row.username };
   }
 
-  /** Groups come from the directory at login; here only existing ones can become members. */
+  /** Groups come from the directory: at login, or (LDAP mode, by DN) when first made a member. */
   private async group(ref: UserGroupDto): Promise<Entity> {
     let row: { id: number; group_name: string } | undefined;
     if (ref.id !== undefined) {
       row = await this.sql.one('SELECT id, group_name FROM user_group WHERE id = $1', [ref.id]);
     } else if (ref.ldap_group_dn) {
       row = await this.sql.one('SELECT id, group_name FROM user_group WHERE lower(ldap_dn) = lower($1)', [ref.ldap_group_dn]);
+      // In LDAP mode a group nobody has logged in with yet is taken from the directory.
+      row ??= await this.ldap.onboardGroup(ref.ldap_group_dn, ref.group_name);
     } else if (ref.group_name) {
       row = await this.sql.one('SELECT id, group_name FROM user_group WHERE group_name = $1 AND ($2::int IS NULL OR group_type = $2::int) ORDER BY id LIMIT 1', [
         ref.group_name,

@@ -3,6 +3,7 @@ import { Access, ProjectRef, ProjectRole } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireProjectAccess, userIdOf } from '../auth/authorize';
+import { SettingsService } from '../configurations/settings.service';
 import { badRequest, conflict, forbidden, notFound, precondition } from '../http/harbor-error';
 import { isForeignKeyViolation, isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
@@ -47,6 +48,7 @@ export class ProjectsService {
     private readonly projects: ProjectRepository,
     private readonly members: MemberRepository,
     private readonly audit: AuditService,
+    private readonly settings: SettingsService,
   ) {}
 
   /** The project or 404; nothing is checked about the caller. */
@@ -94,6 +96,7 @@ export class ProjectsService {
     requireAuthenticated(access);
     const creatorId = userIdOf(access);
     if (creatorId === undefined) throw forbidden('only users can create projects');
+    if (!access.isSysadmin && (await this.settings.current()).project_creation_restriction === 'adminonly') throw forbidden('only system administrators can create projects');
     const problem = projectNameProblem(req.project_name);
     if (problem) throw badRequest(problem);
     if (req.registry_id !== undefined && req.registry_id !== null) throw badRequest('proxy-cache projects (registry_id) are not supported');

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { NoAuth, RequestAccess } from '../auth/request-access';
 import type { CoreConfig } from '../config';
+import { SettingsService } from '../configurations/settings.service';
 import { API_PREFIX } from '../http/api-prefix';
 import { CORE_CONFIG } from '../infra/tokens';
 import { HealthService, OverallHealth } from './health.service';
@@ -32,6 +33,7 @@ export class SystemController {
   constructor(
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
     private readonly health: HealthService,
+    private readonly settings: SettingsService,
   ) {}
 
   @Get('ping')
@@ -48,9 +50,11 @@ export class SystemController {
   }
 
   @Get('systeminfo')
-  systemInfo(@RequestAccess() access: Access): GeneralInfo {
+  async systemInfo(@RequestAccess() access: Access): Promise<GeneralInfo> {
+    // The stored settings, which the environment only gives defaults for.
+    const settings = await this.settings.current();
     const info: GeneralInfo = {
-      auth_mode: this.config.authMode,
+      auth_mode: settings.auth_mode,
       primary_auth_mode: false,
       self_registration: false,
       harbor_version: HARBOR_VERSION,
@@ -62,7 +66,7 @@ export class SystemController {
       // What `docker login` / `docker push` use: host[:port] of the external URL.
       registry_url: new URL(this.config.externalUrl).host,
       external_url: this.config.externalUrl,
-      project_creation_restriction: 'everyone',
+      project_creation_restriction: settings.project_creation_restriction,
       has_ca_root: false,
       read_only: false,
       notification_enable: false,

@@ -4,6 +4,7 @@ import { Access, formatScope, grantedRegistryActions, parseScopes, ProjectRef, S
 import type { IdentityStore } from '@wharf/identity';
 import { isValidRepositoryName } from '@wharf/oci';
 import type { CoreConfig } from '../config';
+import { SettingsService } from '../configurations/settings.service';
 import { badRequest } from '../http/harbor-error';
 import { CORE_CONFIG, IDENTITY } from '../infra/tokens';
 import { SIGNING_KEY } from './signing-key';
@@ -25,6 +26,7 @@ export class TokenService {
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
     @Inject(IDENTITY) private readonly identity: IdentityStore,
     @Inject(SIGNING_KEY) private readonly signingKey: KeyObject,
+    private readonly settings: SettingsService,
   ) {}
 
   async issue(access: Access, request: TokenRequest): Promise<TokenResponse> {
@@ -47,7 +49,7 @@ export class TokenService {
     for (const scope of scopes) {
       granted.push({ type: scope.type, name: scope.name, actions: await this.grant(access, scope, projects) });
     }
-    const expiresIn = this.config.token.expirationMinutes * 60;
+    const expiresIn = (await this.settings.current()).token_expiration * 60;
     const { token, claims } = signToken(this.signingKey, {
       issuer: this.config.token.issuer,
       audience: service,

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireSysadmin, userIdOf } from '../auth/authorize';
 import { isBuiltinAdmin } from '../bootstrap/admin';
 import type { CoreConfig } from '../config';
+import { SettingsService } from '../configurations/settings.service';
 import { badRequest, conflict, forbidden, HarborError, notFound, precondition } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
@@ -32,11 +33,14 @@ export class UsersService {
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
     private readonly users: UserRepository,
     private readonly audit: AuditService,
+    private readonly settings: SettingsService,
   ) {}
 
   async create(access: Access, clientIp: string, req: UserCreationReqDto): Promise<number> {
     requireSysadmin(access);
-    if (this.config.authMode !== 'db_auth') throw forbidden(`creating local users is not allowed under auth mode ${this.config.authMode}`);
+    // Under LDAP the directory owns the accounts (they appear at first login or by import).
+    const { auth_mode: authMode } = await this.settings.current();
+    if (authMode !== 'db_auth') throw forbidden(`creating local users is not allowed under auth mode ${authMode}`);
     const problem =
       passwordProblem(req.password) ??
       usernameProblem(req.username, this.config.robotPrefix) ??

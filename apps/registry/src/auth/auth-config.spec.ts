@@ -14,6 +14,7 @@ describe('registry authentication settings', () => {
       service: 'harbor-registry',
       privateKeyPath: '/srv/wharf/secret/core/private_key.pem',
       robotPrefix: 'robot$',
+      authMode: 'db_auth',
     });
   });
 
@@ -25,6 +26,7 @@ describe('registry authentication settings', () => {
       TOKEN_PUBLIC_KEY: '/keys/pub.pem',
       TOKEN_PRIVATE_KEY: '/keys/priv.pem',
       ROBOT_NAME_PREFIX: 'bot_',
+      AUTH_MODE: 'ldap_auth',
     };
     expect(loadConfig(env).auth).toEqual({
       mode: 'token',
@@ -34,6 +36,7 @@ describe('registry authentication settings', () => {
       publicKeyPath: '/keys/pub.pem',
       privateKeyPath: '/keys/priv.pem',
       robotPrefix: 'bot_',
+      authMode: 'ldap_auth',
     });
     expect(loadConfig({ ...env, TOKEN_REALM: 'https://auth.example.com/token' }).auth).toMatchObject({ realm: 'https://auth.example.com/token' });
   });
@@ -41,6 +44,11 @@ describe('registry authentication settings', () => {
   it('REGISTRY_AUTH=none is an open registry; anything else is refused', () => {
     expect(loadConfig({ REGISTRY_AUTH: 'none' }).auth).toEqual({ mode: 'none' });
     expect(() => loadConfig({ REGISTRY_AUTH: 'basic' })).toThrow('invalid REGISTRY_AUTH: "basic" (expected "token" or "none")');
+  });
+
+  it('AUTH_MODE is the auth mode until the stored settings name one; unknown modes are refused', () => {
+    expect(loadConfig({ AUTH_MODE: 'ldap_auth' }).auth).toMatchObject({ authMode: 'ldap_auth' });
+    expect(() => loadConfig({ AUTH_MODE: 'oidc_auth' })).toThrow('invalid AUTH_MODE: "oidc_auth" (expected "db_auth" or "ldap_auth")');
   });
 
   describe('the verification key', () => {

@@ -1,12 +1,13 @@
 import type { Provider } from '@nestjs/common';
-import type { SqlRunner } from '@wharf/db';
-import { IdentityStore, LoginThrottle } from '@wharf/identity';
+import type { Sql } from '@wharf/db';
+import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
 import type { RegistryConfig } from '../config';
 import { SQL } from '../infra/tokens';
 import { AllowAllAuthorizer, REGISTRY_AUTHORIZER } from './access';
 import { IDENTITY, LOGIN_THROTTLE, VERIFICATION_KEY } from './auth-tokens';
 import { PrincipalDirectory } from './principal-directory';
 import { RegistryRedis } from './registry-redis';
+import { StoredAuthSettings } from './stored-auth-settings';
 import { TokenAuthorizer } from './token-authorizer';
 import { loadVerificationKey } from './verification-key';
 
@@ -16,9 +17,15 @@ export function authProviders(config: RegistryConfig): Provider[] {
   if (auth.mode === 'none') return [{ provide: REGISTRY_AUTHORIZER, useClass: AllowAllAuthorizer }];
   return [
     { provide: VERIFICATION_KEY, useFactory: () => loadVerificationKey(auth) },
-    { provide: IDENTITY, useFactory: (sql: SqlRunner) => new IdentityStore(sql, { robotPrefix: auth.robotPrefix }), inject: [SQL] },
+    StoredAuthSettings,
+    {
+      provide: IDENTITY,
+      // Basic credentials follow the auth mode core stored (LDAP users too in ldap_auth).
+      useFactory: (sql: Sql, settings: StoredAuthSettings) => new AuthModeIdentityStore(sql, auth.robotPrefix, () => settings.current()),
+      inject: [SQL, StoredAuthSettings],
+    },
     RegistryRedis,
-    { provide: LOGIN_THROTTLE, useFactory: (redis: RegistryRedis) => new LoginThrottle(redis.client), inject: [RegistryRedis] },
+    { provide: LOGIN_THROTTLE, useFactory: (redis: RegistryRedis) => new LoginThrottle(redis.client, { keyPrefix: auth.loginThrottleKeyPrefix }), inject: [RegistryRedis] },
     PrincipalDirectory,
     TokenAuthorizer,
     { provide: REGISTRY_AUTHORIZER, useExisting: TokenAuthorizer },

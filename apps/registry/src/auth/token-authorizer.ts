@@ -1,7 +1,7 @@
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Access, grantedRegistryActions, Principal, ProjectRef, TokenClaims, TokenError, tokenGrants, verifyToken } from '@wharf/auth';
-import { IdentityStore, LoginThrottle } from '@wharf/identity';
+import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
 import { OciError } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
 import type { RegistryConfig } from '../config';
@@ -142,7 +142,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
       this.logger.debug(`refused basic credentials while locked: user ${username}, address ${address}`);
       return undefined;
     }
-    const principal = await this.identity.authenticate(username, password);
+    const principal = await this.authenticate(username, password);
     if (!principal) {
       await this.throttle.failed(username, address);
       this.logger.debug(`refused basic credentials: user ${username}, address ${address}`);
@@ -150,6 +150,20 @@ export class TokenAuthorizer implements RegistryAuthorizer {
     }
     await this.throttle.succeeded(username, address);
     return principal;
+  }
+
+  /**
+   * An unreachable directory is an outage (503), not a wrong password: it neither answers with a
+   * challenge (clients would ask for the password again) nor counts towards the throttle.
+   */
+  private async authenticate(username: string, password: string): Promise<Principal | undefined> {
+    try {
+      return await this.identity.authenticate(username, password);
+    } catch (err) {
+      if (!(err instanceof AuthBackendUnavailableError)) throw err;
+      this.logger.error(`failed to reach the ${err.backend} authentication backend: ${err.message}`);
+      throw new OciError('UNAVAILABLE', `the ${err.backend} authentication backend is unavailable; try again later`);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Head, Param, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { MAX_MANIFEST_BYTES } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RegistryAudit } from '../audit/registry-audit';
 import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
 import { readBody } from '../http/request-body';
 import { acceptedTypes } from './accept';
@@ -9,7 +10,10 @@ import { ManifestService, ServedManifest } from './manifest.service';
 @Controller('v2')
 @UseGuards(RegistryAccessGuard)
 export class ManifestController {
-  constructor(private readonly manifests: ManifestService) {}
+  constructor(
+    private readonly manifests: ManifestService,
+    private readonly audit: RegistryAudit,
+  ) {}
 
   @Head(':name/manifests/:reference')
   @RequireAccess('pull')
@@ -23,6 +27,8 @@ export class ManifestController {
   async get(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const m = await this.manifests.get(name, reference, acceptedTypes(req.headers.accept), true);
     this.headers(reply, m).send(m.body);
+    // Harbor counts a GET of a manifest as a pull; HEAD (existence checks) is not one.
+    this.audit.record(req, 'pull', name, reference);
   }
 
   @Put(':name/manifests/:reference')
@@ -33,13 +39,15 @@ export class ManifestController {
     reply.status(201).header('Location', `/v2/${name}/manifests/${digest}`).header('Docker-Content-Digest', digest).header('Content-Length', 0);
     if (manifest.subject) reply.header('OCI-Subject', manifest.subject.digest);
     reply.send();
+    this.audit.record(req, 'create', name, reference);
   }
 
   @Delete(':name/manifests/:reference')
   @RequireAccess('delete')
-  async delete(@Param('name') name: string, @Param('reference') reference: string, @Res() reply: FastifyReply): Promise<void> {
+  async delete(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.manifests.delete(name, reference);
     reply.status(202).header('Content-Length', 0).send();
+    this.audit.record(req, 'delete', name, reference);
   }
 
   private headers(reply: FastifyReply, m: ServedManifest): FastifyReply {

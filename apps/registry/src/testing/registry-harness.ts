@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,11 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {},
     auth: { mode: 'none' },
     ...overrides,
   };
+  // Login-failure counters of one test must not lock out another test's logins (they share Redis
+  // and the loopback address).
+  if (config.auth.mode === 'token' && config.auth.loginThrottleKeyPrefix === undefined) {
+    config.auth = { ...config.auth, loginThrottleKeyPrefix: `wharf-test:${randomUUID()}:` };
+  }
   let app: NestFastifyApplication;
   try {
     app = await createRegistryApp(config);

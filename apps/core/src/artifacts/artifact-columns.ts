@@ -1,0 +1,57 @@
+import { MediaType } from '@wharf/oci';
+import type { FieldSpecs } from '../http/list-query';
+
+/** Helm 3 charts pushed as OCI artifacts carry this config media type. */
+export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json';
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function list(values: readonly string[]): string {
+  return values.map(literal).join(', ');
+}
+
+/**
+ * Harbor's artifact `type`, from what the registry recorded (artifact.artifact_type is the
+ * manifest's artifactType, else its config media type): images and image indexes are IMAGE
+ * (Harbor's image processor handles both), Helm charts CHART, everything else UNKNOWN.
+ */
+export const ARTIFACT_TYPE_SQL = `(CASE
+  WHEN a.media_type IN (${list([MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST])}) THEN 'IMAGE'
+  WHEN a.artifact_type IN (${list([MediaType.OCI_CONFIG, MediaType.DOCKER_CONFIG])}) THEN 'IMAGE'
+  WHEN a.artifact_type = ${literal(HELM_CONFIG_MEDIA_TYPE)} THEN 'CHART'
+  ELSE 'UNKNOWN' END)`;
+
+/** Harbor's `media_type`: the config's for a manifest, the manifest's own for an index. */
+export const MEDIA_TYPE_SQL = 'COALESCE(a.config_media_type, a.media_type)';
+
+export const ARTIFACT_TYPE_FIELD_SQL = 'COALESCE(a.artifact_type, a.media_type)';
+
+/** The fields `q` and `sort` of the artifact list may name (`tags` is handled on its own). */
+export const ARTIFACT_FIELDS: FieldSpecs = {
+  id: { column: 'a.id', type: 'int' },
+  digest: { column: 'a.digest', type: 'text' },
+  type: { column: ARTIFACT_TYPE_SQL, type: 'text' },
+  media_type: { column: MEDIA_TYPE_SQL, type: 'text' },
+  manifest_media_type: { column: 'a.media_type', type: 'text' },
+  artifact_type: { column: ARTIFACT_TYPE_FIELD_SQL, type: 'text' },
+  size: { column: 'a.total_size', type: 'int' },
+  push_time: { column: 'a.push_time', type: 'time' },
+  pull_time: { column: 'a.pull_time', type: 'time' },
+};
+
+/** The fields `q` and `sort` of the tag list may name. */
+export const TAG_FIELDS: FieldSpecs = {
+  id: { column: 't.id', type: 'int' },
+  name: { column: 't.name', type: 'text' },
+  push_time: { column: 't.push_time', type: 'time' },
+  pull_time: { column: 't.pull_time', type: 'time' },
+};
+
+export const IS_TAGGED = 'EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)';
+/** A manifest of an index: listed under its index, not on its own (unless tagged). */
+export const IS_CHILD = 'EXISTS (SELECT 1 FROM artifact_reference ar WHERE ar.child_id = a.id)';
+/** An accessory (signature, SBOM, any referrer) of an artifact in the repository: listed under its subject. */
+export const IS_ACCESSORY =
+  '(a.subject_digest IS NOT NULL AND EXISTS (SELECT 1 FROM artifact s WHERE s.repository_id = a.repository_id AND s.digest = a.subject_digest))';

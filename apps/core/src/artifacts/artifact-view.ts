@@ -1,0 +1,141 @@
+import type { AccessoryRecord, ArtifactRecord, ReferenceRecord, TagRecord } from './artifact.store';
+
+/** What Harbor answers for a time that never happened (an artifact never pulled). */
+export const NEVER = '0001-01-01T00:00:00.000Z';
+
+function time(value: Date | null): string {
+  return value === null ? NEVER : value.toISOString();
+}
+
+/** Harbor's Tag. Immutability rules are not modelled: no tag is immutable. */
+export interface TagView {
+  id: number;
+  repository_id: number;
+  artifact_id: number;
+  name: string;
+  push_time: string;
+  pull_time: string;
+  immutable: boolean;
+}
+
+/** Harbor's Reference: one child of an index. */
+export interface ReferenceView {
+  parent_id: number;
+  child_id: number;
+  child_digest: string;
+  platform?: Record<string, unknown>;
+  annotations?: Record<string, string>;
+}
+
+/** Harbor's Accessory. */
+export interface AccessoryView {
+  id: number;
+  artifact_id: number;
+  subject_artifact_id: number;
+  subject_artifact_digest: string;
+  subject_artifact_repo: string;
+  size: number;
+  digest: string;
+  type: string;
+  icon: string;
+  creation_time: string;
+}
+
+/** Harbor's Artifact. */
+export interface ArtifactView {
+  id: number;
+  type: string;
+  media_type: string;
+  manifest_media_type: string;
+  artifact_type: string;
+  project_id: number;
+  repository_id: number;
+  repository_name: string;
+  digest: string;
+  size: number;
+  push_time: string;
+  pull_time: string;
+  extra_attrs: Record<string, unknown>;
+  annotations: Record<string, string>;
+  references: ReferenceView[];
+  tags?: TagView[];
+  labels?: unknown[];
+  accessories?: AccessoryView[];
+}
+
+export function tagView(row: TagRecord): TagView {
+  return {
+    id: Number(row.id),
+    repository_id: Number(row.repository_id),
+    artifact_id: Number(row.artifact_id),
+    name: row.name,
+    push_time: row.push_time.toISOString(),
+    pull_time: time(row.pull_time),
+    immutable: false,
+  };
+}
+
+export function referenceView(row: ReferenceRecord): ReferenceView {
+  return {
+    parent_id: Number(row.parent_id),
+    child_id: Number(row.child_id),
+    child_digest: row.child_digest,
+    ...(row.platform ? { platform: row.platform } : {}),
+    ...(row.annotations ? { annotations: row.annotations } : {}),
+  };
+}
+
+/** Harbor's accessory types, by the accessory's artifactType; any other referrer is a generic one. */
+const ACCESSORY_TYPES: Readonly<Record<string, string>> = {
+  'application/vnd.dev.cosign.artifact.sig.v1+json': 'signature.cosign',
+  'application/vnd.cncf.notary.signature': 'signature.notation',
+  'application/vnd.goharbor.harbor.sbom.v1': 'harbor.sbom',
+};
+
+export function accessoryView(row: AccessoryRecord, subject: ArtifactRecord): AccessoryView {
+  return {
+    id: Number(row.id),
+    artifact_id: Number(row.id),
+    subject_artifact_id: Number(subject.id),
+    subject_artifact_digest: subject.digest,
+    subject_artifact_repo: subject.repository_name,
+    size: Number(row.total_size),
+    digest: row.digest,
+    type: (row.artifact_type && ACCESSORY_TYPES[row.artifact_type]) || 'subject.accessory',
+    icon: '',
+    creation_time: row.push_time.toISOString(),
+  };
+}
+
+export interface ArtifactExtras {
+  tags?: TagRecord[];
+  references: ReferenceRecord[];
+  accessories?: AccessoryRecord[];
+  withLabel: boolean;
+}
+
+export function artifactView(row: ArtifactRecord, extras: ArtifactExtras): ArtifactView {
+  const view: ArtifactView = {
+    id: Number(row.id),
+    type: row.type,
+    media_type: row.media_type,
+    manifest_media_type: row.manifest_media_type,
+    artifact_type: row.artifact_type,
+    project_id: row.project_id ?? 0,
+    repository_id: Number(row.repository_id),
+    repository_name: row.repository_name,
+    digest: row.digest,
+    size: Number(row.total_size),
+    push_time: row.push_time.toISOString(),
+    pull_time: time(row.pull_time),
+    // Harbor fills these from the image config; the registry does not record it.
+    extra_attrs: {},
+    annotations: row.annotations ?? {},
+    references: extras.references.map(referenceView),
+  };
+  if (extras.tags) view.tags = extras.tags.map(tagView);
+  // Labels are not modelled: asked for, the list is empty.
+  if (extras.withLabel) view.labels = [];
+  if (extras.accessories) view.accessories = extras.accessories.map((a) => accessoryView(a, row));
+  return view;
+}

@@ -1,0 +1,90 @@
+import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { parseBoolean } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import type { ArtifactView } from './artifact-view';
+import { ArtifactOptions, ArtifactsService } from './artifacts.service';
+
+const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
+
+/**
+ * Harbor's with_* flags. Scan and SBOM overviews, signatures and immutability have no data here:
+ * the flags are checked and accepted, and the answer carries what exists.
+ */
+function artifactOptions(query: Record<string, string | undefined>): ArtifactOptions {
+  for (const flag of WITH_FLAGS) parseBoolean(flag, query[flag], false);
+  return {
+    withTag: parseBoolean('with_tag', query['with_tag'], true),
+    withLabel: parseBoolean('with_label', query['with_label'], false),
+    withAccessory: parseBoolean('with_accessory', query['with_accessory'], false),
+  };
+}
+
+function flagsOf(req: FastifyRequest): Record<string, string | undefined> {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  const out: Record<string, string | undefined> = {};
+  for (const flag of WITH_FLAGS) {
+    const value = query[flag];
+    // A repeated flag arrives as an array: parseBoolean reads its first value.
+    out[flag] = Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : undefined;
+  }
+  return out;
+}
+
+const BASE = `${API_PREFIX}/projects/:project_name/repositories/:repository_name/artifacts`;
+
+@ApiTags('artifact')
+@ApiBasicAuth()
+@Controller(BASE)
+export class ArtifactsController {
+  constructor(private readonly artifacts: ArtifactsService) {}
+
+  @ApiListQueries({ extra: WITH_FLAGS })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<ArtifactView[]> {
+    const paging = parsePaging(page, pageSize);
+    const filter = { query: parseQuery(q), sort: parseSort(sort), paging };
+    const { total, items } = await this.artifacts.list(access, projectName, repositoryName, filter, artifactOptions(flagsOf(req)));
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Get(':reference')
+  get(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+  ): Promise<ArtifactView> {
+    return this.artifacts.get(access, projectName, repositoryName, reference, artifactOptions(flagsOf(req)));
+  }
+
+  @Delete(':reference')
+  @HttpCode(200)
+  delete(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+  ): Promise<void> {
+    return this.artifacts.delete(access, req.ip, projectName, repositoryName, reference);
+  }
+}

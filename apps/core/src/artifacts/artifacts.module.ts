@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { RepositoriesModule } from '../repositories/repositories.module';
+import { ArtifactStore } from './artifact.store';
+import { ArtifactsController } from './artifacts.controller';
+import { ArtifactsService } from './artifacts.service';
+import { TagsController } from './tags.controller';
+import { TagsService } from './tags.service';
+
+/** Harbor's artifact and tag APIs over the registry's tables. */
+@Module({
+  imports: [RepositoriesModule],
+  controllers: [ArtifactsController, TagsController],
+  providers: [ArtifactStore, ArtifactsService, TagsService],
+})
+export class ArtifactsModule {}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import type { Access, Action, ProjectRef, Resource } from '@wharf/auth';
+import { AuditService } from '../audit/audit.service';
+import { notFound } from '../http/harbor-error';
+import type { Paging } from '../http/paging';
+import type { ParsedQuery, SortKey } from '../http/query';
+import { ProjectAccess } from '../repositories/project-access';
+import { RegistryCacheNotifier } from '../repositories/registry-cache-notifier';
+import { fullRepositoryName } from '../repositories/repository-name';
+import { RepositoryRecord, RepositoryStore } from '../repositories/repository.store';
+import { artifactReference, describeReference } from './artifact-reference';
+import { ArtifactRecord, ArtifactStore } from './artifact.store';
+import { ArtifactView, artifactView } from './artifact-view';
+
+/** What to attach to each artifact (Harbor's with_* parameters). */
+export interface ArtifactOptions {
+  withTag: boolean;
+  withLabel: boolean;
+  withAccessory: boolean;
+}
+
+export interface Located {
+  project: ProjectRef;
+  repository: RepositoryRecord;
+}
+
+/** Artifacts of a repository: Harbor's /projects/{p}/repositories/{r}/artifacts API. */
+@Injectable()
+export class ArtifactsService {
+  constructor(
+    private readonly projects: ProjectAccess,
+    private readonly repositories: RepositoryStore,
+    private readonly artifacts: ArtifactStore,
+    private readonly cache: RegistryCacheNotifier,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The project (404, then 401/403 per the matrix) and the repository in it (404). */
+  async locate(access: Access, projectName: string, repositoryParam: string, resource: Resource, action: Action): Promise<Located> {
+    const project = await this.projects.require(access, projectName, resource, action);
+    const name = fullRepositoryName(projectName, repositoryParam);
+    const repository = await this.repositories.byName(name);
+    if (!repository) throw notFound(`repository ${name} not found`);
+    return { project, repository };
+  }
+
+  private async views(rows: ArtifactRecord[], repositoryId: string, options: ArtifactOptions): Promise<ArtifactView[]> {
+    const ids = rows.map((r) => r.id);
+    const [tags, references, accessories] = await Promise.all([
+      options.withTag ? this.artifacts.tagsOf(ids) : Promise.resolve(undefined),
+      this.artifacts.referencesOf(ids),
+      options.withAccessory ? this.artifacts.accessoriesOf(repositoryId, rows.map((r) => r.digest)) : Promise.resolve(undefined),
+    ]);
+    return rows.map((row) =>
+      artifactView(row, {
+        tags: tags?.filter((t) => t.artifact_id === row.id),
+        references: references.filter((r) => r.parent_id === row.id),
+        accessories: accessories?.filter((a) => a.subject_digest === row.digest),
+        withLabel: options.withLabel,
+      }),
+    );
+  }
+
+  async list(
+    access: Access,
+    projectName: string,
+    repositoryParam: string,
+    filter: { query: ParsedQuery; sort: SortKey[]; paging: Paging },
+    options: ArtifactOptions,
+  ): Promise<{ total: number; items: ArtifactView[] }> {
+    const { repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'list');
+    const { total, rows } = await this.artifacts.list(repository.id, filter);
+    return { total, items: await this.views(rows, repository.id, options) };
+  }
+
+  async get(access: Access, projectName: string, repositoryParam: string, reference: string, options: ArtifactOptions): Promise<ArtifactView> {
+    const { repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'read');
+    const ref = artifactReference(reference);
+    const row = await this.artifacts.resolve(repository.id, ref);
+    if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+    return (await this.views([row], repository.id, options))[0];
+  }
+
+  /** Deletes the artifact (by digest or tag) deeply; registry caches forget it before the answer. */
+  async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string, reference: string): Promise<void> {
+    const { project, repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'delete');
+    const ref = artifactReference(reference);
+    await this.cache.write(async (tx, changed) => {
+      const row = await this.artifacts.resolve(repository.id, ref, tx);
+      if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+      const deleted = await this.artifacts.deleteDeeply(tx, row.id);
+      changed(repository.name);
+      for (const digest of deleted) {
+        await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'artifact', resource: `${repository.name}@${digest}` }, tx);
+      }
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { closeCore, createCoreApp, listeningPort } from '../server';
+import { api, basicAuthHeader, CoreHarness, createTestUser, errorCode, sqlQuery, startTestCore, TestUser } from '../testing';
+import { SETTINGS_CACHE_MS } from './settings.service';
+
+type Items = Record<string, { value: unknown; editable: boolean }>;
+
+describe('/configurations', () => {
+  let core: CoreHarness;
+  let replica: NestFastifyApplication | undefined;
+  const get = (auth?: string) => api<Items>(core.url, 'GET', '/api/v2.0/configurations', { auth });
+  const put = (body: unknown, auth = core.adminAuth) => api(core.url, 'PUT', '/api/v2.0/configurations', { auth, body });
+  const stored = async () =>
+    Object.fromEntries((await sqlQuery<{ key: string; value: unknown }>(core.db.url, 'SELECT key, value FROM setting ORDER BY key')).map((r) => [r.key, r.value]));
+  const systemInfo = async (url = core.url) => (await api<Record<string, unknown>>(url, 'GET', '/api/v2.0/systeminfo', { auth: core.adminAuth })).body;
+
+  beforeAll(async () => {
+    core = await startTestCore();
+  });
+  afterAll(async () => {
+    if (replica) await closeCore(replica);
+    await core?.close();
+  });
+
+  it('shows every item with its value and whether it may be changed, to system administrators only', async () => {
+    const res = await get(core.adminAuth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      auth_mode: { value: 'db_auth', editable: true },
+      ldap_url: { value: '', editable: true },
+      ldap_uid: { value: 'cn', editable: true },
+      ldap_scope: { value: 2, editable: true },
+      ldap_timeout: { value: 5, editable: true },
+      ldap_verify_cert: { value: true, editable: true },
+      ldap_group_attribute_name: { value: 'cn', editable: true },
+      ldap_group_search_scope: { value: 2, editable: true },
+      ldap_group_membership_attribute: { value: 'memberof', editable: true },
+      project_creation_restriction: { value: 'everyone', editable: true },
+      robot_name_prefix: { value: 'robot$', editable: false },
+      token_expiration: { value: 30, editable: true },
+      robot_token_duration: { value: 30, editable: true },
+      self_registration: { value: false, editable: false },
+    });
+    expect(res.body).not.toHaveProperty('ldap_search_password');
+    const user = await createTestUser(core.url, core.adminAuth, 'viewer');
+    expect((await get(user.auth)).status).toBe(403);
+    expect((await get()).status).toBe(401);
+    expect((await put({ token_expiration: 5 }, user.auth)).status).toBe(403);
+    expect((await put({ token_expiration: 5 }, '')).status).toBe(401);
+    expect(await stored()).toEqual({});
+    // Back to only admin, for the auth mode tests below.
+    expect((await api(core.url, 'DELETE', `/api/v2.0/users/${user.id}`, { auth: core.adminAuth })).status).toBe(200);
+  });
+
+  it('stores changed items in the setting table and shows them; the search password is stored but never shown', async () => {
+    const res = await put({
+      ldap_url: 'ldaps://ldap.example.com:636',
+      ldap_base_dn: 'ou=people,dc=example,dc=com',
+      ldap_search_dn: 'cn=search,dc=example,dc=com',
+      ldap_search_password: 'Very-Secret-1',
+      ldap_scope: 1,
+      ldap_verify_cert: false,
+      ldap_group_admin_dn: 'cn=admins,ou=groups,dc=example,dc=com',
+      robot_token_duration: 90,
+    });
+    expect(res.status).toBe(200);
+    expect(await stored()).toEqual({
+      ldap_url: 'ldaps://ldap.example.com:636',
+      ldap_base_dn: 'ou=people,dc=example,dc=com',
+      ldap_search_dn: 'cn=search,dc=example,dc=com',
+      ldap_search_password: 'Very-Secret-1',
+      ldap_scope: 1,
+      ldap_verify_cert: false,
+      ldap_group_admin_dn: 'cn=admins,ou=groups,dc=example,dc=com',
+      robot_token_duration: 90,
+    });
+    const after = await get(core.adminAuth);
+    expect(after.body).toMatchObject({
+      ldap_url: { value: 'ldaps://ldap.example.com:636', editable: true },
+      ldap_scope: { value: 1, editable: true },
+      ldap_verify_cert: { value: false, editable: true },
+      robot_token_duration: { value: 90, editable: true },
+    });
+    expect(after.body).not.toHaveProperty('ldap_search_password');
+    expect(JSON.stringify(after.body)).not.toContain('Very-Secret-1');
+  });
+
+  it('refuses bad input with 400 naming the problem and stores nothing of it', async () => {
+    const before = await stored();
+    const cases: [unknown, RegExp][] = [
+      [{ nonsense: 1 }, /unknown configuration item "nonsense"/],
+      [{ token_expiration: 10, oidc_client_secret: 'x' }, /unknown configuration item "oidc_client_secret"/],
+      [{ token_expiration: 'ten' }, /token_expiration must be an integer/],
+      [{ token_expiration: 10, ldap_scope: 'sub' }, /ldap_scope must be an integer/],
+      [{ token_expiration: 0 }, /token_expiration must be between/],
+      [{ ldap_verify_cert: 1 }, /ldap_verify_cert must be a boolean/],
+      [{ auth_mode: 'oidc_auth' }, /auth_mode must be one of/],
+      [{ project_creation_restriction: 'admins' }, /project_creation_restriction must be one of/],
+      [{ ldap_url: 'http://ldap.example.com' }, /ldap_url must be ldap\[s\]:\/\/host\[:port\]/],
+      [{ ldap_timeout: -3 }, /ldap_timeout must be between/],
+      [{ ldap_uid: '(uid)' }, /ldap_uid must be an attribute name/],
+      [{ robot_name_prefix: 'bot_' }, /robot_name_prefix cannot be changed/],
+      [{ self_registration: true }, /self_registration cannot be changed/],
+      [{ auth_mode: 'ldap_auth', ldap_base_dn: '' }, /invalid LDAP settings for ldap_auth: ldap_base_dn is required/],
+      [[], /JSON object/],
+      ['"text"', /JSON object/],
+      ['null', /JSON object/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await put(body);
+      expect([JSON.stringify(body), res.status, errorCode(res)]).toEqual([JSON.stringify(body), 400, 'BAD_REQUEST']);
+      expect((res.body as { errors: { message: string }[] }).errors[0].message).toMatch(message);
+    }
+    const form = await api(core.url, 'PUT', '/api/v2.0/configurations', { auth: core.adminAuth, body: 'token_expiration=5', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('switches the auth mode only while admin is the only user, and ldap_auth only with working settings', async () => {
+    expect((await put({ auth_mode: 'ldap_auth', ldap_url: '' })).status).toBe(400);
+    // Nothing listens on port 1: logins that need the directory fail as an outage.
+    const ldapMode = await put({ auth_mode: 'ldap_auth', ldap_url: 'ldap://127.0.0.1:1', ldap_search_password: '' });
+    expect(ldapMode.status).toBe(200);
+    expect(await systemInfo()).toMatchObject({ auth_mode: 'ldap_auth' });
+    const anonymousInfo = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo');
+    expect(anonymousInfo.body).toMatchObject({ auth_mode: 'ldap_auth' });
+    // admin keeps logging in locally; everyone else needs the directory; local accounts cannot be made.
+    expect((await api(core.url, 'GET', '/api/v2.0/users/current', { auth: core.adminAuth })).status).toBe(200);
+    const outage = await api(core.url, 'GET', '/api/v2.0/users/current', { auth: basicAuthHeader('someone', 'Some-Pass-1') });
+    expect([outage.status, errorCode(outage)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    const create = await api(core.url, 'POST', '/api/v2.0/users', { auth: core.adminAuth, body: { username: 'local', password: 'Local-Pass-1', email: 'local@example.com', realname: 'l' } });
+    expect([create.status, errorCode(create)]).toEqual([403, 'FORBIDDEN']);
+
+    expect((await put({ auth_mode: 'db_auth' })).status).toBe(200);
+    expect((await get(core.adminAuth)).body['auth_mode']).toEqual({ value: 'db_auth', editable: true });
+    await createTestUser(core.url, core.adminAuth, 'bob', 'Bob-Pass-12');
+    expect((await get(core.adminAuth)).body['auth_mode']).toEqual({ value: 'db_auth', editable: false });
+    const refused = await put({ auth_mode: 'ldap_auth', token_expiration: 12 });
+    expect([refused.status, errorCode(refused)]).toEqual([400, 'BAD_REQUEST']);
+    expect(JSON.stringify(refused.body)).toContain('the auth mode cannot be modified as new users have been inserted into database');
+    expect(await stored()).toMatchObject({ auth_mode: 'db_auth' });
+    expect((await stored())['token_expiration']).toBeUndefined();
+    // Sending the current mode back is no change, so it passes.
+    expect((await put({ auth_mode: 'db_auth' })).status).toBe(200);
+  });
+
+  describe('with a user', () => {
+    let bob: TestUser;
+    beforeAll(() => {
+      bob = { id: 0, username: 'bob', password: 'Bob-Pass-12', auth: basicAuthHeader('bob', 'Bob-Pass-12') };
+    });
+
+    it('project_creation_restriction adminonly keeps other users from creating projects', async () => {
+      expect((await put({ project_creation_restriction: 'adminonly' })).status).toBe(200);
+      expect(await systemInfo()).toMatchObject({ project_creation_restriction: 'adminonly' });
+      const refused = await api(core.url, 'POST', '/api/v2.0/projects', { auth: bob.auth, body: { project_name: 'bobs' } });
+      expect([refused.status, errorCode(refused)]).toEqual([403, 'FORBIDDEN']);
+      expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: 'admins' } })).status).toBe(201);
+      expect((await put({ project_creation_restriction: 'everyone' })).status).toBe(200);
+      expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth: bob.auth, body: { project_name: 'bobs' } })).status).toBe(201);
+    });
+
+    it('token_expiration sets the lifetime of registry tokens', async () => {
+      const token = async () => {
+        const res = await api<{ token: string; expires_in: number }>(core.url, 'GET', '/service/token?service=harbor-registry&scope=repository:bobs/app:pull', { auth: bob.auth });
+        expect(res.status).toBe(200);
+        const claims = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString()) as { iat: number; exp: number };
+        return { expiresIn: res.body.expires_in, lifetime: claims.exp - claims.iat };
+      };
+      expect(await token()).toEqual({ expiresIn: 30 * 60, lifetime: 30 * 60 });
+      expect((await put({ token_expiration: 7 })).status).toBe(200);
+      expect(await token()).toEqual({ expiresIn: 7 * 60, lifetime: 7 * 60 });
+    });
+  });
+
+  it('another replica on the same database sees a change within the cache time', async () => {
+    replica = await createCoreApp({ ...core.config, port: 0 }, { redisKeyPrefix: `wharf-test:${randomBytes(6).toString('hex')}:` });
+    await replica.listen(0, '127.0.0.1');
+    const replicaUrl = `http://127.0.0.1:${listeningPort(replica)}`;
+    expect(await systemInfo(replicaUrl)).toMatchObject({ project_creation_restriction: 'everyone' });
+    expect((await put({ project_creation_restriction: 'adminonly' })).status).toBe(200);
+    const changedAt = Date.now();
+    let seen = '';
+    while (Date.now() - changedAt < SETTINGS_CACHE_MS + 2_000) {
+      seen = String((await systemInfo(replicaUrl))['project_creation_restriction']);
+      if (seen === 'adminonly') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBe('adminonly');
+    expect(Date.now() - changedAt).toBeLessThanOrEqual(SETTINGS_CACHE_MS + 1_000);
+  });
+});

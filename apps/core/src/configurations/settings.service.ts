@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Sql, SqlRunner } from '@wharf/db';
+import type { CoreConfig } from '../config';
+import { CORE_CONFIG, SQL } from '../infra/tokens';
+import { defaultSettings, isSettingKey, SettingKey, settingValueProblem, SystemSettings } from './system-settings';
+
+/**
+ * How long a replica keeps the settings it read. Changes made through this replica apply at once
+ * (it drops its copy); other replicas see them within this time. Short enough for an operator
+ * switching LDAP on, long enough that logins do not query the table each time.
+ */
+export const SETTINGS_CACHE_MS = 3_000;
+
+/** Any constant; serialises changes to the settings across replicas. */
+export const SETTINGS_LOCK_KEY = 0x77687367; // "whsg"
+
+/**
+ * The effective system settings: defaults from the environment, overridden by the rows of the
+ * `setting` table (key -> JSON value). Reads are cached per process for SETTINGS_CACHE_MS.
+ */
+@Injectable()
+export class SettingsService {
+  private readonly logger = new Logger('settings');
+  private readonly defaults: SystemSettings;
+  private cached: { until: number; value: Promise<SystemSettings> } | undefined;
+
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    @Inject(CORE_CONFIG) config: CoreConfig,
+  ) {
+    this.defaults = defaultSettings(config);
+  }
+
+  /** The settings now in force (at most SETTINGS_CACHE_MS old). */
+  current(): Promise<SystemSettings> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.value;
+    const value = this.read();
+    const entry = { until: now + SETTINGS_CACHE_MS, value };
+    this.cached = entry;
+    // A failed read is not remembered: the next caller tries again.
+    value.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
+    });
+    return value;
+  }
+
+  /** Reads the settings from the table, uncached (inside a transaction when given one). */
+  async read(runner: SqlRunner = this.sql): Promise<SystemSettings> {
+    const rows = await runner.query<{ key: string; value: unknown }>('SELECT key, value FROM setting', [], 'core_settings');
+    const settings: SystemSettings = { ...this.defaults };
+    for (const { key, value } of rows) {
+      if (!isSettingKey(key)) continue;
+      // A row written by hand (or by an older version) that does not fit is skipped, not fatal.
+      const problem = settingValueProblem(key, value);
+      if (problem) {
+        this.logger.warn(`ignored stored setting: key=${key} reason=${JSON.stringify(problem)}`);
+        continue;
+      }
+      (settings as unknown as Record<SettingKey, unknown>)[key] = value;
+    }
+    return settings;
+  }
+
+  /** Writes the given keys (validated by the caller) within `tx`. */
+  async write(tx: SqlRunner, values: Partial<SystemSettings>): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      await tx.query(
+        `INSERT INTO setting (key, value, updated_at) VALUES ($1, $2::jsonb, now())
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [key, JSON.stringify(value)],
+      );
+    }
+  }
+
+  /** Drops this replica's copy, after a change committed. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  /** Runs `fn` in a transaction that holds the settings lock; the cache is dropped after it. */
+  async change<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    try {
+      return await this.sql.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [SETTINGS_LOCK_KEY]);
+        return fn(tx);
+      });
+    } finally {
+      this.invalidate();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import type { LdapSettings } from '@wharf/identity';
+import type { AuthMode, CoreConfig } from '../config';
+
+export type ProjectCreationRestriction = 'everyone' | 'adminonly';
+
+/**
+ * The settings Harbor's `/configurations` API reads and writes, under Harbor's names. The
+ * environment (CoreConfig) and Harbor's defaults give the starting values; rows of the `setting`
+ * table override them one key at a time.
+ */
+export interface SystemSettings {
+  auth_mode: AuthMode;
+  ldap_url: string;
+  ldap_search_dn: string;
+  /** Write-only: never returned by the API, never logged. */
+  ldap_search_password: string;
+  ldap_base_dn: string;
+  ldap_filter: string;
+  ldap_uid: string;
+  ldap_scope: number;
+  ldap_timeout: number;
+  ldap_verify_cert: boolean;
+  ldap_group_base_dn: string;
+  ldap_group_search_filter: string;
+  ldap_group_attribute_name: string;
+  ldap_group_search_scope: number;
+  ldap_group_admin_dn: string;
+  ldap_group_membership_attribute: string;
+  project_creation_restriction: ProjectCreationRestriction;
+  /** Fixed by ROBOT_NAME_PREFIX: robot logins are parsed with it before any setting is read. */
+  robot_name_prefix: string;
+  /** Minutes a registry token lives. */
+  token_expiration: number;
+  /** Days a new robot account lives by default. */
+  robot_token_duration: number;
+  /** Users are created by administrators (or come from LDAP); there is no sign-up. */
+  self_registration: boolean;
+}
+
+export type SettingKey = keyof SystemSettings;
+
+type ValueType = 'string' | 'int' | 'bool';
+
+interface SettingSpec {
+  type: ValueType;
+  /** False for items shown for information only: the API refuses to change them. */
+  editable: boolean;
+  /** Never sent back by the API. */
+  secret?: boolean;
+  /** Why a well-typed value is refused, or undefined. */
+  check?: (value: never) => string | undefined;
+}
+
+const oneOf =
+  (key: string, allowed: readonly (string | number)[]) =>
+  (value: string | number): string | undefined =>
+    allowed.includes(value) ? undefined : `${key} must be one of ${allowed.join(', ')}`;
+
+const between =
+  (key: string, min: number, max: number, unit: string) =>
+  (value: number): string | undefined =>
+    value >= min && value <= max ? undefined : `${key} must be between ${min} and ${max} ${unit}`;
+
+const maxLength =
+  (key: string, max: number) =>
+  (value: string): string | undefined =>
+    value.length <= max ? undefined : `${key} must be at most ${max} characters long`;
+
+/** LDAP names, filters and URLs are short; a megabyte of filter is a mistake or an attack. */
+const LDAP_TEXT_MAX = 2048;
+
+export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
+  auth_mode: { type: 'string', editable: true, check: oneOf('auth_mode', ['db_auth', 'ldap_auth']) },
+  ldap_url: { type: 'string', editable: true, check: maxLength('ldap_url', LDAP_TEXT_MAX) },
+  ldap_search_dn: { type: 'string', editable: true, check: maxLength('ldap_search_dn', LDAP_TEXT_MAX) },
+  ldap_search_password: { type: 'string', editable: true, secret: true, check: maxLength('ldap_search_password', LDAP_TEXT_MAX) },
+  ldap_base_dn: { type: 'string', editable: true, check: maxLength('ldap_base_dn', LDAP_TEXT_MAX) },
+  ldap_filter: { type: 'string', editable: true, check: maxLength('ldap_filter', LDAP_TEXT_MAX) },
+  ldap_uid: { type: 'string', editable: true, check: maxLength('ldap_uid', 255) },
+  ldap_scope: { type: 'int', editable: true, check: oneOf('ldap_scope', [0, 1, 2]) },
+  ldap_timeout: { type: 'int', editable: true, check: between('ldap_timeout', 1, 300, 'seconds') },
+  ldap_verify_cert: { type: 'bool', editable: true },
+  ldap_group_base_dn: { type: 'string', editable: true, check: maxLength('ldap_group_base_dn', LDAP_TEXT_MAX) },
+  ldap_group_search_filter: { type: 'string', editable: true, check: maxLength('ldap_group_search_filter', LDAP_TEXT_MAX) },
+  ldap_group_attribute_name: { type: 'string', editable: true, check: maxLength('ldap_group_attribute_name', 255) },
+  ldap_group_search_scope: { type: 'int', editable: true, check: oneOf('ldap_group_search_scope', [0, 1, 2]) },
+  ldap_group_admin_dn: { type: 'string', editable: true, check: maxLength('ldap_group_admin_dn', LDAP_TEXT_MAX) },
+  ldap_group_membership_attribute: { type: 'string', editable: true, check: maxLength('ldap_group_membership_attribute', 255) },
+  project_creation_restriction: { type: 'string', editable: true, check: oneOf('project_creation_restriction', ['everyone', 'adminonly']) },
+  robot_name_prefix: { type: 'string', editable: false },
+  // The same bounds as TOKEN_EXPIRATION: up to a year.
+  token_expiration: { type: 'int', editable: true, check: between('token_expiration', 1, 525_600, 'minutes') },
+  robot_token_duration: { type: 'int', editable: true, check: between('robot_token_duration', 1, 99_999, 'days') },
+  self_registration: { type: 'bool', editable: false },
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.prototype.hasOwnProperty.call(SETTING_SPECS, key);
+}
+
+/** The starting values: the environment where it has a say, Harbor's defaults elsewhere. */
+export function defaultSettings(config: CoreConfig): SystemSettings {
+  return {
+    auth_mode: config.authMode,
+    ldap_url: '',
+    ldap_search_dn: '',
+    ldap_search_password: '',
+    ldap_base_dn: '',
+    ldap_filter: '',
+    ldap_uid: 'cn',
+    ldap_scope: 2,
+    ldap_timeout: 5,
+    ldap_verify_cert: true,
+    ldap_group_base_dn: '',
+    ldap_group_search_filter: '',
+    ldap_group_attribute_name: 'cn',
+    ldap_group_search_scope: 2,
+    ldap_group_admin_dn: '',
+    ldap_group_membership_attribute: 'memberof',
+    project_creation_restriction: 'everyone',
+    robot_name_prefix: config.robotPrefix,
+    token_expiration: config.token.expirationMinutes,
+    robot_token_duration: 30,
+    self_registration: false,
+  };
+}
+
+/** Why `value` cannot be the value of `key` (type first, then the item's own rule), or undefined. */
+export function settingValueProblem(key: SettingKey, value: unknown): string | undefined {
+  const spec = SETTING_SPECS[key];
+  switch (spec.type) {
+    case 'string':
+      if (typeof value !== 'string') return `${key} must be a string`;
+      break;
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return `${key} must be an integer`;
+      break;
+    case 'bool':
+      if (typeof value !== 'boolean') return `${key} must be a boolean`;
+      break;
+  }
+  return spec.check?.(value as never);
+}
+
+/** The LDAP part, in the form @wharf/identity's LdapAuthenticator takes. */
+export function ldapSettingsOf(settings: SystemSettings): LdapSettings {
+  return {
+    ldap_url: settings.ldap_url,
+    ldap_search_dn: settings.ldap_search_dn,
+    ldap_search_password: settings.ldap_search_password,
+    ldap_base_dn: settings.ldap_base_dn,
+    ldap_filter: settings.ldap_filter,
+    ldap_uid: settings.ldap_uid,
+    ldap_scope: settings.ldap_scope as 0 | 1 | 2,
+    ldap_timeout: settings.ldap_timeout,
+    ldap_verify_cert: settings.ldap_verify_cert,
+    ldap_group_base_dn: settings.ldap_group_base_dn,
+    ldap_group_search_filter: settings.ldap_group_search_filter,
+    ldap_group_attribute_name: settings.ldap_group_attribute_name,
+    ldap_group_search_scope: settings.ldap_group_search_scope as 0 | 1 | 2,
+    ldap_group_admin_dn: settings.ldap_group_admin_dn,
+    ldap_group_membership_attribute: settings.ldap_group_membership_attribute,
+  };
+}

@@ -1,0 +1,69 @@
+import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { RepositoriesService } from './repositories.service';
+import type { RepositoryView } from './repository-view';
+
+@ApiTags('repository')
+@ApiBasicAuth()
+@Controller(API_PREFIX)
+export class RepositoriesController {
+  constructor(private readonly repositories: RepositoriesService) {}
+
+  @ApiListQueries()
+  @Get('repositories')
+  async listAll(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<RepositoryView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.repositories.listAll(access, { query: parseQuery(q), sort: parseSort(sort), paging });
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @ApiListQueries()
+  @Get('projects/:project_name/repositories')
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name') projectName: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<RepositoryView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.repositories.listOfProject(access, projectName, { query: parseQuery(q), sort: parseSort(sort), paging });
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Get('projects/:project_name/repositories/:repository_name')
+  get(@RequestAccess() access: Access, @Param('project_name') projectName: string, @Param('repository_name') repositoryName: string): Promise<RepositoryView> {
+    return this.repositories.get(access, projectName, repositoryName);
+  }
+
+  @Delete('projects/:project_name/repositories/:repository_name')
+  @HttpCode(200)
+  delete(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+  ): Promise<void> {
+    return this.repositories.delete(access, req.ip, projectName, repositoryName);
+  }
+}

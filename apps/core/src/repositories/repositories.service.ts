@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { Access } from '@wharf/auth';
+import { AuditService } from '../audit/audit.service';
+import { notFound } from '../http/harbor-error';
+import type { Paging } from '../http/paging';
+import type { ParsedQuery, SortKey } from '../http/query';
+import { ProjectAccess } from './project-access';
+import { RegistryCacheNotifier } from './registry-cache-notifier';
+import { fullRepositoryName } from './repository-name';
+import { RepositoryStore } from './repository.store';
+import { RepositoryView, repositoryView } from './repository-view';
+
+export interface ListRequest {
+  query: ParsedQuery;
+  sort: SortKey[];
+  paging: Paging;
+}
+
+/** Repositories: Harbor's /repositories and /projects/{project_name}/repositories APIs. */
+@Injectable()
+export class RepositoriesService {
+  constructor(
+    private readonly projects: ProjectAccess,
+    private readonly repositories: RepositoryStore,
+    private readonly cache: RegistryCacheNotifier,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listOfProject(access: Access, projectName: string, req: ListRequest): Promise<{ total: number; items: RepositoryView[] }> {
+    const project = await this.projects.require(access, projectName, 'repository', 'list');
+    const { total, rows } = await this.repositories.list({ ...req, projectIds: [project.id] });
+    return { total, items: rows.map(repositoryView) };
+  }
+
+  /** Every repository the caller may list (GET /repositories). */
+  async listAll(access: Access, req: ListRequest): Promise<{ total: number; items: RepositoryView[] }> {
+    const scope = await this.projects.scope(access, 'repository', 'list');
+    const projectIds = scope.kind === 'all' ? undefined : scope.projects.map((p) => p.id);
+    const { total, rows } = await this.repositories.list({ ...req, projectIds });
+    return { total, items: rows.map(repositoryView) };
+  }
+
+  async get(access: Access, projectName: string, repositoryParam: string): Promise<RepositoryView> {
+    // Harbor answers a single repository with the `list` permission.
+    await this.projects.require(access, projectName, 'repository', 'list');
+    const name = fullRepositoryName(projectName, repositoryParam);
+    const repository = await this.repositories.byName(name);
+    if (!repository) throw notFound(`repository ${name} not found`);
+    return repositoryView(repository);
+  }
+
+  /** Deletes the repository, its artifacts and tags; registry caches forget it before the answer. */
+  async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string): Promise<void> {
+    const project = await this.projects.require(access, projectName, 'repository', 'delete');
+    const name = fullRepositoryName(projectName, repositoryParam);
+    await this.cache.write(async (tx, changed) => {
+      const repository = await this.repositories.byName(name, tx);
+      if (!repository || !(await this.repositories.delete(tx, repository.id))) throw notFound(`repository ${name} not found`);
+      changed(name);
+      await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'repository', resource: name }, tx);
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import type { RepositoryRecord } from './repository.store';
+
+/** Harbor's Repository as the API returns it. */
+export interface RepositoryView {
+  id: number;
+  project_id: number;
+  /** The full name, project included. */
+  name: string;
+  description: string;
+  artifact_count: number;
+  /** Pulls are not counted (only the last pull time is recorded): always 0. */
+  pull_count: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export function repositoryView(row: RepositoryRecord): RepositoryView {
+  return {
+    id: Number(row.id),
+    project_id: row.project_id ?? 0,
+    name: row.name,
+    description: '',
+    artifact_count: row.artifact_count,
+    pull_count: 0,
+    creation_time: row.created_at.toISOString(),
+    update_time: row.update_time.toISOString(),
+  };
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
+import type { Paging } from '../http/paging';
+import type { ParsedQuery, SortKey } from '../http/query';
+import { SQL } from '../infra/tokens';
+
+export interface RepositoryRecord {
+  id: string;
+  project_id: number | null;
+  project_name: string | null;
+  project_public: boolean | null;
+  name: string;
+  artifact_count: number;
+  created_at: Date;
+  update_time: Date;
+}
+
+// The registry does not touch repository.updated_at on push; the last push is what changed it.
+const UPDATE_TIME = `GREATEST(r.updated_at, (SELECT max(a.push_time) FROM artifact a WHERE a.repository_id = r.id))`;
+
+/** The fields `q` and `sort` of the repository lists may name. */
+export const REPOSITORY_FIELDS: FieldSpecs = {
+  id: { column: 'r.id', type: 'int' },
+  name: { column: 'r.name', type: 'text' },
+  project_id: { column: 'r.project_id', type: 'int' },
+  creation_time: { column: 'r.created_at', type: 'time' },
+  update_time: { column: UPDATE_TIME, type: 'time' },
+};
+
+const SELECT = `SELECT r.id, r.project_id, p.name AS project_name, p.public AS project_public, r.name, r.created_at,
+                       (SELECT count(*) FROM artifact a WHERE a.repository_id = r.id)::int AS artifact_count,
+                       ${UPDATE_TIME} AS update_time
+                  FROM repository r LEFT JOIN project p ON p.id = r.project_id`;
+
+export interface RepositoryFilter {
+  /** Only repositories of these projects; undefined for all. */
+  projectIds?: number[];
+  query: ParsedQuery;
+  sort: SortKey[];
+  paging: Paging;
+  /** Substring of the full name (search). */
+  nameContains?: string;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Rows of `repository` (written by the registry on push), as the API shows and deletes them. */
+@Injectable()
+export class RepositoryStore {
+  constructor(@Inject(SQL) private readonly sql: Sql) {}
+
+  byName(name: string, runner: SqlRunner = this.sql): Promise<RepositoryRecord | undefined> {
+    return runner.one<RepositoryRecord>(`${SELECT} WHERE r.name = $1`, [name], 'content_repository_by_name');
+  }
+
+  async list(filter: RepositoryFilter): Promise<{ total: number; rows: RepositoryRecord[] }> {
+    const params = new SqlParams();
+    const conditions = whereFromQuery(filter.query, REPOSITORY_FIELDS, params);
+    if (filter.projectIds !== undefined) conditions.push(`r.project_id = ANY(${params.add(filter.projectIds)}::int[])`);
+    if (filter.nameContains !== undefined) conditions.push(`r.name ILIKE ${params.add(`%${escapeLike(filter.nameContains)}%`)}`);
+    const where = whereClause(conditions);
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM repository r ${where}`, [...params.values]);
+    const order = orderBy(filter.sort, REPOSITORY_FIELDS, 'r.created_at DESC', 'r.id DESC');
+    const rows = await this.sql.query<RepositoryRecord>(
+      `${SELECT} ${where} ORDER BY ${order} LIMIT ${params.add(filter.paging.pageSize)} OFFSET ${params.add(filter.paging.offset)}`,
+      params.values,
+    );
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /**
+   * Deletes the repository with its artifacts and tags; blobs stay for garbage collection. The
+   * index references go first: they keep children from being deleted (ON DELETE RESTRICT), and
+   * the parent and child rows die in the same cascade.
+   */
+  async delete(tx: SqlRunner, id: string): Promise<boolean> {
+    const locked = await tx.one('SELECT id FROM repository WHERE id = $1 FOR UPDATE', [id]);
+    if (!locked) return false;
+    await tx.query('DELETE FROM artifact_reference ar USING artifact a WHERE a.id = ar.parent_id AND a.repository_id = $1', [id]);
+    await tx.query('DELETE FROM repository WHERE id = $1', [id]);
+    return true;
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { RobotCreateDto } from './dto/robot-create.dto';
+import { RobotSecDto } from './dto/robot-sec.dto';
+import { RobotDto } from './dto/robot.dto';
+import type { RobotCreated, RobotView } from './robot-view';
+import { RobotsService } from './robots.service';
+
+@ApiTags('robot')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/robots`)
+export class RobotsController {
+  constructor(private readonly robots: RobotsService) {}
+
+  @ApiListQueries()
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<RobotView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.robots.list(access, parseQuery(q), parseSort(sort), paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Post()
+  async create(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() body: RobotCreateDto,
+  ): Promise<RobotCreated> {
+    const created = await this.robots.create(access, req.ip, body);
+    reply.header('Location', `/${API_PREFIX}/robots/${created.id}`);
+    return created;
+  }
+
+  @Get(':robot_id')
+  get(@RequestAccess() access: Access, @Param('robot_id', ParseIdPipe) id: number): Promise<RobotView> {
+    return this.robots.get(access, id);
+  }
+
+  @Put(':robot_id')
+  @HttpCode(200)
+  update(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number, @Body() body: RobotDto): Promise<void> {
+    return this.robots.update(access, req.ip, id, body);
+  }
+
+  @Patch(':robot_id')
+  @HttpCode(200)
+  refreshSecret(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Param('robot_id', ParseIdPipe) id: number,
+    @Body() body: RobotSecDto,
+  ): Promise<{ secret?: string }> {
+    return this.robots.refreshSecret(access, req.ip, id, body);
+  }
+
+  @Delete(':robot_id')
+  @HttpCode(200)
+  delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
+    return this.robots.delete(access, req.ip, id);
+  }
+}

@@ -1,0 +1,37 @@
+/** What the data plane writes to `audit_log`: Harbor's operations on artifacts. */
+export type RegistryAuditOperation = 'create' | 'pull' | 'delete';
+
+export interface RegistryAuditEvent {
+  operation: RegistryAuditOperation;
+  resourceType: 'artifact' | 'tag';
+  /** The repository; its project (`audit_log.project_id`) is looked up when the batch is written. */
+  repository: string;
+  resource: string;
+  username: string;
+  clientIp: string | null;
+  /** When the request was served, not when its row was written. */
+  opTime: Date;
+}
+
+/** Digests hold a colon (`sha256:...`); tag grammar forbids one. */
+function isDigest(reference: string): boolean {
+  return reference.includes(':');
+}
+
+/**
+ * The row one successful manifest request stands for, in Harbor's own format: the resource is
+ * `<repository>:<tag>` or `<repository>:<digest>` (Harbor joins with a colon in both cases, see its
+ * artifact events' audit-log resolution). A DELETE by digest removes the artifact (resource type
+ * `artifact`); a DELETE by tag removes only the tag, which Harbor logs as resource type `tag`.
+ */
+export function auditEvent(
+  operation: RegistryAuditOperation,
+  repository: string,
+  reference: string,
+  username: string,
+  clientIp: string | null,
+  opTime = new Date(),
+): RegistryAuditEvent {
+  const resourceType = operation === 'delete' && !isDigest(reference) ? 'tag' : 'artifact';
+  return { operation, resourceType, repository, resource: `${repository}:${reference}`, username, clientIp, opTime };
+}

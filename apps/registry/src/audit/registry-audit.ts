@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { RegistryConfig } from '../config';
+import { CONFIG } from '../infra/tokens';
+import { auditUsername } from './audit-actor';
+import { AuditBuffer } from './audit-buffer';
+import { AUDIT_CONFIG, RegistryAuditConfig } from './audit-config';
+import { auditEvent, RegistryAuditOperation } from './audit-event';
+import { AuditLogWriter } from './audit-log.writer';
+
+/**
+ * The data plane's side of Harbor's audit log: manifest pushes (`create`), pulls (`pull`) and
+ * deletions (`delete`), recorded after the request succeeded and written in batches. With
+ * `REGISTRY_AUDIT=false` it records nothing and holds no timer.
+ */
+@Injectable()
+export class RegistryAudit implements OnApplicationShutdown {
+  private readonly buffer: AuditBuffer | undefined;
+  private readonly authenticated: boolean;
+
+  constructor(@Inject(AUDIT_CONFIG) config: RegistryAuditConfig, @Inject(CONFIG) registry: RegistryConfig, writer: AuditLogWriter) {
+    this.authenticated = registry.auth.mode !== 'none';
+    if (config.enabled) {
+      this.buffer = new AuditBuffer((events) => writer.write(events), config, new Logger('audit'));
+      this.buffer.start();
+    }
+  }
+
+  get enabled(): boolean {
+    return this.buffer !== undefined;
+  }
+
+  /** Records one successful manifest request of `request`'s caller. Never waits for the database. */
+  record(request: FastifyRequest, operation: RegistryAuditOperation, repository: string, reference: string): void {
+    if (!this.buffer) return;
+    const username = auditUsername(request.headers.authorization, this.authenticated);
+    this.buffer.add(auditEvent(operation, repository, reference, username, request.ip || null));
+  }
+
+  /** Writes what is buffered now (tests, and callers that must see their rows). */
+  flush(): Promise<void> {
+    return this.buffer?.flush() ?? Promise.resolve();
+  }
+
+  /**
+   * After the HTTP server has closed (Nest's last hook, unlike onModuleDestroy), so requests that
+   * finish during a graceful stop are written too; the database pool is closed after this.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.buffer?.close();
+  }
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Sql } from '@wharf/db';
+import type { LdapSettings } from '@wharf/identity';
+import type { RegistryConfig } from '../config';
+import { CONFIG, SQL } from '../infra/tokens';
+
+export type AuthMode = 'db_auth' | 'ldap_auth';
+
+/** The part of core's stored settings that decides how basic credentials are checked. */
+export interface AuthSettings {
+  authMode: AuthMode;
+  ldap: LdapSettings;
+}
+
+/**
+ * How long the registry keeps what it read. Core writes the settings (PUT /configurations); a
+ * change reaches the registry within this time. Basic credentials already accepted stay valid
+ * for the credential cache's lifetime (token-authorizer.ts) on top of it.
+ */
+export const AUTH_SETTINGS_CACHE_MS = 3_000;
+
+const LDAP_TYPES: Readonly<Record<string, 'string' | 'number' | 'boolean'>> = {
+  ldap_url: 'string',
+  ldap_search_dn: 'string',
+  ldap_search_password: 'string',
+  ldap_base_dn: 'string',
+  ldap_filter: 'string',
+  ldap_uid: 'string',
+  ldap_scope: 'number',
+  ldap_timeout: 'number',
+  ldap_verify_cert: 'boolean',
+  ldap_group_base_dn: 'string',
+  ldap_group_search_filter: 'string',
+  ldap_group_attribute_name: 'string',
+  ldap_group_search_scope: 'number',
+  ldap_group_admin_dn: 'string',
+  ldap_group_membership_attribute: 'string',
+};
+
+/**
+ * The auth mode and LDAP settings from core's `setting` table (Harbor's configuration names;
+ * values as core's /configurations API validated them), AUTH_MODE when none is stored. Absent
+ * LDAP items take Harbor's defaults in @wharf/identity, as they do in core.
+ */
+export function authSettingsOf(rows: ReadonlyArray<{ key: string; value: unknown }>, fallback: AuthMode): AuthSettings {
+  let authMode = fallback;
+  const ldap: Record<string, unknown> = { ldap_url: '', ldap_base_dn: '' };
+  for (const { key, value } of rows) {
+    if (key === 'auth_mode' && (value === 'db_auth' || value === 'ldap_auth')) authMode = value;
+    else if (LDAP_TYPES[key] !== undefined && typeof value === LDAP_TYPES[key]) ldap[key] = value;
+  }
+  return { authMode, ldap: ldap as unknown as LdapSettings };
+}
+
+@Injectable()
+export class StoredAuthSettings {
+  private readonly logger = new Logger('registry');
+  private readonly fallback: AuthMode;
+  private cached: { until: number; value: Promise<AuthSettings> } | undefined;
+
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    @Inject(CONFIG) config: RegistryConfig,
+  ) {
+    this.fallback = (config.auth.mode === 'token' && config.auth.authMode) || 'db_auth';
+  }
+
+  current(): Promise<AuthSettings> {
+    const now = Date.now();
+    if (this.cached && this.cached.until > now) return this.cached.value;
+    const value = this.sql
+      .query<{ key: string; value: unknown }>("SELECT key, value FROM setting WHERE key = 'auth_mode' OR key LIKE 'ldap\\_%'", [], 'registry_auth_settings')
+      .then((rows) => authSettingsOf(rows, this.fallback));
+    const entry = { until: now + AUTH_SETTINGS_CACHE_MS, value };
+    this.cached = entry;
+    value.catch((err: unknown) => {
+      // Not remembered: the next request reads again.
+      if (this.cached === entry) this.cached = undefined;
+      this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`);
+    });
+    return value;
+  }
+}
