@@ -45,6 +45,13 @@ export interface RegistryConfig {
   /** The audit trail of pushes, pulls and deletes (REGISTRY_AUDIT*). */
   audit: RegistryAuditConfig;
   auth: RegistryAuthConfig;
+  /**
+   * REGISTRY_ACCEL_PREFIX: the gateway's internal location that serves blob files. When set, a
+   * blob GET the gateway marks with `X-Wharf-Accel: 1` is answered with `X-Accel-Redirect:
+   * <prefix>/<alg>/<2 hex>/<hex>` and no body, and nginx sends the file. Unset: blobs are always
+   * streamed by the registry.
+   */
+  accelPrefix?: string;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -86,10 +93,24 @@ function loadAuth(env: NodeJS.ProcessEnv, dataDir: string): RegistryAuthConfig {
   };
 }
 
+/** An absolute URL path of plain segments: it is sent verbatim in a response header. */
+const ACCEL_PREFIX = /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/;
+
+function accelPrefix(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = nonEmpty(env, 'REGISTRY_ACCEL_PREFIX');
+  if (raw === undefined) return undefined;
+  const prefix = raw.replace(/\/+$/, '');
+  if (!ACCEL_PREFIX.test(prefix)) {
+    throw new Error(`invalid REGISTRY_ACCEL_PREFIX: "${raw}" (expected a URL path such as /_wharf_blobs: starts with /, no spaces, segments of letters, digits and ._~- not starting with a dot)`);
+  }
+  return prefix;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   const logLevel = env['LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`invalid LOG_LEVEL: "${logLevel}"`);
   const dataDir = resolve(env['DATA_DIR'] ?? './data');
+  const accel = accelPrefix(env);
   return {
     port: int(env, 'REGISTRY_PORT', 5000, 0, 65535),
     host: env['REGISTRY_HOST'] ?? '0.0.0.0',
@@ -102,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     logLevel: logLevel as RegistryConfig['logLevel'],
     audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
+    ...(accel ? { accelPrefix: accel } : {}),
   };
 }

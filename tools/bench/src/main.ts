@@ -12,11 +12,12 @@ import { clientCpuSeconds, machineBusySeconds } from './probes/process-tree';
 import { RssSampler } from './probes/rss-sampler';
 import { allTables } from './report';
 import type { BenchReport, MachineInfo, TargetResult } from './results';
-import { runSuite, SuiteContext, SuiteTarget } from './scenarios';
+import { pulledBlobPath, runSuite, SuiteContext, SuiteTarget } from './scenarios';
 import { distributionAvailable, startDistribution } from './servers/distribution';
+import { GATEWAY_ACCEL_PREFIX, startGateway } from './servers/gateway';
 import { nginxAvailable, startNginx } from './servers/nginx';
 import { logTail, ManagedServer } from './servers/process';
-import { startWharf } from './servers/wharf';
+import { startWharf, WharfServer } from './servers/wharf';
 
 /**
  * `npm run bench`: Wharf against distribution (and nginx as the static-file ceiling) on this
@@ -133,11 +134,11 @@ async function optional(what: string, start: () => Promise<SuiteTarget>): Promis
   }
 }
 
-async function wharfTarget(o: BenchOptions, tmp: string): Promise<SuiteTarget> {
+async function wharfTarget(o: BenchOptions, tmp: string): Promise<{ target: SuiteTarget; wharf?: WharfServer }> {
   if (o.url) {
     log(`registry at ${o.url}${o.pid ? ` (pid ${o.pid})` : ''}`);
     const result: TargetResult = { name: 'wharf', label: 'Wharf', url: o.url, managed: false, scenarios: {} };
-    if (o.pid === undefined) return { result, probe: {} };
+    if (o.pid === undefined) return { target: { result, probe: {} } };
     const rss = new RssSampler(o.pid);
     const idle = rss.sampleBoth();
     result.idleRssBytes = idle.rssBytes;
@@ -148,10 +149,16 @@ async function wharfTarget(o: BenchOptions, tmp: string): Promise<SuiteTarget> {
       result.peakRssBytes = rss.peakBytes;
       result.peakPssBytes = rss.peakPssBytes;
     });
-    return { result, probe: { pid: o.pid, rss } };
+    return { target: { result, probe: { pid: o.pid, rss } } };
   }
   log('starting Wharf');
-  const wharf = await startWharf({ repoRoot: REPO_ROOT, tmpDir: join(tmp, 'wharf'), pgBase: o.pgBase, workers: o.wharfWorkers });
+  const wharf = await startWharf({
+    repoRoot: REPO_ROOT,
+    tmpDir: join(tmp, 'wharf'),
+    pgBase: o.pgBase,
+    workers: o.wharfWorkers,
+    ...(o.gateway ? { accelPrefix: GATEWAY_ACCEL_PREFIX } : {}),
+  });
   const target = await managedTarget(wharf, 'wharf');
   try {
     const db = await PgBackendCpu.connect(wharf.adminUrl, wharf.database);
@@ -160,7 +167,7 @@ async function wharfTarget(o: BenchOptions, tmp: string): Promise<SuiteTarget> {
   } catch (err) {
     log(`not measuring PostgreSQL CPU: ${(err as Error).message}`);
   }
-  return target;
+  return { target, wharf };
 }
 
 function printReport(report: BenchReport, markdown: boolean): void {
@@ -208,7 +215,9 @@ async function main(): Promise<void> {
   const ctx: SuiteContext = { pool, options: o, blobs, runId: salt.toString('hex'), log };
 
   // All servers run side by side and the suite alternates between them step by step.
-  const targets: SuiteTarget[] = [await wharfTarget(o, tmp)];
+  const started = await wharfTarget(o, tmp);
+  const wharf = started.wharf;
+  const targets: SuiteTarget[] = [started.target];
   if (o.distribution && distributionAvailable()) {
     log('starting distribution (docker-registry)');
     const dist = await optional('distribution', async () => managedTarget(await startDistribution(join(tmp, 'distribution')), 'distribution'));
@@ -226,6 +235,18 @@ async function main(): Promise<void> {
       return managedTarget(server, 'nginx', { fileUrl: `${server.url}/blob` });
     });
     if (nginx) targets.push(nginx);
+  }
+  if (o.gateway && wharf && nginxAvailable()) {
+    log('starting the gateway (nginx) in front of Wharf');
+    // Its pulls read the blob Wharf's own push-monolithic stored; RSS and CPU are nginx's (the
+    // registry's share, authorizing each pull, is counted under Wharf).
+    const gateway = await optional('the gateway', async () => {
+      const server = await startGateway(join(tmp, 'gateway'), wharf.url, wharf.dataDir);
+      return managedTarget(server, 'gateway', { fileUrl: `${server.url}${pulledBlobPath(ctx)}` });
+    });
+    if (gateway) targets.push(gateway);
+  } else if (o.gateway && wharf) {
+    log('nginx is not installed (/usr/sbin/nginx): no gateway figures');
   }
 
   await runSuite(ctx, targets);

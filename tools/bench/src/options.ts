@@ -13,6 +13,8 @@ export interface BenchOptions {
   markdown: boolean;
   distribution: boolean;
   nginx: boolean;
+  /** Also pull through Wharf's nginx gateway (X-Accel-Redirect blob offload). */
+  gateway: boolean;
   blobBytes: number;
   chunkBytes: number;
   iterations: number;
@@ -43,6 +45,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --markdown               print markdown tables (for docs/benchmarks.md) instead of plain text
   --no-distribution        skip Debian's docker-registry even when it is installed
   --no-nginx               skip the nginx static-file baseline
+  --gateway                also pull the blob through Wharf's nginx gateway (blobs sent by nginx
+                           from disk after the registry authorizes them), as the installer runs it
   --blob-mb <n>            large blob size (default 256, quick 32)
   --chunk-mb <n>           PATCH size of the chunked push (default 8)
   --iterations <n>         repetitions of each push/pull, median reported (default 3, quick 1)
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
       markdown: { type: 'boolean', default: false },
       'no-distribution': { type: 'boolean', default: false },
       'no-nginx': { type: 'boolean', default: false },
+      gateway: { type: 'boolean', default: false },
       'blob-mb': { type: 'string' },
       'chunk-mb': { type: 'string' },
       iterations: { type: 'string' },
@@ -112,6 +117,7 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
     if (u.protocol !== 'http:') throw new Error(`--url must be an http:// URL, got "${values.url}"`);
   }
   if (values.pid !== undefined && values.url === undefined) throw new Error('--pid only makes sense with --url');
+  if (values.gateway === true && values.url !== undefined) throw new Error('--gateway needs the Wharf the bench starts (not --url)');
   const only = values.only?.split(',').map((x) => x.trim());
   const unknown = only?.filter((x) => !(SCENARIOS as readonly string[]).includes(x)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
@@ -124,6 +130,7 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
     markdown: values.markdown === true,
     distribution: values['no-distribution'] !== true,
     nginx: values['no-nginx'] !== true,
+    gateway: values.gateway === true,
     blobBytes: positiveNumber('blob-mb', values['blob-mb'], quick ? 32 : 256) * MiB,
     chunkBytes: positiveNumber('chunk-mb', values['chunk-mb'], 8) * MiB,
     iterations: positiveNumber('iterations', values.iterations, quick ? 1 : 3),

@@ -12,7 +12,7 @@ export const SCENARIOS = [
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
-export type TargetName = 'wharf' | 'distribution' | 'nginx';
+export type TargetName = 'wharf' | 'distribution' | 'nginx' | 'gateway';
 
 /** CPU seconds spent while one scenario ran (all iterations), next to its wall-clock time. */
 export interface CpuUsage {

@@ -32,11 +32,14 @@ export interface ServerProbe {
   db?: PgBackendCpu;
 }
 
-/** A server under test: a registry, or a static file server holding the monolithic blob. */
+/**
+ * A server under test: a registry, or a server taking part in the pulls only (nginx's static file,
+ * the gateway in front of Wharf) and holding the monolithic blob.
+ */
 export interface SuiteTarget {
   result: TargetResult;
   probe: ServerProbe;
-  /** Static servers only: where the monolithic blob's bytes (variant 0) are served. */
+  /** Pull-only servers: where the monolithic blob's bytes (variant 0) are served. */
   fileUrl?: string;
 }
 
@@ -170,6 +173,11 @@ function repos(ctx: SuiteContext) {
   return { monolithic: `${prefix}/monolithic`, chunked: `${prefix}/chunked`, small: `${prefix}/small`, app: `${prefix}/app` };
 }
 
+/** The path of the blob the pull scenarios read from a registry (pushed by push-monolithic). */
+export function pulledBlobPath(ctx: SuiteContext): string {
+  return `/v2/${repos(ctx).monolithic}/blobs/${ctx.blobs.monolithic.variant(0).digest}`;
+}
+
 interface Step {
   id: ScenarioId;
   describe(o: BenchOptions): string;
@@ -185,7 +193,7 @@ function pullStep(id: 'pull-1' | 'pull-4', streams: number): Step {
     describe: (o) => `pull ${o.blobBytes / MiB} MB, ${streams === 1 ? '1 stream' : `${streams} parallel streams`} ×${o.iterations}`,
     run: async (ctx, t, meter) => {
       const blob = ctx.blobs.monolithic.variant(0);
-      const url = t.fileUrl ?? `${t.result.url}/v2/${repos(ctx).monolithic}/blobs/${blob.digest}`;
+      const url = t.fileUrl ?? `${t.result.url}${pulledBlobPath(ctx)}`;
       // One unmeasured read first: the figure is the server's cost of serving a blob from the page
       // cache, not the disk's. (Hosts may evict cold pages within seconds, e.g. DAMON reclaim.)
       await pullOnce(ctx, url, 1, blob.size);

@@ -5,6 +5,9 @@ import { BlobRow } from '../metadata/blob.store';
 import { BlobService } from './blob.service';
 import { parseByteRange } from './byte-range';
 
+/** Set by the gateway (nginx) on the requests it proxies: it can serve blob files itself. */
+const ACCEL_REQUEST_HEADER = 'x-wharf-accel';
+
 @Controller('v2')
 @UseGuards(RegistryAccessGuard)
 export class BlobController {
@@ -21,8 +24,19 @@ export class BlobController {
   @RequireAccess('pull')
   async get(@Param('name') name: string, @Param('digest') digest: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const blob = await this.blobs.stat(name, digest);
-    const range = parseByteRange(req.headers.range, blob.size);
     this.headers(reply, blob);
+    if (req.headers[ACCEL_REQUEST_HEADER] === '1') {
+      const uri = await this.blobs.offloadUri(blob);
+      if (uri !== undefined) {
+        // The gateway sends the file, applying any Range itself; it copies Content-Type and
+        // Cache-Control from here and announces Accept-Ranges on its own (it would appear twice).
+        // An empty body lets it keep this connection for the next request.
+        reply.removeHeader('Accept-Ranges');
+        reply.status(200).header('X-Accel-Redirect', uri).header('Content-Length', 0).send();
+        return;
+      }
+    }
+    const range = parseByteRange(req.headers.range, blob.size);
     if (range === 'unsatisfiable') {
       reply.status(416).header('Content-Range', `bytes */${blob.size}`).send();
       return;

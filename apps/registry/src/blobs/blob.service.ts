@@ -3,8 +3,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
 import type { FastifyReply } from 'fastify';
-import { STORAGE } from '../infra/tokens';
+import type { RegistryConfig } from '../config';
+import { CONFIG, STORAGE } from '../infra/tokens';
 import { BlobRow, BlobStore } from '../metadata/blob.store';
+import { accelUri } from './accel-uri';
 
 @Injectable()
 export class BlobService {
@@ -13,6 +15,7 @@ export class BlobService {
   constructor(
     @Inject(STORAGE) private readonly storage: StorageDriver,
     private readonly blobs: BlobStore,
+    @Inject(CONFIG) private readonly config: RegistryConfig,
   ) {}
 
   async stat(repository: string, digest: string): Promise<BlobRow> {
@@ -20,6 +23,23 @@ export class BlobService {
     const blob = await this.blobs.findInRepository(repository, d.digest);
     if (!blob) throw new OciError('BLOB_UNKNOWN', `blob ${d.digest} is unknown to repository ${repository}`, { digest: d.digest });
     return blob;
+  }
+
+  /**
+   * Where the gateway can serve the blob's file itself (`X-Accel-Redirect`), or undefined when the
+   * registry must stream it: offload not configured, a driver without local files, or a file whose
+   * size is not the recorded one (streaming then reports the damage and cuts the transfer instead
+   * of letting the gateway send wrong bytes). A file missing altogether is BLOB_UNKNOWN, as when
+   * streaming. One stat per pull: the file's bytes never pass through this process.
+   */
+  async offloadUri(blob: BlobRow): Promise<string | undefined> {
+    const prefix = this.config.accelPrefix;
+    if (prefix === undefined) return undefined;
+    const uri = accelUri(prefix, this.storage, this.config.dataDir, blob.digest);
+    if (uri === undefined) return undefined;
+    const stat = await this.storage.stat(blob.digest);
+    if (!stat) throw this.missing(new StorageError('NOT_FOUND', `blob ${blob.digest} not found`), blob);
+    return stat.size === blob.size ? uri : undefined;
   }
 
   /**

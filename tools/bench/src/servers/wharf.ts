@@ -10,11 +10,15 @@ export interface WharfOptions {
   /** postgres://user@host:port, without a database. */
   pgBase: string;
   workers?: number;
+  /** REGISTRY_ACCEL_PREFIX: lets a gateway in front send blob files itself. */
+  accelPrefix?: string;
 }
 
 export interface WharfServer extends ManagedServer {
   database: string;
   adminUrl: string;
+  /** The registry's DATA_DIR. */
+  dataDir: string;
 }
 
 /**
@@ -41,6 +45,8 @@ export async function startWharf(o: WharfOptions): Promise<WharfServer> {
   };
   if (o.workers !== undefined) env['REGISTRY_WORKERS'] = String(o.workers);
   else delete env['REGISTRY_WORKERS'];
+  if (o.accelPrefix !== undefined) env['REGISTRY_ACCEL_PREFIX'] = o.accelPrefix;
+  else delete env['REGISTRY_ACCEL_PREFIX'];
   // Started through a one-line launcher: the same registry code, but a command line of its own, so
   // that someone cleaning up registries by name (pkill -f .../main.js) cannot stop the benchmark's.
   const launcher = join(o.tmpDir, 'bench-server.js');
@@ -67,5 +73,5 @@ export async function startWharf(o: WharfOptions): Promise<WharfServer> {
     await stop().catch(() => undefined);
     throw err;
   }
-  return { label: 'Wharf', url, pid: child.pid as number, child, logFile, database, adminUrl, stop };
+  return { label: 'Wharf', url, pid: child.pid as number, child, logFile, database, adminUrl, dataDir, stop };
 }

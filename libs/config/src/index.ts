@@ -1,0 +1,5 @@
+export * from './harbor-config';
+export * from './config-problem';
+export * from './load-harbor-config';
+export { parseRotateSize } from './rotate-size';
+export { hostProblem } from './host-name';

@@ -1,0 +1,45 @@
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+
+/** What an echo server saw of one request. */
+export interface EchoedRequest {
+  server: string;
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  bodyBytes: number;
+}
+
+export interface EchoServer {
+  name: string;
+  /** 127.0.0.1:<port>, as an upstream. */
+  address: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Stands in for core or the portal: answers every request with 200 and a JSON description of it
+ * (its name, method, URL, headers and how many body bytes arrived).
+ */
+export async function startEchoServer(name: string): Promise<EchoServer> {
+  const server: Server = createServer((req, res) => {
+    let bodyBytes = 0;
+    req.on('data', (c: Buffer) => (bodyBytes += c.length));
+    req.on('end', () => {
+      const echoed: EchoedRequest = { server: name, method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes };
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(echoed));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    name,
+    address: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

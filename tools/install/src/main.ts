@@ -1,0 +1,243 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { formatProblem, HarborConfigError, loadHarborConfigWithNotes, type HarborConfig } from '@wharf/config';
+import { installPackages, isRoot, postgresBinDir, which, type MissingProgram } from './binaries';
+import { ensureCluster, ensureRoleAndDatabase, postgresUser, prepareDirectories, withTemporaryServer } from './bundled-postgres';
+import { parseArgs } from './cli-args';
+import { startSupervisor, statusReport, stopSupervisor } from './control';
+import { runDockerCompose } from './docker-compose';
+import { renderNginxConfig } from './gateway/nginx-config';
+import { httpGet, waitFor } from './health';
+import { layoutOf, type Layout } from './layout';
+import { runMigrations } from './migrations';
+import { ensureSecrets } from './secrets';
+import { externalUrl, registryDataDir, renderServices, corePort, registryPort } from './service-env';
+import type { SupervisorPlan } from './service-spec';
+import { runningPid } from './pid-file';
+
+/**
+ * The installer behind ./install.sh: validates harbor.yml, prepares the data volume (secrets,
+ * bundled PostgreSQL and Redis, migrations, rendered configuration), (re)starts the supervisor and
+ * waits until the registry answers through the gateway.
+ */
+
+/** dist/tools/install/src -> dist/ */
+const DIST = resolve(__dirname, '../../..');
+const HELP = `Usage: ./install.sh [--config <path>] [--stop | --status | --docker | --help]`;
+
+const say = (line: string) => console.log(line);
+
+class Fatal extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+function loadConfig(path: string): HarborConfig {
+  if (!existsSync(path)) throw new Fatal(`error: ${path} not found; copy harbor.yml.tmpl to it and edit it`, 2);
+  try {
+    const { config, notes } = loadHarborConfigWithNotes(path);
+    for (const note of notes) console.log(`note: ${formatProblem(note)}`);
+    return config;
+  } catch (err) {
+    if (err instanceof HarborConfigError) {
+      const lines = err.problems.map((p) => `  ${formatProblem(p)}`);
+      throw new Fatal(`error: ${path} is not valid; nothing was changed:\n${lines.join('\n')}`, 2);
+    }
+    throw err;
+  }
+}
+
+function layoutFor(config: HarborConfig): Layout {
+  return layoutOf(config.data_volume, config.log.local.location);
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolveFree(true)));
+  });
+}
+
+async function checkPorts(config: HarborConfig): Promise<void> {
+  const wanted: [string, number][] = [
+    ['http.port', config.http.port],
+    ...(config.https ? ([['https.port', config.https.port]] as [string, number][]) : []),
+    ['wharf.core_port', corePort(config)],
+    ['wharf.registry_port', registryPort(config)],
+  ];
+  const busy: string[] = [];
+  for (const [key, port] of wanted) if (!(await portFree(port))) busy.push(`  ${key}: port ${port} is already in use`);
+  if (busy.length > 0) throw new Fatal(`error: cannot start:\n${busy.join('\n')}`, 2);
+}
+
+function ensurePrograms(config: HarborConfig): { pgBinDir?: string } {
+  const missing: MissingProgram[] = [];
+  const pgBin = () => (config.external_database ? undefined : postgresBinDir());
+  if (!config.external_database && !pgBin()) missing.push({ program: 'postgres', debianPackage: 'postgresql' });
+  if (!config.external_redis && !which('redis-server')) missing.push({ program: 'redis-server', debianPackage: 'redis-server' });
+  if (!which('nginx', ['/usr/sbin'])) missing.push({ program: 'nginx', debianPackage: 'nginx-light' });
+  if (!installPackages(missing, say)) throw new Fatal('error: required programs are missing');
+  return { pgBinDir: pgBin() };
+}
+
+function makeDirectories(config: HarborConfig, layout: Layout): void {
+  mkdirSync(layout.dataVolume, { recursive: true, mode: 0o755 });
+  // The bundled PostgreSQL (its own user) and nginx's workers must reach their directories inside.
+  chmodSync(layout.dataVolume, 0o755);
+  for (const dir of [layout.runDir, layout.coreDir, layout.registryDir, registryDataDir(config, layout), layout.nginxPrefix, join(layout.nginxPrefix, 'logs'), layout.logDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  }
+  mkdirSync(layout.redisDir, { recursive: true, mode: 0o700 });
+}
+
+async function waitForEntryPoint(config: HarborConfig, layout: Layout): Promise<void> {
+  const scheme = config.https ? 'https' : 'http';
+  const port = config.https ? config.https.port : config.http.port;
+  const base = `${scheme}://127.0.0.1:${port}`;
+  const host = `${config.hostname}:${port}`;
+  const supervisor = runningPid(layout.pidFile);
+  await waitFor(
+    'the registry to answer through the gateway',
+    async () => {
+      if (supervisor !== undefined && runningPid(layout.pidFile) === undefined) {
+        throw new Fatal(`error: the installation stopped while starting; see the logs in ${layout.logDir}`);
+      }
+      const [v2, ping] = await Promise.all([httpGet(`${base}/v2/`, { hostHeader: host }), httpGet(`${base}/api/v2.0/ping`, { hostHeader: host })]);
+      return v2.status === 401 && ping.status === 200 && ping.body.includes('Pong');
+    },
+    240_000,
+    500,
+  );
+}
+
+async function install(configPath: string): Promise<void> {
+  const config = loadConfig(configPath);
+  const layout = layoutFor(config);
+  const { pgBinDir } = ensurePrograms(config);
+  makeDirectories(config, layout);
+  const secrets = await ensureSecrets(layout);
+
+  // A running installation is restarted with the new configuration.
+  if (await stopSupervisor(layout)) say('stopped the running installation');
+  await checkPorts(config);
+
+  const dbUser = config.external_database ? undefined : postgresUser();
+  const ctx = {
+    config,
+    layout,
+    secrets,
+    nodePath: process.execPath,
+    distDir: DIST,
+    pgBinDir,
+    pgUser: dbUser && isRoot() ? { uid: dbUser.uid, gid: dbUser.gid } : undefined,
+    nginxPath: which('nginx', ['/usr/sbin']),
+    redisPath: which('redis-server'),
+    baseEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin', HOME: process.env['HOME'] ?? '/root', LANG: 'C.UTF-8' },
+  };
+  const services = renderServices(ctx);
+  const dbUrl = services.find((s) => s.name === 'core')?.env['DATABASE_URL'] ?? '';
+
+  if (dbUser && pgBinDir) {
+    prepareDirectories(layout, dbUser);
+    if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
+    await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
+      ensureRoleAndDatabase(layout, dbUser, pgBinDir, secrets.databasePassword);
+      say(await runMigrations(DIST, dbUrl));
+    });
+  } else {
+    say(await runMigrations(DIST, dbUrl));
+  }
+
+  const nginxConf = renderNginxConfig({
+    prefix: layout.nginxPrefix,
+    hostname: config.hostname,
+    httpPort: config.http.port,
+    ...(config.https ? { https: { port: config.https.port, certificate: config.https.certificate, privateKey: config.https.private_key } } : {}),
+    coreUpstream: `127.0.0.1:${corePort(config)}`,
+    registryUpstream: `127.0.0.1:${registryPort(config)}`,
+    blobRoot: registryDataDir(config, layout),
+    accessLog: join(layout.logDir, 'gateway-access.log'),
+    errorLog: join(layout.logDir, 'gateway-error.log'),
+  });
+  writeFileSync(join(layout.nginxPrefix, 'nginx.conf'), nginxConf);
+
+  const plan: SupervisorPlan = {
+    services,
+    pidFile: layout.pidFile,
+    stateFile: layout.stateFile,
+    logDir: layout.logDir,
+    rotateSizeBytes: config.log.local.rotate_size_bytes,
+    rotateCount: config.log.local.rotate_count,
+  };
+  // Holds passwords (database, admin): readable by root only.
+  writeFileSync(layout.servicesFile, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(layout.servicesFile, 0o600);
+
+  const pid = await startSupervisor(layout, join(__dirname, 'supervisor.js'));
+  say(`started the supervisor (pid ${pid}); waiting for every service`);
+  try {
+    await waitForEntryPoint(config, layout);
+  } catch (err) {
+    throw new Fatal(`${(err as Error).message}\n${tailLogs(layout)}`);
+  }
+  const url = externalUrl(config);
+  const port = config.https ? config.https.port : config.http.port;
+  say('');
+  say(`Wharf is running at ${url}`);
+  say(`  log in:  docker login ${config.hostname}${port === 80 || port === 443 ? '' : `:${port}`}`);
+  say('  admin user: admin (password: harbor_admin_password in harbor.yml, used when admin was first created)');
+  say(`  status: ./install.sh --status    stop: ./install.sh --stop    logs: ${layout.logDir}`);
+}
+
+/** The last lines of each service's log, for a start that failed. */
+function tailLogs(layout: Layout): string {
+  const parts: string[] = [];
+  for (const name of ['supervisor', 'postgresql', 'redis', 'core', 'registry', 'nginx']) {
+    const file = join(layout.logDir, `${name}.log`);
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8);
+    parts.push(`--- ${file}\n${lines.join('\n')}`);
+  }
+  return parts.join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.mode === 'help') {
+    say(HELP);
+    return 0;
+  }
+  if (args.mode === 'docker') {
+    const config = loadConfig(args.configPath);
+    const layout = layoutFor(config);
+    const secrets = await ensureSecrets(layout);
+    return runDockerCompose(config, layout, secrets, resolve(__dirname, '../../../..'), say);
+  }
+  if (args.mode === 'install') {
+    await install(args.configPath);
+    return 0;
+  }
+  const layout = layoutFor(loadConfig(args.configPath));
+  if (args.mode === 'stop') {
+    say((await stopSupervisor(layout)) ? 'stopped' : 'not running');
+    return 0;
+  }
+  const report = statusReport(layout);
+  for (const line of report.lines) say(line);
+  return report.running ? 0 : 3;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof Fatal) {
+      console.error(err.message);
+      process.exit(err.exitCode);
+    }
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

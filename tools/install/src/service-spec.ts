@@ -1,0 +1,49 @@
+/**
+ * What the supervisor runs: written by the installer to <data_volume>/run/services.json, read by
+ * the supervisor daemon. Services start in array order and stop in reverse order.
+ */
+export type HealthCheck =
+  | { kind: 'postgres'; socketDir: string }
+  | { kind: 'redis'; socket: string }
+  | { kind: 'http'; url: string }
+  | { kind: 'tcp'; host: string; port: number };
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
+  health: HealthCheck;
+  /** PostgreSQL's fast shutdown is SIGINT; everything else stops on SIGTERM. */
+  stopSignal: 'SIGTERM' | 'SIGINT';
+}
+
+export interface SupervisorPlan {
+  services: ServiceSpec[];
+  pidFile: string;
+  stateFile: string;
+  logDir: string;
+  rotateSizeBytes: number;
+  rotateCount: number;
+}
+
+export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+
+export interface ServiceState {
+  name: string;
+  pid: number | null;
+  status: ServiceStatus;
+  restarts: number;
+  /** ISO time of the last status change. */
+  since: string;
+}
+
+export interface SupervisorState {
+  pid: number;
+  startedAt: string;
+  services: ServiceState[];
+}
