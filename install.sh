@@ -57,8 +57,9 @@ fi
 if [ ! -e "$config" ] && [ "$config" = harbor.yml ]; then
   # Working defaults: the template's example host name is replaced by this machine's name when
   # it resolves here, else by its first address, so clients and the token realm can reach it.
+  # The name needs a dot: clients read "name/repo" without one as a Docker Hub repository.
   host=$(hostname -f 2>/dev/null || hostname)
-  if [ -z "$host" ] || ! getent hosts "$host" >/dev/null 2>&1; then
+  if [ -z "$host" ] || [ "${host#*.}" = "$host" ] || ! getent hosts "$host" >/dev/null 2>&1; then
     host=$(hostname -I 2>/dev/null | awk '{print $1}')
   fi
   host=${host:-127.0.0.1}
