@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 8080,
       host: '0.0.0.0',
+      trustedProxies: ['loopback'],
       dataDir: resolve('./data'),
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/wharf',
       redisUrl: 'redis://127.0.0.1:6379',
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://cache', /REDIS_URL.*scheme/],
     ['EXTERNAL_URL', 'ftp://x', /EXTERNAL_URL.*scheme/],
     ['EXTERNAL_URL', 'https://x/?a=1', /EXTERNAL_URL.*query/],
+    ['TRUSTED_PROXIES', 'gateway', /TRUSTED_PROXIES.*not an address/],
     ['TOKEN_EXPIRATION', '0', /TOKEN_EXPIRATION.*between/],
     ['TOKEN_EXPIRATION', '1.5', /TOKEN_EXPIRATION.*not an integer/],
     ['ROBOT_NAME_PREFIX', 'robot/', /ROBOT_NAME_PREFIX/],

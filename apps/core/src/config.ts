@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
+import { parseTrustedProxies } from '@wharf/config';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type AuthMode = 'db_auth' | 'ldap_auth';
@@ -16,6 +17,8 @@ export interface TokenConfig {
 export interface CoreConfig {
   port: number;
   host: string;
+  /** Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES; default loopback). */
+  trustedProxies: string[];
   dataDir: string;
   databaseUrl: string;
   redisUrl: string;
@@ -89,9 +92,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const robotPrefix = text(env, 'ROBOT_NAME_PREFIX', 'robot$');
   if (/[\s/:@,]/.test(robotPrefix)) throw new ConfigError('ROBOT_NAME_PREFIX', 'must not contain white space, "/", ":", "@" or ","');
 
+  let trustedProxies: string[];
+  try {
+    trustedProxies = parseTrustedProxies(env['TRUSTED_PROXIES']);
+  } catch (err) {
+    throw new ConfigError('TRUSTED_PROXIES', (err as Error).message);
+  }
+
   return {
     port,
     host: text(env, 'CORE_HOST', '0.0.0.0'),
+    trustedProxies,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),

@@ -37,7 +37,7 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
     genReqId: requestId,
     // Behind a reverse proxy on the same host (the usual TLS front), the client's address comes
     // from X-Forwarded-For: login throttling counts per client, not per proxy.
-    trustProxy: 'loopback',
+    trustProxy: config.trustedProxies,
     return503OnClosing: true,
     // Errors the router raises before any route is chosen (undecodable URLs) still answer in
     // Harbor's format.

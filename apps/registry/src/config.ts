@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAuditConfig, type RegistryAuditConfig } from './audit/audit-config';
+import { parseTrustedProxies } from '@wharf/config';
 
 /**
  * How the data plane authenticates. `token`: Docker registry token authentication, with tokens
@@ -42,6 +43,8 @@ export interface RegistryConfig {
   /** In-process cache of immutable manifest bytes, by digest. */
   manifestCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES; default loopback). */
+  trustedProxies: string[];
   /** The audit trail of pushes, pulls and deletes (REGISTRY_AUDIT*). */
   audit: RegistryAuditConfig;
   auth: RegistryAuthConfig;
@@ -106,6 +109,14 @@ function accelPrefix(env: NodeJS.ProcessEnv): string | undefined {
   return prefix;
 }
 
+function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+  try {
+    return parseTrustedProxies(env['TRUSTED_PROXIES']);
+  } catch (err) {
+    throw new Error(`invalid TRUSTED_PROXIES: ${(err as Error).message}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   const logLevel = env['LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`invalid LOG_LEVEL: "${logLevel}"`);
@@ -121,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     dbPoolSize: int(env, 'REGISTRY_DB_POOL', 16, 1, 200),
     manifestCacheBytes: int(env, 'REGISTRY_MANIFEST_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     logLevel: logLevel as RegistryConfig['logLevel'],
+    trustedProxies: trustedProxies(env),
     audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
     ...(accel ? { accelPrefix: accel } : {}),

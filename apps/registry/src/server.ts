@@ -25,9 +25,9 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
     requestTimeout: 0,
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
-    // Behind the gateway on the same host, the client's address (login throttle, audit) is the
-    // one X-Forwarded-For names; it is believed only from a loopback proxy.
-    trustProxy: 'loopback',
+    // Behind the gateway, the client's address (login throttle, audit) is the one X-Forwarded-For
+    // names; it is believed only from TRUSTED_PROXIES (default: a proxy on this host).
+    trustProxy: config.trustedProxies,
     // Errors the router raises before any handler (undecodable URLs, over-long parameters) still
     // answer in the Distribution API's error format.
     frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {

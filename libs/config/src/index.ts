@@ -3,3 +3,4 @@ export * from './config-problem';
 export * from './load-harbor-config';
 export { parseRotateSize } from './rotate-size';
 export { hostProblem } from './host-name';
+export { parseTrustedProxies } from './trusted-proxies';
