@@ -39,6 +39,18 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * SHA-256 of the DER public key, base32, in twelve colon-separated groups of four.
  */
 export function keyId(key: KeyObject): string {
+  // Every token signed or verified asks for it: derive it once per key object.
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = computeKeyId(key);
+    keyIds.set(key, id);
+  }
+  return id;
+}
+
+const keyIds = new WeakMap<KeyObject, string>();
+
+function computeKeyId(key: KeyObject): string {
   const publicKey = key.type === 'private' ? createPublicKey(key) : key;
   const hash = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest().subarray(0, 30);
   let bits = 0;

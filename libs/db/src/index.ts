@@ -5,3 +5,4 @@ export { findMigrationsDir, runMigrations } from './migrate';
 export type { MigrationResult } from './migrate';
 export { Sql } from './sql';
 export type { SqlRunner } from './sql';
+export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';

@@ -178,6 +178,14 @@ describe('IdentityStore (real PostgreSQL)', () => {
       expect(await store.authenticate('robot$gone+ci', 'Gone-Secret-1')).toBeUndefined();
     });
 
+    it('are found by name without a secret (a token subject) only while enabled and unexpired', async () => {
+      expect(await store.principalForName('robot$team+ci')).toMatchObject({ kind: 'robot', name: 'robot$team+ci', level: 'project', permissions: PULL });
+      expect(await store.principalForName('robot$sys')).toMatchObject({ kind: 'robot', name: 'robot$sys', level: 'system' });
+      expect(await store.principalForName('robot$team+off')).toBeUndefined();
+      expect(await store.principalForName('robot$team+old')).toBeUndefined();
+      expect(await store.principalForName('robot$other+ci')).toBeUndefined();
+    });
+
     it('follows a configured name prefix', async () => {
       const custom = new IdentityStore(sql, { robotPrefix: 'bot_' });
       expect(await custom.authenticate('bot_team+ci', 'Ci-Secret-12')).toMatchObject({ kind: 'robot', name: 'bot_team+ci' });
@@ -224,6 +232,14 @@ describe('IdentityStore (real PostgreSQL)', () => {
       await sql.query('DELETE FROM user_group_member WHERE user_id = $1 AND group_id = $2', [bob, ids.devs]);
       expect(roles(await store.principalForUserId(bob))).toEqual({ [ids.team]: ProjectRole.Guest, [ids.other]: ProjectRole.ProjectAdmin, [ids.open]: ProjectRole.Guest });
       expect(await store.principalForUserId(999_999)).toBeUndefined();
+    });
+
+    it('are the same through principalForName (any spelling), which knows no one else', async () => {
+      const byName = await store.principalForName('BOB');
+      expect(byName).toMatchObject({ kind: 'user', username: 'bob' });
+      expect(roles(byName)).toEqual(roles(await store.principalForUserId(bob)));
+      expect(await store.principalForName('nobody')).toBeUndefined();
+      expect(await store.principalForName('')).toBeUndefined();
     });
   });
 

@@ -1,6 +1,15 @@
 import { Principal, ProjectRef, ProjectRole, RobotPermission, ROLE_STRENGTH, verifyPassword } from '@wharf/auth';
 import type { SqlRunner } from '@wharf/db';
-import { DEFAULT_ROBOT_PREFIX, parseRobotName } from './robot-name';
+import { DEFAULT_ROBOT_PREFIX, parseRobotName, robotLoginName } from './robot-name';
+
+interface RobotRow {
+  id: number;
+  level: 'system' | 'project';
+  secret_hash: string;
+  disabled: boolean;
+  expired: boolean;
+  permissions: RobotPermission[];
+}
 
 export interface UserRow {
   id: number;
@@ -45,12 +54,12 @@ export class IdentityStore {
   async authenticate(login: string, password: string): Promise<Principal | undefined> {
     if (typeof login !== 'string' || typeof password !== 'string' || login.length === 0 || login.length > 255) return undefined;
     const robot = parseRobotName(login, this.robotPrefix);
-    if (robot) return this.authenticateRobot(robot.name, robot.project, password);
-    const user = await this.sql.one<UserRow>(
-      'SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE lower(username) = lower($1)',
-      [login],
-      'identity_user_by_name',
-    );
+    if (robot) {
+      const row = await this.robotRow(robot.name, robot.project);
+      const valid = await verifyPassword(password, row?.secret_hash);
+      return row && valid ? this.robotPrincipal(row, robot.name, robot.project) : undefined;
+    }
+    const user = await this.userRow(login);
     if (user && user.auth_source === 'db' && user.password_hash) {
       return (await verifyPassword(password, user.password_hash)) ? this.principalFor(user) : undefined;
     }
@@ -63,18 +72,44 @@ export class IdentityStore {
     return undefined;
   }
 
-  private async authenticateRobot(name: string, project: string | undefined, secret: string): Promise<Principal | undefined> {
-    const row = await this.sql.one<{ id: number; name: string; level: 'system' | 'project'; secret_hash: string; disabled: boolean; expired: boolean; permissions: RobotPermission[] }>(
-      `SELECT r.id, r.name, r.level, r.secret_hash, r.disabled, r.permissions,
+  /**
+   * Who a login name (a token's subject) is now, without credentials: the user with their current
+   * roles, or the robot while enabled and unexpired; undefined for anyone else.
+   */
+  async principalForName(login: string): Promise<Principal | undefined> {
+    if (login.length === 0 || login.length > 255) return undefined;
+    const robot = parseRobotName(login, this.robotPrefix);
+    if (robot) {
+      const row = await this.robotRow(robot.name, robot.project);
+      return row ? this.robotPrincipal(row, robot.name, robot.project) : undefined;
+    }
+    const user = await this.userRow(login);
+    return user ? this.principalFor(user) : undefined;
+  }
+
+  private userRow(login: string): Promise<UserRow | undefined> {
+    return this.sql.one<UserRow>(
+      'SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE lower(username) = lower($1)',
+      [login],
+      'identity_user_by_name',
+    );
+  }
+
+  private robotRow(name: string, project: string | undefined): Promise<RobotRow | undefined> {
+    return this.sql.one<RobotRow>(
+      `SELECT r.id, r.level, r.secret_hash, r.disabled, r.permissions,
               (r.expires_at IS NOT NULL AND r.expires_at <= now()) AS expired
          FROM robot r LEFT JOIN project p ON p.id = r.project_id
         WHERE r.name = $1 AND (($2::text IS NULL AND r.project_id IS NULL) OR p.name = $2::text)`,
       [name, project ?? null],
       'identity_robot_by_name',
     );
-    const valid = await verifyPassword(secret, row?.secret_hash);
-    if (!row || !valid || row.disabled || row.expired) return undefined;
-    return { kind: 'robot', id: row.id, name: `${this.robotPrefix}${project === undefined ? '' : `${project}+`}${name}`, level: row.level, permissions: row.permissions };
+  }
+
+  /** A robot's principal, or undefined while it is disabled or expired. */
+  private robotPrincipal(row: RobotRow, name: string, project: string | undefined): Principal | undefined {
+    if (row.disabled || row.expired) return undefined;
+    return { kind: 'robot', id: row.id, name: robotLoginName(name, project, this.robotPrefix), level: row.level, permissions: row.permissions };
   }
 
   /** A user's principal: their system-admin flag and their strongest role in each project. */

@@ -1,17 +1,10 @@
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db';
 import Redis from 'ioredis';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
 
-/**
- * The registry's cache contract (apps/registry/src/cache/registry-cache.ts): registry processes
- * cache tag and manifest resolutions per repository and trust them while the repository's version
- * in Redis is unchanged; a NOTIFY on this channel evicts them everywhere at commit.
- */
-export const REPOSITORY_CHANGED_CHANNEL = 'wharf_repository_changed';
-export const REPOSITORY_VERSION_KEY = 'wharf:registry:repo-version:';
 
 const REDIS_READY_TIMEOUT_MS = 3000;
 
@@ -71,7 +64,7 @@ export class RegistryCacheNotifier implements OnModuleInit, OnApplicationShutdow
   }
 
   private async bump(repository: string): Promise<void> {
-    const key = REPOSITORY_VERSION_KEY + repository;
+    const key = REPOSITORY_VERSION_KEY_PREFIX + repository;
     try {
       // A missing counter is seeded beyond any value it could have had before (as the registry
       // does), so that the bump never lands on a version old cache entries were stored under.

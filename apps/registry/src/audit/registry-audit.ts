@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { RegistryConfig } from '../config';
-import { CONFIG } from '../infra/tokens';
-import { auditUsername } from './audit-actor';
+import { REGISTRY_AUTHORIZER, RegistryAuthorizer } from '../auth/access';
 import { AuditBuffer } from './audit-buffer';
 import { AUDIT_CONFIG, RegistryAuditConfig } from './audit-config';
 import { auditEvent, RegistryAuditOperation } from './audit-event';
@@ -16,10 +14,12 @@ import { AuditLogWriter } from './audit-log.writer';
 @Injectable()
 export class RegistryAudit implements OnApplicationShutdown {
   private readonly buffer: AuditBuffer | undefined;
-  private readonly authenticated: boolean;
 
-  constructor(@Inject(AUDIT_CONFIG) config: RegistryAuditConfig, @Inject(CONFIG) registry: RegistryConfig, writer: AuditLogWriter) {
-    this.authenticated = registry.auth.mode !== 'none';
+  constructor(
+    @Inject(AUDIT_CONFIG) config: RegistryAuditConfig,
+    @Inject(REGISTRY_AUTHORIZER) private readonly authorizer: RegistryAuthorizer,
+    writer: AuditLogWriter,
+  ) {
     if (config.enabled) {
       this.buffer = new AuditBuffer((events) => writer.write(events), config, new Logger('audit'));
       this.buffer.start();
@@ -33,8 +33,8 @@ export class RegistryAudit implements OnApplicationShutdown {
   /** Records one successful manifest request of `request`'s caller. Never waits for the database. */
   record(request: FastifyRequest, operation: RegistryAuditOperation, repository: string, reference: string): void {
     if (!this.buffer) return;
-    const username = auditUsername(request.headers.authorization, this.authenticated);
-    this.buffer.add(auditEvent(operation, repository, reference, username, request.ip || null));
+    // The caller the access guard verified for this request: nothing is parsed twice.
+    this.buffer.add(auditEvent(operation, repository, reference, this.authorizer.callerName(request), request.ip || null));
   }
 
   /** Writes what is buffered now (tests, and callers that must see their rows). */

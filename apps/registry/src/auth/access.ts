@@ -27,7 +27,15 @@ export interface RegistryAuthorizer {
   authorize(request: FastifyRequest, access: AccessRequest[]): Promise<void>;
   /** For a request `authorize` let through: whose repositories the catalog may list. */
   catalogVisibility(request: FastifyRequest): Promise<CatalogVisibility>;
+  /**
+   * For a request `authorize` let through: the verified caller's name for the audit trail
+   * (`anonymous` without one, and always in an open registry, where nobody is verified).
+   */
+  callerName(request: FastifyRequest): string;
 }
+
+/** Harbor's operator name for callers without credentials. */
+export const ANONYMOUS_CALLER = 'anonymous';
 
 export const REGISTRY_AUTHORIZER = Symbol('REGISTRY_AUTHORIZER');
 
@@ -38,5 +46,9 @@ export class AllowAllAuthorizer implements RegistryAuthorizer {
 
   async catalogVisibility(): Promise<CatalogVisibility> {
     return { all: true };
+  }
+
+  callerName(): string {
+    return ANONYMOUS_CALLER;
   }
 }

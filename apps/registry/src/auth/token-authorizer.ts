@@ -6,18 +6,28 @@ import { OciError } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
 import type { RegistryConfig } from '../config';
 import { CONFIG } from '../infra/tokens';
-import { AccessRequest, CatalogVisibility, RegistryAuthorizer } from './access';
+import { AccessRequest, ANONYMOUS_CALLER, CatalogVisibility, RegistryAuthorizer } from './access';
 import { IDENTITY, LOGIN_THROTTLE, VERIFICATION_KEY } from './auth-tokens';
 import { bearerChallenge, ChallengeError, scopeOf, unauthorized } from './challenge';
 import { parseAuthorization } from './credentials';
 import { PrincipalDirectory } from './principal-directory';
 import { TtlCache } from './ttl-cache';
 
-/** Who got through `authorize`, kept for the catalog's filter. */
-type Caller = { via: 'token'; claims: TokenClaims } | { via: 'basic'; principal: Principal };
+/** Who got through `authorize`, kept for the catalog's filter and the audit trail. */
+export type Caller = { via: 'token'; claims: TokenClaims } | { via: 'basic'; principal: Principal };
+
+/** The audit trail's name for a verified caller: the token's subject or the basic-auth principal. */
+export function callerNameOf(caller: Caller | undefined): string {
+  if (!caller) return ANONYMOUS_CALLER;
+  if (caller.via === 'token') return caller.claims.sub || ANONYMOUS_CALLER;
+  const p = caller.principal;
+  return p.kind === 'user' ? p.username : p.kind === 'robot' ? p.name : ANONYMOUS_CALLER;
+}
 
 /** Basic credentials stay valid this long without another bcrypt check (role changes lag as much). */
 const BASIC_CACHE_MS = 30_000;
+/** Verified tokens are remembered at most this long (and never past their expiry). */
+const VERIFIED_TOKEN_CACHE_MS = 60_000;
 /** Project lookups of the basic-auth path; a project's visibility changes take this long to apply. */
 const PROJECT_CACHE_MS = 5_000;
 
@@ -45,6 +55,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   /** Concurrent first requests with the same credentials (a client's parallel layer pushes) share one check. */
   private readonly checking = new Map<string, Promise<Principal | undefined>>();
   private readonly projects = new TtlCache<string, ProjectRef>(PROJECT_CACHE_MS, 10_000);
+  private readonly tokens = new TtlCache<string, TokenClaims>(VERIFIED_TOKEN_CACHE_MS, 10_000);
   /** Keys the credential cache, so that memory holds no plain or fast-to-guess form of a password. */
   private readonly cacheSecret = randomBytes(32);
 
@@ -75,6 +86,10 @@ export class TokenAuthorizer implements RegistryAuthorizer {
     }
   }
 
+  callerName(request: FastifyRequest): string {
+    return callerNameOf(this.callers.get(request));
+  }
+
   async catalogVisibility(request: FastifyRequest): Promise<CatalogVisibility> {
     const caller = this.callers.get(request);
     if (!caller) return { all: false, projectIds: [] };
@@ -88,7 +103,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   private async authorizeToken(request: FastifyRequest, token: string, access: AccessRequest[]): Promise<void> {
     let claims: TokenClaims;
     try {
-      claims = verifyToken(token, { publicKey: this.publicKey, issuer: this.issuer, audience: this.service });
+      claims = this.verified(token);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
       this.logger.debug(`refused bearer token: ${err.message}`);
@@ -101,6 +116,18 @@ export class TokenAuthorizer implements RegistryAuthorizer {
       throw this.challenge(access, `the token does not grant ${missing.map(scopeOf).join(' ')}`, 'insufficient_scope');
     }
     this.callers.set(request, { via: 'token', claims });
+  }
+
+  /**
+   * Clients send the same token with every request of a push or pull: its signature is checked
+   * once per process, then the claims are reused until the token expires.
+   */
+  private verified(token: string): TokenClaims {
+    const cached = this.tokens.get(token);
+    if (cached && cached.exp > Date.now() / 1000) return cached;
+    const claims = verifyToken(token, { publicKey: this.publicKey, issuer: this.issuer, audience: this.service });
+    this.tokens.set(token, claims);
+    return claims;
   }
 
   private async authorizeBasic(request: FastifyRequest, username: string, password: string, access: AccessRequest[]): Promise<void> {

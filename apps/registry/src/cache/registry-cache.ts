@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { RegistryConfig } from '../config';
@@ -8,8 +8,6 @@ import type { BlobRow } from '../metadata/blob.store';
 import type { ResolvedManifest } from '../metadata/artifact.store';
 import { ResolutionCache } from './resolution-cache';
 
-const CHANNEL = 'wharf_repository_changed';
-const VERSION_KEY = 'wharf:registry:repo-version:';
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
 
@@ -49,7 +47,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   /** The repository's current version, or undefined when it cannot be known (then do not cache). */
   async version(repository: string): Promise<string | undefined> {
     try {
-      const key = VERSION_KEY + repository;
+      const key = REPOSITORY_VERSION_KEY_PREFIX + repository;
       const current = await this.redis.get(key);
       if (current !== null) return current;
       // A lost counter (Redis restarted without persistence) must not come back as a value that
@@ -65,7 +63,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   private async committed(repository: string): Promise<void> {
     this.invalidate(repository);
     try {
-      await this.redis.incr(VERSION_KEY + repository);
+      await this.redis.incr(REPOSITORY_VERSION_KEY_PREFIX + repository);
     } catch (err) {
       this.logger.warn(`failed to bump the cache version of ${repository}: ${(err as Error).message}`);
     }
@@ -106,7 +104,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   async write<T>(sql: Sql, repository: string, work: (tx: SqlRunner) => Promise<T>, changed: (result: T) => boolean = () => true): Promise<T> {
     const result = await sql.transaction(async (tx) => {
       const r = await work(tx);
-      if (changed(r)) await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, repository], 'notify_changed');
+      if (changed(r)) await tx.query('SELECT pg_notify($1, $2)', [REPOSITORY_CHANGED_CHANNEL, repository], 'notify_changed');
       return r;
     });
     if (changed(result)) await this.committed(repository);
@@ -133,7 +131,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${REPOSITORY_CHANGED_CHANNEL}`);
       this.client = client;
       this.setEnabled(true);
     } catch (err) {
