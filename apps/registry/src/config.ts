@@ -49,6 +49,13 @@ export interface RegistryConfig {
   audit: RegistryAuditConfig;
   auth: RegistryAuthConfig;
   /**
+   * REGISTRY_BLOB_TOUCH_SECONDS: a blob lookup (HEAD/GET) that finds the blob's last-seen time
+   * older than this refreshes it, so garbage collection (which keeps blobs seen within its time
+   * window) cannot delete a layer a client has just been told exists. Keep it well below GC's
+   * time window.
+   */
+  blobTouchMs: number;
+  /**
    * REGISTRY_ACCEL_PREFIX: the gateway's internal location that serves blob files. When set, a
    * blob GET the gateway marks with `X-Wharf-Accel: 1` is answered with `X-Accel-Redirect:
    * <prefix>/<alg>/<2 hex>/<hex>` and no body, and nginx sends the file. Unset: blobs are always
@@ -135,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     trustedProxies: trustedProxies(env),
     audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
+    blobTouchMs: int(env, 'REGISTRY_BLOB_TOUCH_SECONDS', 60, 1, 86_400) * 1000,
     ...(accel ? { accelPrefix: accel } : {}),
   };
 }

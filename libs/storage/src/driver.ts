@@ -36,7 +36,9 @@ export interface StorageDriver {
 
   /**
    * Makes the first `size` bytes of the upload durable and visible as blob `digest`, atomically,
-   * and removes the upload. If the blob already exists, the upload is just removed.
+   * and removes the upload. The blob is written even if it already exists (replacing identical
+   * bytes), and its modification time is the time of this commit: garbage collection relies on both
+   * (see deleteBlobIfStale), so a commit never trusts bytes that a concurrent delete may be removing.
    * 'NOT_FOUND' if the upload does not exist, 'INVALID_OFFSET' if it holds fewer than `size` bytes.
    */
   commitUpload(id: string, digest: string, size: number): Promise<void>;
@@ -47,7 +49,10 @@ export interface StorageDriver {
   /** Every upload with its last modification time (for purging abandoned uploads). */
   listUploads(): AsyncIterable<{ id: string; modifiedAt: Date }>;
 
-  /** Writes a small blob (e.g. a manifest) atomically and durably. No-op if it exists. */
+  /**
+   * Writes a small blob (e.g. a manifest) atomically and durably, replacing it if it exists, with
+   * the time of this call as its modification time (same reasons as commitUpload).
+   */
   putBlob(digest: string, content: Buffer): Promise<void>;
 
   /** Size and modification time of a committed blob, or null if absent. */
@@ -74,6 +79,21 @@ export interface StorageDriver {
 
   /** Deletes a committed blob; returns false if it did not exist. */
   delete(digest: string): Promise<boolean>;
+
+  /**
+   * Garbage collection's delete: removes the blob only if the bytes it removes were last written
+   * before `writtenBefore`. A commitUpload or putBlob of the same digest that runs at the same time
+   * is never lost: either its bytes are the ones checked (then they are recent and stay) or they
+   * arrive after the removal (then they stay too). 'absent' if there was no such blob.
+   * A crash in the middle may leave the blob set aside; restoreSetAside puts it back.
+   */
+  deleteBlobIfStale(digest: string, writtenBefore: Date): Promise<'deleted' | 'kept' | 'absent'>;
+
+  /**
+   * Puts back every blob that an interrupted deleteBlobIfStale set aside (GC runs this first).
+   * Returns how many were restored.
+   */
+  restoreSetAside(): Promise<number>;
 
   /** Every committed blob's digest, in no particular order. */
   listBlobs(): AsyncIterable<string>;

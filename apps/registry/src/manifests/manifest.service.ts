@@ -18,7 +18,7 @@ import { CONFIG, SQL, STORAGE } from '../infra/tokens';
 import type { RegistryConfig } from '../config';
 import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
 import { BlobStore } from '../metadata/blob.store';
-import { RepositoryStore } from '../metadata/repository.store';
+import { isForeignKeyViolation, RepositoryStore } from '../metadata/repository.store';
 import { ManifestBytesCache } from './manifest-bytes.cache';
 import { PullRecorder } from './pull-recorder';
 
@@ -103,7 +103,14 @@ export class ManifestService {
     }
     // Bytes first: invisible until the row below commits, and identical if written twice.
     await this.storage.putBlob(digest, body);
-    await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+    try {
+      await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+    } catch (err) {
+      // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
+      // manifest nothing referenced. Nothing was recorded; the client pushes it again.
+      if (!isForeignKeyViolation(err)) throw err;
+      throw new OciError('MANIFEST_BLOB_UNKNOWN', `a blob or manifest referenced by ${digest} was deleted by garbage collection while it was pushed; push it again`);
+    }
     this.bodies.set(digest, body);
     return { digest, manifest };
   }

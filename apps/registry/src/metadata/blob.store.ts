@@ -1,39 +1,69 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { RegistryCache } from '../cache/registry-cache';
-import { SQL } from '../infra/tokens';
+import type { RegistryConfig } from '../config';
+import { CONFIG, SQL } from '../infra/tokens';
+import { isForeignKeyViolation } from './repository.store';
 
 export interface BlobRow {
   id: string;
   digest: string;
   size: number;
   mediaType: string | null;
+  /** This process's clock when the database last recorded the blob as seen (lookups only). */
+  seenAt?: number;
 }
 
 @Injectable()
 export class BlobStore {
+  private readonly touchMs: number;
+
   constructor(
     @Inject(SQL) private readonly sql: Sql,
     private readonly cache: RegistryCache,
-  ) {}
+    @Inject(CONFIG) config: RegistryConfig,
+  ) {
+    this.touchMs = config.blobTouchMs;
+  }
 
   /**
    * A blob as seen through one repository: absent unless linked to it. Written digest-first (unique
    * index, then the link's primary key) so that even a generic plan made while the tables were tiny
    * never walks every blob of the repository.
+   *
+   * A client that finds a blob here skips uploading it and references it in a manifest moments
+   * later, so the blob must outlive that gap: when its last-seen time is older than the touch
+   * interval it is refreshed first. The refresh waits for a garbage collection holding the row;
+   * if GC deleted it meanwhile, the blob is reported absent (the client uploads it again).
    */
   async findInRepository(repository: string, digest: string): Promise<BlobRow | undefined> {
-    return this.cache.readThrough(this.cache.blobs, repository, digest, async () => {
-      const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
-        `SELECT b.id, b.size, b.media_type FROM blob b
+    const row = await this.cache.readThrough(this.cache.blobs, repository, digest, async () => {
+      const found = await this.sql.one<{ id: string; size: string; media_type: string | null; age_ms: number }>(
+        `SELECT b.id, b.size, b.media_type, (extract(epoch FROM now() - b.last_seen_at) * 1000)::float8 AS age_ms FROM blob b
           WHERE b.digest = $2
             AND EXISTS (SELECT 1 FROM repository_blob rb
                          WHERE rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repository WHERE name = $1))`,
         [repository, digest],
         'blob_in_repo',
       );
-      return row && { id: row.id, digest, size: Number(row.size), mediaType: row.media_type };
+      return found && { id: found.id, digest, size: Number(found.size), mediaType: found.media_type, seenAt: Date.now() - found.age_ms };
     });
+    if (!row || Date.now() - (row.seenAt ?? 0) <= this.touchMs) return row;
+    const touched = await this.sql.one(
+      `UPDATE blob b SET last_seen_at = now()
+        WHERE b.id = $1
+          AND EXISTS (SELECT 1 FROM repository_blob rb
+                       WHERE rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repository WHERE name = $2))
+        RETURNING b.id`,
+      [row.id, repository],
+      'blob_touch',
+    );
+    if (!touched) {
+      this.cache.invalidate(repository);
+      return undefined;
+    }
+    row.seenAt = Date.now();
+    return row;
   }
 
   /** Records a committed blob and links it to the repository; refreshes its GC grace period. */
@@ -55,8 +85,20 @@ export class BlobStore {
     return row.id;
   }
 
-  /** Links a blob that `from` already holds into repository `toId`. False if `from` lacks it. */
+  /**
+   * Links a blob that `from` already holds into repository `toId`. Undefined if `from` lacks it,
+   * or if garbage collection deleted it while the link was being made (then the client uploads).
+   */
   async mount(from: string, toId: string, digest: string): Promise<BlobRow | undefined> {
+    try {
+      return await this.mountLinked(from, toId, digest);
+    } catch (err) {
+      if (isForeignKeyViolation(err)) return undefined;
+      throw err;
+    }
+  }
+
+  private async mountLinked(from: string, toId: string, digest: string): Promise<BlobRow | undefined> {
     const row = await this.sql.one<{ id: string; size: string; media_type: string | null }>(
       `WITH src AS (
          SELECT b.id, b.size, b.media_type FROM blob b

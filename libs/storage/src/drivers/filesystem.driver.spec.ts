@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { runDriverSuite } from '../testing';
@@ -109,4 +109,72 @@ describe('FilesystemDriver', () => {
     await driver.putBlob(sha256Digest(content), content);
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
   });
+
+  describe('garbage collection races', () => {
+    const blobFile = (digest: string) => join(root, 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7));
+
+    it('never loses a commit that races a delete of the same digest', async () => {
+      const content = Buffer.alloc(64 * 1024, 'race');
+      const digest = sha256Digest(content);
+      const old = new Date(Date.now() - 3600_000);
+      const outcomes = new Set<string>();
+      for (let round = 0; round < 150; round++) {
+        // An old copy GC is about to remove, and a client committing the same bytes right now.
+        await driver.putBlob(digest, content);
+        await utimes(blobFile(digest), old, old);
+        const id = `r${round}`;
+        await driver.createUpload(id);
+        await driver.writeUpload(id, 0, chunksOf(content));
+        const writtenBefore = new Date(Date.now() - 60_000);
+        // Random head starts move the delete across every step of the commit.
+        const [outcome] = await Promise.all([
+          jitter(round).then(() => driver.deleteBlobIfStale(digest, writtenBefore)),
+          jitter(round + 1).then(() => driver.commitUpload(id, digest, content.length)),
+        ]);
+        outcomes.add(outcome);
+        expect((await driver.readAll(digest)).equals(content)).toBe(true);
+      }
+      // Both orders happened, or the test proved nothing about the race.
+      expect([...outcomes].sort()).toEqual(['deleted', 'kept']);
+    });
+
+    it('deletes an old copy that no commit touches', async () => {
+      const content = Buffer.from('old garbage');
+      const digest = sha256Digest(content);
+      await driver.putBlob(digest, content);
+      const old = new Date(Date.now() - 3600_000);
+      await utimes(blobFile(digest), old, old);
+      expect(await driver.deleteBlobIfStale(digest, new Date(Date.now() - 60_000))).toBe('deleted');
+      expect(existsSync(blobFile(digest))).toBe(false);
+    });
+
+    it('refreshes the modification time of an upload resumed long after its last write', async () => {
+      const content = Buffer.from('paused upload');
+      const digest = sha256Digest(content);
+      await driver.createUpload('paused');
+      await driver.writeUpload('paused', 0, chunksOf(content));
+      const old = new Date(Date.now() - 3600_000);
+      await utimes(join(root, 'uploads', 'paused'), old, old);
+      await driver.commitUpload('paused', digest, content.length);
+      expect((await stat(blobFile(digest))).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    });
+
+    it('puts back blobs an interrupted delete left aside', async () => {
+      const content = Buffer.from('set aside by a crashed gc');
+      const digest = sha256Digest(content);
+      await mkdir(join(root, 'gc'), { recursive: true });
+      await writeFile(join(root, 'gc', `sha256-${digest.slice(7)}.0b5c7a1e-0000-4000-8000-000000000000`), content);
+      await writeFile(join(root, 'gc', 'stray-file'), 'not ours');
+      expect(await driver.restoreSetAside()).toBe(1);
+      expect(await driver.readAll(digest)).toEqual(content);
+      expect(await readdir(join(root, 'gc'))).toEqual(['stray-file']);
+    });
+  });
 });
+
+/** Waits a varying number of event-loop turns (0-3 ms of thread-pool work in between). */
+async function jitter(seed: number): Promise<void> {
+  const turns = (seed * 7919) % 6;
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+  if (seed % 3 === 0) await new Promise((resolve) => setTimeout(resolve, seed % 4));
+}

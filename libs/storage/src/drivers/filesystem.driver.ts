@@ -5,6 +5,7 @@
  *                                                  e.g. blobs/sha256/ab/ab12...ef
  *   <root>/uploads/<id>                            in-progress upload data, one file per upload
  *   <root>/tmp/<random>                            putBlob's files while they are being written
+ *   <root>/gc/<algorithm>-<hex>.<random>           blobs GC has set aside while it checks them
  *
  * A blob path only ever appears through rename(2) of a fully written and fsynced file (an upload
  * or a tmp file), so a reader sees a whole blob or none. The 2-hex fan-out keeps directories small.
@@ -12,7 +13,7 @@
  * memory: any number of instances and processes may share one root.
  */
 import { close, createReadStream, fstat, open as openFd, read as readFd } from 'node:fs';
-import { access, type FileHandle, mkdir, open, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -26,6 +27,9 @@ import { writeSourceAt } from './write-source-at';
 
 // Large reads: blobs are usually megabytes to gigabytes, and each read is a thread-pool round trip.
 const READ_CHUNK_BYTES = 1024 * 1024;
+
+// An upload last written longer ago than this gets its modification time set at commit.
+const MTIME_SLACK_MS = 1000;
 
 // Number-fd variants: a stream over a plain fd reads through the callback API, with none of the
 // per-read promise overhead of a FileHandle.
@@ -72,6 +76,7 @@ export class FilesystemDriver implements StorageDriver {
   private readonly blobsDir: string;
   private readonly uploadsDir: string;
   private readonly tmpDir: string;
+  private readonly gcDir: string;
 
   /** `rootDir` need not exist yet; directories are created on first write. */
   constructor(rootDir: string) {
@@ -79,6 +84,7 @@ export class FilesystemDriver implements StorageDriver {
     this.blobsDir = join(this.root, 'blobs');
     this.uploadsDir = join(this.root, 'uploads');
     this.tmpDir = join(this.root, 'tmp');
+    this.gcDir = join(this.root, 'gc');
   }
 
   async createUpload(id: string): Promise<void> {
@@ -169,26 +175,22 @@ export class FilesystemDriver implements StorageDriver {
     } catch (err) {
       throw mapNotFound(err, `upload ${id}`);
     }
-    let committed: boolean;
     try {
-      const stored = (await handle.stat()).size;
+      const { size: stored, mtimeMs } = await handle.stat();
       if (stored < size) {
         throw new StorageError('INVALID_OFFSET', `upload ${id} holds ${stored} bytes, fewer than ${size}`);
       }
-      // Content-addressed: an existing blob already has these bytes, so this upload is redundant.
-      committed = await exists(target);
-      if (!committed) {
-        if (stored > size) await handle.truncate(size);
-        // Data before name: the rename must never publish a blob whose bytes are not yet on disk.
-        await handle.datasync();
-      }
+      if (stored > size) await handle.truncate(size);
+      // The blob's modification time must be this commit's (GC keeps recently written bytes); the
+      // last write of a resumed upload may be much older than its final PUT.
+      else if (Date.now() - mtimeMs > MTIME_SLACK_MS) await handle.utimes(new Date(), new Date());
+      // Data before name: the rename must never publish a blob whose bytes are not yet on disk.
+      await handle.datasync();
     } finally {
       await handle.close();
     }
-    if (committed) {
-      await rm(file, { force: true });
-      return;
-    }
+    // Even when the blob exists: an existing file may be on its way out (GC), so these bytes are
+    // published over it rather than trusted to it.
     try {
       // Another process committing the same digest at the same time renames identical bytes over
       // ours, which readers cannot tell apart.
@@ -218,8 +220,7 @@ export class FilesystemDriver implements StorageDriver {
 
   async putBlob(digest: string, content: Buffer): Promise<void> {
     const target = this.blobPath(digest);
-    if (await exists(target)) return;
-    // A unique name per call: concurrent writers of the same digest each publish a whole file and
+    // Written even when present, for the same reason as commitUpload. A unique name per call: concurrent writers of the same digest each publish a whole file and
     // the last rename wins with identical bytes.
     const temp = join(this.tmpDir, `${process.pid}-${randomUUID()}`);
     try {
@@ -320,6 +321,62 @@ export class FilesystemDriver implements StorageDriver {
       if (hasErrno(err, 'ENOENT')) return false;
       throw err;
     }
+  }
+
+  /*
+   * The blob is renamed aside first: rename(2) moves exactly one inode, so the modification time
+   * read afterwards belongs to the bytes actually removed from the blob path. A commit that renamed
+   * its fresh bytes in just before is seen as recent and put back; one that renames after finds the
+   * path free and stays. Restoring renames over whatever is there: same digest, same bytes.
+   */
+  async deleteBlobIfStale(digest: string, writtenBefore: Date): Promise<'deleted' | 'kept' | 'absent'> {
+    const file = this.blobPath(digest);
+    const { algorithm, hex } = parseBlobDigest(digest);
+    const aside = join(this.gcDir, `${algorithm}-${hex}.${randomUUID()}`);
+    try {
+      await rename(file, aside);
+    } catch (err) {
+      if (!hasErrno(err, 'ENOENT')) throw err;
+      // The set-aside directory is created on first use.
+      if (!(await exists(file))) return 'absent';
+      await mkdir(this.gcDir, { recursive: true });
+      try {
+        await rename(file, aside);
+      } catch (retryErr) {
+        if (hasErrno(retryErr, 'ENOENT')) return 'absent';
+        throw retryErr;
+      }
+    }
+    let recent: boolean;
+    try {
+      recent = (await stat(aside)).mtimeMs >= writtenBefore.getTime();
+    } catch (err) {
+      await renameDurably(aside, file).catch(() => undefined);
+      throw err;
+    }
+    if (recent) {
+      await renameDurably(aside, file);
+      return 'kept';
+    }
+    await unlink(aside);
+    return 'deleted';
+  }
+
+  async restoreSetAside(): Promise<number> {
+    let restored = 0;
+    for (const entry of await this.readDirEntries(this.gcDir)) {
+      const match = /^([a-z0-9]+)-([0-9a-f]+)\.[0-9a-f-]+$/.exec(entry.name);
+      if (!entry.isFile() || !match) continue;
+      const digest = `${match[1]}:${match[2]}`;
+      if (!isBlobDigest(digest)) continue;
+      try {
+        await renameDurably(join(this.gcDir, entry.name), this.blobPath(digest));
+        restored++;
+      } catch (err) {
+        if (!hasErrno(err, 'ENOENT')) throw err;
+      }
+    }
+    return restored;
   }
 
   async *listBlobs(): AsyncIterable<string> {

@@ -16,7 +16,7 @@ export function blobCases(driver: () => StorageDriver): void {
       expect(stat?.modifiedAt.getTime()).toBeGreaterThanOrEqual(before);
     });
 
-    it('treats putBlob of an existing digest as a no-op', async () => {
+    it('writes an existing digest again with the same bytes', async () => {
       const content = Buffer.from('manifest');
       const digest = sha256Digest(content);
       await driver().putBlob(digest, content);

@@ -2,6 +2,7 @@ import type { StorageDriver } from '../driver';
 import { argumentCases } from './argument-cases';
 import { blobCases } from './blob-cases';
 import { commitCases } from './commit-cases';
+import { gcCases } from './gc-cases';
 import { sendCases } from './send-cases';
 import { streamingCases } from './streaming-cases';
 import { uploadCases } from './upload-cases';
@@ -39,5 +40,6 @@ export function runDriverSuite(name: string, makeDriver: DriverFactory): void {
     streamingCases(driver);
     sendCases(driver);
     argumentCases(driver);
+    gcCases(driver);
   });
 }

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { EnvError, envInt as int, envOneOf, envText as text, envUrl as url } from '@wharf/config';
+import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
+
+export { EnvError as ConfigError };
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface JobServiceConfig {
+  databaseUrl: string;
+  /** Redis of the registry cache contract (repository versions). */
+  redisUrl: string;
+  /** Redis holding the job queues (JOB_REDIS_URL, default REDIS_URL). */
+  jobRedisUrl: string;
+  queuePrefix: string;
+  /** The registry's storage root (the registry's DATA_DIR). */
+  dataDir: string;
+  /** Jobs run at once by this process (harbor.yml jobservice.max_job_workers). */
+  workers: number;
+  /** Uploads untouched this long are abandoned; GC purges them. */
+  uploadMaxAgeMs: number;
+  /** How often the schedules are re-read from the database even without a change announcement. */
+  scheduleSyncMs: number;
+  logLevel: LogLevel;
+}
+
+/** Reads and validates the jobservice's settings from environment variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConfig {
+  const logLevel = envOneOf<LogLevel>(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error']);
+  const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const prefix = text(env, 'JOB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new EnvError('JOB_QUEUE_PREFIX', 'use 1-64 letters, digits, ".", "_" or "-"');
+  return {
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
+    redisUrl,
+    jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
+    queuePrefix: prefix,
+    dataDir: resolve(text(env, 'DATA_DIR', './data')),
+    workers: int(env, 'JOBSERVICE_WORKERS', 10, 1, 100),
+    uploadMaxAgeMs: int(env, 'GC_UPLOAD_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400) * 1000,
+    scheduleSyncMs: int(env, 'JOBSERVICE_SCHEDULE_SYNC_SECONDS', 30, 1, 3600) * 1000,
+    logLevel,
+  };
+}

@@ -1,0 +1,348 @@
+import type { Sql } from '@wharf/db';
+import { GC_DEFAULTS, type GcParameters } from '@wharf/jobs';
+import type { StorageDriver } from '@wharf/storage';
+import type { RepositoryChanges } from '../repository-changes';
+import { planUntaggedDeletion, type UntaggedArtifact } from './untagged-plan';
+
+/** Rows handled per transaction. */
+const PAGE = 1000;
+/** Items named one by one in the log; the rest are counted. */
+const LOG_ITEMS = 200;
+/** Below this window a push that checks a layer and then references it may fail (never lose data). */
+const MIN_SAFE_WINDOW_MS = 10 * 60_000;
+/** GC never uses a shorter window: the storage check needs room for the commit's clock slack. */
+const MIN_WINDOW_MS = 5_000;
+
+export interface GcReport {
+  dry_run: boolean;
+  delete_untagged: boolean;
+  time_window: number;
+  manifests_deleted: number;
+  blobs_deleted: number;
+  blob_bytes_freed: number;
+  orphan_files_deleted: number;
+  orphan_bytes_freed: number;
+  uploads_purged: number;
+  /** Total bytes released (Harbor's name). */
+  freed_space: number;
+  stopped?: boolean;
+}
+
+export interface GcHooks {
+  info(message: string): void;
+  warn(message: string): void;
+  progress(report: GcReport): Promise<void>;
+  shouldStop(): Promise<boolean>;
+}
+
+export interface GcDeps {
+  sql: Sql;
+  storage: StorageDriver;
+  changes: RepositoryChanges;
+  /** Uploads untouched this long are purged. */
+  uploadMaxAgeMs: number;
+}
+
+/** Stored parameters as GC uses them: defaults for what is missing, bounds on the rest. */
+export function gcParameters(raw: Record<string, unknown>): GcParameters {
+  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
+  return {
+    dry_run: bool(raw['dry_run'], GC_DEFAULTS.dry_run),
+    delete_untagged: bool(raw['delete_untagged'], GC_DEFAULTS.delete_untagged),
+    workers: Math.min(5, Math.max(1, Math.floor(num(raw['workers'], GC_DEFAULTS.workers)))),
+    time_window: num(raw['time_window'], GC_DEFAULTS.time_window),
+  };
+}
+
+class Stop extends Error {}
+
+/**
+ * Online mark and sweep over the metadata, then the storage. Nothing is read-only meanwhile;
+ * what keeps concurrent pushes safe:
+ * - only rows last seen (blobs) or pushed (artifacts) before the time window are candidates, and a
+ *   registry lookup that tells a client a blob exists refreshes its last-seen time first;
+ * - each page of candidates is locked with SKIP LOCKED (a row a push is using right now is skipped)
+ *   and checked again in a later statement, whose fresh snapshot sees every reference committed
+ *   before the lock; a reference made after the lock waits for this commit and then fails cleanly
+ *   (the registry answers MANIFEST_BLOB_UNKNOWN and stores nothing);
+ * - bytes go only after their row, through deleteBlobIfStale, which keeps bytes a concurrent
+ *   commit wrote over them.
+ * A dry run runs the same queries without deleting, against the plan of what would go.
+ */
+export class GarbageCollector {
+  private readonly report: GcReport;
+  private readonly params: GcParameters;
+  private readonly windowMs: number;
+  private cutoff!: Date;
+  private writtenBefore!: Date;
+  private logged = 0;
+
+  constructor(
+    private readonly deps: GcDeps,
+    raw: Record<string, unknown>,
+    private readonly hooks: GcHooks,
+  ) {
+    this.params = gcParameters(raw);
+    this.windowMs = Math.max(MIN_WINDOW_MS, this.params.time_window * 3_600_000);
+    this.report = {
+      dry_run: this.params.dry_run,
+      delete_untagged: this.params.delete_untagged,
+      time_window: this.params.time_window,
+      manifests_deleted: 0,
+      blobs_deleted: 0,
+      blob_bytes_freed: 0,
+      orphan_files_deleted: 0,
+      orphan_bytes_freed: 0,
+      uploads_purged: 0,
+      freed_space: 0,
+    };
+  }
+
+  async run(): Promise<GcReport> {
+    const { sql, storage } = this.deps;
+    const p = this.params;
+    this.hooks.info(`garbage collection started: dry_run=${p.dry_run} delete_untagged=${p.delete_untagged} workers=${p.workers} time_window=${p.time_window}h`);
+    if (this.windowMs < MIN_SAFE_WINDOW_MS) {
+      this.hooks.warn(`the time window of ${this.windowMs / 1000}s is short: a push that checked a layer longer ago than that and references it now fails (and can be retried); nothing pushed is lost`);
+    }
+    const restored = await storage.restoreSetAside();
+    if (restored > 0) this.hooks.warn(`restored ${restored} blobs an interrupted garbage collection had set aside`);
+    const row = await sql.one<{ cutoff: Date }>('SELECT now() - make_interval(secs => $1) AS cutoff', [this.windowMs / 1000]);
+    this.cutoff = row!.cutoff;
+    // Bytes written after this are kept; half the window tolerates clock skew between hosts.
+    this.writtenBefore = new Date(Date.now() - this.windowMs / 2);
+    try {
+      await this.purgeUploads();
+      const doomed = p.delete_untagged ? await this.deleteUntagged() : [];
+      await this.deleteBlobs(doomed);
+      await this.deleteOrphanFiles();
+    } catch (err) {
+      if (!(err instanceof Stop)) throw err;
+      this.report.stopped = true;
+      this.hooks.info('stopped on request');
+    }
+    this.report.freed_space = this.report.blob_bytes_freed + this.report.orphan_bytes_freed;
+    const verb = p.dry_run ? 'would delete' : 'deleted';
+    this.hooks.info(
+      `garbage collection ${p.dry_run ? 'dry run ' : ''}finished: ${verb} ${this.report.manifests_deleted} untagged artifacts, ${this.report.blobs_deleted} blobs (${this.report.blob_bytes_freed} bytes), ` +
+        `${this.report.orphan_files_deleted} unrecorded files (${this.report.orphan_bytes_freed} bytes) and ${this.report.uploads_purged} abandoned uploads; ${this.report.freed_space} bytes in all`,
+    );
+    return this.report;
+  }
+
+  private async checkpoint(): Promise<void> {
+    await this.hooks.progress(this.report);
+    if (await this.hooks.shouldStop()) throw new Stop();
+  }
+
+  private item(message: string): void {
+    if (this.logged < LOG_ITEMS) this.hooks.info(message);
+    else if (this.logged === LOG_ITEMS) this.hooks.info('(further items are counted, not listed)');
+    this.logged++;
+  }
+
+  /** Upload sessions nobody touched within the age limit, and upload files without a session. */
+  private async purgeUploads(): Promise<void> {
+    const { sql, storage, uploadMaxAgeMs } = this.deps;
+    const ageSeconds = uploadMaxAgeMs / 1000;
+    const stale = `updated_at < now() - make_interval(secs => $1) AND (lease_until IS NULL OR lease_until < now())`;
+    const rows = this.params.dry_run
+      ? await sql.query<{ id: string }>(`SELECT id FROM upload WHERE ${stale}`, [ageSeconds])
+      : await sql.query<{ id: string }>(`DELETE FROM upload WHERE ${stale} RETURNING id`, [ageSeconds]);
+    for (const r of rows) {
+      if (!this.params.dry_run) await storage.deleteUpload(r.id);
+      this.report.uploads_purged++;
+    }
+    const limit = Date.now() - uploadMaxAgeMs;
+    let batch: string[] = [];
+    const sweep = async () => {
+      const known = new Set((await sql.query<{ id: string }>('SELECT id FROM upload WHERE id = ANY($1::text[])', [batch])).map((r) => r.id));
+      for (const id of batch) {
+        if (known.has(id)) continue;
+        if (!this.params.dry_run) await storage.deleteUpload(id);
+        this.report.uploads_purged++;
+      }
+      batch = [];
+    };
+    for await (const u of storage.listUploads()) {
+      // A session row comes right after its file is created: only old files can be abandoned.
+      if (u.modifiedAt.getTime() >= limit) continue;
+      batch.push(u.id);
+      if (batch.length >= PAGE) await sweep();
+    }
+    if (batch.length > 0) await sweep();
+    if (this.report.uploads_purged > 0) this.hooks.info(`${this.params.dry_run ? 'would purge' : 'purged'} ${this.report.uploads_purged} abandoned uploads`);
+    await this.checkpoint();
+  }
+
+  /** Untagged artifacts no index or tagged image needs; returns their ids (the dry run's plan). */
+  private async deleteUntagged(): Promise<string[]> {
+    const { sql } = this.deps;
+    const rows = await sql.query<{ id: string; old: boolean; parent_ids: string[] | null; subject_id: string | null }>(
+      `SELECT a.id, a.push_time < $1 AS old,
+              (SELECT array_agg(ar.parent_id::text) FROM artifact_reference ar WHERE ar.child_id = a.id) AS parent_ids,
+              (SELECT s.id FROM artifact s WHERE a.subject_digest IS NOT NULL AND s.repository_id = a.repository_id AND s.digest = a.subject_digest) AS subject_id
+         FROM artifact a
+        WHERE NOT EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)`,
+      [this.cutoff],
+    );
+    const untagged: UntaggedArtifact[] = rows.map((r) => ({ id: r.id, old: r.old, parentIds: r.parent_ids ?? [], subjectId: r.subject_id }));
+    const rounds = planUntaggedDeletion(untagged);
+    const planned = rounds.flat();
+    if (this.params.dry_run) {
+      const names = await this.artifactNames(planned);
+      for (const id of planned) this.item(`would delete untagged artifact ${names.get(id) ?? id}`);
+      this.report.manifests_deleted = planned.length;
+      await this.checkpoint();
+      return planned;
+    }
+    for (const round of rounds) {
+      for (let i = 0; i < round.length; i += PAGE) {
+        await this.deleteArtifactPage(round.slice(i, i + PAGE));
+        await this.checkpoint();
+      }
+    }
+    return [];
+  }
+
+  private async artifactNames(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.deps.sql.query<{ id: string; name: string }>(
+      `SELECT a.id, r.name || '@' || a.digest AS name FROM artifact a JOIN repository r ON r.id = a.repository_id WHERE a.id = ANY($1::bigint[])`,
+      [ids.slice(0, LOG_ITEMS + 1)],
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  private async deleteArtifactPage(ids: string[]): Promise<void> {
+    const { sql, changes } = this.deps;
+    const deleted = await sql.transaction(async (tx) => {
+      const locked = (await tx.query<{ id: string }>('SELECT id FROM artifact WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED', [ids])).map((r) => r.id);
+      if (locked.length === 0) return [];
+      // A new statement, a new snapshot: sees every tag or index reference committed before the lock.
+      const gone = await tx.query<{ id: string; name: string; repository: string }>(
+        `WITH d AS (
+           DELETE FROM artifact a
+            WHERE a.id = ANY($1::bigint[]) AND a.push_time < $2
+              AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id)
+              AND NOT EXISTS (SELECT 1 FROM artifact_reference ar WHERE ar.child_id = a.id)
+              AND NOT EXISTS (SELECT 1 FROM artifact s WHERE a.subject_digest IS NOT NULL AND s.repository_id = a.repository_id AND s.digest = a.subject_digest)
+           RETURNING a.id, a.digest, a.repository_id
+         )
+         SELECT d.id, r.name || '@' || d.digest AS name, r.name AS repository FROM d JOIN repository r ON r.id = d.repository_id`,
+        [locked, this.cutoff],
+      );
+      await changes.notify(tx, gone.map((g) => g.repository));
+      return gone;
+    });
+    await changes.committed(deleted.map((d) => d.repository));
+    for (const d of deleted) this.item(`deleted untagged artifact ${d.name}`);
+    this.report.manifests_deleted += deleted.length;
+  }
+
+  /** Blobs no artifact references (apart from `doomed`, the dry run's planned deletions). */
+  private async deleteBlobs(doomed: string[]): Promise<void> {
+    const { sql } = this.deps;
+    let last = '0';
+    for (;;) {
+      const page = await sql.query<{ id: string; digest: string; size: string }>(
+        `SELECT b.id, b.digest, b.size FROM blob b
+          WHERE b.id > $1 AND b.last_seen_at < $2
+            AND NOT EXISTS (SELECT 1 FROM artifact_blob ab WHERE ab.blob_id = b.id AND ab.artifact_id NOT IN (SELECT unnest($3::bigint[])))
+          ORDER BY b.id LIMIT $4`,
+        [last, this.cutoff, doomed, PAGE],
+      );
+      if (page.length === 0) break;
+      last = page[page.length - 1]!.id;
+      if (this.params.dry_run) {
+        for (const b of page) {
+          this.item(`would delete blob ${b.digest} (${b.size} bytes)`);
+          this.report.blobs_deleted++;
+          this.report.blob_bytes_freed += Number(b.size);
+        }
+      } else {
+        await this.deleteBlobPage(page.map((b) => b.id));
+      }
+      await this.checkpoint();
+    }
+  }
+
+  private async deleteBlobPage(ids: string[]): Promise<void> {
+    const { sql, changes } = this.deps;
+    const { deleted, repositories } = await sql.transaction(async (tx) => {
+      const locked = (await tx.query<{ id: string }>('SELECT id FROM blob WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED', [ids])).map((r) => r.id);
+      if (locked.length === 0) return { deleted: [], repositories: [] };
+      const repos = await tx.query<{ name: string }>(
+        'SELECT DISTINCT r.name FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id WHERE rb.blob_id = ANY($1::bigint[])',
+        [locked],
+      );
+      const gone = await tx.query<{ digest: string; size: string }>(
+        `DELETE FROM blob b WHERE b.id = ANY($1::bigint[]) AND b.last_seen_at < $2
+            AND NOT EXISTS (SELECT 1 FROM artifact_blob ab WHERE ab.blob_id = b.id)
+          RETURNING b.digest, b.size`,
+        [locked, this.cutoff],
+      );
+      if (gone.length > 0) await changes.notify(tx, repos.map((r) => r.name));
+      return { deleted: gone, repositories: gone.length > 0 ? repos.map((r) => r.name) : [] };
+    });
+    await changes.committed(repositories);
+    await this.removeBytes(deleted.map((d) => ({ digest: d.digest, size: Number(d.size) })), 'blob');
+  }
+
+  /** Deletes the bytes of rows already deleted (or never recorded), `workers` x 4 at a time. */
+  private async removeBytes(blobs: { digest: string; size: number }[], kind: 'blob' | 'orphan'): Promise<void> {
+    const { storage } = this.deps;
+    let next = 0;
+    const lane = async () => {
+      while (next < blobs.length) {
+        const b = blobs[next++]!;
+        const outcome = await storage.deleteBlobIfStale(b.digest, this.writtenBefore);
+        if (kind === 'blob') {
+          // The row is gone either way; bytes kept were written again by a push just now.
+          this.report.blobs_deleted++;
+          if (outcome !== 'kept') this.report.blob_bytes_freed += b.size;
+          if (outcome === 'kept') this.item(`deleted the record of blob ${b.digest}; its bytes were just pushed again and stay`);
+          else this.item(`deleted blob ${b.digest} (${b.size} bytes)`);
+        } else if (outcome === 'deleted') {
+          this.report.orphan_files_deleted++;
+          this.report.orphan_bytes_freed += b.size;
+          this.item(`deleted unrecorded file of blob ${b.digest} (${b.size} bytes)`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(20, this.params.workers * 4) }, lane));
+  }
+
+  /** Files in storage with no blob row (a crash between writing and recording, or an older GC). */
+  private async deleteOrphanFiles(): Promise<void> {
+    const { sql, storage } = this.deps;
+    let batch: string[] = [];
+    const sweep = async () => {
+      const known = new Set((await sql.query<{ digest: string }>('SELECT digest FROM blob WHERE digest = ANY($1::text[])', [batch])).map((r) => r.digest));
+      const orphans: { digest: string; size: number }[] = [];
+      for (const digest of batch) {
+        if (known.has(digest)) continue;
+        const stat = await storage.stat(digest);
+        // Recent files belong to commits whose rows are being written right now.
+        if (!stat || stat.modifiedAt >= this.writtenBefore) continue;
+        orphans.push({ digest, size: stat.size });
+      }
+      batch = [];
+      if (this.params.dry_run) {
+        for (const o of orphans) {
+          this.item(`would delete unrecorded file of blob ${o.digest} (${o.size} bytes)`);
+          this.report.orphan_files_deleted++;
+          this.report.orphan_bytes_freed += o.size;
+        }
+      } else {
+        await this.removeBytes(orphans, 'orphan');
+      }
+      await this.checkpoint();
+    };
+    for await (const digest of storage.listBlobs()) {
+      batch.push(digest);
+      if (batch.length >= PAGE) await sweep();
+    }
+    if (batch.length > 0) await sweep();
+  }
+}

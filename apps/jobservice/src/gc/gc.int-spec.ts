@@ -1,0 +1,159 @@
+import { utimes, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExecutionStatus } from '@wharf/jobs';
+import { runGc, Seeder, startTestJobService, type TestJobService } from '../testing';
+
+const DAY = 86_400;
+/** A window of one hour, in Harbor's unit. */
+const HOUR_WINDOW = { time_window: 1 };
+
+describe('garbage collection', () => {
+  let t: TestJobService;
+  let seed: Seeder;
+
+  beforeEach(async () => {
+    t = await startTestJobService({ uploadMaxAgeMs: 3600_000 });
+    seed = new Seeder(t.sql, t.storage);
+  });
+
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const gc = (params: Record<string, unknown>) => runGc(t.service.executions, t.service.queues, params);
+  const stored = async (digest: string) => (await t.storage.stat(digest)) !== null;
+  const recorded = async (digest: string) => (await t.sql.one('SELECT 1 FROM blob WHERE digest = $1', [digest])) !== undefined;
+
+  it('deletes old unreferenced blobs, rows and bytes, and keeps referenced and recent ones', async () => {
+    const repo = await seed.repository('lib/app');
+    const garbage = [await seed.blob(repo, 2 * DAY), await seed.blob(repo, 2 * DAY)];
+    const fresh = await seed.blob(repo, 60);
+    const layer = await seed.blob(repo, 2 * DAY);
+    const image = await seed.artifact(repo, { blobIds: [layer.id], tags: ['v1'], ageSeconds: 2 * DAY });
+
+    const run = await gc(HOUR_WINDOW);
+
+    expect(run.status).toBe(ExecutionStatus.Success);
+    expect(run.extraAttrs).toMatchObject({ blobs_deleted: 2, blob_bytes_freed: 128, freed_space: 128, dry_run: false });
+    for (const g of garbage) {
+      expect(await recorded(g.digest)).toBe(false);
+      expect(await stored(g.digest)).toBe(false);
+    }
+    for (const kept of [fresh.digest, layer.digest, image.digest]) {
+      expect(await recorded(kept)).toBe(true);
+      expect(await stored(kept)).toBe(true);
+    }
+    const log = await t.service.executions.log(run.id);
+    expect(log).toContain(`deleted blob ${garbage[0]!.digest}`);
+    expect(log).toMatch(/finished: deleted 0 untagged artifacts, 2 blobs \(128 bytes\)/);
+  });
+
+  it('reports in a dry run exactly what the real run then deletes, and deletes nothing', async () => {
+    const repo = await seed.repository('lib/dry');
+    const layer = await seed.blob(repo, 2 * DAY);
+    const shared = await seed.blob(repo, 2 * DAY);
+    await seed.artifact(repo, { blobIds: [layer.id, shared.id], ageSeconds: 2 * DAY }); // untagged
+    await seed.artifact(repo, { blobIds: [shared.id], tags: ['keep'], ageSeconds: 2 * DAY });
+    for (let i = 0; i < 5; i++) await seed.blob(repo, 2 * DAY);
+    const before = (await collect(t.storage.listBlobs())).sort();
+
+    const dry = await gc({ ...HOUR_WINDOW, dry_run: true, delete_untagged: true });
+    expect(dry.status).toBe(ExecutionStatus.Success);
+    expect((await collect(t.storage.listBlobs())).sort()).toEqual(before);
+    expect(await t.sql.one<{ n: string }>('SELECT count(*) AS n FROM artifact')).toEqual({ n: '2' });
+
+    const real = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+    const after = new Set(await collect(t.storage.listBlobs()));
+    const removed = before.filter((d) => !after.has(d));
+    const counts = (e: typeof dry) => ({
+      manifests: e.extraAttrs['manifests_deleted'],
+      blobs: e.extraAttrs['blobs_deleted'],
+      bytes: e.extraAttrs['freed_space'],
+    });
+    // 5 loose blobs + the untagged image's manifest and its own layer; the shared layer stays.
+    expect(counts(dry)).toEqual({ manifests: 1, blobs: 7, bytes: expect.any(Number) });
+    expect(counts(real)).toEqual(counts(dry));
+    expect(removed).toHaveLength(7);
+    expect(after.has(shared.digest)).toBe(true);
+    expect(await recorded(layer.digest)).toBe(false);
+  });
+
+  it('deletes untagged artifacts only when asked, never what an index, a tag or a subject still needs', async () => {
+    const repo = await seed.repository('lib/multi');
+    const old = 2 * DAY;
+    const childOfTagged = await seed.artifact(repo, { ageSeconds: old });
+    await seed.artifact(repo, { children: [childOfTagged.id], tags: ['multi'], ageSeconds: old });
+    const childOfUntagged = await seed.artifact(repo, { ageSeconds: old });
+    const untaggedIndex = await seed.artifact(repo, { children: [childOfUntagged.id], ageSeconds: old });
+    const tagged = await seed.artifact(repo, { tags: ['v1'], ageSeconds: old });
+    const signatureOfTagged = await seed.artifact(repo, { subjectDigest: tagged.digest, ageSeconds: old });
+    const recentUntagged = await seed.artifact(repo, { ageSeconds: 60 });
+    const exists = async (id: string) => (await t.sql.one('SELECT 1 FROM artifact WHERE id = $1', [id])) !== undefined;
+
+    const plain = await gc(HOUR_WINDOW);
+    expect(plain.extraAttrs['manifests_deleted']).toBe(0);
+    expect(await exists(untaggedIndex.id)).toBe(true);
+
+    const run = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+    expect(run.extraAttrs['manifests_deleted']).toBe(2);
+    expect(await exists(untaggedIndex.id)).toBe(false);
+    expect(await exists(childOfUntagged.id)).toBe(false);
+    expect(await recorded(untaggedIndex.digest)).toBe(false);
+    for (const kept of [childOfTagged, tagged, signatureOfTagged, recentUntagged]) expect(await exists(kept.id)).toBe(true);
+    expect(await stored(childOfTagged.digest)).toBe(true);
+  });
+
+  it('keeps an artifact and its blobs when one of its two tags is deleted', async () => {
+    const repo = await seed.repository('lib/tags');
+    const layer = await seed.blob(repo, 2 * DAY);
+    const image = await seed.artifact(repo, { blobIds: [layer.id], tags: ['latest', 'v2'], ageSeconds: 2 * DAY });
+    await t.sql.query("DELETE FROM tag WHERE name = 'latest'");
+
+    const run = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+
+    expect(run.extraAttrs).toMatchObject({ manifests_deleted: 0, blobs_deleted: 0 });
+    expect(await t.sql.query("SELECT name FROM tag WHERE artifact_id = $1", [image.id])).toEqual([{ name: 'v2' }]);
+    expect(await stored(layer.digest)).toBe(true);
+    expect(await stored(image.digest)).toBe(true);
+  });
+
+  it('purges abandoned uploads and removes old files that no row records', async () => {
+    const repo = await seed.repository('lib/uploads');
+    void repo;
+    const old = new Date(Date.now() - 2 * DAY * 1000);
+    await t.storage.createUpload('abandoned');
+    await t.sql.query("INSERT INTO upload (id, repository_name, updated_at) VALUES ('abandoned', 'lib/uploads', now() - interval '2 days')");
+    await t.storage.createUpload('active');
+    await t.sql.query("INSERT INTO upload (id, repository_name) VALUES ('active', 'lib/uploads')");
+    await t.storage.createUpload('stray');
+    await utimes(join(t.config.dataDir, 'uploads', 'stray'), old, old);
+    const orphanBytes = Buffer.from('bytes whose row never came');
+    const orphan = `sha256:${require('node:crypto').createHash('sha256').update(orphanBytes).digest('hex')}`;
+    const dir = join(t.config.dataDir, 'blobs', 'sha256', orphan.slice(7, 9));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, orphan.slice(7)), orphanBytes);
+    await utimes(join(dir, orphan.slice(7)), old, old);
+    const recentOrphan = Buffer.from('a commit whose row is on its way');
+    const recentDigest = `sha256:${require('node:crypto').createHash('sha256').update(recentOrphan).digest('hex')}`;
+    await t.storage.putBlob(recentDigest, recentOrphan);
+
+    const run = await gc(HOUR_WINDOW);
+
+    expect(run.extraAttrs).toMatchObject({ uploads_purged: 2, orphan_files_deleted: 1, orphan_bytes_freed: orphanBytes.length });
+    expect((await collect(t.storage.listUploads())).map((u) => u.id)).toEqual(['active']);
+    expect(await t.sql.query('SELECT id FROM upload')).toEqual([{ id: 'active' }]);
+    expect(await stored(orphan)).toBe(false);
+    expect(await stored(recentDigest)).toBe(true);
+  });
+
+  it('refuses a second GC while one is waiting or running', async () => {
+    await t.service.executions.create({ vendorType: 'GARBAGE_COLLECTION' as never, trigger: 'MANUAL' as never });
+    await expect(gc(HOUR_WINDOW)).rejects.toThrow(/already running/);
+  });
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const i of items) out.push(i);
+  return out;
+}

@@ -1,0 +1,50 @@
+import { Client } from 'pg';
+import type { Sql } from '@wharf/db';
+import { ExecutionStatus, VendorType } from '@wharf/jobs';
+import type { StorageDriver } from '@wharf/storage';
+import type { RepositoryChanges } from '../repository-changes';
+import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
+import { GarbageCollector } from './garbage-collector';
+
+/**
+ * Runs a GC task. One GC at a time across every jobservice: the run holds a session advisory lock
+ * on a connection of its own, released by the database if the process dies.
+ */
+export class GcRunner implements TaskRunner {
+  readonly vendorType = VendorType.GarbageCollection;
+  readonly concurrency = 1;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly sql: Sql,
+    private readonly storage: StorageDriver,
+    private readonly changes: RepositoryChanges,
+    private readonly uploadMaxAgeMs: number,
+  ) {}
+
+  async run(ctx: TaskContext): Promise<TaskOutcome> {
+    const lock = new Client({ connectionString: this.databaseUrl, application_name: 'wharf-gc-lock' });
+    await lock.connect();
+    try {
+      const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('wharf:gc', 0)) AS locked");
+      if (!rows[0]?.locked) {
+        ctx.error('another garbage collection is running');
+        return { status: ExecutionStatus.Error, message: 'another garbage collection is running' };
+      }
+      const gc = new GarbageCollector(
+        { sql: this.sql, storage: this.storage, changes: this.changes, uploadMaxAgeMs: this.uploadMaxAgeMs },
+        ctx.parameters,
+        {
+          info: (m) => ctx.info(m),
+          warn: (m) => ctx.warn(m),
+          progress: (r) => ctx.progress({ ...r }),
+          shouldStop: () => ctx.shouldStop(),
+        },
+      );
+      const report = await gc.run();
+      return { status: report.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, extra: { ...report } };
+    } finally {
+      await lock.end().catch(() => undefined);
+    }
+  }
+}

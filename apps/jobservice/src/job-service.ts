@@ -1,0 +1,63 @@
+import { createDataSource, Sql } from '@wharf/db';
+import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
+import { createStorageDriver } from '@wharf/storage';
+import Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { JobServiceConfig } from './config';
+import { GcRunner } from './gc/gc.runner';
+import { Logger } from './logger';
+import { RepositoryChanges } from './repository-changes';
+import { ScheduleSync } from './schedule-sync';
+import { WorkerHost } from './worker-host';
+
+export interface RunningJobService {
+  executions: ExecutionStore;
+  schedules: ScheduleStore;
+  queues: JobQueues;
+  sync: ScheduleSync;
+  close(): Promise<void>;
+}
+
+/** Starts the workers and the schedule sync; `close()` finishes running tasks and disconnects. */
+export async function startJobService(config: JobServiceConfig, logger = new Logger('jobservice', config.logLevel)): Promise<RunningJobService> {
+  const dataSource: DataSource = await createDataSource({ url: config.databaseUrl, poolSize: Math.min(20, config.workers + 4), applicationName: 'wharf-jobservice' }).initialize();
+  const sql = Sql.fromDataSource(dataSource);
+  const storage = createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir });
+  const executions = new ExecutionStore(sql);
+  const schedules = new ScheduleStore(sql);
+  const queues = new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.queuePrefix });
+  // BullMQ workers block on their connection: one of their own, separate from the producer's.
+  const workerConnection = new Redis(config.jobRedisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-workers' });
+  const subscriber = new Redis(config.jobRedisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-schedules' });
+  const cacheRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'wharf-jobservice-cache' });
+  for (const r of [workerConnection, subscriber, cacheRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
+  const changes = new RepositoryChanges(cacheRedis);
+
+  const host = new WorkerHost([new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs)], {
+    connection: workerConnection,
+    prefix: config.queuePrefix,
+    workers: config.workers,
+    executions,
+    schedules,
+    logger: logger.child('worker'),
+  });
+  host.start();
+  const sync = new ScheduleSync(config.databaseUrl, schedules, queues, subscriber, config.scheduleSyncMs, logger.child('schedules'));
+  await sync.start();
+  logger.info('jobservice started', { workers: config.workers, prefix: config.queuePrefix });
+
+  return {
+    executions,
+    schedules,
+    queues,
+    sync,
+    async close() {
+      await sync.close();
+      await host.close();
+      await queues.close();
+      workerConnection.disconnect();
+      cacheRedis.disconnect();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { Execution, ExecutionStore, VendorType } from '@wharf/jobs';
+import { ExecutionStatus, formatLogLine } from '@wharf/jobs';
+
+/** What a task reports when it ends normally. */
+export interface TaskOutcome {
+  status: ExecutionStatus.Success | ExecutionStatus.Stopped | ExecutionStatus.Error;
+  message?: string;
+  /** Figures shown with the execution (counts, bytes). */
+  extra?: Record<string, unknown>;
+}
+
+/** One kind of job: the jobservice runs `run` for each task of its vendor type. */
+export interface TaskRunner {
+  readonly vendorType: VendorType;
+  /** At most this many of its tasks at once in one process (default: the process's workers). */
+  readonly concurrency?: number;
+  /** BullMQ attempts per task (default 1: a failed task ends in Error). */
+  readonly attempts?: number;
+  run(ctx: TaskContext): Promise<TaskOutcome>;
+}
+
+/**
+ * A running task's handle on its record: a log that reaches the database in batches, progress
+ * figures, and whether someone asked it to stop.
+ */
+export class TaskContext {
+  private pending = '';
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private stopCheckedAt = 0;
+  private stopped = false;
+
+  constructor(
+    readonly execution: Execution,
+    readonly taskId: string,
+    readonly runCount: number,
+    private readonly executions: ExecutionStore,
+  ) {
+    this.timer = setInterval(() => void this.flush(), 1000);
+    this.timer.unref();
+  }
+
+  get parameters(): Record<string, unknown> {
+    return this.execution.parameters;
+  }
+
+  info(message: string): void {
+    this.pending += formatLogLine('INFO', message);
+  }
+
+  warn(message: string): void {
+    this.pending += formatLogLine('WARNING', message);
+  }
+
+  error(message: string): void {
+    this.pending += formatLogLine('ERROR', message);
+  }
+
+  async progress(extra: Record<string, unknown>): Promise<void> {
+    await this.executions.progress(this.taskId, extra);
+  }
+
+  /** True once a stop was requested (checked against the database at most every second). */
+  async shouldStop(): Promise<boolean> {
+    if (this.stopped) return true;
+    if (Date.now() - this.stopCheckedAt < 1000) return false;
+    this.stopCheckedAt = Date.now();
+    this.stopped = await this.executions.stopRequested(this.execution.id);
+    return this.stopped;
+  }
+
+  /** Writes the buffered log lines; serialised so lines never reorder. */
+  flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    if (text !== '') this.flushing = this.flushing.then(() => this.executions.appendLog(this.taskId, text)).catch(() => undefined);
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}
