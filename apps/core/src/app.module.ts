@@ -7,6 +7,7 @@ import { ApiAuthenticator } from './auth/api-authenticator';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
 import { ConfigurationsModule } from './configurations/configurations.module';
+import { GcModule } from './gc/gc.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapService } from './ldap/ldap.service';
@@ -22,18 +23,19 @@ import { TokenModule } from './token/token.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { RepositoriesModule } from './repositories/repositories.module';
 import { RobotsModule } from './robots/robots.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
-/** Core: Harbor's /api/v2.0 (users, projects, members, audit, system) and the token service. */
+/** Core: Harbor's /api/v2.0 (users, projects, members, audit, system, gc) and the token service. */
 @Module({})
 export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, SearchModule, ConfigurationsModule],
+      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, SearchModule, ConfigurationsModule, GcModule, SchedulesModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

@@ -11,6 +11,8 @@ describe('loadConfig', () => {
       dataDir: resolve('./data'),
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/wharf',
       redisUrl: 'redis://127.0.0.1:6379',
+      jobRedisUrl: 'redis://127.0.0.1:6379',
+      jobQueuePrefix: 'wharf',
       logLevel: 'info',
       adminPassword: 'Harbor12345',
       externalUrl: 'http://127.0.0.1:8080',
@@ -32,6 +34,8 @@ describe('loadConfig', () => {
       DATA_DIR: '/srv/wharf',
       DATABASE_URL: 'postgresql://u@db:5432/w',
       REDIS_URL: 'rediss://cache:6380/2',
+      JOB_REDIS_URL: 'redis://queues:6379/1',
+      JOB_QUEUE_PREFIX: 'wharf-prod',
       LOG_LEVEL: 'debug',
       HARBOR_ADMIN_PASSWORD: 'Secret123',
       EXTERNAL_URL: 'https://registry.example.com/',
@@ -48,6 +52,8 @@ describe('loadConfig', () => {
       dataDir: '/srv/wharf',
       databaseUrl: 'postgresql://u@db:5432/w',
       redisUrl: 'rediss://cache:6380/2',
+      jobRedisUrl: 'redis://queues:6379/1',
+      jobQueuePrefix: 'wharf-prod',
       logLevel: 'debug',
       adminPassword: 'Secret123',
       externalUrl: 'https://registry.example.com',
@@ -57,6 +63,8 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ DATA_DIR: '/srv/w' }).token.privateKeyPath).toBe('/srv/w/secret/core/private_key.pem');
     expect(loadConfig({ CORE_PORT: '9001' }).externalUrl).toBe('http://127.0.0.1:9001');
+    // The queues follow REDIS_URL unless they have their own.
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379/3' }).jobRedisUrl).toBe('redis://cache:6379/3');
   });
 
   it.each([
@@ -67,6 +75,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL.*scheme/],
     ['DATABASE_URL', 'not a url', /DATABASE_URL.*not a valid URL/],
     ['REDIS_URL', 'http://cache', /REDIS_URL.*scheme/],
+    ['JOB_REDIS_URL', 'postgres://db/x', /JOB_REDIS_URL.*scheme/],
+    ['JOB_QUEUE_PREFIX', 'two words', /JOB_QUEUE_PREFIX.*letters, digits/],
     ['EXTERNAL_URL', 'ftp://x', /EXTERNAL_URL.*scheme/],
     ['EXTERNAL_URL', 'https://x/?a=1', /EXTERNAL_URL.*query/],
     ['TRUSTED_PROXIES', 'gateway', /TRUSTED_PROXIES.*not an address/],

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
 import { parseTrustedProxies } from '@wharf/config';
+import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type AuthMode = 'db_auth' | 'ldap_auth';
@@ -22,6 +23,10 @@ export interface CoreConfig {
   dataDir: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Redis of the job queues (JOB_REDIS_URL); the jobservice must read the same one. */
+  jobRedisUrl: string;
+  /** Prefix of the queues' Redis keys (JOB_QUEUE_PREFIX); the same in core and the jobservice. */
+  jobQueuePrefix: string;
   logLevel: LogLevel;
   /** Initial password of `admin`; only used when that user is created. */
   adminPassword: string;
@@ -92,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   const robotPrefix = text(env, 'ROBOT_NAME_PREFIX', 'robot$');
   if (/[\s/:@,]/.test(robotPrefix)) throw new ConfigError('ROBOT_NAME_PREFIX', 'must not contain white space, "/", ":", "@" or ","');
 
+  const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const jobQueuePrefix = text(env, 'JOB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
+  // The jobservice's rule: both must accept the same prefixes, or one of them would not start.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(jobQueuePrefix)) throw new ConfigError('JOB_QUEUE_PREFIX', 'use 1-64 letters, digits, ".", "_" or "-"');
+
   let trustedProxies: string[];
   try {
     trustedProxies = parseTrustedProxies(env['TRUSTED_PROXIES']);
@@ -105,7 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     trustedProxies,
     dataDir,
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
-    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redisUrl,
+    jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
+    jobQueuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     adminPassword,
     externalUrl,

@@ -39,6 +39,7 @@ describe('schedules', () => {
     expect(last.status).toBe(ExecutionStatus.Success);
     expect(last.parameters).toEqual({ dry_run: true });
     expect(last.trigger).toBe(Trigger.Schedule);
+    expect(last.extraAttrs).toMatchObject({ cron: '*/2 * * * * *', cron_type: 'Custom', dry_run: true });
     expect(await queues.queue(VendorType.GarbageCollection).getJobSchedulers()).toHaveLength(1);
 
     await schedules.remove(VendorType.GarbageCollection);

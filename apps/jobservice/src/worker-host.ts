@@ -104,6 +104,7 @@ export class WorkerHost {
       vendorId: schedule.vendorId,
       trigger: Trigger.Schedule,
       parameters: schedule.parameters,
+      extraAttrs: { cron: schedule.cron, cron_type: schedule.cronType },
       exclusive: EXCLUSIVE.has(runner.vendorType),
     });
     if (created === 'busy') {

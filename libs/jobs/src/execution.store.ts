@@ -36,6 +36,8 @@ export interface NewExecution {
   vendorId?: string;
   trigger: Trigger;
   parameters?: Record<string, unknown>;
+  /** Facts recorded with it from the start (e.g. the cron of the schedule that fired). */
+  extraAttrs?: Record<string, unknown>;
   /** How many tasks to create with it (default 1). */
   tasks?: number;
   /** Refuse to create it while another execution of the same vendor is unfinished. */
@@ -149,8 +151,8 @@ export class ExecutionStore {
         if (busy) return 'busy' as const;
       }
       const row = await tx.one<{ id: string }>(
-        'INSERT INTO execution (vendor_type, vendor_id, trigger, parameters) VALUES ($1, $2, $3, $4) RETURNING id',
-        [e.vendorType, vendorId, e.trigger, JSON.stringify(e.parameters ?? {})],
+        'INSERT INTO execution (vendor_type, vendor_id, trigger, parameters, extra_attrs) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [e.vendorType, vendorId, e.trigger, JSON.stringify(e.parameters ?? {}), JSON.stringify(e.extraAttrs ?? {})],
       );
       const executionId = row!.id;
       const tasks = await tx.query<{ id: string }>(

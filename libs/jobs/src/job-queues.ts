@@ -35,7 +35,7 @@ export class JobQueues {
   constructor(options: JobQueuesOptions) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     // BullMQ requires maxRetriesPerRequest null on its connections.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-job-producer', lazyConnect: true });
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-job-producer', lazyConnect: true, disconnectTimeout: 100 });
     this.connection.on('error', () => undefined);
   }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createDataSource, Sql } from '@wharf/db';
 import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
+import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config';
@@ -44,9 +45,11 @@ class InfraLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly queues: JobQueues,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.queues.close();
     this.redis.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
@@ -55,7 +58,8 @@ class InfraLifecycle implements OnApplicationShutdown {
 /**
  * Core's shared infrastructure, injectable everywhere (the API's feature modules and the token
  * service alike): the configuration, PostgreSQL (TypeORM DataSource and the raw Sql helper over
- * its pool), Redis, the stored system settings, the identity store and the login throttle.
+ * its pool), Redis, the stored system settings, the identity store, the login throttle, and the
+ * job records (executions, schedules) with the producer side of the job queues.
  */
 @Global()
 @Module({})
@@ -83,9 +87,13 @@ export class InfraModule {
           inject: [SQL, SettingsService],
         },
         { provide: LOGIN_THROTTLE, useFactory: (redis: Redis) => new LoginThrottle(redis), inject: [REDIS] },
+        { provide: ExecutionStore, useFactory: (sql: Sql) => new ExecutionStore(sql), inject: [SQL] },
+        { provide: ScheduleStore, useFactory: (sql: Sql) => new ScheduleStore(sql), inject: [SQL] },
+        // Connects on first use: core starts (and serves everything else) while the queues' Redis is down.
+        { provide: JobQueues, useFactory: () => new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.jobQueuePrefix }) },
         InfraLifecycle,
       ],
-      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService],
+      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService, ExecutionStore, ScheduleStore, JobQueues],
     };
   }
 }

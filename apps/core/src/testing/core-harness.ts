@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
+import Redis from 'ioredis';
 import { basicAuthHeader } from '../auth/basic-auth';
 import { CoreConfig, loadConfig } from '../config';
 import { closeCore, CoreAppOptions, createCoreApp, listeningPort } from '../server';
@@ -18,10 +19,31 @@ export interface CoreHarness {
   close(): Promise<void>;
 }
 
+/** Deletes every key under a test's queue prefix; a test's jobs would otherwise stay in Redis for good. */
+async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  // A short disconnectTimeout: a socket that never connected would otherwise keep the process for 2 s.
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis was not reachable (a test of exactly that): nothing was written either.
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
- * Core on a free loopback port with its own fresh database, data directory and Redis key space
- * (so that login-failure counters of parallel test files stay apart). `close()` stops it and
- * removes the database and the directory.
+ * Core on a free loopback port with its own fresh database, data directory, Redis key space
+ * (so that login-failure counters of parallel test files stay apart) and job queue prefix (so
+ * they never see each other's jobs). `close()` stops it and removes the database, the directory
+ * and the queues' keys.
  */
 export async function startTestCore(overrides: Partial<CoreConfig> = {}, options: CoreAppOptions = {}): Promise<CoreHarness> {
   const db = await createTestDatabase('wharf_core');
@@ -32,8 +54,14 @@ export async function startTestCore(overrides: Partial<CoreConfig> = {}, options
     port: 0,
     host: '127.0.0.1',
     databaseUrl: db.url,
+    jobQueuePrefix: `wharf-test-${randomBytes(6).toString('hex')}`,
     logLevel: 'error',
     ...overrides,
+  };
+  const cleanUp = async () => {
+    await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    if (overrides.jobQueuePrefix === undefined) await removeQueueKeys(config.jobRedisUrl, config.jobQueuePrefix);
   };
   let app: NestFastifyApplication | undefined;
   try {
@@ -41,8 +69,7 @@ export async function startTestCore(overrides: Partial<CoreConfig> = {}, options
     await app.listen(0, '127.0.0.1');
   } catch (err) {
     if (app) await closeCore(app).catch(() => undefined);
-    await db.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanUp();
     throw err;
   }
   const url = `http://127.0.0.1:${listeningPort(app)}`;
@@ -57,8 +84,7 @@ export async function startTestCore(overrides: Partial<CoreConfig> = {}, options
     adminAuth: basicAuthHeader('admin', config.adminPassword),
     async close() {
       await closeCore(started);
-      await db.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }

@@ -1,0 +1,103 @@
+import { CRON_OF_TYPE, cronProblem, type CronType, GC_DEFAULTS, type GcParameters } from '@wharf/jobs';
+import { badRequest } from '../http/harbor-error';
+
+/** Harbor's ScheduleObj.type values. "Schedule" is a custom cron under Harbor's other name. */
+export const SCHEDULE_TYPES = ['Manual', 'None', 'Hourly', 'Daily', 'Weekly', 'Custom', 'Schedule'] as const;
+export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
+
+/** Harbor's GC workers range. */
+export const MIN_GC_WORKERS = 1;
+export const MAX_GC_WORKERS = 5;
+
+/** What a POST/PUT /system/gc/schedule body asks for. */
+export type GcScheduleRequest =
+  | { action: 'run'; parameters: GcParameters }
+  | { action: 'remove' }
+  | { action: 'schedule'; cronType: CronType; cron: string; parameters: GcParameters };
+
+/**
+ * Fields of Harbor's Schedule and ScheduleObj models that are read-only: a client that sends back
+ * what GET answered still gets its change applied, and the values are ignored.
+ */
+const READ_ONLY_FIELDS = new Set(['id', 'status', 'creation_time', 'update_time']);
+const READ_ONLY_SCHEDULE_FIELDS = new Set(['next_scheduled_time']);
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function refuseUnknown(object: Json, known: readonly string[], ignored: ReadonlySet<string>, where: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key) && !ignored.has(key)) throw badRequest(`unknown field ${JSON.stringify(key)} in ${where}`);
+  }
+}
+
+/** Missing keys take GC's defaults; anything else that is not one of GC's parameters, rightly typed, is refused. */
+export function parseGcParameters(raw: unknown): GcParameters {
+  if (raw === undefined || raw === null) return { ...GC_DEFAULTS };
+  if (!isObject(raw)) throw badRequest('parameters must be an object');
+  refuseUnknown(raw, Object.keys(GC_DEFAULTS), new Set(), 'parameters (known: dry_run, delete_untagged, workers, time_window)');
+  const parameters = { ...GC_DEFAULTS };
+  for (const key of ['dry_run', 'delete_untagged'] as const) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw badRequest(`parameters.${key} must be true or false`);
+    parameters[key] = value;
+  }
+  if (raw['workers'] !== undefined) {
+    const workers = raw['workers'];
+    if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < MIN_GC_WORKERS || workers > MAX_GC_WORKERS) {
+      throw badRequest(`parameters.workers must be an integer from ${MIN_GC_WORKERS} to ${MAX_GC_WORKERS}`);
+    }
+    parameters.workers = workers;
+  }
+  if (raw['time_window'] !== undefined) {
+    const hours = raw['time_window'];
+    if (typeof hours !== 'number' || !Number.isFinite(hours) || hours < 0) throw badRequest('parameters.time_window must be a number of hours, 0 or more');
+    parameters.time_window = hours;
+  }
+  return parameters;
+}
+
+function parseCron(type: ScheduleType, raw: unknown): { cronType: CronType; cron: string } {
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') throw badRequest('schedule.cron must be a string');
+  const given = typeof raw === 'string' ? raw.trim().split(/\s+/).join(' ') : '';
+  if (type === 'Hourly' || type === 'Daily' || type === 'Weekly') {
+    const fixed = CRON_OF_TYPE[type];
+    // A different time under a fixed type would be run at the fixed time, not the asked one: refused.
+    if (given !== '' && given !== fixed) throw badRequest(`a ${type} schedule runs at "${fixed}"; use type Custom for cron "${given}"`);
+    return { cronType: type, cron: fixed };
+  }
+  if (given === '') throw badRequest(`a ${type} schedule needs a cron (6 fields, seconds first)`);
+  const problem = cronProblem(given);
+  if (problem) throw badRequest(problem);
+  return { cronType: 'Custom', cron: given };
+}
+
+/**
+ * Reads Harbor's Schedule body: `{"schedule": {"type", "cron"}, "parameters": {...}}`. Throws a
+ * 400 naming the first problem; nothing is half-applied because nothing is applied here.
+ */
+export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
+  if (body === undefined || body === null || body === '') throw badRequest('the request body is required: {"schedule": {"type": ..., "cron": ...}, "parameters": {...}}');
+  if (!isObject(body)) throw badRequest('the request body must be a JSON object');
+  refuseUnknown(body, ['schedule', 'parameters'], READ_ONLY_FIELDS, 'the request body');
+  const schedule = body['schedule'];
+  if (!isObject(schedule)) throw badRequest('schedule is required and must be an object with a type');
+  refuseUnknown(schedule, ['type', 'cron'], READ_ONLY_SCHEDULE_FIELDS, 'schedule');
+  const type = schedule['type'];
+  if (typeof type !== 'string' || !(SCHEDULE_TYPES as readonly string[]).includes(type)) {
+    throw badRequest(`schedule.type must be one of ${SCHEDULE_TYPES.join(', ')}`);
+  }
+  const parameters = parseGcParameters(body['parameters']);
+  switch (type as ScheduleType) {
+    case 'Manual':
+      return { action: 'run', parameters };
+    case 'None':
+      return { action: 'remove' };
+    default:
+      return { action: 'schedule', ...parseCron(type as ScheduleType, schedule['cron']), parameters };
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ScheduleTaskView, SchedulesService } from './schedules.service';
+
+const SCHEDULE_TASK_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    vendor_type: { type: 'string' },
+    vendor_id: { type: 'integer' },
+    cron: { type: 'string' },
+    update_time: { type: 'string', format: 'date-time' },
+  },
+};
+
+@ApiTags('schedule')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/schedules`)
+export class SchedulesController {
+  constructor(private readonly schedules: SchedulesService) {}
+
+  @ApiListQueries({ query: false, sort: false })
+  @ApiOkResponse({ schema: { type: 'array', items: SCHEDULE_TASK_SCHEMA } })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<ScheduleTaskView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { items, total } = await this.schedules.list(access, paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+}

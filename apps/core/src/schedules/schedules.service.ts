@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { Access } from '@wharf/auth';
+import { type Schedule, ScheduleStore } from '@wharf/jobs';
+import { requireSysadmin } from '../auth/authorize';
+import type { Paging } from '../http/paging';
+
+/** Harbor's ScheduleTask. */
+export interface ScheduleTaskView {
+  id: number;
+  vendor_type: string;
+  vendor_id: number;
+  cron: string;
+  update_time: string;
+}
+
+export function scheduleTaskView(s: Schedule): ScheduleTaskView {
+  return { id: Number(s.id), vendor_type: s.vendorType, vendor_id: Number(s.vendorId), cron: s.cron, update_time: s.updateTime.toISOString() };
+}
+
+@Injectable()
+export class SchedulesService {
+  constructor(private readonly schedules: ScheduleStore) {}
+
+  async list(access: Access, paging: Paging): Promise<{ items: ScheduleTaskView[]; total: number }> {
+    // Harbor shows them to whoever may watch the job service: system administrators.
+    requireSysadmin(access);
+    const page = await this.schedules.page(paging.page, paging.pageSize);
+    return { items: page.items.map(scheduleTaskView), total: page.total };
+  }
+}
