@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: builds once, then runs core (API + token service) and the registry in the foreground,
-// with the registry trusting core's token signing key. Core starts first: it creates the database,
-// applies migrations and generates the key on first start. Ctrl-C (or SIGTERM) stops both.
-// This is the development/single-host way to run what exists; install.sh will supervise services.
+// `npm start`: builds once, then runs core (API + token service), the registry and the jobservice
+// in the foreground, with the registry trusting core's token signing key. Core starts first: it
+// creates the database, applies migrations and generates the key on first start. The jobservice
+// shares the registry's DATA_DIR (garbage collection cleans that storage). Ctrl-C (or SIGTERM)
+// stops all three. This is the development way to run Wharf; install.sh supervises the services.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -49,7 +50,7 @@ process.on('SIGTERM', () => stop(0));
 
 start('core', 'dist/apps/core/src/main.js');
 
-// The registry needs core's key (and the migrated database) before it can start.
+// The registry needs core's key, and both it and the jobservice the migrated database.
 const deadline = Date.now() + 60_000;
 const coreUrl = `http://127.0.0.1:${corePort}/api/v2.0/ping`;
 for (;;) {
@@ -57,7 +58,8 @@ for (;;) {
   const ready = existsSync(keyPath) && (await fetch(coreUrl).then((r) => r.ok, () => false));
   if (ready) {
     start('registry', 'dist/apps/registry/src/main.js');
-    console.log(`[start] core on :${corePort} (API, token service), registry on :${env.REGISTRY_PORT ?? 5000}`);
+    start('jobservice', 'dist/apps/jobservice/src/main.js');
+    console.log(`[start] core on :${corePort} (API, token service), registry on :${env.REGISTRY_PORT ?? 5000}, jobservice`);
     break;
   }
   if (Date.now() > deadline) {

@@ -3,10 +3,12 @@
 # Wharf's services in one image; the command chooses which one runs:
 #   node dist/apps/core/src/main.js        core: /api/v2.0 and the token service (the default)
 #   node dist/apps/registry/src/main.js    the registry's /v2/ data plane
+#   node dist/apps/jobservice/src/main.js  background jobs (no port: turn the HEALTHCHECK off)
 # Build from the repository root:
 #   docker build -f deploy/docker/wharf.Dockerfile -t wharf/wharf:<version> .
-# Configuration comes only from the environment (see apps/core/src/config.ts and
-# apps/registry/src/config.ts); docker-compose.yml and deploy/kubernetes/ set it.
+# Configuration comes only from the environment (see apps/core/src/config.ts,
+# apps/registry/src/config.ts and apps/jobservice/src/config.ts); docker-compose.yml and
+# deploy/kubernetes/ set it.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

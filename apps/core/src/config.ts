@@ -25,6 +25,8 @@ export interface CoreConfig {
   redisUrl: string;
   /** Redis of the job queues (JOB_REDIS_URL); the jobservice must read the same one. */
   jobRedisUrl: string;
+  /** Redis the registry keeps its repository cache versions in (REGISTRY_REDIS_URL, default REDIS_URL). */
+  registryRedisUrl: string;
   /** Prefix of the queues' Redis keys (JOB_QUEUE_PREFIX); the same in core and the jobservice. */
   jobQueuePrefix: string;
   logLevel: LogLevel;
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
     redisUrl,
     jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
+    registryRedisUrl: url(env, 'REGISTRY_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
     jobQueuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     adminPassword,

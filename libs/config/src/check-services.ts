@@ -82,8 +82,12 @@ export function checkServices(c: Checker): Services {
   c.section(['jobservice']);
   c.section(['notification']);
   return {
-    jobservice: { max_job_workers: c.integer(['jobservice', 'max_job_workers'], { min: 1, max: 1000 }) ?? HARBOR_DEFAULTS.maxJobWorkers },
-    notification: { webhook_job_max_retry: c.integer(['notification', 'webhook_job_max_retry'], { min: 0, max: 1000 }) ?? HARBOR_DEFAULTS.webhookJobMaxRetry },
+    // The jobservice runs them as concurrent tasks of one process: it refuses more than 100.
+    jobservice: { max_job_workers: c.integer(['jobservice', 'max_job_workers'], { min: 1, max: 100 }) ?? HARBOR_DEFAULTS.maxJobWorkers },
+    notification: {
+      webhook_job_max_retry: c.integer(['notification', 'webhook_job_max_retry'], { min: 0, max: 1000 }) ?? HARBOR_DEFAULTS.webhookJobMaxRetry,
+      webhook_job_http_client_timeout: c.integer(['notification', 'webhook_job_http_client_timeout'], { min: 1, max: 3600 }) ?? HARBOR_DEFAULTS.webhookJobHttpClientTimeout,
+    },
     metric: checkMetric(c),
     proxy: checkProxy(c),
     wharf: checkWharf(c),

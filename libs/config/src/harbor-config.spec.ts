@@ -28,7 +28,7 @@ describe('parseHarborConfig defaults', () => {
       data_volume: '/data',
       storage_service: { filesystem: {} },
       jobservice: { max_job_workers: 10 },
-      notification: { webhook_job_max_retry: 3 },
+      notification: { webhook_job_max_retry: 3, webhook_job_http_client_timeout: 3 },
       log: { level: 'info', local: { rotate_count: 50, rotate_size: '200M', rotate_size_bytes: 200 * 1024 * 1024, location: '/var/log/harbor' } },
       wharf: { core_port: 8080, registry_port: 5000 },
     });
@@ -72,6 +72,7 @@ jobservice:
   max_job_workers: 3
 notification:
   webhook_job_max_retry: 0
+  webhook_job_http_client_timeout: 30
 log:
   level: warning
   local:
@@ -97,7 +98,7 @@ wharf:
       data_volume: '/srv/wharf',
       storage_service: { filesystem: { rootdirectory: '/srv/blobs' } },
       jobservice: { max_job_workers: 3 },
-      notification: { webhook_job_max_retry: 0 },
+      notification: { webhook_job_max_retry: 0, webhook_job_http_client_timeout: 30 },
       log: { level: 'warning', local: { rotate_count: 0, rotate_size: '1G', rotate_size_bytes: 1024 ** 3, location: '/var/log/wharf' } },
       proxy: { http_proxy: 'http://proxy.example.com:3128', no_proxy: '.internal,10.0.0.0/8', components: ['core', 'jobservice'] },
       wharf: { registry_workers: 2, core_port: 18080, registry_port: 15000 },
@@ -155,7 +156,11 @@ describe('refusing a bad harbor.yml', () => {
     ['external_url with a path', 'external_url: https://example.com/registry\n', 'external_url', /must not have a path/],
     ['a proxy that is not a URL', 'proxy:\n  http_proxy: proxy.example.com:3128\n', 'proxy.http_proxy', /http:\/\/ or https:\/\/ URL/],
     ['an unknown proxy component', 'proxy:\n  components: [core, registyr]\n', 'proxy.components[1]', /unknown component "registyr"/],
-    ['max_job_workers of 0', 'jobservice:\n  max_job_workers: 0\n', 'jobservice.max_job_workers', /between 1 and 1000/],
+    ['max_job_workers of 0', 'jobservice:\n  max_job_workers: 0\n', 'jobservice.max_job_workers', /between 1 and 100\b/],
+    ['more job workers than the jobservice runs', 'jobservice:\n  max_job_workers: 101\n', 'jobservice.max_job_workers', /between 1 and 100\b/],
+    ['a negative webhook retry count', 'notification:\n  webhook_job_max_retry: -1\n', 'notification.webhook_job_max_retry', /between 0 and 1000/],
+    ['a webhook timeout of 0', 'notification:\n  webhook_job_http_client_timeout: 0\n', 'notification.webhook_job_http_client_timeout', /between 1 and 3600/],
+    ['a webhook timeout with a unit', 'notification:\n  webhook_job_http_client_timeout: 3s\n', 'notification.webhook_job_http_client_timeout', /whole number/],
     ['a boolean spelt yes', 'metric:\n  enabled: yes\n', 'metric.enabled', /expected true or false, got the string "yes"/],
     ['internal TLS', 'internal_tls:\n  enabled: true\n  dir: /etc/harbor/tls/internal\n', 'internal_tls.enabled', /not supported yet/],
     ['tracing', 'trace:\n  enabled: true\n', 'trace.enabled', /not supported yet/],
@@ -288,7 +293,6 @@ proxy:
       'trivy',
       'jobservice.job_loggers',
       'jobservice.logger_sweeper_duration',
-      'notification.webhook_job_http_client_timeout',
       'upload_purging',
       'cache',
     ]);

@@ -101,7 +101,11 @@ export interface HarborConfig {
   data_volume: string;
   storage_service: { filesystem: { rootdirectory?: string } };
   jobservice: { max_job_workers: number };
-  notification: { webhook_job_max_retry: number };
+  notification: {
+    webhook_job_max_retry: number;
+    /** Seconds a webhook delivery may take before it counts as failed. */
+    webhook_job_http_client_timeout: number;
+  };
   log: LogConfig;
   external_database?: ExternalDatabaseConfig;
   external_redis?: ExternalRedisConfig;
@@ -120,6 +124,7 @@ export const HARBOR_DEFAULTS = {
   dataVolume: '/data',
   maxJobWorkers: 10,
   webhookJobMaxRetry: 3,
+  webhookJobHttpClientTimeout: 3,
   logLevel: 'info' as HarborLogLevel,
   logRotateCount: 50,
   logRotateSize: '200M',

@@ -64,7 +64,7 @@ export const HARBOR_KEYS = section({
   }),
   notification: section({
     webhook_job_max_retry: value,
-    webhook_job_http_client_timeout: ignored('not configurable in Wharf'),
+    webhook_job_http_client_timeout: value,
   }),
   log: section({
     level: value,

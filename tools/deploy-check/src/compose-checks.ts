@@ -3,14 +3,18 @@ import { argvOf, type ComposeFile, type ComposeService, dependsOn, environmentOf
 import {
   builtImage,
   checkAccelPrefix,
+  checkSharedRedis,
   checkCommand,
   checkEnvNames,
   checkImage,
   checkProbePath,
   effectiveArgv,
   hostPort,
+  listenPort,
   PORT_VARIABLE,
   programOf,
+  type RedisUser,
+  serves,
   splitImage,
   UPSTREAMS,
 } from './containers';
@@ -19,13 +23,14 @@ import { finalStage } from './dockerfile';
 
 /**
  * Consistency of docker-compose.yml (alone, and with each file layered on it): images and their
- * builds, settings each program reads, health checks on real routes and ports, `depends_on` for
- * every service a service talks to, shared storage mounted read-only in the gateway, secrets,
- * and every ${VARIABLE} documented in deploy/compose/env.example.
+ * builds, settings each program reads, health checks on real routes and ports (and none asking
+ * the jobservice, which has no port), `depends_on` for every service a service talks to, shared
+ * storage mounted read-only in the gateway and writable in the jobservice, one Redis for what
+ * programs share there, secrets, and every ${VARIABLE} documented in deploy/compose/env.example.
  */
 
 /** Settings holding a URL whose host is another service. */
-const URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL'];
+const URL_SETTINGS = ['DATABASE_URL', 'REDIS_URL', 'JOB_REDIS_URL', 'REGISTRY_REDIS_URL'];
 /** Settings naming a file the container must be given (a secret or a mounted volume). */
 const FILE_SETTINGS = ['TOKEN_PRIVATE_KEY', 'TOKEN_PUBLIC_KEY', 'GATEWAY_CERTIFICATE', 'GATEWAY_PRIVATE_KEY'];
 
@@ -107,12 +112,15 @@ function checkService(sources: DeploySources, compose: ComposeFile, name: string
     for (const arg of health) {
       const m = /^https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/\S*)$/.exec(arg);
       if (!m || !program) continue;
-      const listen = env.get(PORT_VARIABLE[program]);
+      const listen = listenPort(program, env);
       if (listen !== undefined && Number(listen) !== Number(m[1])) problems.push(`${where}: healthcheck calls port ${m[1]}, but ${PORT_VARIABLE[program]} is ${listen}`);
       problems.push(...checkProbePath(sources, program, m[2], `${where} healthcheck`));
     }
-  } else if (program) {
+  } else if (program && serves(program)) {
     if (!hasHealthcheck(sources, service)) problems.push(`${where}: needs a healthcheck`);
+  } else if (program && hasHealthcheck(sources, service)) {
+    // The image's HEALTHCHECK asks core's port: a program without one would never be healthy.
+    problems.push(`${where}: inherits the image's HEALTHCHECK, but ${program} serves no port; set healthcheck: disable: true`);
   }
 
   // depends_on: what exists, what is waited for, and everything this service talks to.
@@ -135,7 +143,7 @@ function checkService(sources: DeploySources, compose: ComposeFile, name: string
     if (setting in UPSTREAMS) {
       const wanted = UPSTREAMS[setting];
       if (targetProgram !== wanted) problems.push(`${where}: ${setting}=${value}, but ${host} does not run ${wanted}`);
-      const listen = environmentOf(target).get(PORT_VARIABLE[wanted]);
+      const listen = listenPort(wanted, environmentOf(target));
       if (listen !== undefined && Number(listen) !== hostPort(value)?.port) problems.push(`${where}: ${setting}=${value}, but ${host} listens on ${listen}`);
     }
     if (setting === 'DATABASE_URL' && target.image && splitImage(target.image).name === 'postgres') problems.push(...checkDatabaseCredentials(value, target, where));
@@ -154,6 +162,7 @@ function checkService(sources: DeploySources, compose: ComposeFile, name: string
   }
 
   problems.push(...checkAccelPrefix(sources, env.get('REGISTRY_ACCEL_PREFIX'), where));
+  if (program === 'jobservice') problems.push(...checkJobStorage(sources, compose, service, env.get('DATA_DIR'), where));
   if (program === 'gateway') {
     for (const setting of ['GATEWAY_HTTP_PORT', 'GATEWAY_HTTPS_PORT']) {
       const port = env.get(setting);
@@ -185,20 +194,45 @@ function checkBlobRoot(sources: DeploySources, compose: ComposeFile, _name: stri
   const mount = (gateway.volumes ?? []).map(volumeOf).find((m) => m.target === blobRoot);
   if (!mount?.source) return [`${where}: GATEWAY_BLOB_ROOT=${blobRoot} is not a mounted volume`];
   const problems = mount.readOnly ? [] : [`${where}: the registry storage must be mounted read-only (:ro) in the gateway`];
-  const registries = Object.values(compose.services ?? {}).filter((s) => {
-    const argv = effectiveArgv(s.image ? builtImage(sources, s.image) : undefined, argvOf(s.command), undefined, true);
-    return programOf(sources, s.image, argv) === 'registry';
-  });
-  const shared = registries.some((r) => {
-    const dataDir = environmentOf(r).get('DATA_DIR');
-    return (r.volumes ?? []).map(volumeOf).some((m) => m.target === dataDir && m.source === mount.source);
-  });
-  if (!shared) problems.push(`${where}: GATEWAY_BLOB_ROOT is mounted from ${mount.source}, which is no registry's DATA_DIR volume`);
+  if (!registryStorage(sources, compose).has(mount.source)) problems.push(`${where}: GATEWAY_BLOB_ROOT is mounted from ${mount.source}, which is no registry's DATA_DIR volume`);
+  return problems;
+}
+
+/** The volume sources mounted at the DATA_DIR of every service running the registry. */
+function registryStorage(sources: DeploySources, compose: ComposeFile): Set<string> {
+  const found = new Set<string>();
+  for (const s of Object.values(compose.services ?? {})) {
+    if (programOfService(sources, s) !== 'registry') continue;
+    const dataDir = environmentOf(s).get('DATA_DIR');
+    for (const m of (s.volumes ?? []).map(volumeOf)) if (m.source && m.target === dataDir) found.add(m.source);
+  }
+  return found;
+}
+
+function programOfService(sources: DeploySources, s: ComposeService) {
+  const argv = effectiveArgv(s.image ? builtImage(sources, s.image) : undefined, argvOf(s.command), undefined, true);
+  return programOf(sources, s.image, argv);
+}
+
+/** Garbage collection deletes from the registry's storage: the jobservice's DATA_DIR is that volume, writable. */
+function checkJobStorage(sources: DeploySources, compose: ComposeFile, service: ComposeService, dataDir: string | undefined, where: string): string[] {
+  if (dataDir === undefined) return [`${where}: DATA_DIR is not set; it must be the registry's storage`];
+  const mount = (service.volumes ?? []).map(volumeOf).find((m) => m.target === dataDir);
+  if (!mount?.source) return [`${where}: DATA_DIR=${dataDir} is not a mounted volume`];
+  const problems = mount.readOnly ? [`${where}: the registry storage must be mounted writable in the jobservice`] : [];
+  if (!registryStorage(sources, compose).has(mount.source)) problems.push(`${where}: DATA_DIR is mounted from ${mount.source}, which is not the registry's storage`);
   return problems;
 }
 
 function checkFile(sources: DeploySources, compose: ComposeFile, label: string): string[] {
-  return Object.entries(compose.services ?? {}).flatMap(([name, service]) => checkService(sources, compose, name, service, `${label} service ${name}`));
+  const services = Object.entries(compose.services ?? {});
+  const problems = services.flatMap(([name, service]) => checkService(sources, compose, name, service, `${label} service ${name}`));
+  const redisUsers: RedisUser[] = services.flatMap(([name, service]) => {
+    const program = programOfService(sources, service);
+    const env = environmentOf(service);
+    return program ? [{ program, where: `${label} service ${name}`, origin: (setting: string) => env.get(setting) }] : [];
+  });
+  return [...problems, ...checkSharedRedis(sources, redisUsers)];
 }
 
 export function checkCompose(sources: DeploySources): string[] {

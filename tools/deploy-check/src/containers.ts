@@ -87,8 +87,56 @@ export function checkProbePath(sources: DeploySources, program: Program | undefi
   return routeMatches(sources.programs[program].routes, path) ? [] : [`${where}: probe path ${path} is not a GET route ${program} serves`];
 }
 
-/** The program's own listening port setting, when it has one. */
-export const PORT_VARIABLE: Record<Program, string> = { core: 'CORE_PORT', registry: 'REGISTRY_PORT', gateway: 'GATEWAY_HTTP_PORT' };
+/** The program's own listening port setting; undefined for the jobservice, which serves no port. */
+export const PORT_VARIABLE: Record<Program, string | undefined> = { core: 'CORE_PORT', registry: 'REGISTRY_PORT', gateway: 'GATEWAY_HTTP_PORT', jobservice: undefined };
+
+/** Whether the program listens (and so needs health checks that ask it, and replicas behind a Service). */
+export function serves(program: Program): boolean {
+  return PORT_VARIABLE[program] !== undefined;
+}
+
+/** The port a program listens on, as its settings say; undefined when unset or it serves none. */
+export function listenPort(program: Program, env: Map<string, string | undefined>): string | undefined {
+  const variable = PORT_VARIABLE[program];
+  return variable === undefined ? undefined : env.get(variable);
+}
+
+/**
+ * Redis databases programs must share, each program reading it from the first of its settings
+ * that it reads and that is set: the job queues (core fills them, the jobservice takes from
+ * them), and the registry's cache versions (core and the jobservice bump what the registry reads).
+ */
+export const SHARED_REDIS: { what: string; readers: Partial<Record<Program, string[]>> }[] = [
+  { what: 'the job queues', readers: { core: ['JOB_REDIS_URL', 'REDIS_URL'], jobservice: ['JOB_REDIS_URL', 'REDIS_URL'] } },
+  { what: "the registry's cache versions", readers: { registry: ['REDIS_URL'], core: ['REGISTRY_REDIS_URL', 'REDIS_URL'], jobservice: ['REDIS_URL'] } },
+];
+
+export interface RedisUser {
+  program: Program;
+  where: string;
+  /**
+   * What a setting refers to, comparable between containers (a literal value, or the Secret key
+   * it comes from); undefined when unset.
+   */
+  origin: (setting: string) => string | undefined;
+}
+
+/** Every program sharing a Redis database must be pointed at the same one. Values are never shown: URLs carry passwords. */
+export function checkSharedRedis(sources: DeploySources, users: RedisUser[]): string[] {
+  const problems: string[] = [];
+  for (const { what, readers } of SHARED_REDIS) {
+    let first: { where: string; setting: string; origin: string } | undefined;
+    for (const user of users) {
+      const settings = (readers[user.program] ?? []).filter((s) => sources.programs[user.program].env.has(s));
+      if (settings.length === 0) continue;
+      const setting = settings.find((s) => user.origin(s) !== undefined) ?? settings[settings.length - 1];
+      const origin = user.origin(setting) ?? '(unset)';
+      if (!first) first = { where: user.where, setting, origin };
+      else if (origin !== first.origin) problems.push(`${user.where}: ${what} are not where ${first.where} has them: its ${setting} differs from that one's ${first.setting}`);
+    }
+  }
+  return problems;
+}
 
 /** `host:port` of an upstream setting; undefined when it is not of that form. */
 export function hostPort(value: string): { host: string; port: number } | undefined {

@@ -27,12 +27,12 @@ export const IMAGE_NAMESPACE = 'wharf/';
 /** Images not built here that the deployment may use. */
 export const EXTERNAL_IMAGES = ['postgres', 'redis'];
 
-export type Program = 'core' | 'registry' | 'gateway';
+export type Program = 'core' | 'registry' | 'gateway' | 'jobservice';
 
 export interface ProgramFacts {
   /** Environment variables the program's configuration reads. */
   env: Set<string>;
-  /** GET routes it answers (for the gateway: those it forwards). */
+  /** GET routes it answers (for the gateway: those it forwards); none for the jobservice. */
   routes: string[];
 }
 
@@ -151,6 +151,7 @@ export function loadDeploySources(root: string = REPO_ROOT): DeploySources {
         // The gateway forwards /v2/ to the registry and everything else to core.
         routes: [...registryRoutes.filter((r) => r.startsWith('/v2/')), ...coreRoutes],
       },
+      jobservice: { env: envNamesReadBy(join(root, 'apps/jobservice/src/config.ts')), routes: [] },
     },
     gateway: { ...(renderer ? { rendererInImage: renderer } : {}), ...(accelPrefix ? { accelPrefix } : {}) },
   };

@@ -75,6 +75,9 @@ describe('deployment files', () => {
     expect([...sources.programs.core.env]).toEqual(expect.arrayContaining(['CORE_PORT', 'DATABASE_URL', 'TOKEN_PRIVATE_KEY']));
     expect([...sources.programs.registry.env]).toEqual(expect.arrayContaining(['REGISTRY_PORT', 'DATA_DIR', 'REGISTRY_AUDIT']));
     expect([...sources.programs.gateway.env]).toEqual(expect.arrayContaining(['GATEWAY_HOSTNAME', 'GATEWAY_BLOB_ROOT']));
+    expect([...sources.programs.jobservice.env]).toEqual(expect.arrayContaining(['DATA_DIR', 'JOB_REDIS_URL', 'JOBSERVICE_WORKERS']));
+    expect([...sources.programs.core.env]).toEqual(expect.arrayContaining(['JOB_REDIS_URL']));
+    expect(sources.programs.jobservice.routes).toEqual([]);
     expect(sources.programs.core.routes).toEqual(expect.arrayContaining(['/api/v2.0/ping']));
     expect(sources.programs.registry.routes).toEqual(expect.arrayContaining(['/healthz']));
     expect(sources.kubernetes.manifests.length).toBeGreaterThan(10);
@@ -201,6 +204,54 @@ describe('Kubernetes checks notice', () => {
       (s) => (envVar(container(s, 'wharf-registry'), 'REGISTRY_ACCEL_PREFIX').value = '/_blobs'),
       /REGISTRY_ACCEL_PREFIX is \/_blobs, but the gateway serves blobs at \/_wharf_blobs/,
     ],
+    [
+      'the jobservice on other storage than the registry data',
+      (s) => {
+        const v = deployment(s, 'wharf-jobservice').template?.spec?.volumes?.find((x) => x.persistentVolumeClaim);
+        if (v) {
+          delete v.persistentVolumeClaim;
+          v.emptyDir = {};
+        }
+      },
+      /container jobservice: DATA_DIR=\/data\/registry is not on a mounted PersistentVolumeClaim/,
+    ],
+    [
+      'the jobservice mounting the storage read-only',
+      (s) => {
+        for (const m of container(s, 'wharf-jobservice').volumeMounts ?? []) m.readOnly = true;
+      },
+      /must be mounted writable in the jobservice/,
+    ],
+    [
+      'the jobservice on a claim no registry uses',
+      (s) => {
+        s.kubernetes.manifests.push({ file: 'storage.yaml', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'wharf-jobs' } } });
+        const v = deployment(s, 'wharf-jobservice').template?.spec?.volumes?.find((x) => x.persistentVolumeClaim);
+        if (v?.persistentVolumeClaim) v.persistentVolumeClaim.claimName = 'wharf-jobs';
+      },
+      /DATA_DIR is on claim wharf-jobs, but no registry has its DATA_DIR there/,
+    ],
+    ['a variable the jobservice does not read', (s) => container(s, 'wharf-jobservice').env?.push({ name: 'JOBSERVICE_PORT', value: '8090' }), /jobservice is given JOBSERVICE_PORT/],
+    [
+      'an HTTP probe on the jobservice',
+      (s) => (container(s, 'wharf-jobservice').readinessProbe = { httpGet: { path: '/healthz', port: 8090 } }),
+      /container jobservice: readinessProbe: probe path \/healthz is not a GET route jobservice serves/,
+    ],
+    [
+      'core queuing jobs in another Redis than the jobservice takes them from',
+      (s) => container(s, 'wharf-core').env?.push({ name: 'JOB_REDIS_URL', value: 'redis://redis.example.internal:6379/2' }),
+      /the job queues are not where .*: its (JOB_)?REDIS_URL differs/,
+    ],
+    [
+      'the jobservice bumping cache versions in another Redis than the registry reads',
+      (s) => {
+        const ref = envVar(container(s, 'wharf-jobservice'), 'REDIS_URL').valueFrom?.secretKeyRef;
+        if (ref) ref.key = 'jobs-url';
+        const secret = object(s, 'Secret', 'wharf-redis');
+        (secret.stringData ??= {})['jobs-url'] = 'redis://redis.example.internal:6379/2';
+      },
+      /container jobservice: the registry's cache versions are not where .*: its REDIS_URL differs/,
+    ],
   ];
 
   it.each(cases)('%s', (_name, change, expected) => {
@@ -268,6 +319,24 @@ describe('Compose checks notice', () => {
     ['an HTTPS port the override does not publish', (s) => (service(s, 'gateway', 1).ports = []), /https\.yml service gateway: GATEWAY_HTTPS_PORT=443 is not published/],
     ['an override for a service that does not exist', (s) => (s.compose[1].resolved.services = { portal: {} }), /https\.yml: service portal is not in docker-compose\.yml/],
     ['a dependency without a healthcheck', (s) => delete service(s, 'redis').healthcheck, /waits for redis to be healthy, but redis has no healthcheck/],
+    ['the jobservice inheriting the image\'s HTTP health check', (s) => delete service(s, 'jobservice').healthcheck, /service jobservice: inherits the image's HEALTHCHECK, but jobservice serves no port/],
+    [
+      'the jobservice on another volume than the registry storage',
+      (s) => (service(s, 'jobservice').volumes = ['/data/jobs:/data/registry']),
+      /service jobservice: DATA_DIR is mounted from \/data\/jobs, which is not the registry's storage/,
+    ],
+    [
+      'the jobservice mounting the storage read-only',
+      (s) => (service(s, 'jobservice').volumes = (service(s, 'jobservice').volumes ?? []).map((v) => (typeof v === 'string' ? `${v}:ro` : v))),
+      /service jobservice: the registry storage must be mounted writable/,
+    ],
+    ['a variable the jobservice does not read', (s) => (composeEnv(service(s, 'jobservice'))['JOBSERVICE_PORT'] = '8090'), /jobservice is given JOBSERVICE_PORT/],
+    [
+      'the jobservice taking jobs from another Redis database than core fills',
+      (s) => (composeEnv(service(s, 'jobservice'))['JOB_REDIS_URL'] = 'redis://redis:6379/2'),
+      /service jobservice: the job queues are not where .*service core has them: its JOB_REDIS_URL differs from that one's REDIS_URL/,
+    ],
+    ['the jobservice using PostgreSQL without waiting for it', (s) => delete (service(s, 'jobservice').depends_on as Record<string, unknown>)['postgres'], /service jobservice: uses postgres \(DATABASE_URL\) without depends_on/],
   ];
 
   it.each(cases)('%s', (_name, change, expected) => {

@@ -2,14 +2,17 @@ import { posix } from 'node:path';
 import {
   builtImage,
   checkAccelPrefix,
+  checkSharedRedis,
   checkCommand,
   checkEnvNames,
   checkImage,
   checkProbePath,
   effectiveArgv,
   hostPort,
+  listenPort,
   PORT_VARIABLE,
   programOf,
+  serves,
   splitImage,
   UPSTREAMS,
 } from './containers';
@@ -31,10 +34,12 @@ import {
 /**
  * Consistency of deploy/kubernetes: every reference between objects resolves (selectors, ports,
  * ConfigMaps, Secrets, claims, images), every container gets only settings its program reads,
- * probes hit routes the programs serve, and the kustomization lists every file.
+ * probes hit routes the programs serve, the registry's claim is shared by the registry, the
+ * gateway (read-only) and the jobservice (writable), programs that share a Redis database are
+ * given the same one, and the kustomization lists every file.
  */
 
-/** The scaled-out setup runs at least this many pods of each of Wharf's programs. */
+/** The scaled-out setup runs at least this many pods of each of Wharf's programs that serve requests. */
 export const MIN_REPLICAS = 2;
 /** Settings that name a file the container must have mounted. */
 const FILE_SETTINGS = ['TOKEN_PRIVATE_KEY', 'TOKEN_PUBLIC_KEY', 'GATEWAY_CERTIFICATE', 'GATEWAY_PRIVATE_KEY'];
@@ -128,6 +133,33 @@ function environment(index: Index, container: Container, where: string, problems
   return env;
 }
 
+/**
+ * Where each setting comes from: `value:<literal>` (ConfigMap entries by their value), or
+ * `Secret <name>/<key>` (whose values are not known here). Explicit env wins over envFrom.
+ */
+function origins(index: Index, container: Container): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const ref = source.configMapRef ?? source.secretRef;
+    const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
+    const target = index.get(kind, ref?.name);
+    if (!target) continue;
+    for (const key of keysOf(target.object)) {
+      found.set(`${source.prefix ?? ''}${key}`, kind === 'ConfigMap' ? `value:${valueOf(target.object, key) ?? ''}` : `Secret ${ref?.name ?? ''}/${key}`);
+    }
+  }
+  for (const variable of container.env ?? []) {
+    const configMap = variable.valueFrom?.configMapKeyRef;
+    const secret = variable.valueFrom?.secretKeyRef;
+    if (secret) found.set(variable.name, `Secret ${secret.name ?? ''}/${secret.key ?? ''}`);
+    else if (configMap) {
+      const target = index.get('ConfigMap', configMap.name);
+      found.set(variable.name, `value:${(target && configMap.key ? valueOf(target.object, configMap.key) : undefined) ?? ''}`);
+    } else found.set(variable.name, `value:${variable.value ?? ''}`);
+  }
+  return found;
+}
+
 function checkVolumes(index: Index, volumes: Volume[], where: string): string[] {
   const problems: string[] = [];
   for (const v of volumes) {
@@ -187,6 +219,8 @@ interface RunningContainer {
   program?: Program;
   argv: string[];
   env: Map<string, string | undefined>;
+  /** Where each setting's value comes from, comparable between containers. */
+  origins: Map<string, string>;
   volumes: Volume[];
   where: string;
 }
@@ -206,7 +240,7 @@ class Workloads {
           const argv = effectiveArgv(container.image ? builtImage(sources, container.image) : undefined, container.command, container.args);
           const program = programOf(sources, container.image, argv);
           const env = environment(index, container, where, this.problems);
-          return { deployment, container, ...(program ? { program } : {}), argv, env, volumes, where };
+          return { deployment, container, ...(program ? { program } : {}), argv, env, origins: origins(index, container), volumes, where };
         }),
       );
     }
@@ -239,6 +273,17 @@ function checkUpstreams(index: Index, workloads: Workloads, env: Map<string, str
   return problems;
 }
 
+/** The claims the registries' DATA_DIRs are on. */
+function registryClaims(workloads: Workloads): Set<string> {
+  const claims = new Set<string>();
+  for (const r of workloads.all()) {
+    const dir = r.program === 'registry' ? r.env.get('DATA_DIR') : undefined;
+    const claim = dir === undefined ? undefined : claimAt(r.container, r.volumes, dir)?.claim;
+    if (claim) claims.add(claim);
+  }
+  return claims;
+}
+
 /**
  * Registry replicas share their DATA_DIR through one claim, and the gateway reads blobs from that
  * same claim, read-only.
@@ -252,20 +297,23 @@ function checkSharedStorage(workloads: Workloads, run: RunningContainer): string
     const replicas = deploymentSpec(run.deployment).replicas ?? 1;
     if (replicas > 1 && !at?.claim) problems.push(`${where}: DATA_DIR must be on a PersistentVolumeClaim shared by all ${replicas} replicas`);
   }
+  if (program === 'jobservice') {
+    // Garbage collection deletes from the registry's storage.
+    const dataDir = env.get('DATA_DIR');
+    const at = dataDir === undefined ? undefined : claimAt(container, volumes, dataDir);
+    if (!at?.claim) problems.push(`${where}: DATA_DIR=${dataDir ?? '(unset)'} is not on a mounted PersistentVolumeClaim; it must be the registry's storage`);
+    else {
+      if (at.readOnly) problems.push(`${where}: the registry storage must be mounted writable in the jobservice`);
+      if (!registryClaims(workloads).has(at.claim)) problems.push(`${where}: DATA_DIR is on claim ${at.claim}, but no registry has its DATA_DIR there`);
+    }
+  }
   if (program === 'gateway') {
     const blobRoot = env.get('GATEWAY_BLOB_ROOT');
     const at = blobRoot === undefined ? undefined : claimAt(container, volumes, blobRoot);
     if (!at?.claim) problems.push(`${where}: GATEWAY_BLOB_ROOT=${blobRoot ?? '(unset)'} is not on a mounted PersistentVolumeClaim`);
     else {
       if (!at.readOnly) problems.push(`${where}: the registry storage must be mounted read-only in the gateway`);
-      const shared = workloads
-        .all()
-        .filter((r) => r.program === 'registry')
-        .some((r) => {
-          const dir = r.env.get('DATA_DIR');
-          return dir !== undefined && claimAt(r.container, r.volumes, dir)?.claim === at.claim;
-        });
-      if (!shared) problems.push(`${where}: GATEWAY_BLOB_ROOT is on claim ${at.claim}, but no registry has its DATA_DIR there`);
+      if (!registryClaims(workloads).has(at.claim)) problems.push(`${where}: GATEWAY_BLOB_ROOT is on claim ${at.claim}, but no registry has its DATA_DIR there`);
     }
   }
   return problems;
@@ -287,9 +335,9 @@ function checkContainer(sources: DeploySources, index: Index, workloads: Workloa
   }
   if (!program) return problems;
 
-  if (!container.readinessProbe || !container.livenessProbe) problems.push(`${where}: needs a readiness and a liveness probe`);
+  if (serves(program) && (!container.readinessProbe || !container.livenessProbe)) problems.push(`${where}: needs a readiness and a liveness probe`);
   if (!container.resources?.requests) problems.push(`${where}: needs resource requests`);
-  const listen = env.get(PORT_VARIABLE[program]);
+  const listen = listenPort(program, env);
   if (listen !== undefined && !hasPort(container, Number(listen))) problems.push(`${where}: listens on ${PORT_VARIABLE[program]}=${listen}, which is not a declared containerPort`);
   for (const name of FILE_SETTINGS) {
     const path = env.get(name);
@@ -309,7 +357,7 @@ function checkDeployment(sources: DeploySources, index: Index, workloads: Worklo
   if (!selects(spec.selector?.matchLabels, spec.template?.metadata?.labels)) problems.push(`${where}: selector.matchLabels must be non-empty and match the pod template's labels`);
   problems.push(...checkVolumes(index, spec.template?.spec?.volumes ?? [], where));
   const runs = workloads.of(d);
-  if (runs.some((r) => r.program) && (spec.replicas ?? 1) < MIN_REPLICAS) problems.push(`${where}: runs ${spec.replicas ?? 1} replica(s); the scaled-out setup needs ${MIN_REPLICAS} or more`);
+  if (runs.some((r) => r.program && serves(r.program)) && (spec.replicas ?? 1) < MIN_REPLICAS) problems.push(`${where}: runs ${spec.replicas ?? 1} replica(s); the scaled-out setup needs ${MIN_REPLICAS} or more`);
   for (const run of runs) {
     problems.push(...checkImage(sources, run.container.image, run.where));
     problems.push(...checkCommand(sources, run.container.image, run.argv, run.where));
@@ -404,5 +452,7 @@ export function checkKubernetes(sources: DeploySources): string[] {
     if (selected(index, selector).length === 0) problems.push(`${nameOf(pdb)}: selector matches no Deployment's pods`);
   }
   problems.push(...checkHostnames(index));
+  const redisUsers = workloads.all().flatMap((r) => (r.program ? [{ program: r.program, where: r.where, origin: (setting: string) => r.origins.get(setting) }] : []));
+  problems.push(...checkSharedRedis(sources, redisUsers));
   return problems;
 }

@@ -29,6 +29,7 @@ export function composeEnv(config: HarborConfig, secrets: Secrets): Record<strin
     WHARF_DATABASE_PASSWORD: secrets.databasePassword,
     WHARF_LOG_LEVEL: appLogLevel(config.log.level),
     WHARF_REGISTRY_WORKERS: String(registryWorkers(config)),
+    WHARF_JOBSERVICE_WORKERS: String(config.jobservice.max_job_workers),
   };
 }
 

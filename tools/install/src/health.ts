@@ -3,10 +3,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import type { HealthCheck } from './service-spec';
+import type { ProbeCheck } from './service-spec';
 
 /** One attempt of a service's health check; resolves false instead of throwing. */
-export function probe(check: HealthCheck, timeoutMs = 2000): Promise<boolean> {
+export function probe(check: ProbeCheck, timeoutMs = 2000): Promise<boolean> {
   switch (check.kind) {
     case 'postgres':
       return postgresReady(check.socketDir, timeoutMs);

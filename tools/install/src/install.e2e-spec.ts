@@ -8,9 +8,9 @@ import { run, runOk, type RunResult } from './testing/processes';
 
 /**
  * ./install.sh end to end, on a copy of the repository: a plain-HTTP installation used by skopeo
- * and podman, --status, --stop, a re-run that keeps everything, refused configurations, then the
- * same installation over HTTPS with a certificate of a test CA, and the Docker CLI when an engine
- * can run here.
+ * and podman, garbage collection through the supervised jobservice, --status, --stop, a re-run
+ * that keeps everything, refused configurations, then the same installation over HTTPS with a
+ * certificate of a test CA, and the Docker CLI when an engine can run here.
  */
 
 const REPO = resolve(__dirname, '../../..');
@@ -86,6 +86,14 @@ async function api(base: string, method: string, path: string, body?: unknown): 
   });
 }
 
+async function waitFor(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function pullAndCompare(src: LayoutImage, ref: string, tlsArgs: string[], dest: string): Promise<void> {
   await skopeo(['copy', ...tlsArgs, '--authfile', authfile(), ref, `oci:${dest}:pulled`]);
   const pulled = readLayoutBlobs(dest);
@@ -157,9 +165,25 @@ describe('./install.sh over plain HTTP', () => {
     expect(inspect.stdout.trim()).toBe(image.manifestDigest);
   });
 
+  it('runs garbage collection queued by core in the supervised jobservice, keeping what is referenced', async () => {
+    const base = `http://${host}`;
+    const started = await api(base, 'POST', '/api/v2.0/system/gc/schedule', { schedule: { type: 'Manual' }, parameters: { dry_run: false } });
+    expect(started.status).toBe(201);
+    const location = started.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/api\/v2\.0\/system\/gc\/\d+$/);
+    let run: { job_status: string; job_parameters: string } | undefined;
+    await waitFor(async () => {
+      run = (await (await api(base, 'GET', location)).json()) as { job_status: string; job_parameters: string };
+      return !['Pending', 'Running'].includes(run.job_status);
+    }, 60_000);
+    expect(run?.job_status).toBe('Success');
+    expect(JSON.parse(run?.job_parameters ?? '{}')).toMatchObject({ dry_run: false, blobs_deleted: 0 });
+    await pullAndCompare(image, `docker://${host}/secret/app:v1`, ['--src-tls-verify=false'], join(root, 'pulled-after-gc'));
+  });
+
   it('--status lists every service running and exits 0', async () => {
     const r = await installOk(['--status']);
-    for (const name of ['postgresql', 'redis', 'core', 'registry', 'nginx']) expect(r.stdout).toMatch(new RegExp(`${name}\\s+running`));
+    for (const name of ['postgresql', 'redis', 'core', 'registry', 'jobservice', 'nginx']) expect(r.stdout).toMatch(new RegExp(`${name}\\s+running`));
   });
 
   it('--stop stops everything; --status then exits 3', async () => {

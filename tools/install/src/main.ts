@@ -195,7 +195,7 @@ async function install(configPath: string): Promise<void> {
 /** The last lines of each service's log, for a start that failed. */
 function tailLogs(layout: Layout): string {
   const parts: string[] = [];
-  for (const name of ['supervisor', 'postgresql', 'redis', 'core', 'registry', 'nginx']) {
+  for (const name of ['supervisor', 'postgresql', 'redis', 'core', 'registry', 'jobservice', 'nginx']) {
     const file = join(layout.logDir, `${name}.log`);
     if (!existsSync(file)) continue;
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8);

@@ -8,15 +8,17 @@ import type { ServiceSpec } from './service-spec';
 export { ACCEL_PREFIX };
 const DEFAULT_CORE_PORT = 8080;
 const DEFAULT_REGISTRY_PORT = 5000;
+/** A jobservice that fails on its configuration or its first connections exits well within this. */
+const JOBSERVICE_SETTLE_MS = 3000;
 
 /** How Wharf's services reach each other and where their programs are. */
 export interface RenderContext {
   config: HarborConfig;
   layout: Layout;
   secrets: Secrets;
-  /** The node binary that runs core and the registry. */
+  /** The node binary that runs core, the registry and the jobservice. */
   nodePath: string;
-  /** The built tree (dist/) holding apps/core/src/main.js and apps/registry/src/main.js. */
+  /** The built tree (dist/) holding apps/<core|registry|jobservice>/src/main.js. */
   distDir: string;
   /** Directory of PostgreSQL's server programs (postgres, initdb, pg_ctl). */
   pgBinDir?: string;
@@ -68,19 +70,30 @@ export function databaseUrl(config: HarborConfig, layout: Layout, secrets: Secre
   return `postgres://wharf:${encodeURIComponent(secrets.databasePassword)}@localhost/registry?host=${encodeURIComponent(layout.pgSocketDir)}`;
 }
 
+/** Whose Redis database a URL points at: external_redis gives each its own index. */
+export type RedisUser = 'core' | 'registry' | 'jobservice';
+
 /**
  * ioredis reads `path` from the query string as a unix socket and then ignores host and port;
  * the `redis:` scheme keeps the apps' URL validation satisfied.
  */
-export function redisUrl(config: HarborConfig, layout: Layout, dbIndex: 'core' | 'registry'): string {
+export function redisUrl(config: HarborConfig, layout: Layout, dbIndex: RedisUser): string {
   const ext = config.external_redis;
   if (ext) {
-    const index = dbIndex === 'core' ? ext.core_db_index : ext.registry_db_index;
+    const index = { core: ext.core_db_index, registry: ext.registry_db_index, jobservice: ext.jobservice_db_index }[dbIndex];
     const user = ext.username ? encodeURIComponent(ext.username) : '';
     const auth = ext.password ? `${user}:${encodeURIComponent(ext.password)}@` : '';
     return `redis://${auth}${ext.host}/${index}`;
   }
   return `redis://localhost/0?path=${encodeURIComponent(layout.redisSocket)}`;
+}
+
+/**
+ * Where the job queues live, the same for every service: core and the registry enqueue, the
+ * jobservice consumes. With the bundled Redis that is its one database.
+ */
+export function jobRedisUrl(config: HarborConfig, layout: Layout): string {
+  return redisUrl(config, layout, 'jobservice');
 }
 
 function proxyEnv(config: HarborConfig, component: string): Record<string, string> {
@@ -118,6 +131,9 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     DATA_DIR: layout.coreDir,
     DATABASE_URL: databaseUrl(config, layout, secrets),
     REDIS_URL: redisUrl(config, layout, 'core'),
+    // The registry's cache versions are bumped where the registry reads them, not in core's index.
+    REGISTRY_REDIS_URL: redisUrl(config, layout, 'registry'),
+    JOB_REDIS_URL: jobRedisUrl(config, layout),
     HARBOR_ADMIN_PASSWORD: config.harbor_admin_password,
     EXTERNAL_URL: externalUrl(config),
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
@@ -136,6 +152,7 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
     DATA_DIR: registryDataDir(config, layout),
     DATABASE_URL: databaseUrl(config, layout, secrets),
     REDIS_URL: redisUrl(config, layout, 'registry'),
+    JOB_REDIS_URL: jobRedisUrl(config, layout),
     EXTERNAL_URL: externalUrl(config),
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
     REGISTRY_AUTH: 'token',
@@ -146,10 +163,37 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
   };
 }
 
-/** PostgreSQL connections the bundled server must allow: every pool plus room for core and tools. */
+/**
+ * The jobservice works on the registry's storage (garbage collection deletes from it), so its
+ * DATA_DIR is the registry's. It serves no port.
+ */
+export function jobserviceEnv(ctx: RenderContext): Record<string, string> {
+  const { config, layout, secrets } = ctx;
+  return {
+    ...ctx.baseEnv,
+    ...proxyEnv(config, 'jobservice'),
+    DATA_DIR: registryDataDir(config, layout),
+    DATABASE_URL: databaseUrl(config, layout, secrets),
+    // Its REDIS_URL is the registry's cache contract: what garbage collection deletes, it
+    // invalidates where the registry reads its cache versions.
+    REDIS_URL: redisUrl(config, layout, 'registry'),
+    JOB_REDIS_URL: jobRedisUrl(config, layout),
+    JOBSERVICE_WORKERS: String(config.jobservice.max_job_workers),
+    WEBHOOK_JOB_MAX_RETRY: String(config.notification.webhook_job_max_retry),
+    WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: String(config.notification.webhook_job_http_client_timeout),
+    LOG_LEVEL: appLogLevel(config.log.level),
+  };
+}
+
+/**
+ * PostgreSQL connections the bundled server must allow: every registry pool, the jobservice's
+ * pool (a connection per running job and four more, at most 20) with a few dedicated
+ * connections beside it, plus room for core and tools.
+ */
 export function postgresMaxConnections(config: HarborConfig): number {
   const registry = registryWorkers(config) * Number(registryPoolSize(config));
-  return Math.max(100, Math.min(1000, registry + 60));
+  const jobs = Math.min(20, config.jobservice.max_job_workers + 4) + 5;
+  return Math.max(100, Math.min(1000, registry + jobs + 60));
 }
 
 /** Every service the supervisor runs for this configuration, in start order. */
@@ -209,6 +253,17 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     env: registryEnv(ctx),
     cwd: layout.registryDir,
     health: { kind: 'http', url: `http://127.0.0.1:${registryPort(config)}/healthz` },
+    stopSignal: 'SIGTERM',
+  });
+  // After core, which migrates the database; before the gateway, so that an installation that
+  // answers has its jobs running too. Without a port, it counts as up once it stayed up a while.
+  services.push({
+    name: 'jobservice',
+    command: ctx.nodePath,
+    args: [join(ctx.distDir, 'apps/jobservice/src/main.js')],
+    env: jobserviceEnv(ctx),
+    cwd: layout.runDir,
+    health: { kind: 'process', upForMs: JOBSERVICE_SETTLE_MS },
     stopSignal: 'SIGTERM',
   });
   services.push({

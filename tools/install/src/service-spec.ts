@@ -6,7 +6,12 @@ export type HealthCheck =
   | { kind: 'postgres'; socketDir: string }
   | { kind: 'redis'; socket: string }
   | { kind: 'http'; url: string }
-  | { kind: 'tcp'; host: string; port: number };
+  | { kind: 'tcp'; host: string; port: number }
+  /** For a service without a listener: up once it has run this long without exiting. */
+  | { kind: 'process'; upForMs: number };
+
+/** The checks that ask the service itself (all but `process`, which the supervisor judges). */
+export type ProbeCheck = Exclude<HealthCheck, { kind: 'process' }>;
 
 export interface ServiceSpec {
   name: string;

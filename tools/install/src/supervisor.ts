@@ -98,10 +98,16 @@ class Service {
         await sleep(300);
         continue;
       }
-      if (await probe(this.spec.health)) return true;
+      if (await this.healthy()) return true;
       await sleep(300);
     }
     return false;
+  }
+
+  private healthy(): Promise<boolean> {
+    const { health } = this.spec;
+    if (health.kind === 'process') return Promise.resolve(this.child?.exitCode === null && Date.now() - this.startedAt >= health.upForMs);
+    return probe(health);
   }
 
   async stop(): Promise<void> {

@@ -28,7 +28,7 @@ export class RegistryCacheNotifier implements OnModuleInit, OnApplicationShutdow
     @Inject(SQL) private readonly sql: Sql,
     @Inject(CORE_CONFIG) config: CoreConfig,
   ) {
-    this.redis = new Redis(config.redisUrl, {
+    this.redis = new Redis(config.registryRedisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       connectionName: 'wharf-core-cache-notifier',
