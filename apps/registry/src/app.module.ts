@@ -16,6 +16,7 @@ import type { RegistryConfig } from './config';
 import { OciExceptionFilter } from './http/oci-exception.filter';
 import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
+import { ImmutableTags } from './manifests/immutable-tags';
 import { ManifestService } from './manifests/manifest.service';
 import { PullRecorder } from './manifests/pull-recorder';
 import { ArtifactStore } from './metadata/artifact.store';
@@ -57,6 +58,7 @@ export class RegistryModule {
         BlobService,
         UploadService,
         ManifestService,
+        ImmutableTags,
       ],
     };
   }

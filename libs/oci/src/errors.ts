@@ -24,6 +24,8 @@ export const OCI_ERRORS = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'the operation is not allowed' },
   NOT_FOUND: { status: 404, message: 'not found' },
   CONFLICT: { status: 409, message: 'the operation conflicts with the current state' },
+  // Harbor's code for a policy that forbids the change (an immutable tag).
+  PRECONDITION: { status: 412, message: 'precondition failed' },
   UNAVAILABLE: { status: 503, message: 'service unavailable' },
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const;

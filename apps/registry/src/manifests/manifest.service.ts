@@ -19,6 +19,7 @@ import type { RegistryConfig } from '../config';
 import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
 import { BlobStore } from '../metadata/blob.store';
 import { isForeignKeyViolation, RepositoryStore } from '../metadata/repository.store';
+import { ImmutableTags } from './immutable-tags';
 import { ManifestBytesCache } from './manifest-bytes.cache';
 import { PullRecorder } from './pull-recorder';
 
@@ -44,6 +45,7 @@ export class ManifestService {
     private readonly repositories: RepositoryStore,
     private readonly pulls: PullRecorder,
     private readonly cache: RegistryCache,
+    private readonly immutable: ImmutableTags,
   ) {
     this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
   }
@@ -134,6 +136,7 @@ export class ManifestService {
           throw new OciError('MANIFEST_BLOB_UNKNOWN', `manifest ${m.digest} is unknown to repository ${repository}`, { digest: m.digest });
         }
       }
+      if (ref.kind === 'tag') await this.immutable.checkPush(tx, repository, repositoryId, ref.tag, digest);
       let totalSize = body.length;
       for (const blob of blobs.values()) totalSize += blob.size;
       for (const child of children.values()) totalSize += child.totalSize;
@@ -161,11 +164,13 @@ export class ManifestService {
   async delete(repository: string, reference: string): Promise<void> {
     const ref = parseReference(reference);
     if (ref.kind === 'tag') {
+      await this.immutable.checkTagDelete(repository, ref.tag);
       if (!(await this.artifacts.deleteTag(repository, ref.tag))) {
         throw new OciError('MANIFEST_UNKNOWN', `tag ${ref.tag} is unknown to repository ${repository}`, { tag: ref.tag });
       }
       return;
     }
+    await this.immutable.checkArtifactDelete(repository, ref.digest);
     const outcome = await this.artifacts.delete(repository, ref.digest);
     if (outcome === 'unknown') throw new OciError('MANIFEST_UNKNOWN', `manifest ${ref.digest} is unknown to repository ${repository}`, { digest: ref.digest });
     if (outcome !== 'deleted') {
