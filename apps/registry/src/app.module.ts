@@ -17,6 +17,7 @@ import { OciExceptionFilter } from './http/oci-exception.filter';
 import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
 import { ImmutableTags } from './manifests/immutable-tags';
+import { ProjectQuotas } from './quota/project-quotas';
 import { ManifestService } from './manifests/manifest.service';
 import { PullRecorder } from './manifests/pull-recorder';
 import { ArtifactStore } from './metadata/artifact.store';
@@ -59,6 +60,7 @@ export class RegistryModule {
         UploadService,
         ManifestService,
         ImmutableTags,
+        ProjectQuotas,
       ],
     };
   }

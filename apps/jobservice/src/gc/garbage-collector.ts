@@ -23,6 +23,8 @@ export interface GcReport {
   orphan_files_deleted: number;
   orphan_bytes_freed: number;
   uploads_purged: number;
+  /** Projects whose stored usage differed from a recount of their references (and was corrected). */
+  quotas_corrected: number;
   /** Total bytes released (Harbor's name). */
   freed_space: number;
   stopped?: boolean;
@@ -95,6 +97,7 @@ export class GarbageCollector {
       orphan_files_deleted: 0,
       orphan_bytes_freed: 0,
       uploads_purged: 0,
+      quotas_corrected: 0,
       freed_space: 0,
     };
   }
@@ -117,6 +120,7 @@ export class GarbageCollector {
       const doomed = p.delete_untagged ? await this.deleteUntagged() : [];
       await this.deleteBlobs(doomed);
       await this.deleteOrphanFiles();
+      await this.checkQuotas();
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
       this.report.stopped = true;
@@ -311,6 +315,30 @@ export class GarbageCollector {
       }
     };
     await Promise.all(Array.from({ length: Math.min(20, this.params.workers * 4) }, lane));
+  }
+
+  /**
+   * The consistency check of project usage: recounts every project from its references and
+   * corrects (and reports) any stored figure that differs. The triggers keep usage exact, so a
+   * correction means something changed references behind their back.
+   */
+  private async checkQuotas(): Promise<void> {
+    const { sql } = this.deps;
+    const wrong = await sql.query<{ id: number; name: string; used: string; actual: string }>(
+      `SELECT p.id, p.name, q.used, quota_recomputed(p.id) AS actual FROM project p JOIN quota q ON q.project_id = p.id
+        WHERE q.used <> quota_recomputed(p.id)`,
+    );
+    for (const w of wrong) {
+      this.hooks.warn(`project ${w.name} recorded ${w.used} bytes used, its references add up to ${w.actual}${this.params.dry_run ? '' : '; corrected'}`);
+      if (!this.params.dry_run) {
+        await sql.transaction(async (tx) => {
+          await tx.query('SELECT 1 FROM quota WHERE project_id = $1 FOR UPDATE', [w.id]);
+          await tx.query('UPDATE quota SET used = quota_recomputed($1), update_time = now() WHERE project_id = $1', [w.id]);
+        });
+      }
+    }
+    this.report.quotas_corrected = wrong.length;
+    await this.checkpoint();
   }
 
   /** Files in storage with no blob row (a crash between writing and recording, or an older GC). */

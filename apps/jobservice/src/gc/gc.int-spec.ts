@@ -146,6 +146,26 @@ describe('garbage collection', () => {
     expect(await stored(recentDigest)).toBe(true);
   });
 
+  it('keeps project usage exact through GC and corrects a figure that drifted', async () => {
+    const repo = await seed.repository('quota/app');
+    const layer = await seed.blob(repo, 2 * DAY);
+    await seed.artifact(repo, { blobIds: [layer.id], ageSeconds: 2 * DAY }); // untagged: GC takes it
+    const kept = await seed.artifact(repo, { tags: ['v1'], ageSeconds: 2 * DAY });
+    const used = async () => t.sql.one<{ used: string; actual: string }>(
+      "SELECT q.used, quota_recomputed(p.id) AS actual FROM project p JOIN quota q ON q.project_id = p.id WHERE p.name = 'quota'",
+    );
+    const run = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+    expect(run.extraAttrs['quotas_corrected']).toBe(0);
+    const size = await t.sql.one<{ size: string }>('SELECT size FROM blob WHERE id = $1', [kept.manifestBlobId]);
+    expect(await used()).toEqual({ used: size!.size, actual: size!.size });
+
+    await t.sql.query("UPDATE quota SET used = used + 999 WHERE project_id = (SELECT id FROM project WHERE name = 'quota')");
+    const fixing = await gc(HOUR_WINDOW);
+    expect(fixing.extraAttrs['quotas_corrected']).toBe(1);
+    expect(await t.service.executions.log(fixing.id)).toMatch(/project quota recorded \d+ bytes used, its references add up to \d+; corrected/);
+    expect(await used()).toEqual({ used: size!.size, actual: size!.size });
+  });
+
   it('refuses a second GC while one is waiting or running', async () => {
     await t.service.executions.create({ vendorType: 'GARBAGE_COLLECTION' as never, trigger: 'MANUAL' as never });
     await expect(gc(HOUR_WINDOW)).rejects.toThrow(/already running/);

@@ -19,6 +19,7 @@ import type { RegistryConfig } from '../config';
 import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
 import { BlobStore } from '../metadata/blob.store';
 import { isForeignKeyViolation, RepositoryStore } from '../metadata/repository.store';
+import { ProjectQuotas } from '../quota/project-quotas';
 import { ImmutableTags } from './immutable-tags';
 import { ManifestBytesCache } from './manifest-bytes.cache';
 import { PullRecorder } from './pull-recorder';
@@ -46,6 +47,7 @@ export class ManifestService {
     private readonly pulls: PullRecorder,
     private readonly cache: RegistryCache,
     private readonly immutable: ImmutableTags,
+    private readonly quotas: ProjectQuotas,
   ) {
     this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
   }
@@ -140,22 +142,24 @@ export class ManifestService {
       let totalSize = body.length;
       for (const blob of blobs.values()) totalSize += blob.size;
       for (const child of children.values()) totalSize += child.totalSize;
-      await this.artifacts.record(
-        {
-          repositoryId,
-          digest,
-          mediaType: manifest.mediaType,
-          artifactType: effectiveArtifactType(manifest) ?? null,
-          configMediaType: manifest.config?.mediaType ?? null,
-          subjectDigest: manifest.subject?.digest ?? null,
-          annotations: manifest.annotations ?? null,
-          manifestSize: body.length,
-          totalSize,
-        },
-        [...blobs.values()].map((b) => b.id),
-        manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
-        ref.kind === 'tag' ? ref.tag : null,
-        tx,
+      await this.quotas.withinLimit(tx, repository, repositoryId, () =>
+        this.artifacts.record(
+          {
+            repositoryId,
+            digest,
+            mediaType: manifest.mediaType,
+            artifactType: effectiveArtifactType(manifest) ?? null,
+            configMediaType: manifest.config?.mediaType ?? null,
+            subjectDigest: manifest.subject?.digest ?? null,
+            annotations: manifest.annotations ?? null,
+            manifestSize: body.length,
+            totalSize,
+          },
+          [...blobs.values()].map((b) => b.id),
+          manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
+          ref.kind === 'tag' ? ref.tag : null,
+          tx,
+        ),
       );
     });
   }

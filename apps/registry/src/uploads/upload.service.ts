@@ -9,6 +9,7 @@ import { RepositoryStore } from '../metadata/repository.store';
 import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
 import { parseContentRange, uploadRange } from './content-range';
+import { ProjectQuotas } from '../quota/project-quotas';
 
 /** Monolithic uploads up to this size are read into memory and written in one step. */
 const SMALL_BLOB_BYTES = 1024 * 1024;
@@ -59,6 +60,7 @@ export class UploadService {
     private readonly blobs: BlobStore,
     private readonly repositories: RepositoryStore,
     private readonly hashers: HasherCache,
+    private readonly quotas: ProjectQuotas,
   ) {}
 
   async start(repository: string): Promise<string> {
@@ -94,6 +96,7 @@ export class UploadService {
     const buffer = await readBounded(stream, length);
     const actual = digestOf(buffer, algorithm);
     if (actual !== digest) throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
+    await this.quotas.checkBlob(repository, digest, length);
     await this.storage.putBlob(digest, buffer);
     await this.record(repository, digest, length);
   }
@@ -131,6 +134,7 @@ export class UploadService {
       // statement. Anything else (earlier chunks, a mismatch, a busy session) takes the general path.
       const buffer = await readBounded(body.stream, body.contentLength);
       if (digestOf(buffer, expected.algorithm) === expected.digest) {
+        await this.refuseOverQuota(repository, id, expected.digest, buffer.length);
         await this.storage.putBlob(expected.digest, buffer);
         const claimed = await this.repositories.withId(repository, (repositoryId) =>
           this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length),
@@ -265,9 +269,22 @@ export class UploadService {
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
+    await this.refuseOverQuota(repository, id, digest, size);
     await this.storage.commitUpload(id, digest, size);
     await this.record(repository, digest, size, id);
     this.hashers.drop(id);
+  }
+
+  /** A blob the project cannot hold: the upload is discarded (nothing kept) and the push refused. */
+  private async refuseOverQuota(repository: string, id: string, digest: string, size: number): Promise<void> {
+    try {
+      await this.quotas.checkBlob(repository, digest, size);
+    } catch (err) {
+      this.hashers.drop(id);
+      await this.uploads.delete(id).catch(() => undefined);
+      await this.storage.deleteUpload(id).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
