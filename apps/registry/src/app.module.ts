@@ -18,6 +18,7 @@ import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
 import { ImmutableTags } from './manifests/immutable-tags';
 import { ProjectQuotas } from './quota/project-quotas';
+import { RegistryEvents } from './events/registry-events';
 import { ManifestService } from './manifests/manifest.service';
 import { PullRecorder } from './manifests/pull-recorder';
 import { ArtifactStore } from './metadata/artifact.store';
@@ -61,6 +62,7 @@ export class RegistryModule {
         ManifestService,
         ImmutableTags,
         ProjectQuotas,
+        RegistryEvents,
       ],
     };
   }

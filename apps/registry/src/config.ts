@@ -31,6 +31,16 @@ export type RegistryAuthConfig =
       loginThrottleKeyPrefix?: string;
     };
 
+/** Artifact events on Redis (libs/jobs events.ts) for webhooks and other reactions. */
+export interface RegistryEventsConfig {
+  /** REGISTRY_EVENTS (default true). */
+  enabled: boolean;
+  /** JOB_REDIS_URL (default REDIS_URL): the Redis of the job queues. */
+  redisUrl: string;
+  /** JOB_QUEUE_PREFIX (default "wharf"). */
+  prefix: string;
+}
+
 export interface RegistryConfig {
   port: number;
   host: string;
@@ -55,6 +65,7 @@ export interface RegistryConfig {
    * time window.
    */
   blobTouchMs: number;
+  events: RegistryEventsConfig;
   /**
    * REGISTRY_ACCEL_PREFIX: the gateway's internal location that serves blob files. When set, a
    * blob GET the gateway marks with `X-Wharf-Accel: 1` is answered with `X-Accel-Redirect:
@@ -143,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
     blobTouchMs: int(env, 'REGISTRY_BLOB_TOUCH_SECONDS', 60, 1, 86_400) * 1000,
+    events: {
+      enabled: !['false', '0', 'no', 'off'].includes((env['REGISTRY_EVENTS'] ?? 'true').toLowerCase()),
+      redisUrl: env['JOB_REDIS_URL'] || env['REDIS_URL'] || 'redis://127.0.0.1:6379',
+      prefix: env['JOB_QUEUE_PREFIX'] || 'wharf',
+    },
     ...(accel ? { accelPrefix: accel } : {}),
   };
 }

@@ -1,8 +1,11 @@
-import { Controller, Delete, Get, Head, Param, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Head, Inject, Param, Put, Req, Res, UseGuards } from '@nestjs/common';
+import { EventType } from '@wharf/jobs';
 import { MAX_MANIFEST_BYTES } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryAudit } from '../audit/registry-audit';
+import { REGISTRY_AUTHORIZER, RegistryAuthorizer } from '../auth/access';
 import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
+import { RegistryEvents } from '../events/registry-events';
 import { readBody } from '../http/request-body';
 import { acceptedTypes } from './accept';
 import { ManifestService, ServedManifest } from './manifest.service';
@@ -13,6 +16,8 @@ export class ManifestController {
   constructor(
     private readonly manifests: ManifestService,
     private readonly audit: RegistryAudit,
+    private readonly events: RegistryEvents,
+    @Inject(REGISTRY_AUTHORIZER) private readonly authorizer: RegistryAuthorizer,
   ) {}
 
   @Head(':name/manifests/:reference')
@@ -29,6 +34,7 @@ export class ManifestController {
     this.headers(reply, m).send(m.body);
     // Harbor counts a GET of a manifest as a pull; HEAD (existence checks) is not one.
     this.audit.record(req, 'pull', name, reference);
+    this.publish(req, EventType.PullArtifact, name, reference, m.digest, m.mediaType, m.size);
   }
 
   @Put(':name/manifests/:reference')
@@ -40,6 +46,7 @@ export class ManifestController {
     if (manifest.subject) reply.header('OCI-Subject', manifest.subject.digest);
     reply.send();
     this.audit.record(req, 'create', name, reference);
+    this.publish(req, EventType.PushArtifact, name, reference, digest, manifest.mediaType, body.length);
   }
 
   @Delete(':name/manifests/:reference')
@@ -48,6 +55,13 @@ export class ManifestController {
     await this.manifests.delete(name, reference);
     reply.status(202).header('Content-Length', 0).send();
     this.audit.record(req, 'delete', name, reference);
+    // Deleting a tag leaves the artifact: only a delete by digest is an artifact event.
+    if (reference.includes(':')) this.publish(req, EventType.DeleteArtifact, name, reference, reference);
+  }
+
+  private publish(req: FastifyRequest, type: EventType, repository: string, reference: string, digest: string, mediaType?: string, size?: number): void {
+    const tag = reference.includes(':') ? undefined : reference;
+    this.events.publish({ type, occurAt: Date.now(), operator: this.authorizer.callerName(req), repository, digest, tag, mediaType, size });
   }
 
   private headers(reply: FastifyReply, m: ServedManifest): FastifyReply {

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { OciError } from '@wharf/oci';
+import { EventType } from '@wharf/jobs';
+import { RegistryEvents } from '../events/registry-events';
 import { SQL } from '../infra/tokens';
 import { projectOf } from '../metadata/repository.store';
 
@@ -36,7 +38,17 @@ function exceeded(project: string, adding: number, used: number, hard: number): 
 export class ProjectQuotas {
   private readonly limits = new Map<string, { hard: number; expires: number }>();
 
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    private readonly events: RegistryEvents,
+  ) {}
+
+  /** Announces the refusal (QUOTA_EXCEED webhooks) and returns the error to throw. */
+  private refuse(repository: string, digest: string | undefined, project: string, adding: number, used: number, hard: number): OciError {
+    const err = exceeded(project, adding, used, hard);
+    this.events.publish({ type: EventType.QuotaExceed, occurAt: Date.now(), operator: '', repository, digest, message: err.message });
+    return err;
+  }
 
   /** Before publishing a blob's bytes: refuses one that the project cannot hold. */
   async checkBlob(repository: string, digest: string, size: number): Promise<void> {
@@ -52,7 +64,7 @@ export class ProjectQuotas {
     if (!row || row.counted) return;
     const hard = Number(row.hard);
     const used = Number(row.used ?? 0);
-    if (hard >= 0 && used + size > hard) throw exceeded(project, size, used, hard);
+    if (hard >= 0 && used + size > hard) throw this.refuse(repository, digest, project, size, used, hard);
   }
 
   /**
@@ -74,7 +86,7 @@ export class ProjectQuotas {
     const after = await usage();
     const hard = Number(after?.hard ?? -1);
     const used = Number(after?.used ?? 0);
-    if (hard >= 0 && used > before && used > hard) throw exceeded(project, used - before, before, hard);
+    if (hard >= 0 && used > before && used > hard) throw this.refuse(repository, undefined, project, used - before, before, hard);
     return result;
   }
 

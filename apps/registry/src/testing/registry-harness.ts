@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
+import { eventsStream } from '@wharf/jobs';
+import Redis from 'ioredis';
 import { loadConfig, RegistryConfig } from '../config';
 import { closeRegistry, createRegistryApp } from '../server';
 
@@ -39,6 +41,8 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {},
     dbPoolSize: 8,
     logLevel: 'error',
     auth: { mode: 'none' },
+    // Events go to a stream of this registry's own, removed when it stops.
+    events: { enabled: true, redisUrl: 'redis://127.0.0.1:6379', prefix: `wharf-test-${randomUUID()}` },
     ...overrides,
   };
   // Login-failure counters of one test must not lock out another test's logins (they share Redis
@@ -64,10 +68,24 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {},
     app,
     async close() {
       await closeRegistry(app);
+      await dropEventStream(config);
       if (ownsDb) await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropEventStream(config: RegistryConfig): Promise<void> {
+  if (!config.events.prefix.startsWith('wharf-test-')) return;
+  const redis = new Redis(config.events.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.del(eventsStream(config.events.prefix));
+  } catch {
+    // Redis gone: nothing to clean.
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export function sha256(data: Buffer | string): string {
