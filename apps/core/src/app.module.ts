@@ -8,6 +8,7 @@ import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { GcModule } from './gc/gc.module';
+import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapService } from './ldap/ldap.service';
@@ -35,7 +36,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, SearchModule, ConfigurationsModule, GcModule, SchedulesModule],
+      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, ConfigurationsModule, GcModule, SchedulesModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

@@ -7,7 +7,7 @@ function time(value: Date | null): string {
   return value === null ? NEVER : value.toISOString();
 }
 
-/** Harbor's Tag. Immutability rules are not modelled: no tag is immutable. */
+/** Harbor's Tag. `immutable` is only worked out when asked for (with_immutable_status), as Harbor. */
 export interface TagView {
   id: number;
   repository_id: number;
@@ -63,7 +63,7 @@ export interface ArtifactView {
   accessories?: AccessoryView[];
 }
 
-export function tagView(row: TagRecord): TagView {
+export function tagView(row: TagRecord, immutable = false): TagView {
   return {
     id: Number(row.id),
     repository_id: Number(row.repository_id),
@@ -71,7 +71,7 @@ export function tagView(row: TagRecord): TagView {
     name: row.name,
     push_time: row.push_time.toISOString(),
     pull_time: time(row.pull_time),
-    immutable: false,
+    immutable,
   };
 }
 
@@ -112,6 +112,8 @@ export interface ArtifactExtras {
   references: ReferenceRecord[];
   accessories?: AccessoryRecord[];
   withLabel: boolean;
+  /** Whether a tag of this artifact is immutable; absent, none is said to be. */
+  isImmutable?: (tag: string) => boolean;
 }
 
 export function artifactView(row: ArtifactRecord, extras: ArtifactExtras): ArtifactView {
@@ -133,7 +135,7 @@ export function artifactView(row: ArtifactRecord, extras: ArtifactExtras): Artif
     annotations: row.annotations ?? {},
     references: extras.references.map(referenceView),
   };
-  if (extras.tags) view.tags = extras.tags.map(tagView);
+  if (extras.tags) view.tags = extras.tags.map((t) => tagView(t, extras.isImmutable?.(t.name) ?? false));
   // Labels are not modelled: asked for, the list is empty.
   if (extras.withLabel) view.labels = [];
   if (extras.accessories) view.accessories = extras.accessories.map((a) => accessoryView(a, row));

@@ -90,6 +90,12 @@ function tagCondition(term: QueryTerm | undefined, params: SqlParams): string {
   }
 }
 
+/** One artifact a deep delete removed, with the tags it carried. */
+export interface DeletedArtifact {
+  digest: string;
+  tags: string[];
+}
+
 export interface ArtifactFilter {
   query: ParsedQuery;
   sort: SortKey[];
@@ -184,27 +190,33 @@ export class ArtifactStore {
     return (await tx.query('DELETE FROM tag WHERE artifact_id = $1 AND name = $2 RETURNING id', [artifactId, name])).length > 0;
   }
 
+  /** Whether the artifact carries the tag. */
+  async hasTag(runner: SqlRunner, artifactId: string, name: string): Promise<boolean> {
+    return (await runner.one('SELECT 1 FROM tag WHERE artifact_id = $1 AND name = $2', [artifactId, name])) !== undefined;
+  }
+
   /**
    * Deletes an artifact as Harbor does: refused (412) while an index references it; with it go its
    * tags, its accessories, and those children of it that nothing else needs (untagged and in no
-   * other index). Blobs stay for garbage collection. Returns the digests deleted.
+   * other index). Blobs stay for garbage collection. Returns what was deleted, each artifact with
+   * the tags that went with it (for the caller to refuse, by rolling back, what must not go).
    */
-  async deleteDeeply(tx: SqlRunner, artifactId: string): Promise<string[]> {
-    const deleted: string[] = [];
+  async deleteDeeply(tx: SqlRunner, artifactId: string): Promise<DeletedArtifact[]> {
+    const deleted: DeletedArtifact[] = [];
     await this.deleteOne(tx, artifactId, true, deleted, new Set());
     return deleted;
   }
 
-  private async deleteOne(tx: SqlRunner, id: string, isRoot: boolean, deleted: string[], visited: Set<string>): Promise<void> {
+  private async deleteOne(tx: SqlRunner, id: string, isRoot: boolean, deleted: DeletedArtifact[], visited: Set<string>): Promise<void> {
     if (visited.has(id)) return;
     visited.add(id);
-    const art = await tx.one<{ id: string; repository_id: string; digest: string; tagged: boolean }>(
-      `SELECT a.id, a.repository_id, a.digest, EXISTS (SELECT 1 FROM tag t WHERE t.artifact_id = a.id) AS tagged
+    const art = await tx.one<{ id: string; repository_id: string; digest: string; tags: string[] }>(
+      `SELECT a.id, a.repository_id, a.digest, ARRAY(SELECT t.name FROM tag t WHERE t.artifact_id = a.id ORDER BY t.name) AS tags
          FROM artifact a WHERE a.id = $1 FOR UPDATE`,
       [id],
     );
     if (!art) return;
-    if (!isRoot && art.tagged) return;
+    if (!isRoot && art.tags.length > 0) return;
     const parent = await tx.one<{ digest: string }>(
       'SELECT p.digest FROM artifact_reference ar JOIN artifact p ON p.id = ar.parent_id WHERE ar.child_id = $1 LIMIT 1',
       [id],
@@ -218,7 +230,7 @@ export class ArtifactStore {
     for (const accessory of accessories) await this.deleteOne(tx, accessory.id, true, deleted, visited);
     const children = await tx.query<{ child_id: string }>('DELETE FROM artifact_reference WHERE parent_id = $1 RETURNING child_id', [id]);
     await tx.query('DELETE FROM artifact WHERE id = $1', [id]);
-    deleted.push(art.digest);
+    deleted.push({ digest: art.digest, tags: art.tags });
     for (const child of children) await this.deleteOne(tx, child.child_id, false, deleted, visited);
   }
 }

@@ -14,8 +14,8 @@ import { ArtifactOptions, ArtifactsService } from './artifacts.service';
 const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
 
 /**
- * Harbor's with_* flags. Scan and SBOM overviews, signatures and immutability have no data here:
- * the flags are checked and accepted, and the answer carries what exists.
+ * Harbor's with_* flags. Scan and SBOM overviews and signatures have no data here: the flags are
+ * checked and accepted, and the answer carries what exists.
  */
 function artifactOptions(query: Record<string, string | undefined>): ArtifactOptions {
   for (const flag of WITH_FLAGS) parseBoolean(flag, query[flag], false);
@@ -23,6 +23,7 @@ function artifactOptions(query: Record<string, string | undefined>): ArtifactOpt
     withTag: parseBoolean('with_tag', query['with_tag'], true),
     withLabel: parseBoolean('with_label', query['with_label'], false),
     withAccessory: parseBoolean('with_accessory', query['with_accessory'], false),
+    withImmutableStatus: parseBoolean('with_immutable_status', query['with_immutable_status'], false),
   };
 }
 

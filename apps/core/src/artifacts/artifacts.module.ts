@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ImmutableModule } from '../immutable/immutable.module';
 import { RepositoriesModule } from '../repositories/repositories.module';
 import { ArtifactStore } from './artifact.store';
 import { ArtifactsController } from './artifacts.controller';
@@ -8,7 +9,7 @@ import { TagsService } from './tags.service';
 
 /** Harbor's artifact and tag APIs over the registry's tables. */
 @Module({
-  imports: [RepositoriesModule],
+  imports: [RepositoriesModule, ImmutableModule],
   controllers: [ArtifactsController, TagsController],
   providers: [ArtifactStore, ArtifactsService, TagsService],
 })

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Access, Action, ProjectRef, Resource } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../http/harbor-error';
+import { notFound, precondition } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
+import { ImmutableTags } from '../immutable/immutable-tags';
 import { ProjectAccess } from '../repositories/project-access';
 import { RegistryCacheNotifier } from '../repositories/registry-cache-notifier';
 import { fullRepositoryName } from '../repositories/repository-name';
 import { RepositoryRecord, RepositoryStore } from '../repositories/repository.store';
 import { artifactReference, describeReference } from './artifact-reference';
-import { ArtifactRecord, ArtifactStore } from './artifact.store';
+import { ArtifactRecord, ArtifactStore, DeletedArtifact } from './artifact.store';
 import { ArtifactView, artifactView } from './artifact-view';
 
 /** What to attach to each artifact (Harbor's with_* parameters). */
@@ -17,6 +18,7 @@ export interface ArtifactOptions {
   withTag: boolean;
   withLabel: boolean;
   withAccessory: boolean;
+  withImmutableStatus: boolean;
 }
 
 export interface Located {
@@ -33,6 +35,7 @@ export class ArtifactsService {
     private readonly artifacts: ArtifactStore,
     private readonly cache: RegistryCacheNotifier,
     private readonly audit: AuditService,
+    private readonly immutable: ImmutableTags,
   ) {}
 
   /** The project (404, then 401/403 per the matrix) and the repository in it (404). */
@@ -44,19 +47,23 @@ export class ArtifactsService {
     return { project, repository };
   }
 
-  private async views(rows: ArtifactRecord[], repositoryId: string, options: ArtifactOptions): Promise<ArtifactView[]> {
+  private async views(rows: ArtifactRecord[], located: Located, options: ArtifactOptions): Promise<ArtifactView[]> {
+    const { project, repository } = located;
     const ids = rows.map((r) => r.id);
-    const [tags, references, accessories] = await Promise.all([
+    const [tags, references, accessories, immutability] = await Promise.all([
       options.withTag ? this.artifacts.tagsOf(ids) : Promise.resolve(undefined),
       this.artifacts.referencesOf(ids),
-      options.withAccessory ? this.artifacts.accessoriesOf(repositoryId, rows.map((r) => r.digest)) : Promise.resolve(undefined),
+      options.withAccessory ? this.artifacts.accessoriesOf(repository.id, rows.map((r) => r.digest)) : Promise.resolve(undefined),
+      options.withTag && options.withImmutableStatus ? this.immutable.ofProject(project.id) : Promise.resolve(undefined),
     ]);
+    const isImmutable = immutability && ((tag: string) => immutability.isImmutable(repository.name, tag));
     return rows.map((row) =>
       artifactView(row, {
         tags: tags?.filter((t) => t.artifact_id === row.id),
         references: references.filter((r) => r.parent_id === row.id),
         accessories: accessories?.filter((a) => a.subject_digest === row.digest),
         withLabel: options.withLabel,
+        isImmutable,
       }),
     );
   }
@@ -68,31 +75,49 @@ export class ArtifactsService {
     filter: { query: ParsedQuery; sort: SortKey[]; paging: Paging },
     options: ArtifactOptions,
   ): Promise<{ total: number; items: ArtifactView[] }> {
-    const { repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'list');
-    const { total, rows } = await this.artifacts.list(repository.id, filter);
-    return { total, items: await this.views(rows, repository.id, options) };
+    const located = await this.locate(access, projectName, repositoryParam, 'artifact', 'list');
+    const { total, rows } = await this.artifacts.list(located.repository.id, filter);
+    return { total, items: await this.views(rows, located, options) };
   }
 
   async get(access: Access, projectName: string, repositoryParam: string, reference: string, options: ArtifactOptions): Promise<ArtifactView> {
-    const { repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'read');
+    const located = await this.locate(access, projectName, repositoryParam, 'artifact', 'read');
+    const { repository } = located;
     const ref = artifactReference(reference);
     const row = await this.artifacts.resolve(repository.id, ref);
     if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
-    return (await this.views([row], repository.id, options))[0];
+    return (await this.views([row], located, options))[0];
   }
 
-  /** Deletes the artifact (by digest or tag) deeply; registry caches forget it before the answer. */
+  /**
+   * Deletes the artifact (by digest or tag) deeply; registry caches forget it before the answer.
+   * Refused (412, nothing deleted) when an immutable tag would go with it.
+   */
   async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string, reference: string): Promise<void> {
     const { project, repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'delete');
     const ref = artifactReference(reference);
     await this.cache.write(async (tx, changed) => {
       const row = await this.artifacts.resolve(repository.id, ref, tx);
       if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+      const immutability = await this.immutable.ofProject(project.id, tx);
       const deleted = await this.artifacts.deleteDeeply(tx, row.id);
+      // Checked on what the delete removed (the artifact's tags and those of accessories that went
+      // with it); throwing rolls the whole delete back.
+      refuseImmutable(repository.name, row.digest, deleted, (tags) => immutability.among(repository.name, tags));
       changed(repository.name);
-      for (const digest of deleted) {
+      for (const { digest } of deleted) {
         await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'artifact', resource: `${repository.name}@${digest}` }, tx);
       }
     });
+  }
+}
+
+function refuseImmutable(repository: string, digest: string, deleted: DeletedArtifact[], immutableAmong: (tags: string[]) => string[]): void {
+  for (const artifact of deleted) {
+    const locked = immutableAmong(artifact.tags);
+    if (locked.length === 0) continue;
+    const tags = `${locked.length === 1 ? 'tag' : 'tags'} ${locked.join(', ')}`;
+    if (artifact.digest === digest) throw precondition(`the artifact ${repository}@${digest} carries the immutable ${tags} and cannot be deleted`);
+    throw precondition(`the artifact ${repository}@${digest} cannot be deleted: ${artifact.digest}, which would go with it, carries the immutable ${tags}`);
   }
 }

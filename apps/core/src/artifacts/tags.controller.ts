@@ -34,9 +34,8 @@ export class TagsController {
     @QueryParam('with_immutable_status') withImmutableStatus?: string,
   ): Promise<TagView[]> {
     const paging = parsePaging(page, pageSize);
-    // Every tag carries `immutable` (always false: immutability rules are not modelled).
-    parseBoolean('with_immutable_status', withImmutableStatus, false);
-    const { total, items } = await this.tags.list(access, projectName, repositoryName, reference, { query: parseQuery(q), sort: parseSort(sort), paging });
+    const filter = { query: parseQuery(q), sort: parseSort(sort), paging };
+    const { total, items } = await this.tags.list(access, projectName, repositoryName, reference, filter, parseBoolean('with_immutable_status', withImmutableStatus, false));
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ImmutableModule } from '../immutable/immutable.module';
 import { ProjectAccess } from './project-access';
 import { RegistryCacheNotifier } from './registry-cache-notifier';
 import { RepositoriesController } from './repositories.controller';
@@ -11,6 +12,7 @@ import { RepositoryStore } from './repository.store';
  * checks, repository rows and the registry cache contract.
  */
 @Module({
+  imports: [ImmutableModule],
   controllers: [RepositoriesController],
   // AuditService holds no state: this module's copy writes the same audit_log rows.
   providers: [ProjectAccess, RepositoryStore, RegistryCacheNotifier, RepositoriesService, AuditService],

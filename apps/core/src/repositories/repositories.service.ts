@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
-import { notFound } from '../http/harbor-error';
+import { notFound, precondition } from '../http/harbor-error';
+import { ImmutableTags } from '../immutable/immutable-tags';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
 import { ProjectAccess } from './project-access';
@@ -24,6 +25,7 @@ export class RepositoriesService {
     private readonly repositories: RepositoryStore,
     private readonly cache: RegistryCacheNotifier,
     private readonly audit: AuditService,
+    private readonly immutable: ImmutableTags,
   ) {}
 
   async listOfProject(access: Access, projectName: string, req: ListRequest): Promise<{ total: number; items: RepositoryView[] }> {
@@ -55,7 +57,11 @@ export class RepositoriesService {
     const name = fullRepositoryName(projectName, repositoryParam);
     await this.cache.write(async (tx, changed) => {
       const repository = await this.repositories.byName(name, tx);
-      if (!repository || !(await this.repositories.delete(tx, repository.id))) throw notFound(`repository ${name} not found`);
+      if (!repository) throw notFound(`repository ${name} not found`);
+      const tags = await tx.query<{ name: string }>('SELECT name FROM tag WHERE repository_id = $1', [repository.id]);
+      const protectedTags = (await this.immutable.ofProject(project.id, tx)).among(name, tags.map((t) => t.name));
+      if (protectedTags.length > 0) throw precondition(`repository ${name} holds immutable tag ${protectedTags.join(', ')} and cannot be deleted`);
+      if (!(await this.repositories.delete(tx, repository.id))) throw notFound(`repository ${name} not found`);
       changed(name);
       await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'repository', resource: name }, tx);
     });

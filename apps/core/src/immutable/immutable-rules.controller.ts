@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
+import { ImmutableRuleDto } from './dto/immutable-rule.dto';
+import type { ImmutableRuleView } from './immutable-rule-view';
+import { ImmutableRulesService } from './immutable-rules.service';
+
+@ApiTags('immutable')
+@ApiBasicAuth()
+@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+@Controller(`${API_PREFIX}/projects/:project_name_or_id/immutabletagrules`)
+export class ImmutableRulesController {
+  constructor(private readonly rules: ImmutableRulesService) {}
+
+  @ApiListQueries()
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<ImmutableRuleView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { total, items } = await this.rules.list(access, nameOrId, isResourceName(isName), { query: parseQuery(q), sort: parseSort(sort), paging });
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Post()
+  async create(
+    @RequestAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Body() body: ImmutableRuleDto,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    const id = await this.rules.create(access, nameOrId, isResourceName(isName), body);
+    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(nameOrId)}/immutabletagrules/${id}`);
+  }
+
+  @Put(':immutable_rule_id')
+  @HttpCode(200)
+  update(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('immutable_rule_id', ParseIdPipe) ruleId: number,
+    @Body() body: ImmutableRuleDto,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    return this.rules.update(access, nameOrId, isResourceName(isName), ruleId, body);
+  }
+
+  @Delete(':immutable_rule_id')
+  @HttpCode(200)
+  delete(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('immutable_rule_id', ParseIdPipe) ruleId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    return this.rules.delete(access, nameOrId, isResourceName(isName), ruleId);
+  }
+}
