@@ -18,6 +18,7 @@ import { MembersService } from './members/members.service';
 import { ProjectRepository } from './projects/project.repository';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
+import { QuotasModule } from './quotas/quotas.module';
 import { HealthService } from './system/health.service';
 import { SystemController } from './system/system.controller';
 import { TokenModule } from './token/token.module';
@@ -36,7 +37,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, ConfigurationsModule, GcModule, SchedulesModule],
+      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

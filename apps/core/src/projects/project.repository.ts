@@ -151,14 +151,13 @@ export class ProjectRepository {
     return row?.n ?? 0;
   }
 
-  /** Members per role id and the bytes of distinct blobs the project's repositories hold. */
+  /**
+   * Members per role id and the project's quota usage: the bytes of the distinct blobs its
+   * artifacts reference, as the registry counts them against the limit (no row yet: nothing).
+   */
   async summary(id: number): Promise<{ roles: Map<number, number>; storageUsed: number }> {
     const roles = await this.sql.query<{ role: number; n: number }>('SELECT role, count(*)::int AS n FROM project_member WHERE project_id = $1 GROUP BY role', [id]);
-    const used = await this.sql.one<{ bytes: string | null }>(
-      `SELECT sum(b.size)::text AS bytes FROM blob b
-        WHERE b.id IN (SELECT rb.blob_id FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id WHERE r.project_id = $1)`,
-      [id],
-    );
+    const used = await this.sql.one<{ bytes: string }>('SELECT used::text AS bytes FROM quota WHERE project_id = $1', [id]);
     return { roles: new Map(roles.map((r) => [r.role, r.n])), storageUsed: Number(used?.bytes ?? 0) };
   }
 }

@@ -128,6 +128,8 @@ describe('projects API', () => {
       ['storage_limit as a string', { project_name: 'ok-name', storage_limit: '10' }],
       ['storage_limit 0', { project_name: 'ok-name', storage_limit: 0 }],
       ['storage_limit below -1', { project_name: 'ok-name', storage_limit: -5 }],
+      ['storage_limit over 1024 TiB', { project_name: 'ok-name', storage_limit: 1125899906842625 }],
+      ['a fractional storage_limit', { project_name: 'ok-name', storage_limit: 10.5 }],
       ['a proxy-cache registry', { project_name: 'ok-name', registry_id: 1 }],
       ['allowlist items that are not objects', { project_name: 'ok-name', cve_allowlist: { items: ['CVE-1'] } }],
     ])('refuses %s with 400 and creates nothing', async (_what, body) => {
@@ -150,6 +152,20 @@ describe('projects API', () => {
       const admin = await get<{ quota: { hard: { storage: number } } }>('/api/v2.0/projects/quota-admin/summary', core.adminAuth);
       expect(user.body.quota.hard.storage).toBe(-1);
       expect(admin.body.quota.hard.storage).toBe(1000);
+      // The largest limit there is (1024 TiB) is taken as is; a new project uses nothing yet.
+      const max = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: 'quota-max', storage_limit: 1125899906842624 } });
+      expect(max.status).toBe(201);
+      const maxSummary = await get<{ quota: unknown }>('/api/v2.0/projects/quota-max/summary', core.adminAuth);
+      expect(maxSummary.body.quota).toEqual({ hard: { storage: 1125899906842624 }, used: { storage: 0 } });
+      const rows = await sqlQuery<{ name: string; storage_limit: string }>(
+        core.db.url,
+        "SELECT name, storage_limit::text FROM project WHERE name IN ('quota-user', 'quota-admin', 'quota-max') ORDER BY name",
+      );
+      expect(rows.map((r) => [r.name, r.storage_limit])).toEqual([
+        ['quota-admin', '1000'],
+        ['quota-max', '1125899906842624'],
+        ['quota-user', '-1'],
+      ]);
     });
   });
 
@@ -368,12 +384,23 @@ describe('projects API', () => {
       await addTestMember(core.url, alice.auth, id, limited.username, 5);
       await addRepository(id, 'sum/a');
       await addRepository(id, 'sum/b');
+      // One artifact per repository, both referencing blob a; an upload no artifact references
+      // (blob c, only linked to the repository) is not counted, as the registry does not count it.
       await sqlQuery(
         core.db.url,
-        `WITH b AS (INSERT INTO blob (digest, size) VALUES ('sha256:' || repeat('a', 64), 100), ('sha256:' || repeat('b', 64), 23) RETURNING id)
+        `WITH b AS (INSERT INTO blob (digest, size) VALUES ('sha256:' || repeat('a', 64), 100), ('sha256:' || repeat('b', 64), 23), ('sha256:' || repeat('c', 64), 5000)
+                    RETURNING id, size),
+              a AS (INSERT INTO artifact (repository_id, digest, media_type, manifest_size, total_size)
+                    SELECT r.id, 'sha256:' || repeat(CASE WHEN r.name = 'sum/a' THEN 'd' ELSE 'e' END, 64), 'application/vnd.oci.image.manifest.v1+json', 10, 10
+                      FROM repository r WHERE r.project_id = $1 RETURNING id, repository_id),
+              ab AS (INSERT INTO artifact_blob (artifact_id, blob_id)
+                     SELECT a.id, b.id FROM a JOIN repository r ON r.id = a.repository_id, b
+                      WHERE b.size = 100 OR (b.size = 23 AND r.name = 'sum/b'))
          INSERT INTO repository_blob (repository_id, blob_id) SELECT r.id, b.id FROM repository r, b WHERE r.project_id = $1`,
         [id],
       );
+      const [recomputed] = await sqlQuery<{ n: string }>(core.db.url, 'SELECT quota_recomputed($1)::text AS n', [id]);
+      expect(recomputed.n).toBe('123');
       const summary = await get<Record<string, unknown>>(`/api/v2.0/projects/${id}/summary`, alice.auth);
       expect(summary.body).toEqual({
         repo_count: 2,

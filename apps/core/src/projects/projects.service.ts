@@ -8,6 +8,8 @@ import { badRequest, conflict, forbidden, notFound, precondition } from '../http
 import { isForeignKeyViolation, isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
 import { MemberRepository } from '../members/member.repository';
+import { touchQuota } from '../quotas/quota.store';
+import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
 import type { CreateProjectReqDto, CveAllowlistDto, ProjectMetadataDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { projectKey } from './project-key';
 import { projectNameProblem } from './project-name';
@@ -24,10 +26,6 @@ function givenMetadata(metadata: ProjectMetadataDto | undefined): Record<string,
 function allowlistOf(dto: CveAllowlistDto): CveAllowlist {
   const items = [...new Set((dto.items ?? []).map((i) => i.cve_id.trim()).filter((id) => id.length > 0))].map((cve_id) => ({ cve_id }));
   return { items, expires_at: dto.expires_at ?? null };
-}
-
-function storageLimitProblem(limit: number): string | undefined {
-  return limit === -1 || limit > 0 ? undefined : 'storage_limit must be -1 (unlimited) or a positive number of bytes';
 }
 
 export interface ProjectSummary {
@@ -103,9 +101,9 @@ export class ProjectsService {
     const metadata = givenMetadata(req.metadata);
     // metadata.public wins over the deprecated top-level flag, as in Harbor.
     metadata.public = metadata.public ?? String(req.public ?? false);
-    let storageLimit = -1;
+    let storageLimit = UNLIMITED;
     if (req.storage_limit !== undefined && req.storage_limit !== null) {
-      const limitProblem = storageLimitProblem(req.storage_limit);
+      const limitProblem = storageLimitProblem(req.storage_limit, 'storage_limit');
       if (limitProblem) throw badRequest(limitProblem);
       // Quotas are the administrators' to set; others get the default, as in Harbor.
       if (access.isSysadmin) storageLimit = req.storage_limit;
@@ -141,7 +139,7 @@ export class ProjectsService {
     metadata.public = given.public ?? (req.public !== undefined && req.public !== null ? String(req.public) : String(project.public));
     let storageLimit = Number(project.storage_limit);
     if (req.storage_limit !== undefined && req.storage_limit !== null && req.storage_limit !== storageLimit) {
-      const limitProblem = storageLimitProblem(req.storage_limit);
+      const limitProblem = storageLimitProblem(req.storage_limit, 'storage_limit');
       if (limitProblem) throw badRequest(limitProblem);
       if (!access.isSysadmin) throw forbidden('only system administrators can change storage_limit');
       storageLimit = req.storage_limit;
@@ -153,6 +151,7 @@ export class ProjectsService {
         storageLimit,
         cveAllowlist: req.cve_allowlist ? allowlistOf(req.cve_allowlist) : undefined,
       });
+      if (storageLimit !== Number(project.storage_limit)) await touchQuota(tx, project.id);
       await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'update', resourceType: 'project', resource: project.name }, tx);
     });
   }

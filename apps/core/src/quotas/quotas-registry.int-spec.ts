@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+
+// Limits set through the API must be the ones a running registry enforces, and the usage the API
+// shows must be what pushes recorded: the real registry next to core, on one database.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { errorCode as ociErrorCode, makeImage, pushImage, RegistryHarness, startTestRegistry, TestImage } from '../../../registry/src/testing';
+import { api, CoreHarness, createTestProject, sqlQuery, startTestCore } from '../testing';
+
+interface Quota {
+  id: number;
+  hard: { storage: number };
+  used: { storage: number };
+}
+
+const bytesOf = (image: TestImage, withLayers = true) => image.manifest.length + image.config.length + (withLayers ? image.layers.reduce((n, l) => n + l.length, 0) : 0);
+
+describe('quotas with a real registry', () => {
+  let core: CoreHarness;
+  let registry: RegistryHarness;
+
+  const call = <T = unknown>(method: string, path: string, body?: unknown) => api<T>(core.url, method, `/api/v2.0${path}`, { auth: core.adminAuth, body });
+  const recomputed = async (projectId: number) => Number((await sqlQuery<{ n: string }>(core.db.url, 'SELECT quota_recomputed($1)::text AS n', [projectId]))[0].n);
+
+  beforeAll(async () => {
+    core = await startTestCore();
+    registry = await startTestRegistry({}, { db: core.db });
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    await core?.close();
+  });
+
+  it('shows what pushes stored, a layer shared by two images once', async () => {
+    const name = `q-${randomBytes(3).toString('hex')}`;
+    const id = await createTestProject(core.url, core.adminAuth, name);
+    const layer = randomBytes(3000);
+    const first = makeImage({ layers: [layer] });
+    const second = makeImage({ layers: [layer, randomBytes(1000)] });
+    expect((await pushImage(registry.url, `${name}/app`, first, 'v1')).status).toBe(201);
+    expect((await pushImage(registry.url, `${name}/app`, second, 'v2')).status).toBe(201);
+    const quota = await call<Quota>('GET', `/quotas/${id}`);
+    expect(quota.body.used.storage).toBe(bytesOf(first) + bytesOf(second) - layer.length);
+    expect(quota.body.used.storage).toBe(await recomputed(id));
+  });
+
+  it('has the registry refuse a push past a limit set through PUT /quotas, and accept one within it', async () => {
+    const name = `q-${randomBytes(3).toString('hex')}`;
+    const id = await createTestProject(core.url, core.adminAuth, name);
+    const fits = makeImage({ layers: [randomBytes(2000)] });
+    const tooMuch = makeImage({ layers: [randomBytes(2000)] });
+    // Room for one image, not two; each blob alone fits, so only the manifest can be refused.
+    const limit = bytesOf(fits) + bytesOf(tooMuch) - 1;
+    // Set before the registry first looks at the project, so that no cached limit is in the way.
+    expect((await call('PUT', `/quotas/${id}`, { hard: { storage: limit } })).status).toBe(200);
+    expect((await pushImage(registry.url, `${name}/app`, fits, 'ok')).status).toBe(201);
+    const refused = await pushImage(registry.url, `${name}/app`, tooMuch, 'no');
+    expect([refused.status, await ociErrorCode(refused)]).toEqual([403, 'DENIED']);
+    const quota = await call<Quota>('GET', `/quotas/${id}`);
+    expect(quota.body).toMatchObject({ hard: { storage: limit }, used: { storage: bytesOf(fits) } });
+    expect(quota.body.used.storage).toBe(await recomputed(id));
+
+    // Lowering below the usage is taken; what is stored stays, and is still counted.
+    expect((await call('PUT', `/quotas/${id}`, { hard: { storage: 1 } })).status).toBe(200);
+    const lowered = await call<Quota>('GET', `/quotas/${id}`);
+    expect(lowered.body).toMatchObject({ hard: { storage: 1 }, used: { storage: bytesOf(fits) } });
+    const pulled = await fetch(`${registry.url}/v2/${name}/app/manifests/ok`, { headers: { Accept: fits.mediaType } });
+    expect(pulled.status).toBe(200);
+  });
+});
