@@ -165,7 +165,8 @@ setInterval(() => {
 }, 500);
 `;
 
-function startWatchdog(target: number): void {
+/** Makes sure `target` (a pid, or a group as a negative pid) dies with this test process. */
+export function startWatchdog(target: number): void {
   spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(target)], { stdio: 'ignore', detached: true }).unref();
 }
 
@@ -185,6 +186,8 @@ export interface RegistryProcessOptions {
   detached?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   startTimeoutMs?: number;
+  /** Further environment variables for the registry (e.g. REGISTRY_BLOB_TOUCH_SECONDS). */
+  env?: Record<string, string>;
 }
 
 const LISTENING = /listening on http:\/\/[^\s]+ \(pid (\d+)\)/g;
@@ -209,7 +212,7 @@ export class RegistryProcess {
     readonly port: number,
     readonly db: TestDatabase,
     readonly dataDir: string,
-    readonly options: Required<Pick<RegistryProcessOptions, 'workers' | 'detached' | 'logLevel' | 'startTimeoutMs'>>,
+    readonly options: Required<Pick<RegistryProcessOptions, 'workers' | 'detached' | 'logLevel' | 'startTimeoutMs' | 'env'>>,
   ) {
     this.host = `127.0.0.1:${port}`;
     this.url = `http://${this.host}`;
@@ -228,6 +231,7 @@ export class RegistryProcess {
       detached: options.detached ?? false,
       logLevel: options.logLevel ?? 'info',
       startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      env: options.env ?? {},
     });
     try {
       await registry.spawn();
@@ -345,6 +349,7 @@ export class RegistryProcess {
         REGISTRY_AUTH: 'none',
         // 'listening on' is logged at info; below that the readiness check relies on /healthz only.
         LOG_LEVEL: this.options.logLevel,
+        ...this.options.env,
       },
     });
     this.child = child;
