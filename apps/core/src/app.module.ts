@@ -24,12 +24,14 @@ import { SystemController } from './system/system.controller';
 import { TokenModule } from './token/token.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { RepositoriesModule } from './repositories/repositories.module';
+import { RetentionModule } from './retention/retention.module';
 import { RobotsModule } from './robots/robots.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Core: Harbor's /api/v2.0 (users, projects, members, audit, system, gc) and the token service. */
 @Module({})
@@ -37,7 +39,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule],
+      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

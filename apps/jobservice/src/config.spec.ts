@@ -4,6 +4,12 @@ describe('jobservice configuration', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ workers: 10, queuePrefix: 'wharf', redisUrl: 'redis://127.0.0.1:6379', jobRedisUrl: 'redis://127.0.0.1:6379', uploadMaxAgeMs: 86_400_000 });
+    expect(c).toMatchObject({ webhookMaxRetry: 3, webhookTimeoutMs: 3000, webhookRetryDelayMs: 1000, eventClaimIdleMs: 60_000, externalUrl: 'http://127.0.0.1:8080' });
+  });
+
+  it('reads the webhook settings the installer passes from harbor.yml', () => {
+    const c = loadConfig({ WEBHOOK_JOB_MAX_RETRY: '0', WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: '12', EXTERNAL_URL: 'https://reg.example.com:8443/' });
+    expect(c).toMatchObject({ webhookMaxRetry: 0, webhookTimeoutMs: 12_000, externalUrl: 'https://reg.example.com:8443' });
   });
 
   it('takes the queue Redis from JOB_REDIS_URL when given', () => {
@@ -16,6 +22,11 @@ describe('jobservice configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'invalid DATABASE_URL: the scheme must be one of postgres, postgresql'],
     [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL'],
     [{ GC_UPLOAD_MAX_AGE_SECONDS: '5' }, 'invalid GC_UPLOAD_MAX_AGE_SECONDS: 5 is not between 60'],
+    [{ WEBHOOK_JOB_MAX_RETRY: '-1' }, 'invalid WEBHOOK_JOB_MAX_RETRY: -1 is not between 0 and 1000'],
+    [{ WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: '0' }, 'invalid WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: 0 is not between 1 and 3600'],
+    [{ WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: '3s' }, 'invalid WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: "3s" is not an integer'],
+    [{ EXTERNAL_URL: 'ftp://reg' }, 'invalid EXTERNAL_URL: the scheme must be one of http, https'],
+    [{ EXTERNAL_URL: 'https://reg/?x=1' }, 'invalid EXTERNAL_URL: must not have'],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -21,7 +21,24 @@ export interface JobServiceConfig {
   uploadMaxAgeMs: number;
   /** How often the schedules are re-read from the database even without a change announcement. */
   scheduleSyncMs: number;
+  /** Retries of a failed webhook delivery (harbor.yml notification.webhook_job_max_retry). */
+  webhookMaxRetry: number;
+  /** How long one delivery may take (harbor.yml notification.webhook_job_http_client_timeout). */
+  webhookTimeoutMs: number;
+  /** First retry delay of a webhook delivery; each further one doubles it. */
+  webhookRetryDelayMs: number;
+  /** Artifact events a jobservice took but did not finish this long ago are taken by another. */
+  eventClaimIdleMs: number;
+  /** The registry's address as clients use it (EXTERNAL_URL): the host of webhooks' resource_url. */
+  externalUrl: string;
   logLevel: LogLevel;
+}
+
+function externalUrl(env: NodeJS.ProcessEnv): string {
+  const raw = url(env, 'EXTERNAL_URL', 'http://127.0.0.1:8080', ['http:', 'https:']).replace(/\/+$/, '');
+  const parsed = new URL(raw);
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new EnvError('EXTERNAL_URL', 'must not have credentials, a query or a fragment');
+  return raw;
 }
 
 /** Reads and validates the jobservice's settings from environment variables. */
@@ -39,6 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
     workers: int(env, 'JOBSERVICE_WORKERS', 10, 1, 100),
     uploadMaxAgeMs: int(env, 'GC_UPLOAD_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400) * 1000,
     scheduleSyncMs: int(env, 'JOBSERVICE_SCHEDULE_SYNC_SECONDS', 30, 1, 3600) * 1000,
+    webhookMaxRetry: int(env, 'WEBHOOK_JOB_MAX_RETRY', 3, 0, 1000),
+    webhookTimeoutMs: int(env, 'WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT', 3, 1, 3600) * 1000,
+    webhookRetryDelayMs: int(env, 'WEBHOOK_JOB_RETRY_DELAY_MS', 1000, 10, 600_000),
+    eventClaimIdleMs: int(env, 'EVENTS_CLAIM_IDLE_SECONDS', 60, 1, 86_400) * 1000,
+    externalUrl: externalUrl(env),
     logLevel,
   };
 }

@@ -7,7 +7,9 @@ import type { JobServiceConfig } from './config';
 import { GcRunner } from './gc/gc.runner';
 import { Logger } from './logger';
 import { RepositoryChanges } from './repository-changes';
+import { RetentionRunner } from './retention/retention.runner';
 import { ScheduleSync } from './schedule-sync';
+import { createWebhooks, type Webhooks } from './webhook/webhooks';
 import { WorkerHost } from './worker-host';
 
 export interface RunningJobService {
@@ -15,6 +17,7 @@ export interface RunningJobService {
   schedules: ScheduleStore;
   queues: JobQueues;
   sync: ScheduleSync;
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -33,7 +36,13 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
   for (const r of [workerConnection, subscriber, cacheRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
   const changes = new RepositoryChanges(cacheRedis);
 
-  const host = new WorkerHost([new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs)], {
+  const webhooks = createWebhooks(config, sql, executions, queues, logger.child('webhooks'));
+
+  const host = new WorkerHost([
+    new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs),
+    new RetentionRunner({ sql, changes, eventsRedisUrl: config.jobRedisUrl, queuePrefix: config.queuePrefix }),
+    webhooks.runner,
+  ], {
     connection: workerConnection,
     prefix: config.queuePrefix,
     workers: config.workers,
@@ -44,6 +53,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
   host.start();
   const sync = new ScheduleSync(config.databaseUrl, schedules, queues, subscriber, config.scheduleSyncMs, logger.child('schedules'));
   await sync.start();
+  await webhooks.start();
   logger.info('jobservice started', { workers: config.workers, prefix: config.queuePrefix });
 
   return {
@@ -51,7 +61,9 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
     schedules,
     queues,
     sync,
+    webhooks,
     async close() {
+      await webhooks.close();
       await sync.close();
       await host.close();
       await queues.close();

@@ -74,7 +74,8 @@ export class WorkerHost {
     const execution = await executions.get(payload.executionId);
     if (!execution) return;
     const ctx = new TaskContext(execution, payload.taskId, started.runCount, executions);
-    if (started.runCount > 1) ctx.warn(`run ${started.runCount}: the previous run of this task was interrupted`);
+    // More runs than the queue's attempts: a worker died holding the task (a retry after a failure is not that).
+    if (started.runCount > job.attemptsMade + 1) ctx.warn(`run ${started.runCount}: the previous run of this task was interrupted`);
     const attempts = runner.attempts ?? 1;
     try {
       const outcome = await runner.run(ctx);

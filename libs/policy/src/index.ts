@@ -3,3 +3,19 @@ export { REPOSITORY_DECORATIONS, repositoryInProject, selectorProblem, selects, 
 export type { Selector } from './selector';
 export { isTagImmutable } from './immutable';
 export type { ImmutableRuleSpec } from './immutable';
+export {
+  describeRetentionRule,
+  evaluateRetention,
+  extrasProblem,
+  RETAIN_ACTION,
+  RETENTION_ALGORITHM,
+  RETENTION_TEMPLATES,
+  retentionParameter,
+  retentionRuleProblem,
+  retentionRuleSpec,
+  retentionTemplate,
+  rulesForRepository,
+  selectsUntagged,
+  tagSelectorSelects,
+} from './retention';
+export type { RetentionArtifact, RetentionEvaluation, RetentionInput, RetentionRuleRecord, RetentionRuleSpec, RetentionTemplate, RetentionTemplateInfo, RetentionVerdict } from './retention';

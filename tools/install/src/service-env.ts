@@ -181,6 +181,8 @@ export function jobserviceEnv(ctx: RenderContext): Record<string, string> {
     JOBSERVICE_WORKERS: String(config.jobservice.max_job_workers),
     WEBHOOK_JOB_MAX_RETRY: String(config.notification.webhook_job_max_retry),
     WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: String(config.notification.webhook_job_http_client_timeout),
+    // Webhook payloads name artifacts by the address clients pull them from.
+    EXTERNAL_URL: externalUrl(config),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }

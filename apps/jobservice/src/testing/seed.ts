@@ -43,23 +43,28 @@ export class Seeder {
 
   /**
    * An artifact whose manifest is a fresh blob, referencing `blobIds`, optionally tagged, pushed
-   * `ageSeconds` ago; `children` makes it an index, `subjectDigest` a referrer.
+   * `ageSeconds` ago (its tags too), last pulled `pullAgeSeconds` ago (never when absent);
+   * `children` makes it an index, `subjectDigest` a referrer.
    */
   async artifact(
     repositoryId: string,
-    opts: { blobIds?: string[]; tags?: string[]; ageSeconds?: number; children?: string[]; subjectDigest?: string } = {},
+    opts: { blobIds?: string[]; tags?: string[]; ageSeconds?: number; pullAgeSeconds?: number; children?: string[]; subjectDigest?: string } = {},
   ): Promise<{ id: string; digest: string; manifestBlobId: string }> {
     const age = opts.ageSeconds ?? 0;
+    const pullAge = opts.pullAgeSeconds ?? null;
     const manifest = await this.blob(repositoryId, age, Buffer.from(JSON.stringify({ schemaVersion: 2, n: randomBytes(8).toString('hex') })));
     const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO artifact (repository_id, digest, media_type, manifest_size, total_size, push_time, subject_digest)
-       VALUES ($1, $2, 'application/vnd.oci.image.manifest.v1+json', $3, $3, now() - make_interval(secs => $4), $5) RETURNING id`,
-      [repositoryId, manifest.digest, manifest.size, age, opts.subjectDigest ?? null],
+      `INSERT INTO artifact (repository_id, digest, media_type, manifest_size, total_size, push_time, pull_time, subject_digest)
+       VALUES ($1, $2, 'application/vnd.oci.image.manifest.v1+json', $3, $3, now() - make_interval(secs => $4), now() - make_interval(secs => $5::float8), $6)
+       RETURNING id`,
+      [repositoryId, manifest.digest, manifest.size, age, pullAge, opts.subjectDigest ?? null],
     );
     const id = row!.id;
     await this.sql.query('INSERT INTO artifact_blob (artifact_id, blob_id) SELECT $1, unnest($2::bigint[])', [id, [manifest.id, ...(opts.blobIds ?? [])]]);
     for (const child of opts.children ?? []) await this.sql.query('INSERT INTO artifact_reference (parent_id, child_id) VALUES ($1, $2)', [id, child]);
-    for (const tag of opts.tags ?? []) await this.sql.query('INSERT INTO tag (repository_id, artifact_id, name) VALUES ($1, $2, $3)', [repositoryId, id, tag]);
+    for (const tag of opts.tags ?? []) {
+      await this.sql.query('INSERT INTO tag (repository_id, artifact_id, name, push_time) SELECT $1, $2, $3, push_time FROM artifact WHERE id = $2', [repositoryId, id, tag]);
+    }
     return { id, digest: manifest.digest, manifestBlobId: manifest.id };
   }
 }

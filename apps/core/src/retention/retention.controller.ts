@@ -1,0 +1,191 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
+import { RetentionService } from './retention.service';
+
+const SELECTOR_SCHEMA = {
+  type: 'object' as const,
+  properties: { kind: { type: 'string' }, decoration: { type: 'string' }, pattern: { type: 'string' }, extras: { type: 'string' } },
+};
+
+/** Harbor's RetentionPolicy, as POST and PUT take it and GET answers it. */
+const POLICY_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer', readOnly: true },
+    algorithm: { type: 'string', enum: ['or'] },
+    rules: {
+      type: 'array',
+      maxItems: 15,
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer', readOnly: true },
+          priority: { type: 'integer' },
+          disabled: { type: 'boolean' },
+          action: { type: 'string', enum: ['retain'] },
+          template: { type: 'string', description: 'see GET /retentions/metadatas' },
+          params: { type: 'object', additionalProperties: true, description: 'e.g. {"latestPushedK": 10}' },
+          tag_selectors: { type: 'array', items: SELECTOR_SCHEMA },
+          scope_selectors: { type: 'object', properties: { repository: { type: 'array', items: SELECTOR_SCHEMA } } },
+        },
+      },
+    },
+    trigger: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['Schedule'] },
+        settings: { type: 'object', properties: { cron: { type: 'string', description: '6 fields, seconds first, UTC; "" for no schedule' } } },
+        references: { type: 'object' },
+      },
+    },
+    scope: { type: 'object', properties: { level: { type: 'string', enum: ['project'] }, ref: { type: 'integer', description: 'project id' } } },
+  },
+};
+
+const EXECUTION_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    policy_id: { type: 'integer' },
+    start_time: { type: 'string' },
+    end_time: { type: 'string' },
+    status: { type: 'string' },
+    trigger: { type: 'string' },
+    dry_run: { type: 'boolean' },
+  },
+};
+
+const TASK_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    execution_id: { type: 'integer' },
+    repository: { type: 'string' },
+    job_id: { type: 'string' },
+    status: { type: 'string' },
+    status_code: { type: 'integer' },
+    status_revision: { type: 'integer' },
+    start_time: { type: 'string' },
+    end_time: { type: 'string' },
+    total: { type: 'integer' },
+    retained: { type: 'integer' },
+  },
+};
+
+@ApiTags('retention')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/retentions`)
+export class RetentionController {
+  constructor(private readonly retention: RetentionService) {}
+
+  @Get('metadatas')
+  metadata(@RequestAccess() access: Access): unknown {
+    return this.retention.metadata(access);
+  }
+
+  /** 201 with the policy's Location; 409 when the project already has one. */
+  @Post()
+  @ApiBody({ schema: POLICY_SCHEMA })
+  async create(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const id = await this.retention.create(access, body);
+    reply.header('Location', `/${API_PREFIX}/retentions/${id}`);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ schema: POLICY_SCHEMA })
+  get(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number): Promise<RetentionPolicyView> {
+    return this.retention.get(access, id);
+  }
+
+  @Put(':id')
+  @HttpCode(200)
+  @ApiBody({ schema: POLICY_SCHEMA })
+  update(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number, @Body() body: unknown): Promise<void> {
+    return this.retention.update(access, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  delete(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number): Promise<void> {
+    return this.retention.delete(access, id);
+  }
+
+  /** Runs the policy now (`{"dry_run": true}` deletes nothing): 201 with the run's Location. */
+  @Post(':id/executions')
+  @ApiBody({ schema: { type: 'object', properties: { dry_run: { type: 'boolean' } } } })
+  async trigger(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: unknown): Promise<void> {
+    const executionId = await this.retention.trigger(access, id, body);
+    reply.header('Location', `/${API_PREFIX}/retentions/${id}/executions/${executionId}`);
+  }
+
+  @Get(':id/executions')
+  @ApiListQueries({ query: false, sort: false })
+  @ApiOkResponse({ schema: { type: 'array', items: EXECUTION_SCHEMA } })
+  async listExecutions(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id', ParseIdPipe) id: number,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<RetentionExecutionView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { items, total } = await this.retention.listExecutions(access, id, paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  /** `{"action": "stop"}`, the only action. */
+  @Patch(':id/executions/:eid')
+  @ApiBody({ schema: { type: 'object', properties: { action: { type: 'string', enum: ['stop'] } } } })
+  stop(
+    @RequestAccess() access: Access,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('eid', ParseIdPipe) executionId: number,
+    @Body() body: unknown,
+  ): Promise<void> {
+    return this.retention.stop(access, id, executionId, body);
+  }
+
+  @Get(':id/executions/:eid/tasks')
+  @ApiListQueries({ query: false, sort: false })
+  @ApiOkResponse({ schema: { type: 'array', items: TASK_SCHEMA } })
+  async listTasks(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('eid', ParseIdPipe) executionId: number,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<RetentionTaskView[]> {
+    const paging = parsePaging(page, pageSize);
+    const { items, total } = await this.retention.listTasks(access, id, executionId, paging);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  /** The repository's decision log: every artifact, retained or deleted, and why. */
+  @Get(':id/executions/:eid/tasks/:tid')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async taskLog(
+    @RequestAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('eid', ParseIdPipe) executionId: number,
+    @Param('tid', ParseIdPipe) taskId: number,
+  ): Promise<string> {
+    const log = await this.retention.taskLog(access, id, executionId, taskId);
+    reply.type('text/plain; charset=utf-8');
+    return log;
+  }
+}

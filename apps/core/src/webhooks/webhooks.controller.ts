@@ -1,0 +1,166 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { parsePaging, setPageHeaders } from '../http/paging';
+import { parseQuery, parseSort } from '../http/query';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
+import { WebhookPolicyDto } from './dto/webhook-policy.dto';
+import type { ExecutionView, TaskView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
+import { ListFilter, SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
+
+function listFilter(q: string | undefined, sort: string | undefined, page: string | undefined, pageSize: string | undefined): ListFilter {
+  return { query: parseQuery(q), sort: parseSort(sort), paging: parsePaging(page, pageSize) };
+}
+
+@ApiTags('webhook')
+@ApiBasicAuth()
+@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+@Controller(`${API_PREFIX}/projects/:project_name_or_id/webhook`)
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @ApiListQueries()
+  @Get('policies')
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<WebhookPolicyView[]> {
+    const filter = listFilter(q, sort, page, pageSize);
+    const { total, items } = await this.webhooks.list(access, { nameOrId, isName: isResourceName(isName) }, filter);
+    setPageHeaders(reply, req.url, filter.paging, total);
+    return items;
+  }
+
+  @Post('policies')
+  async create(
+    @RequestAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Body() body: WebhookPolicyDto,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    const id = await this.webhooks.create(access, { nameOrId, isName: isResourceName(isName) }, body);
+    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(nameOrId)}/webhook/policies/${id}`);
+  }
+
+  @Get('policies/:webhook_policy_id')
+  get(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<WebhookPolicyView> {
+    return this.webhooks.get(access, { nameOrId, isName: isResourceName(isName) }, policyId);
+  }
+
+  @Put('policies/:webhook_policy_id')
+  @HttpCode(200)
+  update(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Body() body: WebhookPolicyDto,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    return this.webhooks.update(access, { nameOrId, isName: isResourceName(isName) }, policyId, body);
+  }
+
+  @Delete('policies/:webhook_policy_id')
+  @HttpCode(200)
+  delete(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<void> {
+    return this.webhooks.delete(access, { nameOrId, isName: isResourceName(isName) }, policyId);
+  }
+
+  @ApiListQueries()
+  @Get('policies/:webhook_policy_id/executions')
+  async executions(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<ExecutionView[]> {
+    const filter = listFilter(q, sort, page, pageSize);
+    const { total, items } = await this.webhooks.executions(access, { nameOrId, isName: isResourceName(isName) }, policyId, filter);
+    setPageHeaders(reply, req.url, filter.paging, total);
+    return items;
+  }
+
+  @ApiListQueries()
+  @Get('policies/:webhook_policy_id/executions/:execution_id/tasks')
+  async tasks(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Param('execution_id', ParseIdPipe) executionId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @QueryParam('q') q?: string,
+    @QueryParam('sort') sort?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<TaskView[]> {
+    const filter = listFilter(q, sort, page, pageSize);
+    const { total, items } = await this.webhooks.tasks(access, { nameOrId, isName: isResourceName(isName) }, policyId, executionId, filter);
+    setPageHeaders(reply, req.url, filter.paging, total);
+    return items;
+  }
+
+  @Get('policies/:webhook_policy_id/executions/:execution_id/tasks/:task_id/log')
+  @ApiProduces('text/plain')
+  async log(
+    @RequestAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Param('webhook_policy_id', ParseIdPipe) policyId: number,
+    @Param('execution_id', ParseIdPipe) executionId: number,
+    @Param('task_id', ParseIdPipe) taskId: number,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<string> {
+    const text = await this.webhooks.taskLog(access, { nameOrId, isName: isResourceName(isName) }, policyId, executionId, taskId);
+    reply.type('text/plain; charset=utf-8');
+    return text;
+  }
+
+  /** Deprecated in Harbor's API, still what its console shows per policy and event type. */
+  @Get('lasttrigger')
+  lastTrigger(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<WebhookLastTriggerView[]> {
+    return this.webhooks.lastTrigger(access, { nameOrId, isName: isResourceName(isName) });
+  }
+
+  @Get('events')
+  events(
+    @RequestAccess() access: Access,
+    @Param('project_name_or_id') nameOrId: string,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<SupportedWebhookEventTypes> {
+    return this.webhooks.supportedEventTypes(access, { nameOrId, isName: isResourceName(isName) });
+  }
+}

@@ -1,0 +1,101 @@
+import { type ArtifactEvent, EVENTS_MAX_LENGTH, EventType, eventsStream } from '@wharf/jobs';
+import type { RetentionRuleSpec } from '@wharf/policy';
+import Redis from 'ioredis';
+
+/** What a run did to one repository. */
+export interface RepositoryRetentionSummary {
+  repository: string;
+  total: number;
+  retained: number;
+  deleted: { digest: string; tags: string[] }[];
+}
+
+/** Deleted artifacts named in one event; how many went is always total - retained. */
+const MAX_NAMED = 1000;
+
+/**
+ * Harbor's retention figures (its webhook's event_data.retention, less what the webhook adds:
+ * harbor_hostname and project_name).
+ */
+export interface RetentionFigures {
+  total: number;
+  retained: number;
+  retention_policy_id: number;
+  retention_rule: { template: string; params: Record<string, unknown>; tag_selectors: unknown[]; scope_selectors: Record<string, unknown[]> }[];
+  /** SUCCESS, ERROR or STOPPED. */
+  result: string;
+  deleted_artifact: { type: string; status: string; name_tag: string }[];
+}
+
+/**
+ * A TAG_RETENTION event: one per real run, about the policy's project, with the figures beside
+ * the common fields. The counts cover the whole run; the deleted artifacts named are those of
+ * this attempt (a run resumed after a crash names only what it deleted itself).
+ */
+export type RetentionEvent = ArtifactEvent & { retention: RetentionFigures };
+
+export function retentionEvent(
+  run: { policyId: string; executionId: string; project: string; trigger: string; status: string; rules: readonly RetentionRuleSpec[]; total: number; retained: number },
+  summaries: readonly RepositoryRetentionSummary[],
+  at = Date.now(),
+): RetentionEvent {
+  const { total, retained } = run;
+  const deleted = summaries.flatMap((s) =>
+    s.deleted.map((d) => ({ type: 'image', status: 'SUCCESS', name_tag: d.tags.length > 0 ? `${s.repository}:${d.tags[0]}` : `${s.repository}@${d.digest}` })),
+  );
+  return {
+    type: EventType.TagRetention,
+    occurAt: at,
+    operator: run.trigger,
+    repository: run.project,
+    message: `retention policy ${run.policyId} (execution ${run.executionId}) deleted ${total - retained} of ${total} artifacts`,
+    retention: {
+      total,
+      retained,
+      retention_policy_id: Number(run.policyId),
+      retention_rule: run.rules.map((r) => ({ template: r.template, params: r.params, tag_selectors: [...r.tagSelectors], scope_selectors: { repository: [...r.repositorySelectors] } })),
+      result: run.status.toUpperCase(),
+      deleted_artifact: deleted.slice(0, MAX_NAMED),
+    },
+  };
+}
+
+/** How long publishing may take before the run gives up on it (the deletions are done by then). */
+const PUBLISH_TIMEOUT_MS = 5000;
+
+/**
+ * Appends events to the installation's event stream (as the registry does) on a connection of
+ * their own, opened for the occasion: runs are rare and a lost connection must not hold one.
+ */
+export async function publishEvents(redisUrl: string, prefix: string, events: readonly ArtifactEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: PUBLISH_TIMEOUT_MS,
+    disconnectTimeout: 100,
+    connectionName: 'wharf-retention-events',
+  });
+  redis.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([
+      (async () => {
+        await redis.connect();
+        const pipeline = redis.pipeline();
+        for (const e of events) pipeline.xadd(eventsStream(prefix), 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', JSON.stringify(e));
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([err]) => err);
+        if (failed) throw failed[0];
+      })(),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    redis.disconnect();
+  }
+}
