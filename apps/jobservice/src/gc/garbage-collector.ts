@@ -244,34 +244,48 @@ export class GarbageCollector {
     this.report.manifests_deleted += deleted.length;
   }
 
-  /** Blobs no artifact references (apart from `doomed`, the dry run's planned deletions). */
+  /**
+   * Blobs no artifact references (apart from `doomed`, the dry run's planned deletions). The next
+   * page's rows are deleted while the previous page's bytes are removed: the database and the file
+   * system work at the same time, every blob still loses its row before its bytes, and at most one
+   * page of bytes is in flight.
+   */
   private async deleteBlobs(doomed: string[]): Promise<void> {
     const { sql } = this.deps;
     let last = '0';
-    for (;;) {
-      const page = await sql.query<{ id: string; digest: string; size: string }>(
-        `SELECT b.id, b.digest, b.size FROM blob b
-          WHERE b.id > $1 AND b.last_seen_at < $2
-            AND NOT EXISTS (SELECT 1 FROM artifact_blob ab WHERE ab.blob_id = b.id AND ab.artifact_id NOT IN (SELECT unnest($3::bigint[])))
-          ORDER BY b.id LIMIT $4`,
-        [last, this.cutoff, doomed, PAGE],
-      );
-      if (page.length === 0) break;
-      last = page[page.length - 1]!.id;
-      if (this.params.dry_run) {
-        for (const b of page) {
-          this.item(`would delete blob ${b.digest} (${b.size} bytes)`);
-          this.report.blobs_deleted++;
-          this.report.blob_bytes_freed += Number(b.size);
+    let removing: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const page = await sql.query<{ id: string; digest: string; size: string }>(
+          `SELECT b.id, b.digest, b.size FROM blob b
+            WHERE b.id > $1 AND b.last_seen_at < $2
+              AND NOT EXISTS (SELECT 1 FROM artifact_blob ab WHERE ab.blob_id = b.id AND ab.artifact_id NOT IN (SELECT unnest($3::bigint[])))
+            ORDER BY b.id LIMIT $4`,
+          [last, this.cutoff, doomed, PAGE],
+        );
+        if (page.length === 0) break;
+        last = page[page.length - 1]!.id;
+        if (this.params.dry_run) {
+          for (const b of page) {
+            this.item(`would delete blob ${b.digest} (${b.size} bytes)`);
+            this.report.blobs_deleted++;
+            this.report.blob_bytes_freed += Number(b.size);
+          }
+        } else {
+          const deleted = await this.deleteBlobRows(page.map((b) => b.id));
+          await removing;
+          removing = this.removeBytes(deleted, 'blob');
         }
-      } else {
-        await this.deleteBlobPage(page.map((b) => b.id));
+        await this.checkpoint();
       }
-      await this.checkpoint();
+    } finally {
+      // Also when stopped: the bytes of rows already deleted go too.
+      await removing;
     }
   }
 
-  private async deleteBlobPage(ids: string[]): Promise<void> {
+  /** Locks, re-checks and deletes one page of candidate rows; returns what it deleted. */
+  private async deleteBlobRows(ids: string[]): Promise<{ digest: string; size: number }[]> {
     const { sql, changes } = this.deps;
     const { deleted, repositories } = await sql.transaction(async (tx) => {
       const locked = (await tx.query<{ id: string }>('SELECT id FROM blob WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED', [ids])).map((r) => r.id);
@@ -290,7 +304,7 @@ export class GarbageCollector {
       return { deleted: gone, repositories: gone.length > 0 ? repos.map((r) => r.name) : [] };
     });
     await changes.committed(repositories);
-    await this.removeBytes(deleted.map((d) => ({ digest: d.digest, size: Number(d.size) })), 'blob');
+    return deleted.map((d) => ({ digest: d.digest, size: Number(d.size) }));
   }
 
   /** Deletes the bytes of rows already deleted (or never recorded), `workers` x 4 at a time. */
