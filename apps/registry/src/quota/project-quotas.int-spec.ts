@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { makeImage, pushBlob, pushImage, RegistryHarness, sha256, startTestRegistry, type TestImage } from '../testing';
 import { stopRegistry } from '../conformance/conformance-helpers';
@@ -99,6 +102,23 @@ describe('project storage quotas in the data plane', () => {
     const used = await usage(p);
     expect(used).toBeLessThanOrEqual(30_000);
     expect(used).toBe(images.slice(0, 8).filter((_, i) => results[i]!.status === 201).reduce((s, img) => s + sizeOf(img), 0));
+  });
+
+  it('refuses skopeo with the reason when the copy would pass the limit, and lets it copy what fits', async () => {
+    const source = await project(-1);
+    // Random bytes: skopeo compresses a layer it finds uncompressed, and zeros would shrink to nothing.
+    const image = makeImage({ layers: [randomBytes(6000)] });
+    await pushImage(r.url, `${source}/src`, image, 'v1');
+    const small = await project(2000);
+    const roomy = await project(50_000);
+    const host = r.url.replace('http://', '');
+    const copy = (dest: string) =>
+      promisify(execFile)('skopeo', ['copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${host}/${source}/src:v1`, `docker://${host}/${dest}`]);
+    await expect(copy(`${small}/app:v1`)).rejects.toMatchObject({ stderr: expect.stringMatching(/quota exceeded/) });
+    expect(await usage(small)).toBe(0);
+    expect((await fetch(`${r.url}/v2/${small}/app/manifests/v1`, { method: 'HEAD' })).status).toBe(404);
+    await copy(`${roomy}/app:v1`);
+    expect(await usage(roomy)).toBeGreaterThan(6000);
   });
 
   it('applies a limit set while the registry runs within seconds', async () => {
