@@ -40,6 +40,8 @@ export async function startTestJobService(overrides: Partial<JobServiceConfig> =
   const service = await startJobService(config, logger);
   const others: RunningJobService[] = [];
   const pool = new Pool({ connectionString: db.url, max: 4 });
+  // Dropping the database ends what is still connected; that must not surface as an unhandled error.
+  pool.on('error', () => undefined);
   return {
     config,
     db,
@@ -52,10 +54,13 @@ export async function startTestJobService(overrides: Partial<JobServiceConfig> =
       return other;
     },
     async close() {
-      for (const s of [service, ...others]) await s.close();
-      await pool.end();
-      await db.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        for (const s of [service, ...others]) await s.close();
+      } finally {
+        await pool.end().catch(() => undefined);
+        await db.drop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
