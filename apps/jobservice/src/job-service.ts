@@ -40,7 +40,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
 
   const host = new WorkerHost([
     new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs),
-    new RetentionRunner({ sql, changes, eventsRedisUrl: config.jobRedisUrl, queuePrefix: config.queuePrefix }),
+    new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events) }),
     webhooks.runner,
   ], {
     connection: workerConnection,

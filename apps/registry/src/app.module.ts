@@ -17,6 +17,7 @@ import { OciExceptionFilter } from './http/oci-exception.filter';
 import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
 import { ImmutableTags } from './manifests/immutable-tags';
+import { ProjectPolicies } from './projects/project-policies';
 import { ProjectQuotas } from './quota/project-quotas';
 import { RegistryEvents } from './events/registry-events';
 import { ManifestService } from './manifests/manifest.service';
@@ -62,6 +63,7 @@ export class RegistryModule {
         ManifestService,
         ImmutableTags,
         ProjectQuotas,
+        ProjectPolicies,
         RegistryEvents,
       ],
     };

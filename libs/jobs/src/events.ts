@@ -1,3 +1,5 @@
+import type { ChainableCommander } from 'ioredis';
+
 /**
  * Artifact events: what the registry (and core, and jobs) announce on Redis for whoever reacts to
  * them (webhooks now; scan-on-push and replication later). One Redis stream per installation,
@@ -37,6 +39,14 @@ export interface ArtifactEvent {
   size?: number;
   /** Free text (e.g. why a quota refused a push). */
   message?: string;
+}
+
+/**
+ * Queues one XADD per event on `pipeline`: the one way anything writes the stream (the registry's
+ * batches, the jobservice's runs).
+ */
+export function addEvents(pipeline: ChainableCommander, prefix: string, events: readonly ArtifactEvent[]): void {
+  for (const e of events) pipeline.xadd(eventsStream(prefix), 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', JSON.stringify(e));
 }
 
 /** The project a repository belongs to (its first path component). */

@@ -7,5 +7,5 @@ export { ScheduleStore } from './schedule.store';
 export type { Schedule, ScheduleInput } from './schedule.store';
 export { JobQueues, KEEP_FINISHED, launchExecution, schedulesChangedChannel } from './job-queues';
 export type { JobQueuesOptions } from './job-queues';
-export { EVENTS_MAX_LENGTH, EventType, eventsStream, projectOfRepository } from './events';
+export { addEvents, EVENTS_MAX_LENGTH, EventType, eventsStream, projectOfRepository } from './events';
 export type { ArtifactEvent } from './events';

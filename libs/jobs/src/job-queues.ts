@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import Redis from 'ioredis';
 import { DEFAULT_QUEUE_PREFIX, ExecutionStatus, JobName, QUEUE_OF, type RunTaskPayload, SCHEDULES_CHANGED_CHANNEL, VendorType } from './contract';
 import type { CreatedExecution, ExecutionStore, NewExecution } from './execution.store';
+import { addEvents, type ArtifactEvent } from './events';
 
 export interface JobQueuesOptions {
   redisUrl: string;
@@ -55,6 +56,16 @@ export class JobQueues {
     const jobId = `task-${payload.taskId}`;
     await withTimeout(this.queue(vendorType).add(JobName.RunTask, payload, { ...KEEP_FINISHED, ...options, jobId }), 'failed to queue the job');
     return jobId;
+  }
+
+  /** Appends events to the installation's event stream (the queues' Redis); throws if it cannot. */
+  async publishEvents(events: readonly ArtifactEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.connection.pipeline();
+    addEvents(pipeline, this.prefix, events);
+    const results = (await withTimeout(pipeline.exec(), 'failed to publish events')) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   /** Tells the jobservices that schedule rows changed, so they re-register them now. */

@@ -1,6 +1,5 @@
-import { type ArtifactEvent, EVENTS_MAX_LENGTH, EventType, eventsStream } from '@wharf/jobs';
+import { type ArtifactEvent, EventType } from '@wharf/jobs';
 import type { RetentionRuleSpec } from '@wharf/policy';
-import Redis from 'ioredis';
 
 /** What a run did to one repository. */
 export interface RepositoryRetentionSummary {
@@ -58,44 +57,4 @@ export function retentionEvent(
       deleted_artifact: deleted.slice(0, MAX_NAMED),
     },
   };
-}
-
-/** How long publishing may take before the run gives up on it (the deletions are done by then). */
-const PUBLISH_TIMEOUT_MS = 5000;
-
-/**
- * Appends events to the installation's event stream (as the registry does) on a connection of
- * their own, opened for the occasion: runs are rare and a lost connection must not hold one.
- */
-export async function publishEvents(redisUrl: string, prefix: string, events: readonly ArtifactEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: PUBLISH_TIMEOUT_MS,
-    disconnectTimeout: 100,
-    connectionName: 'wharf-retention-events',
-  });
-  redis.on('error', () => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([
-      (async () => {
-        await redis.connect();
-        const pipeline = redis.pipeline();
-        for (const e of events) pipeline.xadd(eventsStream(prefix), 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', JSON.stringify(e));
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([err]) => err);
-        if (failed) throw failed[0];
-      })(),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    redis.disconnect();
-  }
 }

@@ -1,18 +1,17 @@
 import type { Sql } from '@wharf/db';
-import { ExecutionStatus, formatLogLine, isFinal, VendorType } from '@wharf/jobs';
+import { type ArtifactEvent, ExecutionStatus, formatLogLine, isFinal, VendorType } from '@wharf/jobs';
 import { evaluateRetention, type ImmutableRuleSpec, isTagImmutable, retentionRuleProblem, rulesForRepository } from '@wharf/policy';
 import type { RepositoryChanges } from '../repository-changes';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
-import { publishEvents, type RepositoryRetentionSummary, retentionEvent } from './retention-events';
+import { type RepositoryRetentionSummary, retentionEvent } from './retention-events';
 import { type PlannedArtifact, planDeletions, type RepoArtifact, RepositoryGraph } from './retention-plan';
 import { type RepositoryRow, type RetentionPolicyRow, RetentionStore } from './retention.store';
 
 export interface RetentionRunnerDeps {
   sql: Sql;
   changes: RepositoryChanges;
-  /** Where the event stream is (the queues' Redis) and its key prefix. */
-  eventsRedisUrl: string;
-  queuePrefix: string;
+  /** Appends to the installation's event stream (the jobservice's JobQueues). */
+  publish(events: readonly ArtifactEvent[]): Promise<void>;
 }
 
 /** One repository's outcome. */
@@ -242,7 +241,7 @@ export class RetentionRunner implements TaskRunner {
       summaries,
     );
     try {
-      await publishEvents(this.deps.eventsRedisUrl, this.deps.queuePrefix, [event]);
+      await this.deps.publish([event]);
     } catch (err) {
       ctx.warn(`failed to publish the retention event: ${(err as Error).message}`);
     }

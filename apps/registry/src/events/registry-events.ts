@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { type ArtifactEvent, EVENTS_MAX_LENGTH, eventsStream } from '@wharf/jobs';
+import { addEvents, type ArtifactEvent } from '@wharf/jobs';
 import Redis from 'ioredis';
 import type { RegistryConfig } from '../config';
 import { CONFIG } from '../infra/tokens';
@@ -19,14 +19,14 @@ const MAX_PENDING = 20_000;
 export class RegistryEvents implements OnApplicationShutdown {
   private readonly logger = new Logger('events');
   private readonly redis: Redis | undefined;
-  private readonly stream: string;
+  private readonly prefix: string;
   private pending: ArtifactEvent[] = [];
   private dropped = 0;
   private flushing: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(@Inject(CONFIG) config: RegistryConfig) {
-    this.stream = eventsStream(config.events.prefix);
+    this.prefix = config.events.prefix;
     if (!config.events.enabled) return;
     this.redis = new Redis(config.events.redisUrl, {
       enableOfflineQueue: false,
@@ -59,7 +59,7 @@ export class RegistryEvents implements OnApplicationShutdown {
     while (redis && this.pending.length > 0 && redis.status === 'ready') {
       const batch = this.pending.slice(0, BATCH);
       const pipeline = redis.pipeline();
-      for (const e of batch) pipeline.xadd(this.stream, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', JSON.stringify(e));
+      addEvents(pipeline, this.prefix, batch);
       try {
         await pipeline.exec();
         this.pending = this.pending.slice(batch.length);

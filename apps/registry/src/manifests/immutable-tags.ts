@@ -1,13 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { OciError } from '@wharf/oci';
-import { type ImmutableRuleSpec, isTagImmutable, type Selector } from '@wharf/policy';
+import { isTagImmutable } from '@wharf/policy';
 import { SQL } from '../infra/tokens';
-import { projectOf } from '../metadata/repository.store';
-
-/** How long a project's rules are reused; a rule changed in core applies everywhere within this. */
-const RULES_TTL_MS = 3000;
-const MAX_PROJECTS = 10_000;
+import { ProjectPolicies } from '../projects/project-policies';
 
 /**
  * Immutable tag rules as the data plane enforces them: a push may create an immutable tag but never
@@ -16,14 +12,15 @@ const MAX_PROJECTS = 10_000;
  */
 @Injectable()
 export class ImmutableTags {
-  private readonly rules = new Map<string, { rules: ImmutableRuleSpec[]; expires: number }>();
-
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    private readonly policies: ProjectPolicies,
+  ) {}
 
   /** Whether `tag` of `repository` is immutable. */
   async isImmutable(repository: string, tag: string): Promise<boolean> {
-    const rules = await this.rulesOf(repository);
-    return rules.length > 0 && isTagImmutable(rules, repository, tag);
+    const { immutableRules } = await this.policies.of(repository);
+    return immutableRules.length > 0 && isTagImmutable(immutableRules, repository, tag);
   }
 
   /**
@@ -52,7 +49,7 @@ export class ImmutableTags {
 
   /** Refuses deleting an artifact that carries an immutable tag. */
   async checkArtifactDelete(repository: string, digest: string): Promise<void> {
-    const rules = await this.rulesOf(repository);
+    const { immutableRules: rules } = await this.policies.of(repository);
     if (rules.length === 0) return;
     const tags = await this.sql.query<{ name: string }>(
       'SELECT t.name FROM tag t JOIN artifact a ON a.id = t.artifact_id JOIN repository r ON r.id = a.repository_id WHERE r.name = $1 AND a.digest = $2',
@@ -62,21 +59,5 @@ export class ImmutableTags {
     if (immutable.length > 0) {
       throw new OciError('PRECONDITION', `manifest ${digest} carries immutable tag ${immutable.join(', ')} and cannot be deleted`, { digest });
     }
-  }
-
-  private async rulesOf(repository: string): Promise<ImmutableRuleSpec[]> {
-    const project = projectOf(repository);
-    if (project === null) return [];
-    const hit = this.rules.get(project);
-    if (hit && hit.expires > Date.now()) return hit.rules;
-    const rows = await this.sql.query<{ disabled: boolean; tag_selectors: Selector[]; scope_selectors: { repository?: Selector[] } }>(
-      'SELECT r.disabled, r.tag_selectors, r.scope_selectors FROM immutable_tag_rule r JOIN project p ON p.id = r.project_id WHERE p.name = $1',
-      [project],
-      'immutable_rules',
-    );
-    const rules = rows.map((r) => ({ disabled: r.disabled, tagSelectors: r.tag_selectors, repositorySelectors: r.scope_selectors.repository ?? [] }));
-    if (this.rules.size >= MAX_PROJECTS) this.rules.clear();
-    this.rules.set(project, { rules, expires: Date.now() + RULES_TTL_MS });
-    return rules;
   }
 }

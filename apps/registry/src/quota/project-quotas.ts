@@ -5,10 +5,7 @@ import { EventType } from '@wharf/jobs';
 import { RegistryEvents } from '../events/registry-events';
 import { SQL } from '../infra/tokens';
 import { projectOf } from '../metadata/repository.store';
-
-/** How long a project's limit is reused; a limit changed in core applies everywhere within this. */
-const LIMIT_TTL_MS = 3000;
-const MAX_PROJECTS = 10_000;
+import { ProjectPolicies } from '../projects/project-policies';
 
 function human(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -32,15 +29,14 @@ function exceeded(project: string, adding: number, used: number, hard: number): 
  * Per-project storage limits (project.storage_limit; usage kept exact by the database's triggers,
  * migration 0007). A manifest push that makes the project's usage grow past its limit is refused
  * inside its transaction, so nothing of it is recorded; a blob upload that alone would pass the
- * limit is refused before its bytes are published. Projects without a limit cost one cached lookup.
+ * limit is refused before its bytes are published. Projects without a limit cost one cached lookup (ProjectPolicies).
  */
 @Injectable()
 export class ProjectQuotas {
-  private readonly limits = new Map<string, { hard: number; expires: number }>();
-
   constructor(
     @Inject(SQL) private readonly sql: Sql,
     private readonly events: RegistryEvents,
+    private readonly policies: ProjectPolicies,
   ) {}
 
   /** Announces the refusal (QUOTA_EXCEED webhooks) and returns the error to throw. */
@@ -53,7 +49,7 @@ export class ProjectQuotas {
   /** Before publishing a blob's bytes: refuses one that the project cannot hold. */
   async checkBlob(repository: string, digest: string, size: number): Promise<void> {
     const project = projectOf(repository);
-    if (project === null || (await this.limitOf(project)) < 0) return;
+    if (project === null || (await this.policies.of(repository)).storageLimit < 0) return;
     const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean }>(
       `SELECT p.storage_limit AS hard, q.used,
               EXISTS (SELECT 1 FROM project_blob pb JOIN blob b ON b.id = pb.blob_id WHERE pb.project_id = p.id AND b.digest = $2) AS counted
@@ -73,7 +69,7 @@ export class ProjectQuotas {
    */
   async withinLimit<T>(tx: SqlRunner, repository: string, repositoryId: string, record: () => Promise<T>): Promise<T> {
     const project = projectOf(repository);
-    if (project === null || (await this.limitOf(project)) < 0) return record();
+    if (project === null || (await this.policies.of(repository)).storageLimit < 0) return record();
     const usage = () =>
       tx.one<{ hard: string; used: string | null }>(
         `SELECT p.storage_limit AS hard, q.used FROM repository r JOIN project p ON p.id = r.project_id
@@ -88,15 +84,5 @@ export class ProjectQuotas {
     const used = Number(after?.used ?? 0);
     if (hard >= 0 && used > before && used > hard) throw this.refuse(repository, undefined, project, used - before, before, hard);
     return result;
-  }
-
-  private async limitOf(project: string): Promise<number> {
-    const hit = this.limits.get(project);
-    if (hit && hit.expires > Date.now()) return hit.hard;
-    const row = await this.sql.one<{ hard: string }>('SELECT storage_limit AS hard FROM project WHERE name = $1', [project], 'quota_limit');
-    const hard = row ? Number(row.hard) : -1;
-    if (this.limits.size >= MAX_PROJECTS) this.limits.clear();
-    this.limits.set(project, { hard, expires: Date.now() + LIMIT_TTL_MS });
-    return hard;
   }
 }
