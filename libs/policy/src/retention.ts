@@ -1,6 +1,6 @@
 import { type ImmutableRuleSpec, isTagImmutable } from './immutable';
 import { matches } from './doublestar';
-import { repositoryInProject, type Selector, selectorProblem, selects } from './selector';
+import { repositoryInProject, type RuleRecord, type Selector, selectorProblem, selects } from './selector';
 
 /**
  * Tag retention as Harbor defines it. A policy is a list of rules joined by OR; each rule:
@@ -60,17 +60,8 @@ export interface RetentionRuleSpec {
   repositorySelectors: readonly Selector[];
 }
 
-/** A rule as the API takes and shows it (Harbor's RetentionRule) and as it is stored. */
-export interface RetentionRuleRecord {
-  id: number;
-  priority: number;
-  disabled: boolean;
-  action: string;
-  template: string;
-  params: Record<string, unknown>;
-  tag_selectors: Selector[];
-  scope_selectors: { repository?: Selector[] };
-}
+/** Harbor's RetentionRule as taken, shown and stored. */
+export type RetentionRuleRecord = RuleRecord;
 
 export function retentionRuleSpec(r: RetentionRuleRecord): RetentionRuleSpec {
   return {

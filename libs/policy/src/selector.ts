@@ -31,6 +31,21 @@ export function selectsAll(selectors: readonly Selector[], value: string): boole
   return selectors.every((s) => selects(s, value));
 }
 
+/**
+ * A rule as Harbor's API takes and shows it and as Wharf stores it: ImmutableRule and RetentionRule
+ * have this one shape.
+ */
+export interface RuleRecord {
+  id: number;
+  priority: number;
+  disabled: boolean;
+  action: string;
+  template: string;
+  params: Record<string, unknown>;
+  tag_selectors: Selector[];
+  scope_selectors: { repository?: Selector[] };
+}
+
 /** The repository's name as selectors see it: without its project. */
 export function repositoryInProject(repository: string): string {
   const slash = repository.indexOf('/');

@@ -1,3 +1,4 @@
+import type { ListRequest } from '../http/query-param';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { badRequest, precondition } from '../http/harbor-error';
@@ -96,18 +97,12 @@ export interface DeletedArtifact {
   tags: string[];
 }
 
-export interface ArtifactFilter {
-  query: ParsedQuery;
-  sort: SortKey[];
-  paging: Paging;
-}
-
 /** Artifacts and tags (written by the registry on push), as the API lists, tags and deletes them. */
 @Injectable()
 export class ArtifactStore {
   constructor(@Inject(SQL) private readonly sql: Sql) {}
 
-  async list(repositoryId: string, filter: ArtifactFilter): Promise<{ total: number; rows: ArtifactRecord[] }> {
+  async list(repositoryId: string, filter: ListRequest): Promise<{ total: number; rows: ArtifactRecord[] }> {
     const query = new Map(filter.query);
     const tags = query.get('tags');
     query.delete('tags');

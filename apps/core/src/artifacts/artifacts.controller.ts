@@ -5,9 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import type { ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
 
@@ -50,19 +49,14 @@ export class ArtifactsController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<ArtifactView[]> {
-    const paging = parsePaging(page, pageSize);
-    const filter = { query: parseQuery(q), sort: parseSort(sort), paging };
-    const { total, items } = await this.artifacts.list(access, projectName, repositoryName, filter, artifactOptions(flagsOf(req)));
-    setPageHeaders(reply, req.url, paging, total);
+    const { total, items } = await this.artifacts.list(access, projectName, repositoryName, list, artifactOptions(flagsOf(req)));
+    setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
 

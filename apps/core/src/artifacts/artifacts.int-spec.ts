@@ -1,5 +1,5 @@
 import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
+import { api, CoreHarness, createRoleCast, createTestProject, errorCode, startTestCore, TestUser } from '../testing';
 
 interface TagView {
   id: number;
@@ -55,18 +55,7 @@ describe('artifacts and tags (/projects/{p}/repositories/{r}/artifacts)', () => 
     rows = RegistryRows.open(core.db.url);
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     await createTestProject(core.url, core.adminAuth, 'pub', true);
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['dave', 2],
-      ['gina', 3],
-      ['maria', 4],
-      ['lena', 5],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team'));
     repo = await rows.repository('team/app');
     const hour = (h: number) => new Date(Date.UTC(2024, 0, 1, h));
     a.image = await rows.artifact(repo, { pushTime: hour(1), size: 1234, annotations: { 'org.opencontainers.image.title': 'app' } });

@@ -5,9 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
 import { TagsService } from './tags.service';
@@ -22,21 +21,16 @@ export class TagsController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
     @Param('reference') reference: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
     @QueryParam('with_immutable_status') withImmutableStatus?: string,
   ): Promise<TagView[]> {
-    const paging = parsePaging(page, pageSize);
-    const filter = { query: parseQuery(q), sort: parseSort(sort), paging };
-    const { total, items } = await this.tags.list(access, projectName, repositoryName, reference, filter, parseBoolean('with_immutable_status', withImmutableStatus, false));
-    setPageHeaders(reply, req.url, paging, total);
+    const { total, items } = await this.tags.list(access, projectName, repositoryName, reference, list, parseBoolean('with_immutable_status', withImmutableStatus, false));
+    setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
 

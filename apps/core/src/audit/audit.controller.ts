@@ -5,12 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
+import { setPageHeaders } from '../http/paging';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogView, AuditService } from './audit.service';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 
 @ApiTags('auditlog')
 @ApiBasicAuth()
@@ -25,16 +24,13 @@ export class AuditController {
   @Get('audit-logs')
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<AuditLogView[]> {
     requireAuthenticated(access);
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.audit.list(await this.audit.scopeFor(access), parseQuery(q), parseSort(sort), paging);
+    const { paging } = list;
+    const { total, items } = await this.audit.list(await this.audit.scopeFor(access), list.query, list.sort, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }
@@ -44,21 +40,15 @@ export class AuditController {
   @Get('projects/:project_name_or_id/logs')
   async projectLogs(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name_or_id') projectName: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<AuditLogView[]> {
-    const paging = parsePaging(page, pageSize);
-    const query = parseQuery(q);
-    const order = parseSort(sort);
     const project = await this.projects.resolve(projectName, true);
     requireProjectAccess(access, projectRef(project), 'log', 'list');
-    const { total, items } = await this.audit.list({ kind: 'projects', ids: [project.id] }, query, order, paging);
-    setPageHeaders(reply, req.url, paging, total);
+    const { total, items } = await this.audit.list({ kind: 'projects', ids: [project.id] }, list.query, list.sort, list.paging);
+    setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
 }

@@ -5,8 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_TYPES } from './gc-schedule-request';
 import type { GcHistoryView } from './gc-view';
 import { GcService } from './gc.service';
@@ -65,16 +65,12 @@ export class GcController {
   @Get()
   async history(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<GcHistoryView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { items, total } = await this.gc.history(access, paging, q, sort);
-    setPageHeaders(reply, req.url, paging, total);
+    const { items, total } = await this.gc.history(access, list);
+    setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
 

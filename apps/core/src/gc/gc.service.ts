@@ -3,8 +3,7 @@ import type { Access } from '@wharf/auth';
 import { type Execution, ExecutionStore, type GcParameters, JobQueues, launchExecution, ScheduleStore, Trigger, VendorType } from '@wharf/jobs';
 import { requireSysadmin } from '../auth/authorize';
 import { badRequest, conflict, HarborError, notFound } from '../http/harbor-error';
-import type { Paging } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
+import type { ListRequest } from '../http/query-param';
 import { GcScheduleRequest, parseGcScheduleRequest } from './gc-schedule-request';
 import { GcHistoryView, gcHistoryView, gcScheduleView } from './gc-view';
 
@@ -30,14 +29,12 @@ export class GcService {
     private readonly queues: JobQueues,
   ) {}
 
-  async history(access: Access, paging: Paging, q?: string, sort?: string): Promise<{ items: GcHistoryView[]; total: number }> {
+  async history(access: Access, { query, sort, paging }: ListRequest): Promise<{ items: GcHistoryView[]; total: number }> {
     requireSysadmin(access);
-    const filters = [...parseQuery(q).keys()];
+    const filters = [...query.keys()];
     if (filters.length > 0) throw badRequest(`the GC history cannot be filtered (by ${filters.join(', ')})`);
-    const order = parseSort(sort)
-      .map((s) => `${s.descending ? '-' : ''}${s.key}`)
-      .join(',');
-    if (order !== '' && !NEWEST_FIRST_SORTS.has(order)) throw badRequest(`the GC history is sorted newest first only (sort=-creation_time), not by ${JSON.stringify(sort)}`);
+    const order = sort.map((s) => `${s.descending ? '-' : ''}${s.key}`).join(',');
+    if (order !== '' && !NEWEST_FIRST_SORTS.has(order)) throw badRequest(`the GC history is sorted newest first only (sort=-creation_time), not by ${JSON.stringify(order)}`);
     const page = await this.executions.list(VendorType.GarbageCollection, undefined, paging.page, paging.pageSize);
     const currentCron = page.items.some((e) => e.trigger === Trigger.Schedule) ? (await this.schedules.get(VendorType.GarbageCollection))?.cron : undefined;
     return { items: page.items.map((e) => gcHistoryView(e, currentCron)), total: page.total };

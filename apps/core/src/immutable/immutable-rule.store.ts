@@ -1,23 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProjectRef } from '@wharf/auth';
 import type { Sql, SqlRunner } from '@wharf/db';
-import type { ImmutableRuleSpec, Selector } from '@wharf/policy';
+import type { ImmutableRuleSpec, RuleRecord } from '@wharf/policy';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
 import { SQL } from '../infra/tokens';
 import type { RuleFields } from './immutable-rule-input';
 
-export interface ImmutableRuleRecord {
-  id: number;
+export interface ImmutableRuleRecord extends RuleRecord {
   project_id: number;
-  priority: number;
-  disabled: boolean;
-  action: string;
-  template: string;
-  params: Record<string, unknown>;
-  tag_selectors: Selector[];
-  scope_selectors: { repository?: Selector[] };
   creation_time: Date;
   update_time: Date;
 }

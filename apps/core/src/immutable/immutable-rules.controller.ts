@@ -5,9 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { ImmutableRuleDto } from './dto/immutable-rule.dto';
 import type { ImmutableRuleView } from './immutable-rule-view';
@@ -24,17 +23,14 @@ export class ImmutableRulesController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name_or_id') nameOrId: string,
     @Headers(IS_RESOURCE_NAME) isName?: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<ImmutableRuleView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.rules.list(access, nameOrId, isResourceName(isName), { query: parseQuery(q), sort: parseSort(sort), paging });
+    const { paging } = list;
+    const { total, items } = await this.rules.list(access, nameOrId, isResourceName(isName), list);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

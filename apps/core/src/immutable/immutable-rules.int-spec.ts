@@ -1,5 +1,5 @@
 import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
-import { addTestMember, api, ApiResponse, CoreHarness, createTestProject, createTestUser, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
+import { api, ApiResponse, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
 
 interface Selector {
   kind: string;
@@ -45,18 +45,7 @@ describe('immutable tag rules (/projects/{p}/immutabletagrules)', () => {
   beforeAll(async () => {
     core = await startTestCore();
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['dave', 2],
-      ['gina', 3],
-      ['maria', 4],
-      ['lena', 5],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team'));
   });
 
   afterAll(async () => {

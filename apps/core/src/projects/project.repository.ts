@@ -1,8 +1,7 @@
+import type { ListRequest } from '../http/query-param';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
-import type { Paging } from '../http/paging';
-import type { ParsedQuery, SortKey } from '../http/query';
 import { SQL } from '../infra/tokens';
 
 export interface CveAllowlist {
@@ -57,11 +56,7 @@ function selectSql(viewerParam: string): string {
             FROM project p LEFT JOIN app_user o ON o.id = p.owner_id`;
 }
 
-export interface ListFilter {
-  query: ParsedQuery;
-  sort: SortKey[];
-  paging: Paging;
-  /** Fuzzy match on the name (the `name` parameter). */
+export interface ListFilter extends ListRequest {  /** Fuzzy match on the name (the `name` parameter). */
   name?: string;
   public?: boolean;
   /** Exact owner user name (the `owner` parameter). */

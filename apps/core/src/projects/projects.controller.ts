@@ -6,13 +6,12 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { parseBoolean } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
+import { setPageHeaders } from '../http/paging';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import type { ProjectView } from './project-view';
 import { ProjectsService, ProjectSummary } from './projects.service';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 
 @ApiTags('project')
 @ApiBasicAuth()
@@ -24,23 +23,20 @@ export class ProjectsController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
     @QueryParam('name') name?: string,
     @QueryParam('public') isPublic?: string,
     @QueryParam('owner') owner?: string,
     @QueryParam('with_detail') withDetail?: string,
   ): Promise<ProjectView[]> {
-    const paging = parsePaging(page, pageSize);
+    const { paging } = list;
     // Accepted for compatibility; every listed project carries its details.
     parseBoolean('with_detail', withDetail, true);
     const { total, items } = await this.projects.list(access, {
-      query: parseQuery(q),
-      sort: parseSort(sort),
+      query: list.query,
+      sort: list.sort,
       paging,
       name,
       public: isPublic === undefined || isPublic === '' ? undefined : parseBoolean('public', isPublic, false),

@@ -4,9 +4,8 @@ import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { RepositoriesService } from './repositories.service';
 import type { RepositoryView } from './repository-view';
 
@@ -20,15 +19,12 @@ export class RepositoriesController {
   @Get('repositories')
   async listAll(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RepositoryView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.repositories.listAll(access, { query: parseQuery(q), sort: parseSort(sort), paging });
+    const { paging } = list;
+    const { total, items } = await this.repositories.listAll(access, list);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }
@@ -37,16 +33,13 @@ export class RepositoriesController {
   @Get('projects/:project_name/repositories')
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name') projectName: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RepositoryView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.repositories.listOfProject(access, projectName, { query: parseQuery(q), sort: parseSort(sort), paging });
+    const { paging } = list;
+    const { total, items } = await this.repositories.listOfProject(access, projectName, list);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

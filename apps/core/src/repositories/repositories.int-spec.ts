@@ -1,4 +1,4 @@
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
+import { api, CoreHarness, createRoleCast, createTestProject, errorCode, startTestCore, TestUser } from '../testing';
 import { RegistryRows } from './testing/registry-rows';
 
 interface RepositoryView {
@@ -28,18 +28,7 @@ describe('repositories (/api/v2.0/repositories, /projects/{p}/repositories)', ()
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     pubId = await createTestProject(core.url, core.adminAuth, 'pub', true);
     await createTestProject(core.url, core.adminAuth, 'other');
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['dave', 2],
-      ['gina', 3],
-      ['maria', 4],
-      ['lena', 5],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team'));
     const app = await rows.repository('team/app');
     await rows.artifact(app);
     await rows.artifact(app);

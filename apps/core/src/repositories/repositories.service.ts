@@ -1,21 +1,14 @@
+import type { ListRequest } from '../http/query-param';
 import { Injectable } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
 import { notFound, precondition } from '../http/harbor-error';
 import { ImmutableTags } from '../immutable/immutable-tags';
-import type { Paging } from '../http/paging';
-import type { ParsedQuery, SortKey } from '../http/query';
 import { ProjectAccess } from './project-access';
 import { RegistryCacheNotifier } from './registry-cache-notifier';
 import { fullRepositoryName } from './repository-name';
 import { RepositoryStore } from './repository.store';
 import { RepositoryView, repositoryView } from './repository-view';
-
-export interface ListRequest {
-  query: ParsedQuery;
-  sort: SortKey[];
-  paging: Paging;
-}
 
 /** Repositories: Harbor's /repositories and /projects/{project_name}/repositories APIs. */
 @Injectable()

@@ -1,31 +1,14 @@
 import { type Execution, ExecutionStatus } from '@wharf/jobs';
-import { RETAIN_ACTION, RETENTION_TEMPLATES, type RetentionRuleRecord, type Selector } from '@wharf/policy';
+import { RETAIN_ACTION, RETENTION_TEMPLATES } from '@wharf/policy';
+import { type RuleView, ruleView } from '../policies/rule-view';
 import { SCOPE_LEVEL, type RetentionTrigger } from './retention-policy-input';
 import type { RepositoryTaskRecord, RetentionPolicyRecord } from './retention.store';
-
-export interface RetentionSelectorView {
-  kind: string;
-  decoration: string;
-  pattern: string;
-  extras: string;
-}
-
-export interface RetentionRuleView {
-  id: number;
-  priority: number;
-  disabled: boolean;
-  action: string;
-  template: string;
-  params: Record<string, unknown>;
-  tag_selectors: RetentionSelectorView[];
-  scope_selectors: { repository: RetentionSelectorView[] };
-}
 
 /** Harbor's RetentionPolicy. */
 export interface RetentionPolicyView {
   id: number;
   algorithm: string;
-  rules: RetentionRuleView[];
+  rules: RuleView[];
   trigger: RetentionTrigger;
   scope: { level: string; ref: number };
 }
@@ -54,23 +37,6 @@ export interface RetentionTaskView {
   end_time?: string;
   total: number;
   retained: number;
-}
-
-function selectorView(s: Selector): RetentionSelectorView {
-  return { kind: s.kind, decoration: s.decoration, pattern: s.pattern, extras: s.extras ?? '' };
-}
-
-function ruleView(r: RetentionRuleRecord): RetentionRuleView {
-  return {
-    id: r.id,
-    priority: r.priority,
-    disabled: r.disabled,
-    action: r.action,
-    template: r.template,
-    params: r.params,
-    tag_selectors: r.tag_selectors.map(selectorView),
-    scope_selectors: { repository: (r.scope_selectors.repository ?? []).map(selectorView) },
-  };
 }
 
 export function retentionPolicyView(p: RetentionPolicyRecord): RetentionPolicyView {

@@ -1,7 +1,7 @@
 import { ExecutionStatus, QUEUE_OF, schedulesChangedChannel, VendorType } from '@wharf/jobs';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { addTestMember, api, type ApiResponse, type CoreHarness, createTestProject, createTestUser, errorCode, locationId, sqlQuery, startTestCore, type TestUser } from '../testing';
+import { api, type ApiResponse, type CoreHarness, createRoleCast, createTestProject, errorCode, locationId, sqlQuery, startTestCore, type TestUser } from '../testing';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -84,18 +84,7 @@ describe('tag retention API (/api/v2.0/retentions)', () => {
     core = await startTestCore();
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     otherId = await createTestProject(core.url, core.adminAuth, 'other');
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['dave', 2],
-      ['gina', 3],
-      ['maria', 4],
-      ['lena', 5],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team'));
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue(QUEUE_OF[VendorType.Retention], { connection: redis, prefix: core.config.jobQueuePrefix });
     subscriber = new Redis(REDIS_URL);

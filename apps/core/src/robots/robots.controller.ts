@@ -5,9 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { RobotCreateDto } from './dto/robot-create.dto';
 import { RobotSecDto } from './dto/robot-sec.dto';
 import { RobotDto } from './dto/robot.dto';
@@ -24,15 +23,12 @@ export class RobotsController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RobotView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.robots.list(access, parseQuery(q), parseSort(sort), paging);
+    const { paging } = list;
+    const { total, items } = await this.robots.list(access, list.query, list.sort, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

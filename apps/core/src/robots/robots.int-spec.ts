@@ -1,6 +1,6 @@
 import { passwordProblem } from '@wharf/auth';
 import { RegistryRows } from '../repositories/testing/registry-rows';
-import { addTestMember, api, basicAuthHeader, CoreHarness, createTestProject, createTestUser, errorCode, locationId, startTestCore, TestUser } from '../testing';
+import { api, basicAuthHeader, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, startTestCore, TestUser } from '../testing';
 
 interface RobotCreated {
   id: number;
@@ -60,18 +60,7 @@ describe('robot accounts (/api/v2.0/robots)', () => {
     rows = RegistryRows.open(core.db.url);
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     otherId = await createTestProject(core.url, core.adminAuth, 'other');
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['dave', 2],
-      ['gina', 3],
-      ['maria', 4],
-      ['lena', 5],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team'));
     await rows.repository('team/app');
     await rows.repository('other/app');
   });

@@ -83,3 +83,25 @@ export async function addTestMember(url: string, auth: string, project: string |
   if (res.status !== 201) throw new Error(`add member ${username} to ${project} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return locationId(res);
 }
+
+/** One user per project role, and an outsider: the cast permission tests use. */
+export const ROLE_CAST = { alice: 1, dave: 2, gina: 3, maria: 4, lena: 5, mallory: 0 } as const;
+export type CastMember = keyof typeof ROLE_CAST;
+
+/**
+ * Creates the users of the cast (or some of them) and makes each a member of `project` with its
+ * role (ids 1-5: admin, developer, guest, maintainer, limited guest; mallory joins nothing).
+ */
+export async function createRoleCast<N extends CastMember = CastMember>(
+  url: string,
+  adminAuth: string,
+  project: string,
+  names: readonly N[] = Object.keys(ROLE_CAST) as N[],
+): Promise<Record<N, TestUser>> {
+  const cast = {} as Record<N, TestUser>;
+  for (const name of names) {
+    cast[name] = await createTestUser(url, adminAuth, name);
+    if (ROLE_CAST[name] > 0) await addTestMember(url, adminAuth, project, name, ROLE_CAST[name]);
+  }
+  return cast;
+}

@@ -7,7 +7,6 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
 import { ProjectsService } from '../projects/projects.service';
 import { PasswordReqDto } from './dto/password-req.dto';
 import { UserCreationReqDto } from './dto/user-creation-req.dto';
@@ -16,7 +15,7 @@ import { UserSysAdminFlagDto } from './dto/user-sysadmin-flag.dto';
 import { Permission, projectIdOfScope, projectPermissions } from './permissions';
 import { UsersService } from './users.service';
 import type { UserResp } from './user-view';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 
 @ApiTags('user')
 @ApiBasicAuth()
@@ -37,17 +36,14 @@ export class UsersController {
   @Get()
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
     @QueryParam('username') username?: string,
     @QueryParam('email') email?: string,
   ): Promise<UserResp[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.users.list(access, parseQuery(q), { username, email }, parseSort(sort), paging);
+    const { paging } = list;
+    const { total, items } = await this.users.list(access, list.query, { username, email }, list.sort, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

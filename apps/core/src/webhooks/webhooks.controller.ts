@@ -5,17 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { parseQuery, parseSort } from '../http/query';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import type { ExecutionView, TaskView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
-import { ListFilter, SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
-
-function listFilter(q: string | undefined, sort: string | undefined, page: string | undefined, pageSize: string | undefined): ListFilter {
-  return { query: parseQuery(q), sort: parseSort(sort), paging: parsePaging(page, pageSize) };
-}
+import { SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
 
 @ApiTags('webhook')
 @ApiBasicAuth()
@@ -28,16 +23,13 @@ export class WebhooksController {
   @Get('policies')
   async list(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name_or_id') nameOrId: string,
     @Headers(IS_RESOURCE_NAME) isName?: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<WebhookPolicyView[]> {
-    const filter = listFilter(q, sort, page, pageSize);
+    const filter = list;
     const { total, items } = await this.webhooks.list(access, { nameOrId, isName: isResourceName(isName) }, filter);
     setPageHeaders(reply, req.url, filter.paging, total);
     return items;
@@ -92,17 +84,14 @@ export class WebhooksController {
   @Get('policies/:webhook_policy_id/executions')
   async executions(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name_or_id') nameOrId: string,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Headers(IS_RESOURCE_NAME) isName?: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<ExecutionView[]> {
-    const filter = listFilter(q, sort, page, pageSize);
+    const filter = list;
     const { total, items } = await this.webhooks.executions(access, { nameOrId, isName: isResourceName(isName) }, policyId, filter);
     setPageHeaders(reply, req.url, filter.paging, total);
     return items;
@@ -112,18 +101,15 @@ export class WebhooksController {
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks')
   async tasks(
     @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name_or_id') nameOrId: string,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Param('execution_id', ParseIdPipe) executionId: number,
     @Headers(IS_RESOURCE_NAME) isName?: string,
-    @QueryParam('q') q?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<TaskView[]> {
-    const filter = listFilter(q, sort, page, pageSize);
+    const filter = list;
     const { total, items } = await this.webhooks.tasks(access, { nameOrId, isName: isResourceName(isName) }, policyId, executionId, filter);
     setPageHeaders(reply, req.url, filter.paging, total);
     return items;

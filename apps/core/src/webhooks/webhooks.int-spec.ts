@@ -1,5 +1,5 @@
 import { ExecutionStatus, ExecutionStore, Trigger, VendorType } from '@wharf/jobs';
-import { addTestMember, api, ApiResponse, CoreHarness, createTestProject, createTestUser, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
+import { api, ApiResponse, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
 
 interface Target {
   type: string;
@@ -55,16 +55,7 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
     core = await startTestCore();
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     otherId = await createTestProject(core.url, core.adminAuth, 'other');
-    const roles: [keyof typeof users, number][] = [
-      ['alice', 1],
-      ['maria', 4],
-      ['dave', 2],
-      ['mallory', 0],
-    ];
-    for (const [name, role] of roles) {
-      users[name] = await createTestUser(core.url, core.adminAuth, name);
-      if (role > 0) await addTestMember(core.url, core.adminAuth, 'team', name, role);
-    }
+    Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team', ['alice', 'maria', 'dave', 'mallory']));
   });
 
   afterAll(async () => {

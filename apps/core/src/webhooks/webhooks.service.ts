@@ -1,9 +1,8 @@
+import type { ListRequest } from '../http/query-param';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Access, Action, ProjectRef } from '@wharf/auth';
 import { actorName, requireProjectAccess } from '../auth/authorize';
 import { conflict, notFound } from '../http/harbor-error';
-import type { Paging } from '../http/paging';
-import type { ParsedQuery, SortKey } from '../http/query';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { projectKey } from '../projects/project-key';
 import type { WebhookPolicyDto } from './dto/webhook-policy.dto';
@@ -20,12 +19,6 @@ import {
   WebhookPolicyView,
   webhookPolicyView,
 } from './webhook-view';
-
-export interface ListFilter {
-  query: ParsedQuery;
-  sort: SortKey[];
-  paging: Paging;
-}
 
 /** Harbor's SupportedWebhookEventTypes. */
 export interface SupportedWebhookEventTypes {
@@ -67,7 +60,7 @@ export class WebhooksService {
     return policy;
   }
 
-  async list(access: Access, at: ProjectAddress, filter: ListFilter): Promise<{ total: number; items: WebhookPolicyView[] }> {
+  async list(access: Access, at: ProjectAddress, filter: ListRequest): Promise<{ total: number; items: WebhookPolicyView[] }> {
     const project = await this.project(access, at, 'list');
     const { total, rows } = await this.policies.list(project.id, filter.query, filter.sort, filter.paging);
     return { total, items: rows.map(webhookPolicyView) };
@@ -109,14 +102,14 @@ export class WebhooksService {
     this.logger.log(`deleted webhook policy: project=${project.name} policy=${policyId}`);
   }
 
-  async executions(access: Access, at: ProjectAddress, policyId: number, filter: ListFilter): Promise<{ total: number; items: ExecutionView[] }> {
+  async executions(access: Access, at: ProjectAddress, policyId: number, filter: ListRequest): Promise<{ total: number; items: ExecutionView[] }> {
     const project = await this.project(access, at, 'read');
     const policy = await this.policy(project, policyId);
     const { total, rows } = await this.deliveries.list(policy.id, filter.query, filter.sort, filter.paging);
     return { total, items: rows.map(executionView) };
   }
 
-  async tasks(access: Access, at: ProjectAddress, policyId: number, executionId: number, filter: ListFilter): Promise<{ total: number; items: TaskView[] }> {
+  async tasks(access: Access, at: ProjectAddress, policyId: number, executionId: number, filter: ListRequest): Promise<{ total: number; items: TaskView[] }> {
     const project = await this.project(access, at, 'read');
     const policy = await this.policy(project, policyId);
     await this.delivery(policy, executionId);
