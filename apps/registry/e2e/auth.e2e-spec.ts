@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // it is the one place that needs both applications.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
-import { IdentityFixtures, RegistryHarness, repositoryPermissions, startTestRegistry } from '../src/testing';
+import { IdentityFixtures, RegistryHarness, repositoryPermissions, startTokenRegistry } from '../src/testing';
 import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
 import { Podman } from './podman';
 import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
@@ -55,19 +55,7 @@ describe('token authentication with skopeo and podman', () => {
     layout = join(work, 'src');
     await writeLayout(layout, { v1: image });
     core = await startTestCore();
-    registry = await startTestRegistry(
-      {
-        auth: {
-          mode: 'token',
-          realm: `${core.url}/service/token`,
-          issuer: core.config.token.issuer,
-          service: core.config.token.service,
-          privateKeyPath: core.config.token.privateKeyPath,
-          robotPrefix: core.config.robotPrefix,
-        },
-      },
-      { db: core.db },
-    );
+    registry = await startTokenRegistry(core);
     host = registry.url.replace(/^http:\/\//, '');
     alice = await createTestUser(core.url, core.adminAuth, 'alice', 'Alice12345');
     bob = await createTestUser(core.url, core.adminAuth, 'bob', 'Bob1234567');

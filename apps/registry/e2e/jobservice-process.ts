@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
-import { ensureRegistryBuild, startWatchdog } from './registry-process';
+import { ensureRegistryBuild, snapshotEnv, startWatchdog } from './registry-process';
 
 /**
  * The real jobservice as a separate process, from the same build snapshot as the registry
@@ -8,7 +8,6 @@ import { ensureRegistryBuild, startWatchdog } from './registry-process';
  * and queue prefix.
  */
 
-const ROOT = resolve(__dirname, '../../..');
 const READY = /\[jobservice\] jobservice started/;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,12 +48,7 @@ export class JobServiceProcess {
     const child = spawn(process.execPath, [join(buildDir, 'apps', 'jobservice', 'src', 'main.js')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        NO_COLOR: '1',
-        NODE_ENV: 'production',
-        NODE_PATH: join(ROOT, 'node_modules'),
-        WHARF_MIGRATIONS_DIR: join(ROOT, 'migrations'),
+        ...snapshotEnv(),
         DATABASE_URL: options.databaseUrl,
         DATA_DIR: options.dataDir,
         REDIS_URL: options.redisUrl,

@@ -8,7 +8,7 @@ import { buildDirectory, Directory, Slapd, startSlapd } from '@wharf/identity/te
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { api, CoreHarness, createTestProject, startTestCore } from '../../core/src/testing';
 import { AUTH_SETTINGS_CACHE_MS } from '../src/auth/stored-auth-settings';
-import { RegistryHarness, startTestRegistry } from '../src/testing';
+import { RegistryHarness, startTokenRegistry } from '../src/testing';
 import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
 import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, SRC_INSECURE } from './skopeo';
 
@@ -56,20 +56,7 @@ describe('LDAP users with skopeo against core and a token-mode registry', () => 
     );
     slapd = await startSlapd({ suffix: SUFFIX, ldif: dir.ldif });
     core = await startTestCore();
-    registry = await startTestRegistry(
-      {
-        auth: {
-          mode: 'token',
-          realm: `${core.url}/service/token`,
-          issuer: core.config.token.issuer,
-          service: core.config.token.service,
-          privateKeyPath: core.config.token.privateKeyPath,
-          robotPrefix: core.config.robotPrefix,
-          loginThrottleKeyPrefix: `wharf-test:${randomBytes(6).toString('hex')}:`,
-        },
-      },
-      { db: core.db },
-    );
+    registry = await startTokenRegistry(core);
     host = registry.url.replace(/^http:\/\//, '');
 
     const switched = await api(core.url, 'PUT', '/api/v2.0/configurations', {

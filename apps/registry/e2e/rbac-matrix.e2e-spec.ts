@@ -7,7 +7,7 @@ import { Access, grantedRegistryActions, Principal, ProjectRole } from '@wharf/a
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { addTestMember, api, basicAuthHeader, CoreHarness, createTestProject, createTestUser, startTestCore } from '../../core/src/testing';
 import { RegistryAudit } from '../src/audit/registry-audit';
-import { RegistryHarness, repositoryPermissions, startTestRegistry } from '../src/testing';
+import { RegistryHarness, repositoryPermissions, startTokenRegistry } from '../src/testing';
 import { baseLayer, buildImage, Image, OCI_MANIFEST, resolveTag, sha256, writeLayout } from './oci-layout';
 import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, SkopeoResult, skopeoOk, SRC_INSECURE } from './skopeo';
 
@@ -165,19 +165,7 @@ describe('RBAC matrix through real clients', () => {
     await writeLayout(layout, { base, ...Object.fromEntries(pushImages) });
 
     core = await startTestCore();
-    registry = await startTestRegistry(
-      {
-        auth: {
-          mode: 'token',
-          realm: `${core.url}/service/token`,
-          issuer: core.config.token.issuer,
-          service: core.config.token.service,
-          privateKeyPath: core.config.token.privateKeyPath,
-          robotPrefix: core.config.robotPrefix,
-        },
-      },
-      { db: core.db },
-    );
+    registry = await startTokenRegistry(core);
     host = registry.url.replace(/^http:\/\//, '');
 
     await createTestProject(core.url, core.adminAuth, PROJECT.public, true);

@@ -24,6 +24,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let buildOnce: Promise<string> | undefined;
 
+/**
+ * The environment every service run from the build snapshot starts from: the snapshot lives outside
+ * the work tree, so packages and migrations are resolved from the work tree.
+ */
+export function snapshotEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    NO_COLOR: '1',
+    NODE_ENV: 'production',
+    NODE_PATH: join(ROOT, 'node_modules'),
+    WHARF_MIGRATIONS_DIR: join(ROOT, 'migrations'),
+  };
+}
+
 /** The path of `main.js` in a build of the current sources. */
 export function ensureRegistryBuild(): Promise<string> {
   buildOnce ??= buildSnapshot();
@@ -332,13 +347,7 @@ export class RegistryProcess {
       detached: this.options.detached,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        NO_COLOR: '1',
-        NODE_ENV: 'production',
-        // The build snapshot lives outside the work tree: resolve packages and migrations from it.
-        NODE_PATH: join(ROOT, 'node_modules'),
-        WHARF_MIGRATIONS_DIR: join(ROOT, 'migrations'),
+        ...snapshotEnv(),
         REGISTRY_PORT: String(this.port),
         REGISTRY_HOST: '127.0.0.1',
         DATA_DIR: this.dataDir,

@@ -18,6 +18,7 @@ import { GATEWAY_ACCEL_PREFIX, startGateway } from './servers/gateway';
 import { nginxAvailable, startNginx } from './servers/nginx';
 import { logTail, ManagedServer } from './servers/process';
 import { startWharf, WharfServer } from './servers/wharf';
+import { logger, runCommand } from './cli';
 
 /**
  * `npm run bench`: Wharf against distribution (and nginx as the static-file ceiling) on this
@@ -27,7 +28,7 @@ import { startWharf, WharfServer } from './servers/wharf';
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const MiB = 1024 * 1024;
 
-const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = logger('bench');
 
 /** Undo steps (stop servers, drop the database, remove temp data), run once, newest first. */
 const cleanups: (() => Promise<void>)[] = [];
@@ -280,18 +281,4 @@ async function main(): Promise<void> {
   printReport(report, o.markdown);
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping the servers and removing temporary data`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main().catch(async (err: Error) => {
-  log(`failed: ${err.stack ?? err.message}`);
-  await cleanUp();
-  process.exitCode = 1;
-});
+runCommand(main, cleanUp, log, 'stopping the servers and removing temporary data');

@@ -2,7 +2,7 @@
 // one database, as deployed.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../../core/src/testing';
-import { makeImage, pushImage, RegistryHarness, startTestRegistry } from '../testing';
+import { makeImage, pushImage, RegistryHarness, startTokenRegistry } from '../testing';
 import { RegistryAudit } from './registry-audit';
 
 /**
@@ -45,19 +45,7 @@ describe('registry audit rows in the audit-log API', () => {
 
   beforeAll(async () => {
     core = await startTestCore();
-    registry = await startTestRegistry(
-      {
-        auth: {
-          mode: 'token',
-          realm: `${core.url}/service/token`,
-          issuer: core.config.token.issuer,
-          service: core.config.token.service,
-          privateKeyPath: core.config.token.privateKeyPath,
-          robotPrefix: core.config.robotPrefix,
-        },
-      },
-      { db: core.db },
-    );
+    registry = await startTokenRegistry(core);
     alice = await createTestUser(core.url, core.adminAuth, 'alice', 'Alice12345');
     bob = await createTestUser(core.url, core.adminAuth, 'bob', 'Bob1234567');
     await createTestProject(core.url, core.adminAuth, 'team');

@@ -75,6 +75,25 @@ export async function startTestRegistry(overrides: Partial<RegistryConfig> = {},
   };
 }
 
+/** What a registry needs of a test core to trust its token service (core's CoreHarness has it). */
+export interface TestTokenService {
+  url: string;
+  db: TestDatabase;
+  config: { token: { issuer: string; service: string; privateKeyPath: string }; robotPrefix: string };
+}
+
+/** A registry in token mode that trusts `core`'s token service and shares its database. */
+export function startTokenRegistry(core: TestTokenService, overrides: Partial<RegistryConfig> = {}): Promise<RegistryHarness> {
+  const { token, robotPrefix } = core.config;
+  return startTestRegistry(
+    {
+      auth: { mode: 'token', realm: `${core.url}/service/token`, issuer: token.issuer, service: token.service, privateKeyPath: token.privateKeyPath, robotPrefix },
+      ...overrides,
+    },
+    { db: core.db },
+  );
+}
+
 async function dropEventStream(config: RegistryConfig): Promise<void> {
   if (!config.events.prefix.startsWith('wharf-test-')) return;
   const redis = new Redis(config.events.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -19,6 +19,7 @@ import { type GcBenchReport, type GcSideResult, gcTables, speedup } from './repo
 import { DistributionTree, WharfTree } from './trees';
 import { runWharfGc, startJobService } from './wharf-gc';
 import { checkRows, loadRows } from './wharf-rows';
+import { logger, runCommand } from '../cli';
 
 /**
  * `npm run bench:gc`: Wharf's garbage collection against distribution's `garbage-collect` on the
@@ -31,7 +32,7 @@ const TARGET_S = 60;
 const AGE_S = 2 * 86_400;
 const TIME_WINDOW_HOURS = 1;
 
-const log = (message: string) => process.stderr.write(`[bench:gc ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = logger('bench:gc');
 
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanUp(): Promise<void> {
@@ -342,18 +343,4 @@ async function main(): Promise<void> {
   }
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping the jobservice and removing temporary data`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main().catch(async (err: Error) => {
-  log(`failed: ${err.stack ?? err.message}`);
-  await cleanUp();
-  process.exitCode = 1;
-});
+runCommand(main, cleanUp, log, 'stopping the jobservice and removing temporary data');
