@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
-import { parseTrustedProxies } from '@wharf/config';
+import { EnvError as ConfigError, envInt as int, envOneOf as oneOf, envText as text, envUrl as url, parseTrustedProxies } from '@wharf/config';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -42,45 +42,8 @@ export interface CoreConfig {
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const AUTH_MODES: readonly AuthMode[] = ['db_auth', 'ldap_auth'];
 
-/** A bad environment variable: names the variable and says what is wrong with it. */
-export class ConfigError extends Error {
-  constructor(key: string, reason: string) {
-    super(`invalid ${key}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
-
-function text(env: NodeJS.ProcessEnv, key: string, fallback: string): string {
-  const raw = env[key];
-  return raw === undefined || raw === '' ? fallback : raw;
-}
-
-function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(key, `"${raw}" is not an integer`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(key, `${n} is not between ${min} and ${max}`);
-  return n;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: string, fallback: T, allowed: readonly T[]): T {
-  const raw = text(env, key, fallback);
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(key, `"${raw}" is not one of ${allowed.join(', ')}`);
-  return raw as T;
-}
-
-function url(env: NodeJS.ProcessEnv, key: string, fallback: string, protocols: readonly string[]): string {
-  const raw = text(env, key, fallback);
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(key, 'not a valid URL');
-  }
-  if (!protocols.includes(parsed.protocol)) throw new ConfigError(key, `the scheme must be one of ${protocols.map((p) => p.replace(/:$/, '')).join(', ')}`);
-  return raw;
-}
+// A bad environment variable: names the variable and says what is wrong with it.
+export { EnvError as ConfigError } from '@wharf/config';
 
 /** Reads and validates core's settings from environment variables; throws on the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
