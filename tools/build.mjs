@@ -2,7 +2,7 @@
 // Transpiles apps/, libs/ and tools/ TypeScript into dist/ with SWC (keeping the source tree,
 // rewriting @wharf/* imports to relative paths). Type checking is `npm run typecheck`.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, writeFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,14 @@ async function* walk(dir) {
       yield p;
     }
   }
+}
+
+// A process may be starting from dist/ while a build rewrites it (tests build and run services in
+// parallel): each file appears whole or not at all, never truncated.
+async function writeAtomically(file, content) {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
 }
 
 async function exists(p) {
@@ -47,8 +55,8 @@ await Promise.all(
     });
     const out = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, code + `\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
-    if (map) await writeFile(out + '.map', map);
+    if (map) await writeAtomically(out + '.map', map);
+    await writeAtomically(out, code + `\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
   }),
 );
 // SQL migrations are data files read at run time.
