@@ -4,7 +4,7 @@ describe('jobservice configuration', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ workers: 10, queuePrefix: 'wharf', redisUrl: 'redis://127.0.0.1:6379', jobRedisUrl: 'redis://127.0.0.1:6379', uploadMaxAgeMs: 86_400_000 });
-    expect(c).toMatchObject({ webhookMaxRetry: 3, webhookTimeoutMs: 3000, webhookRetryDelayMs: 1000, eventClaimIdleMs: 60_000, externalUrl: 'http://127.0.0.1:8080' });
+    expect(c).toMatchObject({ webhookMaxRetry: 3, webhookTimeoutMs: 3000, webhookRetryDelayMs: 1000, eventClaimIdleMs: 60_000, lockDurationMs: 30_000, externalUrl: 'http://127.0.0.1:8080' });
   });
 
   it('reads the webhook settings the installer passes from harbor.yml', () => {
@@ -18,6 +18,7 @@ describe('jobservice configuration', () => {
 
   it.each([
     [{ JOBSERVICE_WORKERS: '0' }, 'invalid JOBSERVICE_WORKERS: 0 is not between 1 and 100'],
+    [{ JOBSERVICE_LOCK_SECONDS: '0' }, 'invalid JOBSERVICE_LOCK_SECONDS: 0 is not between 1 and 600'],
     [{ JOB_QUEUE_PREFIX: 'a b' }, 'invalid JOB_QUEUE_PREFIX'],
     [{ DATABASE_URL: 'mysql://x' }, 'invalid DATABASE_URL: the scheme must be one of postgres, postgresql'],
     [{ LOG_LEVEL: 'loud' }, 'invalid LOG_LEVEL'],

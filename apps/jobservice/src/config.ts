@@ -17,6 +17,12 @@ export interface JobServiceConfig {
   dataDir: string;
   /** Jobs run at once by this process (harbor.yml jobservice.max_job_workers). */
   workers: number;
+  /**
+   * How long a running job's queue lock lasts without renewal (renewed at half of it), and how
+   * often stalled jobs are looked for: a task whose jobservice died is taken again within about
+   * twice this.
+   */
+  lockDurationMs: number;
   /** Uploads untouched this long are abandoned; GC purges them. */
   uploadMaxAgeMs: number;
   /** How often the schedules are re-read from the database even without a change announcement. */
@@ -54,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
     queuePrefix: prefix,
     dataDir: resolve(text(env, 'DATA_DIR', './data')),
     workers: int(env, 'JOBSERVICE_WORKERS', 10, 1, 100),
+    lockDurationMs: int(env, 'JOBSERVICE_LOCK_SECONDS', 30, 1, 600) * 1000,
     uploadMaxAgeMs: int(env, 'GC_UPLOAD_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400) * 1000,
     scheduleSyncMs: int(env, 'JOBSERVICE_SCHEDULE_SYNC_SECONDS', 30, 1, 3600) * 1000,
     webhookMaxRetry: int(env, 'WEBHOOK_JOB_MAX_RETRY', 3, 0, 1000),

@@ -46,6 +46,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
     connection: workerConnection,
     prefix: config.queuePrefix,
     workers: config.workers,
+    lockDurationMs: config.lockDurationMs,
     executions,
     schedules,
     logger: logger.child('worker'),

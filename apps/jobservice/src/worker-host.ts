@@ -21,6 +21,8 @@ export interface WorkerHostOptions {
   connection: Redis;
   prefix: string;
   workers: number;
+  /** Queue lock of a running job; also the interval of the stalled-job check. */
+  lockDurationMs: number;
   executions: ExecutionStore;
   schedules: ScheduleStore;
   logger: Logger;
@@ -47,8 +49,10 @@ export class WorkerHost {
         connection: this.options.connection,
         prefix: this.options.prefix,
         concurrency: Math.max(1, Math.min(runner.concurrency ?? this.options.workers, this.options.workers)),
-        // A killed worker's job is taken again after this long; a stalled job twice more is failed.
-        lockDuration: 30_000,
+        // A killed worker's lock lapses after lockDuration; the next stalled check of any live
+        // worker puts the job back in the queue. A job that stalls a third time is failed.
+        lockDuration: this.options.lockDurationMs,
+        stalledInterval: this.options.lockDurationMs,
         maxStalledCount: 2,
       });
       worker.on('failed', (job, err) => void this.failed(runner, job, err));

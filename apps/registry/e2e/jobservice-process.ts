@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { ensureRegistryBuild, snapshotEnv, startWatchdog } from './registry-process';
 
 /**
@@ -11,6 +12,17 @@ import { ensureRegistryBuild, snapshotEnv, startWatchdog } from './registry-proc
 const READY = /\[jobservice\] jobservice started/;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Removes a test's queues and event stream: every Redis key under its queue prefix. */
+export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 export interface JobServiceProcessOptions {
   databaseUrl: string;
@@ -104,6 +116,13 @@ export class JobServiceProcess {
 
   killNow(): void {
     if (this.running) this.child.kill('SIGKILL');
+  }
+
+  /** SIGKILL, as a crash or the OOM killer would end it: no task finishes, no lock is given back. */
+  async kill(): Promise<void> {
+    this.killNow();
+    await this.exited;
+    live.delete(this);
   }
 
   private tail(): string {

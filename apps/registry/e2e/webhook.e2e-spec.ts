@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import { Client } from 'pg';
-import { JobServiceProcess } from './jobservice-process';
+import { dropQueueKeys, JobServiceProcess } from './jobservice-process';
 import { buildManifestImage, type ImageToPush, PushClient, randomLayer } from './push-client';
 import { RegistryProcess } from './registry-process';
 
@@ -100,10 +99,7 @@ describe('webhooks end to end: registry events, jobservice deliveries', () => {
     await jobservice?.stop().catch(() => jobservice?.killNow());
     await registry?.dispose();
     await new Promise((resolve) => receiver?.close(resolve));
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await dropQueueKeys(REDIS_URL, prefix);
   });
 
   it('posts Harbor’s payload for a push and a pull by digest, with the auth header', async () => {

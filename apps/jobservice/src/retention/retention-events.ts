@@ -28,8 +28,8 @@ export interface RetentionFigures {
 
 /**
  * A TAG_RETENTION event: one per real run, about the policy's project, with the figures beside
- * the common fields. The counts cover the whole run; the deleted artifacts named are those of
- * this attempt (a run resumed after a crash names only what it deleted itself).
+ * the common fields. The counts and the deleted artifacts named cover the whole run, the part an
+ * interrupted attempt did included.
  */
 export type RetentionEvent = ArtifactEvent & { retention: RetentionFigures };
 

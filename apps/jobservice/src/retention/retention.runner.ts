@@ -5,7 +5,7 @@ import type { RepositoryChanges } from '../repository-changes';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
 import { type RepositoryRetentionSummary, retentionEvent } from './retention-events';
 import { type PlannedArtifact, planDeletions, type RepoArtifact, RepositoryGraph } from './retention-plan';
-import { type RepositoryRow, type RetentionPolicyRow, RetentionStore } from './retention.store';
+import { type DeletionRecord, type RepositoryRow, type RepositoryTaskRow, type RetentionPolicyRow, RetentionStore } from './retention.store';
 
 export interface RetentionRunnerDeps {
   sql: Sql;
@@ -16,12 +16,13 @@ export interface RetentionRunnerDeps {
 
 /** One repository's outcome. */
 interface RepositoryOutcome {
-  summary: RepositoryRetentionSummary;
+  total: number;
+  retained: number;
   log: string;
   stopped: boolean;
 }
 
-type DeletionResult = { deleted: RepoArtifact[] } | { kept: string };
+type DeletionResult = { deleted: DeletionRecord } | { kept: string };
 
 /** Decision lines kept per repository; a repository of a hundred thousand artifacts is counted, not listed in full. */
 const MAX_LOG_LINES = 20_000;
@@ -44,6 +45,11 @@ function sameTimes(a: Date | null, b: Date | null): boolean {
  * the deletion takes is locked and read again, and the deletion is given up when the artifact's
  * tags, push or pull changed since the evaluation or an immutable tag would go with it. Blobs
  * stay for garbage collection.
+ *
+ * Each deletion is recorded on its repository's row in its own transaction. A run whose
+ * jobservice died is taken again by the queue: repositories it finished are kept as they are, the
+ * one it was in is evaluated again over what is left, and its earlier deletions are added back,
+ * so counts, log and event come out as those of one uninterrupted run.
  */
 export class RetentionRunner implements TaskRunner {
   readonly vendorType = VendorType.Retention;
@@ -79,7 +85,6 @@ export class RetentionRunner implements TaskRunner {
     const rows = await this.store.openRepositoryTasks(execution.id, covered.map((r) => r.name));
     const byName = new Map(covered.map((r) => [r.name, r]));
     const immutable = await this.store.immutableRules(policy.projectId);
-    const summaries: RepositoryRetentionSummary[] = [];
     let stopped = false;
     for (const row of rows) {
       if (isFinal(row.status)) continue;
@@ -95,9 +100,8 @@ export class RetentionRunner implements TaskRunner {
       }
       await this.store.startRepositoryTask(row.id);
       try {
-        const outcome = await this.runRepository(ctx, policy, repository, immutable, dryRun);
-        summaries.push(outcome.summary);
-        const { total, retained } = outcome.summary;
+        const outcome = await this.runRepository(ctx, policy, repository, row, immutable, dryRun);
+        const { total, retained } = outcome;
         await this.store.finishRepositoryTask(row.id, outcome.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, {
           total,
           retained,
@@ -123,7 +127,7 @@ export class RetentionRunner implements TaskRunner {
     const deleted = totals.total - totals.retained;
     const status = stopped ? ExecutionStatus.Stopped : totals.failed > 0 ? ExecutionStatus.Error : ExecutionStatus.Success;
     // Dry runs change nothing, so they announce nothing.
-    if (!dryRun) await this.announce(ctx, policy, { status, total: totals.total, retained: totals.retained }, summaries);
+    if (!dryRun) await this.announce(ctx, policy, { status, total: totals.total, retained: totals.retained });
     ctx.info(
       `retention ${dryRun ? 'dry run ' : ''}finished: ${totals.repositories} repositories, ${totals.total} artifacts, ${totals.retained} retained, ` +
         `${deleted} ${dryRun ? 'would be deleted (nothing was)' : 'deleted'}` +
@@ -139,9 +143,12 @@ export class RetentionRunner implements TaskRunner {
     ctx: TaskContext,
     policy: RetentionPolicyRow,
     repository: RepositoryRow,
+    task: RepositoryTaskRow,
     immutable: readonly ImmutableRuleSpec[],
     dryRun: boolean,
   ): Promise<RepositoryOutcome> {
+    const earlier = task.deleted;
+    if (earlier.length > 0) ctx.warn(`repository ${repository.name}: an interrupted run deleted ${earlier.length} artifacts before; evaluating what is left`);
     const graph = new RepositoryGraph(await this.store.artifacts(repository.id));
     const candidates = graph.candidates();
     const evaluation = evaluateRetention({ repository: repository.name, artifacts: candidates, rules: policy.rules, immutableRules: immutable, now: new Date() });
@@ -154,34 +161,33 @@ export class RetentionRunner implements TaskRunner {
           stopped = true;
           break;
         }
-        results.set(item, await this.delete(policy, repository, item));
+        results.set(item, await this.delete(policy, repository, task.id, item));
       }
     }
 
-    const lines: string[] = [];
-    const deleted: { digest: string; tags: string[] }[] = [];
+    const entries: { at: number; line: string }[] = earlier.map((d) => ({ at: d.push_time, line: d.line }));
     let retained = 0;
-    const newestFirst = [...plan.items].sort((a, b) => b.artifact.pushTime.getTime() - a.artifact.pushTime.getTime());
-    for (const item of newestFirst) {
+    for (const item of plan.items) {
       const result = results.get(item);
+      const at = item.artifact.pushTime.getTime();
       if (item.retain) {
         retained++;
-        lines.push(formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: ${item.reasons.join('; ')}`));
+        entries.push({ at, line: formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: ${item.reasons.join('; ')}`) });
       } else if (dryRun) {
-        lines.push(formatLogLine('INFO', `DELETE ${describe(item.artifact)}: ${item.reasons.join('; ')}${withText(item.with)} (dry run: not deleted)`));
+        entries.push({ at, line: formatLogLine('INFO', `DELETE ${describe(item.artifact)}: ${item.reasons.join('; ')}${withText(item.with)} (dry run: not deleted)`) });
       } else if (!result) {
         retained++;
-        lines.push(formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: planned for deletion, but the run was stopped first`));
+        entries.push({ at, line: formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: planned for deletion, but the run was stopped first`) });
       } else if ('kept' in result) {
         retained++;
-        lines.push(formatLogLine('WARNING', `RETAIN ${describe(item.artifact)}: planned for deletion (${item.reasons.join('; ')}), kept: ${result.kept}`));
+        entries.push({ at, line: formatLogLine('WARNING', `RETAIN ${describe(item.artifact)}: planned for deletion (${item.reasons.join('; ')}), kept: ${result.kept}`) });
       } else {
-        const root = result.deleted.find((a) => a.id === item.artifact.id) ?? item.artifact;
-        deleted.push({ digest: root.digest, tags: [...root.tags] });
-        lines.push(formatLogLine('INFO', `DELETE ${describe(item.artifact)}: ${item.reasons.join('; ')}${withText(result.deleted.filter((a) => a.id !== root.id))}`));
+        entries.push({ at, line: result.deleted.line });
       }
     }
-    const total = plan.items.length;
+    // Newest push first (a stable sort: artifacts pushed at the same time keep the plan's order).
+    const lines = entries.sort((a, b) => b.at - a.at).map((e) => e.line);
+    const total = plan.items.length + earlier.length;
     if (lines.length > MAX_LOG_LINES) {
       const omitted = lines.length - MAX_LOG_LINES;
       lines.splice(MAX_LOG_LINES, omitted, formatLogLine('INFO', `(${omitted} more artifacts, the oldest pushed, are counted above but not listed)`));
@@ -191,11 +197,11 @@ export class RetentionRunner implements TaskRunner {
       `repository ${repository.name}: ${total} artifacts, ${retained} retained, ${total - retained} ${dryRun ? 'to delete (dry run: nothing deleted)' : 'deleted'}` +
         (stopped ? '; stopped on request' : ''),
     );
-    return { summary: { repository: repository.name, total, retained, deleted }, log: header + lines.join(''), stopped };
+    return { total, retained, log: header + lines.join(''), stopped };
   }
 
   /** Deletes one planned artifact and what goes with it, or says why it stays. */
-  private async delete(policy: RetentionPolicyRow, repository: RepositoryRow, item: PlannedArtifact): Promise<DeletionResult> {
+  private async delete(policy: RetentionPolicyRow, repository: RepositoryRow, repositoryTaskId: string, item: PlannedArtifact): Promise<DeletionResult> {
     const { sql, changes } = this.deps;
     const planned = item.artifact;
     const result = await sql.transaction(async (tx): Promise<DeletionResult> => {
@@ -223,8 +229,16 @@ export class RetentionRunner implements TaskRunner {
         if (tag) return { kept: `${a.digest} carries the immutable tag ${tag}` };
       }
       await this.store.deleteArtifacts(tx, closure.ids);
+      const root = taken.find((a) => a.id === planned.id) ?? planned;
+      const record: DeletionRecord = {
+        digest: root.digest,
+        tags: [...root.tags],
+        push_time: planned.pushTime.getTime(),
+        line: formatLogLine('INFO', `DELETE ${describe(planned)}: ${item.reasons.join('; ')}${withText(taken.filter((a) => a.id !== root.id))}`),
+      };
+      await this.store.recordDeletion(tx, repositoryTaskId, record);
       await changes.notify(tx, [repository.name]);
-      return { deleted: taken };
+      return { deleted: record };
     });
     if ('deleted' in result) await changes.committed([repository.name]);
     return result;
@@ -234,8 +248,14 @@ export class RetentionRunner implements TaskRunner {
     ctx: TaskContext,
     policy: RetentionPolicyRow,
     outcome: { status: string; total: number; retained: number },
-    summaries: readonly RepositoryRetentionSummary[],
   ): Promise<void> {
+    // From the records, not this attempt's memory: a resumed run names what the interrupted one deleted too.
+    const summaries: RepositoryRetentionSummary[] = (await this.store.repositoryTasks(ctx.execution.id)).map((r) => ({
+      repository: r.repository,
+      total: r.total,
+      retained: r.retained,
+      deleted: r.deleted.map((d) => ({ digest: d.digest, tags: d.tags })),
+    }));
     const event = retentionEvent(
       { policyId: policy.id, executionId: ctx.execution.id, project: policy.projectName, trigger: ctx.execution.trigger, rules: policy.rules, ...outcome },
       summaries,

@@ -15,10 +15,24 @@ export interface RepositoryRow {
   name: string;
 }
 
+/** An artifact a run deleted, as its repository's record keeps it (see migration 0010). */
+export interface DeletionRecord {
+  digest: string;
+  tags: string[];
+  /** Milliseconds since the epoch: where the line goes in the newest-first log. */
+  push_time: number;
+  /** The decision-log line of the deletion. */
+  line: string;
+}
+
 export interface RepositoryTaskRow {
   id: string;
   repository: string;
   status: string;
+  total: number;
+  retained: number;
+  /** What runs of this task deleted so far, an interrupted one's included. */
+  deleted: DeletionRecord[];
 }
 
 type ArtifactDbRow = {
@@ -132,7 +146,18 @@ export class RetentionStore {
       `INSERT INTO retention_task (execution_id, repository) SELECT $1, unnest($2::text[]) ON CONFLICT (execution_id, repository) DO NOTHING`,
       [executionId, repositories],
     );
-    return this.sql.query<RepositoryTaskRow>('SELECT id, repository, status FROM retention_task WHERE execution_id = $1 ORDER BY repository', [executionId]);
+    return this.repositoryTasks(executionId);
+  }
+
+  repositoryTasks(executionId: string): Promise<RepositoryTaskRow[]> {
+    return this.sql.query<RepositoryTaskRow>('SELECT id, repository, status, total, retained, deleted FROM retention_task WHERE execution_id = $1 ORDER BY repository', [
+      executionId,
+    ]);
+  }
+
+  /** Records a deletion in the deletion's own transaction: it is on record exactly when it happened. */
+  async recordDeletion(tx: SqlRunner, repositoryTaskId: string, record: DeletionRecord): Promise<void> {
+    await tx.query('UPDATE retention_task SET deleted = deleted || $2::jsonb WHERE id = $1', [repositoryTaskId, JSON.stringify([record])]);
   }
 
   async startRepositoryTask(id: string): Promise<void> {
