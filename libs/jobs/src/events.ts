@@ -34,6 +34,8 @@ export interface ArtifactEvent {
   digest?: string;
   /** The tag the request named, if it named one. */
   tag?: string;
+  /** Every tag a deleted artifact had (Harbor's payload names each as a resource). */
+  tags?: string[];
   mediaType?: string;
   /** Bytes of the manifest. */
   size?: number;

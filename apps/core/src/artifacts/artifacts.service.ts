@@ -5,6 +5,7 @@ import { notFound, precondition } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
 import { ImmutableTags } from '../immutable/immutable-tags';
+import { DeletionEvents } from '../repositories/deletion-events';
 import { ProjectAccess } from '../repositories/project-access';
 import { RegistryCacheNotifier } from '../repositories/registry-cache-notifier';
 import { fullRepositoryName } from '../repositories/repository-name';
@@ -36,6 +37,7 @@ export class ArtifactsService {
     private readonly cache: RegistryCacheNotifier,
     private readonly audit: AuditService,
     private readonly immutable: ImmutableTags,
+    private readonly events: DeletionEvents,
   ) {}
 
   /** The project (404, then 401/403 per the matrix) and the repository in it (404). */
@@ -91,12 +93,13 @@ export class ArtifactsService {
 
   /**
    * Deletes the artifact (by digest or tag) deeply; registry caches forget it before the answer.
-   * Refused (412, nothing deleted) when an immutable tag would go with it.
+   * Refused (412, nothing deleted) when an immutable tag would go with it. Each artifact that went
+   * is announced as a DELETE_ARTIFACT event.
    */
   async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string, reference: string): Promise<void> {
     const { project, repository } = await this.locate(access, projectName, repositoryParam, 'artifact', 'delete');
     const ref = artifactReference(reference);
-    await this.cache.write(async (tx, changed) => {
+    const deleted = await this.cache.write(async (tx, changed) => {
       const row = await this.artifacts.resolve(repository.id, ref, tx);
       if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
       const immutability = await this.immutable.ofProject(project.id, tx);
@@ -108,7 +111,9 @@ export class ArtifactsService {
       for (const { digest } of deleted) {
         await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'artifact', resource: `${repository.name}@${digest}` }, tx);
       }
+      return deleted;
     });
+    await this.events.published(access, repository.name, deleted);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { DeletionEvents } from './deletion-events';
 import { ImmutableModule } from '../immutable/immutable.module';
 import { ProjectAccess } from './project-access';
 import { RegistryCacheNotifier } from './registry-cache-notifier';
@@ -15,7 +16,7 @@ import { RepositoryStore } from './repository.store';
   imports: [ImmutableModule],
   controllers: [RepositoriesController],
   // AuditService holds no state: this module's copy writes the same audit_log rows.
-  providers: [ProjectAccess, RepositoryStore, RegistryCacheNotifier, RepositoriesService, AuditService],
-  exports: [ProjectAccess, RepositoryStore, RegistryCacheNotifier, AuditService],
+  providers: [ProjectAccess, RepositoryStore, RegistryCacheNotifier, RepositoriesService, AuditService, DeletionEvents],
+  exports: [ProjectAccess, RepositoryStore, RegistryCacheNotifier, AuditService, DeletionEvents],
 })
 export class RepositoriesModule {}

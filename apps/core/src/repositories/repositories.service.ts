@@ -4,6 +4,7 @@ import type { Access } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
 import { notFound, precondition } from '../http/harbor-error';
 import { ImmutableTags } from '../immutable/immutable-tags';
+import { DeletionEvents } from './deletion-events';
 import { ProjectAccess } from './project-access';
 import { RegistryCacheNotifier } from './registry-cache-notifier';
 import { fullRepositoryName } from './repository-name';
@@ -19,6 +20,7 @@ export class RepositoriesService {
     private readonly cache: RegistryCacheNotifier,
     private readonly audit: AuditService,
     private readonly immutable: ImmutableTags,
+    private readonly events: DeletionEvents,
   ) {}
 
   async listOfProject(access: Access, projectName: string, req: ListRequest): Promise<{ total: number; items: RepositoryView[] }> {
@@ -48,15 +50,18 @@ export class RepositoriesService {
   async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string): Promise<void> {
     const project = await this.projects.require(access, projectName, 'repository', 'delete');
     const name = fullRepositoryName(projectName, repositoryParam);
-    await this.cache.write(async (tx, changed) => {
+    const deleted = await this.cache.write(async (tx, changed) => {
       const repository = await this.repositories.byName(name, tx);
       if (!repository) throw notFound(`repository ${name} not found`);
       const tags = await tx.query<{ name: string }>('SELECT name FROM tag WHERE repository_id = $1', [repository.id]);
       const protectedTags = (await this.immutable.ofProject(project.id, tx)).among(name, tags.map((t) => t.name));
       if (protectedTags.length > 0) throw precondition(`repository ${name} holds immutable tag ${protectedTags.join(', ')} and cannot be deleted`);
-      if (!(await this.repositories.delete(tx, repository.id))) throw notFound(`repository ${name} not found`);
+      const artifacts = await this.repositories.delete(tx, repository.id);
+      if (!artifacts) throw notFound(`repository ${name} not found`);
       changed(name);
       await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'repository', resource: name }, tx);
+      return artifacts;
     });
+    await this.events.published(access, name, deleted);
   }
 }

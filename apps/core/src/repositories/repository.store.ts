@@ -72,15 +72,21 @@ export class RepositoryStore {
   }
 
   /**
-   * Deletes the repository with its artifacts and tags; blobs stay for garbage collection. The
+   * Deletes the repository with its artifacts and tags, and answers those artifacts (undefined when
+   * the repository is gone already); blobs stay for garbage collection. The
    * index references go first: they keep children from being deleted (ON DELETE RESTRICT), and
    * the parent and child rows die in the same cascade.
    */
-  async delete(tx: SqlRunner, id: string): Promise<boolean> {
+  async delete(tx: SqlRunner, id: string): Promise<{ digest: string; tags: string[] }[] | undefined> {
     const locked = await tx.one('SELECT id FROM repository WHERE id = $1 FOR UPDATE', [id]);
-    if (!locked) return false;
+    if (!locked) return undefined;
+    // Read in the deleting transaction, under the repository's lock: what the cascade below removes.
+    const artifacts = await tx.query<{ digest: string; tags: string[] }>(
+      'SELECT a.digest, ARRAY(SELECT t.name FROM tag t WHERE t.artifact_id = a.id ORDER BY t.name) AS tags FROM artifact a WHERE a.repository_id = $1 ORDER BY a.id',
+      [id],
+    );
     await tx.query('DELETE FROM artifact_reference ar USING artifact a WHERE a.id = ar.parent_id AND a.repository_id = $1', [id]);
     await tx.query('DELETE FROM repository WHERE id = $1', [id]);
-    return true;
+    return artifacts;
   }
 }

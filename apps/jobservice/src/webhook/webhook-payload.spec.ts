@@ -38,6 +38,14 @@ describe('Harbor’s webhook payload', () => {
     expect(resourceUrl('h', 'p/r', 'v1')).toBe('h/p/r:v1');
   });
 
+  it('names an artifact the API deleted once per tag it had', () => {
+    const payload = buildPayload(event({ type: EventType.DeleteArtifact, tag: 'v1', tags: ['v1', 'stable'] }), ctx);
+    expect(payload.event_data.resources).toEqual([
+      { digest: DIGEST, tag: 'v1', resource_url: 'reg.example.com:8443/team/tools/debian:v1' },
+      { digest: DIGEST, tag: 'stable', resource_url: 'reg.example.com:8443/team/tools/debian:stable' },
+    ]);
+  });
+
   it('says why a quota refused a push, with the artifact but no address', () => {
     const payload = buildPayload(event({ type: EventType.QuotaExceed, tag: undefined, operator: 'bob', message: 'quota exceeded: 10 MiB of 5 MiB' }), ctx);
     expect(payload).toEqual({

@@ -131,16 +131,15 @@ function eventData(event: ArtifactEvent, ctx: PayloadContext): EventData {
       return { retention: retentionData(event, ctx) };
     default: {
       const data: EventData = { repository: repositoryOf(event, ctx, true) };
-      // Harbor's "tag" is the reference the client used: the tag, else the digest.
-      const reference = event.tag ?? event.digest;
-      if (reference) {
-        data.resources = [
-          {
-            ...(event.digest ? { digest: event.digest } : {}),
-            tag: reference,
-            resource_url: resourceUrl(ctx.registryHost, event.repository, reference),
-          },
-        ];
+      // Harbor's "tag" is the reference the client used: the tag, else the digest. An artifact the
+      // API deleted is named once per tag it had, as Harbor does.
+      const references = event.tags && event.tags.length > 0 ? event.tags : [event.tag ?? event.digest].filter((r): r is string => r !== undefined);
+      if (references.length > 0) {
+        data.resources = references.map((reference) => ({
+          ...(event.digest ? { digest: event.digest } : {}),
+          tag: reference,
+          resource_url: resourceUrl(ctx.registryHost, event.repository, reference),
+        }));
       }
       return data;
     }
