@@ -111,6 +111,18 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     return result;
   }
 
+  /**
+   * For a change made by one autocommit statement that sends the change notification itself
+   * (`pg_notify` on `REPOSITORY_CHANGED_CHANNEL` with the repository's name, delivered at its
+   * commit): runs it and, when it reports a change, moves the shared version on before the caller
+   * can reply, as `write` does.
+   */
+  async writeStatement(repository: string, statement: (channel: string) => Promise<boolean>): Promise<boolean> {
+    const changed = await statement(REPOSITORY_CHANGED_CHANNEL);
+    if (changed) await this.committed(repository);
+    return changed;
+  }
+
   /** Drops this process's entries at once (the notification follows for the others). */
   invalidate(repository: string): void {
     this.manifests.invalidate(repository);

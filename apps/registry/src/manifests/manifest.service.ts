@@ -16,13 +16,14 @@ import { StorageDriver } from '@wharf/storage';
 import { RegistryCache } from '../cache/registry-cache';
 import { CONFIG, SQL, STORAGE } from '../infra/tokens';
 import type { RegistryConfig } from '../config';
-import { ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
+import { ArtifactFields, ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
 import { BlobStore } from '../metadata/blob.store';
 import { isForeignKeyViolation, RepositoryStore } from '../metadata/repository.store';
 import { ProjectQuotas } from '../quota/project-quotas';
 import { ImmutableTags } from './immutable-tags';
 import { ManifestBytesCache } from './manifest-bytes.cache';
 import { PullRecorder } from './pull-recorder';
+import { ProjectPolicies } from '../projects/project-policies';
 
 export interface ServedManifest extends ResolvedManifest {
   body?: Buffer;
@@ -31,6 +32,18 @@ export interface ServedManifest extends ResolvedManifest {
 /** Layers a registry never holds: foreign/non-distributable layers fetched from their `urls`. */
 function isExternal(d: Descriptor): boolean {
   return (d.urls?.length ?? 0) > 0 && /nondistributable|foreign/.test(d.mediaType);
+}
+
+function artifactFields(digest: string, manifest: ParsedManifest, body: Buffer): ArtifactFields {
+  return {
+    digest,
+    mediaType: manifest.mediaType,
+    artifactType: effectiveArtifactType(manifest) ?? null,
+    configMediaType: manifest.config?.mediaType ?? null,
+    subjectDigest: manifest.subject?.digest ?? null,
+    annotations: manifest.annotations ?? null,
+    manifestSize: body.length,
+  };
 }
 
 @Injectable()
@@ -48,6 +61,7 @@ export class ManifestService {
     private readonly cache: RegistryCache,
     private readonly immutable: ImmutableTags,
     private readonly quotas: ProjectQuotas,
+    private readonly policies: ProjectPolicies,
   ) {
     this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
   }
@@ -108,7 +122,9 @@ export class ManifestService {
     // Bytes first: invisible until the row below commits, and identical if written twice.
     await this.storage.putBlob(digest, body);
     try {
-      await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+      if (!(await this.recordInOneStatement(repository, ref, digest, manifest, body))) {
+        await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+      }
     } catch (err) {
       // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
       // manifest nothing referenced. Nothing was recorded; the client pushes it again.
@@ -117,6 +133,24 @@ export class ManifestService {
     }
     this.bodies.set(digest, body);
     return { digest, manifest };
+  }
+
+  /**
+   * The common push (a project without a storage limit or immutable tag rules, every reference
+   * present) as one statement instead of a transaction of several: false when it does not apply or
+   * a check failed, and then nothing was written.
+   */
+  private async recordInOneStatement(repository: string, ref: Reference, digest: string, manifest: ParsedManifest, body: Buffer): Promise<boolean> {
+    const policy = await this.policies.of(repository);
+    if (policy.storageLimit >= 0 || policy.immutableRules.length > 0) return false;
+    const pushed = {
+      ...artifactFields(digest, manifest, body),
+      repository,
+      blobs: referencedBlobs(manifest).filter((d) => !isExternal(d)).map((d) => ({ digest: d.digest, size: d.size })),
+      children: manifest.manifests.map((m) => ({ digest: m.digest, platform: m.platform, annotations: m.annotations })),
+      tag: ref.kind === 'tag' ? ref.tag : null,
+    };
+    return this.cache.writeStatement(repository, (channel) => this.artifacts.recordChecked(pushed, channel));
   }
 
   /** Records the validated manifest, its references and its tag in one transaction. */
@@ -144,17 +178,7 @@ export class ManifestService {
       for (const child of children.values()) totalSize += child.totalSize;
       await this.quotas.withinLimit(tx, repository, repositoryId, () =>
         this.artifacts.record(
-          {
-            repositoryId,
-            digest,
-            mediaType: manifest.mediaType,
-            artifactType: effectiveArtifactType(manifest) ?? null,
-            configMediaType: manifest.config?.mediaType ?? null,
-            subjectDigest: manifest.subject?.digest ?? null,
-            annotations: manifest.annotations ?? null,
-            manifestSize: body.length,
-            totalSize,
-          },
+          { ...artifactFields(digest, manifest, body), repositoryId, totalSize },
           [...blobs.values()].map((b) => b.id),
           manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
           ref.kind === 'tag' ? ref.tag : null,

@@ -11,8 +11,8 @@ export interface ResolvedManifest {
   tagId?: string;
 }
 
-export interface NewArtifact {
-  repositoryId: string;
+/** What an artifact row says about its manifest. */
+export interface ArtifactFields {
   digest: string;
   mediaType: string;
   artifactType: string | null;
@@ -20,6 +20,10 @@ export interface NewArtifact {
   subjectDigest: string | null;
   annotations: Record<string, string> | null;
   manifestSize: number;
+}
+
+export interface NewArtifact extends ArtifactFields {
+  repositoryId: string;
   totalSize: number;
 }
 
@@ -35,6 +39,16 @@ export interface ReferrerRow {
   size: number;
   artifactType: string | null;
   annotations: Record<string, string> | null;
+}
+
+/** What a manifest push records, by repository name (the one-statement path). */
+export interface PushedManifest extends ArtifactFields {
+  repository: string;
+  /** Blobs the manifest references, each of which the repository must hold with this size. */
+  blobs: { digest: string; size: number }[];
+  /** Index children, each of which must be an artifact of the repository. */
+  children: { digest: string; platform: unknown; annotations: unknown }[];
+  tag: string | null;
 }
 
 export type DeleteOutcome = 'deleted' | 'unknown' | { referencedBy: string };
@@ -123,6 +137,76 @@ export class ArtifactStore {
       'artifact_record',
     );
     if (!row) throw new Error(`failed to record artifact ${a.digest}`);
+  }
+
+  /**
+   * The whole push of a manifest in one autocommit statement, for projects with neither a storage
+   * limit nor immutable tag rules: checks that the repository holds every referenced blob (with
+   * the declared size) and child manifest, then records exactly what `record` records and
+   * announces the change (`notifyChannel`, delivered at commit). False when a check fails; then
+   * nothing was written and the caller takes the transactional path, which names the problem.
+   * A blob that garbage collection deletes meanwhile fails the statement with a foreign-key
+   * violation, as in `record`.
+   */
+  async recordChecked(m: PushedManifest, notifyChannel: string): Promise<boolean> {
+    const row = await this.sql.one<{ recorded: boolean }>(
+      `WITH repo AS (
+         SELECT id FROM repository WHERE name = $1
+       ), need AS (
+         SELECT * FROM unnest($10::text[], $11::bigint[]) AS n(digest, size)
+       ), found AS (
+         SELECT b.id, b.digest, b.size FROM blob b
+           JOIN repository_blob rb ON rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repo)
+          WHERE b.digest = ANY($10::text[])
+       ), kid AS (
+         SELECT a.id, a.digest, a.total_size, x.platform, x.annotations
+           FROM jsonb_to_recordset($12::jsonb) AS x(digest text, platform jsonb, annotations jsonb)
+           JOIN artifact a ON a.repository_id = (SELECT id FROM repo) AND a.digest = x.digest
+       ), ok AS (
+         SELECT EXISTS (SELECT 1 FROM repo)
+            AND NOT EXISTS (SELECT 1 FROM need n WHERE NOT EXISTS (SELECT 1 FROM found f WHERE f.digest = n.digest AND f.size = n.size))
+            AND (SELECT count(*) FROM kid) = jsonb_array_length($12::jsonb) AS ok
+       ), mb AS (
+         INSERT INTO blob (digest, size, media_type) SELECT $2, $7, $3 FROM ok WHERE ok.ok
+         ON CONFLICT (digest) DO UPDATE SET last_seen_at = now(), media_type = COALESCE(blob.media_type, EXCLUDED.media_type)
+         RETURNING id
+       ), mbl AS (
+         INSERT INTO repository_blob (repository_id, blob_id) SELECT (SELECT id FROM repo), id FROM mb ON CONFLICT DO NOTHING
+       ), a AS (
+         INSERT INTO artifact (repository_id, digest, media_type, artifact_type, config_media_type, subject_digest,
+                               annotations, manifest_size, total_size)
+         SELECT (SELECT id FROM repo), $2, $3, $4, $5, $6, $8, $7,
+                $7 + (SELECT COALESCE(sum(size), 0) FROM found) + (SELECT COALESCE(sum(total_size), 0) FROM kid)
+           FROM ok WHERE ok.ok
+         ON CONFLICT (repository_id, digest) DO UPDATE SET push_time = now()
+         RETURNING id, (xmax = 0) AS created
+       ), ab AS (
+         INSERT INTO artifact_blob (artifact_id, blob_id)
+         SELECT a.id, x.blob_id FROM a, (SELECT id AS blob_id FROM mb UNION SELECT id FROM found) x
+          WHERE a.created
+         ON CONFLICT DO NOTHING
+       ), ar AS (
+         INSERT INTO artifact_reference (parent_id, child_id, platform, annotations)
+         SELECT a.id, kid.id, kid.platform, kid.annotations FROM a, kid
+          WHERE a.created
+         ON CONFLICT DO NOTHING
+       ), t AS (
+         INSERT INTO tag (repository_id, artifact_id, name) SELECT (SELECT id FROM repo), a.id, $9::text FROM a WHERE $9::text IS NOT NULL
+         ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()
+       ), announce AS (
+         SELECT pg_notify($13, $1) FROM a
+       )
+       SELECT EXISTS (SELECT 1 FROM a) AND (SELECT count(*) FROM announce) >= 0 AS recorded`,
+      [
+        m.repository, m.digest, m.mediaType, m.artifactType, m.configMediaType, m.subjectDigest, m.manifestSize,
+        m.annotations ? JSON.stringify(m.annotations) : null, m.tag,
+        m.blobs.map((b) => b.digest), m.blobs.map((b) => b.size),
+        JSON.stringify(m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null }))),
+        notifyChannel,
+      ],
+      'artifact_record_checked',
+    );
+    return row?.recorded === true;
   }
 
   /** Deletes the artifact and every tag on it; refused while an index in the repository needs it. */

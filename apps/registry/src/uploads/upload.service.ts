@@ -63,9 +63,12 @@ export class UploadService {
     private readonly quotas: ProjectQuotas,
   ) {}
 
+  /**
+   * POST: the session is a row; its file is created by the first request that writes bytes (see
+   * withLease), so the usual POST-then-PUT of a small blob never touches the upload directory.
+   */
   async start(repository: string): Promise<string> {
     const id = randomUUID();
-    await this.storage.createUpload(id);
     await this.uploads.create(id, repository);
     return id;
   }
@@ -190,6 +193,7 @@ export class UploadService {
     }
     const renewal = setInterval(() => void this.uploads.renew(id).catch(() => undefined), UPLOAD_LEASE_RENEW_MS).unref();
     try {
+      if (lease.offset === 0) await this.ensureUploadFile(id);
       const { offset, result, done } = await fn(lease.offset);
       if (!done) await this.uploads.release(id, offset);
       return result;
@@ -205,6 +209,15 @@ export class UploadService {
       throw err;
     } finally {
       clearInterval(renewal);
+    }
+  }
+
+  /** The session's file, which a session holding no bytes may not have yet. */
+  private async ensureUploadFile(id: string): Promise<void> {
+    try {
+      await this.storage.createUpload(id);
+    } catch (err) {
+      if (!(err instanceof StorageError && err.code === 'ALREADY_EXISTS')) throw err;
     }
   }
 

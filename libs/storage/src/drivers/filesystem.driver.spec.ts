@@ -78,9 +78,8 @@ describe('FilesystemDriver', () => {
     await driver.putBlob(digest, content);
     const hex = digest.slice('sha256:'.length);
     const other = sha256Digest(Buffer.from('other')).slice('sha256:'.length);
-    await mkdir(join(root, 'tmp'), { recursive: true });
-    await writeFile(join(root, 'tmp', `${process.pid}-leftover`), 'partial');
-    await writeFile(join(root, 'tmp', other), 'named like a blob');
+    // What an interrupted putBlob leaves beside the blob it was writing.
+    await writeFile(join(root, 'blobs', 'sha256', hex.slice(0, 2), `.${process.pid}-leftover.tmp`), 'partial');
     await writeFile(join(root, 'blobs', 'sha256', hex.slice(0, 2), `${hex}.tmp`), 'junk');
     // A well-formed name in the wrong fan-out directory was not written by the driver.
     await mkdir(join(root, 'blobs', 'sha256', 'zz'), { recursive: true });
@@ -106,8 +105,11 @@ describe('FilesystemDriver', () => {
 
   it('cleans up its temporary files after putBlob', async () => {
     const content = Buffer.from('manifest');
-    await driver.putBlob(sha256Digest(content), content);
-    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+    const digest = sha256Digest(content);
+    await driver.putBlob(digest, content);
+    await driver.putBlob(digest, content);
+    const hex = digest.slice('sha256:'.length);
+    expect(await readdir(join(root, 'blobs', 'sha256', hex.slice(0, 2)))).toEqual([hex]);
   });
 
   describe('garbage collection races', () => {

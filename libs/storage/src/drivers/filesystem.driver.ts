@@ -4,23 +4,37 @@
  *   <root>/blobs/<algorithm>/<first 2 hex>/<hex>   committed blobs, content-addressed, immutable;
  *                                                  e.g. blobs/sha256/ab/ab12...ef
  *   <root>/uploads/<id>                            in-progress upload data, one file per upload
- *   <root>/tmp/<random>                            putBlob's files while they are being written
+ *   <root>/blobs/<algorithm>/<2 hex>/.<pid>-<uuid>.tmp   putBlob's files while they are being
+ *                                                  written, beside the blob they become
  *   <root>/gc/<algorithm>-<hex>.<random>           blobs GC has set aside while it checks them
  *
  * A blob path only ever appears through rename(2) of a fully written and fsynced file (an upload
- * or a tmp file), so a reader sees a whole blob or none. The 2-hex fan-out keeps directories small.
+ * or a temporary file), so a reader sees a whole blob or none. The 2-hex fan-out keeps directories small.
  * All three trees are on one file system, which rename requires. The driver keeps no state in
  * memory: any number of instances and processes may share one root.
  */
-import { close, createReadStream, fstat, open as openFd, read as readFd } from 'node:fs';
-import { access, type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import {
+  close,
+  closeSync,
+  createReadStream,
+  fstat,
+  fstatSync,
+  ftruncateSync,
+  futimesSync,
+  open as openFd,
+  openSync,
+  read as readFd,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { type BlobStat, type StorageDriver, StorageError } from '../driver';
 import { assertByteCount, assertUploadId, isBlobDigest, isUploadId, parseBlobDigest } from '../identifiers';
-import { renameDurably } from './durable-rename';
+import { fdatasyncAsync, renameDurably } from './durable-rename';
 import { sendFileRange } from './send-file';
 import { hasErrno } from './errno';
 import { writeSourceAt } from './write-source-at';
@@ -60,6 +74,15 @@ function mapNotFound(err: unknown, what: string): unknown {
   return hasErrno(err, 'ENOENT') ? notFound(what) : err;
 }
 
+/** Unlinks `file`; a file already gone is not an error. */
+function removeIfPresent(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    if (!hasErrno(err, 'ENOENT')) throw err;
+  }
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
@@ -75,7 +98,6 @@ export class FilesystemDriver implements StorageDriver {
   private readonly root: string;
   private readonly blobsDir: string;
   private readonly uploadsDir: string;
-  private readonly tmpDir: string;
   private readonly gcDir: string;
 
   /** `rootDir` need not exist yet; directories are created on first write. */
@@ -83,14 +105,13 @@ export class FilesystemDriver implements StorageDriver {
     this.root = resolve(rootDir);
     this.blobsDir = join(this.root, 'blobs');
     this.uploadsDir = join(this.root, 'uploads');
-    this.tmpDir = join(this.root, 'tmp');
     this.gcDir = join(this.root, 'gc');
   }
 
   async createUpload(id: string): Promise<void> {
     const file = this.uploadPath(id);
     try {
-      await (await this.openCreating(file, this.uploadsDir)).close();
+      closeSync(await this.openCreating(file, this.uploadsDir));
     } catch (err) {
       if (hasErrno(err, 'EEXIST')) throw new StorageError('ALREADY_EXISTS', `upload ${id} already exists`);
       throw err;
@@ -169,25 +190,25 @@ export class FilesystemDriver implements StorageDriver {
     const file = this.uploadPath(id);
     const target = this.blobPath(digest);
     assertByteCount('size', size);
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(file, 'r+');
+      fd = openSync(file, 'r+');
     } catch (err) {
       throw mapNotFound(err, `upload ${id}`);
     }
     try {
-      const { size: stored, mtimeMs } = await handle.stat();
+      const { size: stored, mtimeMs } = fstatSync(fd);
       if (stored < size) {
         throw new StorageError('INVALID_OFFSET', `upload ${id} holds ${stored} bytes, fewer than ${size}`);
       }
-      if (stored > size) await handle.truncate(size);
+      if (stored > size) ftruncateSync(fd, size);
       // The blob's modification time must be this commit's (GC keeps recently written bytes); the
       // last write of a resumed upload may be much older than its final PUT.
-      else if (Date.now() - mtimeMs > MTIME_SLACK_MS) await handle.utimes(new Date(), new Date());
+      else if (Date.now() - mtimeMs > MTIME_SLACK_MS) futimesSync(fd, new Date(), new Date());
       // Data before name: the rename must never publish a blob whose bytes are not yet on disk.
-      await handle.datasync();
+      await fdatasyncAsync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     // Even when the blob exists: an existing file may be on its way out (GC), so these bytes are
     // published over it rather than trusted to it.
@@ -202,7 +223,7 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async deleteUpload(id: string): Promise<void> {
-    await rm(this.uploadPath(id), { force: true });
+    removeIfPresent(this.uploadPath(id));
   }
 
   async *listUploads(): AsyncIterable<{ id: string; modifiedAt: Date }> {
@@ -220,20 +241,28 @@ export class FilesystemDriver implements StorageDriver {
 
   async putBlob(digest: string, content: Buffer): Promise<void> {
     const target = this.blobPath(digest);
-    // Written even when present, for the same reason as commitUpload. A unique name per call: concurrent writers of the same digest each publish a whole file and
-    // the last rename wins with identical bytes.
-    const temp = join(this.tmpDir, `${process.pid}-${randomUUID()}`);
+    const dir = dirname(target);
+    // Written even when present, for the same reason as commitUpload. A unique name per call:
+    // concurrent writers of the same digest each publish a whole file and the last rename wins
+    // with identical bytes. The temporary file sits beside its target, not in one shared
+    // directory: flushing a new file also flushes its directory, and a file created in a
+    // directory whose block is being written waits for that write, so one directory for every
+    // concurrent writer serialises them all. The leading dot keeps it out of listBlobs.
+    const temp = join(dir, `.${process.pid}-${randomUUID()}.tmp`);
     try {
-      const handle = await this.openCreating(temp, this.tmpDir);
+      const fd = await this.openCreating(temp, dir);
       try {
-        await handle.writeFile(content);
-        await handle.datasync();
+        // Callers hand over manifests and small blobs (at most a few MiB): one write into the
+        // page cache, done before the flush that waits for the disk.
+        let written = 0;
+        while (written < content.length) written += writeSync(fd, content, written, content.length - written, written);
+        await fdatasyncAsync(fd);
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
       await renameDurably(temp, target);
     } catch (err) {
-      await rm(temp, { force: true });
+      removeIfPresent(temp);
       throw err;
     }
   }
@@ -412,15 +441,20 @@ export class FilesystemDriver implements StorageDriver {
     return join(this.uploadsDir, id);
   }
 
-  /** Creates `file` exclusively (EEXIST if present), creating `dir` on first use. */
-  private async openCreating(file: string, dir: string): Promise<FileHandle> {
+  /**
+   * Creates `file` exclusively (EEXIST if present), creating `dir` on first use; returns its fd.
+   * Asynchronous, unlike the other namespace calls: a new inode shares its inode-table block with
+   * its neighbours, and a creation waits while another file's flush is writing that block, which
+   * would hold the event loop for a disk write.
+   */
+  private async openCreating(file: string, dir: string): Promise<number> {
     try {
-      return await open(file, 'wx');
+      return await openFdAsync(file, 'wx');
     } catch (err) {
       if (!hasErrno(err, 'ENOENT')) throw err;
     }
     await mkdir(dir, { recursive: true });
-    return open(file, 'wx');
+    return openFdAsync(file, 'wx');
   }
 
   /** A directory's entries, or none if it does not exist (nothing has been written there yet). */
