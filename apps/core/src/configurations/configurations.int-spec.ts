@@ -41,6 +41,8 @@ describe('/configurations', () => {
       token_expiration: { value: 30, editable: true },
       robot_token_duration: { value: 30, editable: true },
       self_registration: { value: false, editable: false },
+      notification_enable: { value: true, editable: true },
+      storage_per_project: { value: -1, editable: true },
     });
     expect(res.body).not.toHaveProperty('ldap_search_password');
     const user = await createTestUser(core.url, core.adminAuth, 'viewer');
@@ -102,6 +104,11 @@ describe('/configurations', () => {
       [{ ldap_uid: '(uid)' }, /ldap_uid must be an attribute name/],
       [{ robot_name_prefix: 'bot_' }, /robot_name_prefix cannot be changed/],
       [{ self_registration: true }, /self_registration cannot be changed/],
+      [{ notification_enable: 'false' }, /notification_enable must be a boolean/],
+      [{ storage_per_project: 0 }, /storage_per_project must be -1 \(unlimited\) or from 1 to/],
+      [{ storage_per_project: -2 }, /storage_per_project must be -1 \(unlimited\) or from 1 to/],
+      [{ storage_per_project: 2.5 }, /storage_per_project must be an integer/],
+      [{ storage_per_project: '1024' }, /storage_per_project must be an integer/],
       [{ auth_mode: 'ldap_auth', ldap_base_dn: '' }, /invalid LDAP settings for ldap_auth: ldap_base_dn is required/],
       [[], /JSON object/],
       ['"text"', /JSON object/],
@@ -159,6 +166,45 @@ describe('/configurations', () => {
       expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: 'admins' } })).status).toBe(201);
       expect((await put({ project_creation_restriction: 'everyone' })).status).toBe(200);
       expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth: bob.auth, body: { project_name: 'bobs' } })).status).toBe(201);
+    });
+
+    it('storage_per_project is the storage limit of a project created without one', async () => {
+      const limitOf = async (name: string) => {
+        const [row] = await sqlQuery<{ id: number; storage_limit: string }>(core.db.url, 'SELECT id, storage_limit::text FROM project WHERE name = $1', [name]);
+        const quota = await api<{ hard: { storage: number } }[]>(core.url, 'GET', `/api/v2.0/quotas?reference=project&reference_id=${row!.id}`, { auth: core.adminAuth });
+        expect(quota.body.map((q) => q.hard.storage)).toEqual([Number(row!.storage_limit)]);
+        return Number(row!.storage_limit);
+      };
+      const create = async (auth: string, body: Record<string, unknown>) => expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth, body })).status).toBe(201);
+      await create(core.adminAuth, { project_name: 'before-default' });
+      expect(await limitOf('before-default')).toBe(-1);
+
+      expect((await put({ storage_per_project: 10 * 1024 * 1024 })).status).toBe(200);
+      expect((await get(core.adminAuth)).body['storage_per_project']).toEqual({ value: 10 * 1024 * 1024, editable: true });
+      expect((await stored())['storage_per_project']).toBe(10 * 1024 * 1024);
+      await create(core.adminAuth, { project_name: 'defaulted', storage_limit: null });
+      await create(core.adminAuth, { project_name: 'own-limit', storage_limit: 5000 });
+      // Only administrators set limits; a user's request for one gets the default.
+      await create(bob.auth, { project_name: 'bobs-default', storage_limit: 1 });
+      expect(await limitOf('defaulted')).toBe(10 * 1024 * 1024);
+      expect(await limitOf('own-limit')).toBe(5000);
+      expect(await limitOf('bobs-default')).toBe(10 * 1024 * 1024);
+      // The default applies to new projects only.
+      expect(await limitOf('before-default')).toBe(-1);
+
+      expect((await put({ storage_per_project: -1 })).status).toBe(200);
+      await create(core.adminAuth, { project_name: 'unlimited-again' });
+      expect(await limitOf('unlimited-again')).toBe(-1);
+    });
+
+    it('notification_enable switches webhooks off and on, and systeminfo shows it', async () => {
+      expect(await systemInfo()).toMatchObject({ notification_enable: true });
+      expect((await put({ notification_enable: false })).status).toBe(200);
+      expect(await stored()).toMatchObject({ notification_enable: false });
+      expect(await systemInfo()).toMatchObject({ notification_enable: false });
+      expect((await get(core.adminAuth)).body['notification_enable']).toEqual({ value: false, editable: true });
+      expect((await put({ notification_enable: true })).status).toBe(200);
+      expect(await systemInfo()).toMatchObject({ notification_enable: true });
     });
 
     it('token_expiration sets the lifetime of registry tokens', async () => {

@@ -1,5 +1,6 @@
 import type { LdapSettings } from '@wharf/identity';
 import type { AuthMode, CoreConfig } from '../config';
+import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
 
 export type ProjectCreationRestriction = 'everyone' | 'adminonly';
 
@@ -35,6 +36,10 @@ export interface SystemSettings {
   robot_token_duration: number;
   /** Users are created by administrators (or come from LDAP); there is no sign-up. */
   self_registration: boolean;
+  /** The global webhook switch: off, the jobservice delivers no webhook at all. */
+  notification_enable: boolean;
+  /** The storage limit (bytes, -1 unlimited) of a project created without one. */
+  storage_per_project: number;
 }
 
 export type SettingKey = keyof SystemSettings;
@@ -92,6 +97,8 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   token_expiration: { type: 'int', editable: true, check: between('token_expiration', 1, 525_600, 'minutes') },
   robot_token_duration: { type: 'int', editable: true, check: between('robot_token_duration', 1, 99_999, 'days') },
   self_registration: { type: 'bool', editable: false },
+  notification_enable: { type: 'bool', editable: true },
+  storage_per_project: { type: 'int', editable: true, check: (value: number) => storageLimitProblem(value, 'storage_per_project') },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
@@ -124,6 +131,8 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     token_expiration: config.token.expirationMinutes,
     robot_token_duration: 30,
     self_registration: false,
+    notification_enable: true,
+    storage_per_project: UNLIMITED,
   };
 }
 

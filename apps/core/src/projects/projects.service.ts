@@ -9,7 +9,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
 import { MemberRepository } from '../members/member.repository';
 import { touchQuota } from '../quotas/quota.store';
-import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
+import { storageLimitProblem } from '../quotas/storage-limit';
 import type { CreateProjectReqDto, CveAllowlistDto, ProjectMetadataDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { projectKey } from './project-key';
 import { projectNameProblem } from './project-name';
@@ -101,7 +101,8 @@ export class ProjectsService {
     const metadata = givenMetadata(req.metadata);
     // metadata.public wins over the deprecated top-level flag, as in Harbor.
     metadata.public = metadata.public ?? String(req.public ?? false);
-    let storageLimit = UNLIMITED;
+    // Without a limit of its own a project gets the default (storage_per_project, -1 unlimited).
+    let storageLimit = (await this.settings.current()).storage_per_project;
     if (req.storage_limit !== undefined && req.storage_limit !== null) {
       const limitProblem = storageLimitProblem(req.storage_limit, 'storage_limit');
       if (limitProblem) throw badRequest(limitProblem);

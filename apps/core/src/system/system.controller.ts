@@ -69,7 +69,7 @@ export class SystemController {
       project_creation_restriction: settings.project_creation_restriction,
       has_ca_root: false,
       read_only: false,
-      notification_enable: false,
+      notification_enable: settings.notification_enable,
       registry_storage_provider_name: 'filesystem',
     };
   }

@@ -2,6 +2,8 @@ import { type ArtifactEvent, EventType, type ExecutionStore, type JobQueues, pro
 import type { JobsOptions } from 'bullmq';
 import type { Logger } from '../logger';
 import type { StreamEntry } from './event-consumer';
+import type { NotificationSwitch } from './notification-switch';
+import type { QuotaWarnings } from './quota-warnings';
 import { buildPayload, maskAuthHeader } from './webhook-payload';
 import type { WebhookPolicy, WebhookStore } from './webhook.store';
 
@@ -34,10 +36,20 @@ export function parseEvent(fields: Record<string, string>): ArtifactEvent | stri
   return { ...e, operator: typeof e.operator === 'string' ? e.operator : '' } as ArtifactEvent;
 }
 
+/** What the dispatcher consults besides the policies: the global switch and the quota warnings. */
+export interface DispatchAids {
+  notifications: NotificationSwitch;
+  quotaWarnings: QuotaWarnings;
+  /** Appends events to the stream (the quota warnings, delivered when read back like any event). */
+  publish(events: readonly ArtifactEvent[]): Promise<void>;
+}
+
 /**
  * Turns artifact events into webhook deliveries: for each enabled policy of the event's project
  * that wants its type, one execution per target (vendor WEBHOOK, vendor_id the policy), queued
  * with the configured retries. The payload is built here, once, and stored with the delivery.
+ * Each batch is also checked for projects a push took past their quota's warning line; with
+ * notifications switched off globally, events are dropped.
  */
 export class WebhookDispatcher {
   constructor(
@@ -45,6 +57,7 @@ export class WebhookDispatcher {
     private readonly executions: ExecutionStore,
     private readonly queues: JobQueues,
     private readonly settings: DispatchSettings,
+    private readonly aids: DispatchAids,
     private readonly logger: Logger,
   ) {}
 
@@ -62,6 +75,12 @@ export class WebhookDispatcher {
       }
     }
     if (events.length === 0) return done;
+
+    await this.warnAboutQuotas(events.map((e) => e.event));
+    if (!(await this.aids.notifications.enabled())) {
+      this.logger.debug('dropped artifact events: notifications are disabled', { events: events.length });
+      return [...done, ...events.map((e) => e.id)];
+    }
 
     const policies = await this.store.enabledPolicies([...new Set(events.map((e) => projectOfRepository(e.event.repository)))]);
     const wanted = events.map(({ id, event }) => ({
@@ -81,6 +100,19 @@ export class WebhookDispatcher {
       }
     }
     return done;
+  }
+
+  /** Publishes the warnings the batch calls for; one that cannot be published is re-armed and the batch read again. */
+  private async warnAboutQuotas(events: ArtifactEvent[]): Promise<void> {
+    const warnings = await this.aids.quotaWarnings.check(events);
+    if (warnings.length === 0) return;
+    try {
+      await this.aids.publish(warnings);
+    } catch (err) {
+      await this.aids.quotaWarnings.forget(warnings).catch(() => undefined);
+      throw err;
+    }
+    for (const w of warnings) this.logger.info('published a quota warning', { repository: w.repository, message: w.message ?? '' });
   }
 
   private async deliver(eventId: string, event: ArtifactEvent, policy: WebhookPolicy, repositoryCreated: Date | undefined): Promise<void> {

@@ -1,87 +1,19 @@
-import { type ArtifactEvent, EventType, eventsStream, type Execution, ExecutionStatus, isFinal, Trigger, VendorType } from '@wharf/jobs';
+import { type ArtifactEvent, EventType, eventsStream, ExecutionStatus, Trigger, VendorType } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { Logger } from '../logger';
 import { startTestJobService, type TestJobService } from '../testing';
+import { NotificationSwitch } from './notification-switch';
+import { QuotaWarnings } from './quota-warnings';
+import { DIGEST, Fixture, REDIS_URL, removeKeys } from './testing/fixture';
 import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WEBHOOK_CONSUMER_GROUP } from './webhooks';
 import { WebhookStore } from './webhook.store';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const DIGEST = 'sha256:' + 'ab'.repeat(32);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Short retries (100 ms, then 200 ms) and claims, so that failures play out in a second. */
 const SETTINGS = { webhookMaxRetry: 2, webhookRetryDelayMs: 100, eventClaimIdleMs: 1000, externalUrl: 'https://reg.example.com' };
-
-interface Target {
-  type?: string;
-  address: string;
-  auth_header?: string;
-  skip_cert_verify?: boolean;
-  payload_format?: string;
-}
-
-async function removeKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-/** Fixtures and observations on one test jobservice's database and event stream. */
-class Fixture {
-  constructor(
-    readonly t: TestJobService,
-    private readonly redis: Redis,
-  ) {}
-
-  async project(name: string, isPublic = false): Promise<number> {
-    const [row] = await this.t.sql.query<{ id: number }>('INSERT INTO project (name, public) VALUES ($1, $2) RETURNING id', [name, isPublic]);
-    return row.id;
-  }
-
-  async repository(name: string, projectId: number): Promise<Date> {
-    const [row] = await this.t.sql.query<{ created_at: Date }>('INSERT INTO repository (name, project_id) VALUES ($1, $2) RETURNING created_at', [name, projectId]);
-    return row.created_at;
-  }
-
-  async policy(projectId: number, name: string, eventTypes: string[], targets: Target[], enabled = true): Promise<number> {
-    const [row] = await this.t.sql.query<{ id: number }>(
-      'INSERT INTO webhook_policy (project_id, name, event_types, targets, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [projectId, name, eventTypes, JSON.stringify(targets.map((x) => ({ type: 'http', skip_cert_verify: false, payload_format: 'Default', ...x }))), enabled],
-    );
-    return row.id;
-  }
-
-  /** XADD as the registry does; answers the entry id. */
-  async publish(event: Partial<ArtifactEvent> & Pick<ArtifactEvent, 'repository'>): Promise<string> {
-    const full: ArtifactEvent = { type: EventType.PushArtifact, occurAt: Date.now(), operator: 'alice', digest: DIGEST, tag: 'v1', ...event };
-    return (await this.redis.xadd(eventsStream(this.t.config.queuePrefix), '*', 'event', JSON.stringify(full))) as string;
-  }
-
-  async deliveries(policyId: number): Promise<Execution[]> {
-    const page = await this.t.service.executions.list(VendorType.Webhook, String(policyId), 1, 100);
-    return page.items.reverse();
-  }
-
-  /** Waits until the policy has `count` deliveries, all ended. */
-  async settled(policyId: number, count: number, timeoutMs = 20_000): Promise<Execution[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const items = await this.deliveries(policyId);
-      if (items.length >= count && items.every((e) => isFinal(e.status))) return items;
-      if (Date.now() > deadline) throw new Error(`policy ${policyId}: ${items.length} of ${count} deliveries, statuses ${items.map((e) => e.status).join(',')}`);
-      await sleep(50);
-    }
-  }
-
-  async log(execution: Execution): Promise<string> {
-    return this.t.service.executions.log(execution.id);
-  }
-}
 
 describe('webhook deliveries from the event stream', () => {
   let t: TestJobService;
@@ -276,7 +208,8 @@ describe('webhook deliveries from the event stream', () => {
 
   it('creates one delivery per event and target however often the event is read', async () => {
     const policyId = await f.policy(teamId, 'once', [EventType.PushArtifact], [{ address: `${receiver.url}/once` }, { address: `${receiver.url}/once-too` }]);
-    const dispatcher = new WebhookDispatcher(new WebhookStore(t.sql), t.service.executions, t.service.queues, { maxRetry: 2, retryDelayMs: 100, registryHost: 'h' }, new Logger('test', 'error'));
+    const aids = { notifications: new NotificationSwitch(t.sql), quotaWarnings: new QuotaWarnings(t.sql), publish: (e: readonly ArtifactEvent[]) => t.service.queues.publishEvents(e) };
+    const dispatcher = new WebhookDispatcher(new WebhookStore(t.sql), t.service.executions, t.service.queues, { maxRetry: 2, retryDelayMs: 100, registryHost: 'h' }, aids, new Logger('test', 'error'));
     const entry = { id: '1-1', fields: { event: JSON.stringify({ type: EventType.PushArtifact, occurAt: Date.now(), operator: 'x', repository: 'team/app', tag: 'v3' }) } };
     expect(await Promise.all([dispatcher.dispatch([entry]), dispatcher.dispatch([entry])])).toEqual([['1-1'], ['1-1']]);
     // Unusable entries are done at once (acknowledged, never read again).

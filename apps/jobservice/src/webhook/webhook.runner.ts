@@ -3,6 +3,7 @@ import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
 import { postOnce } from './http-post';
 import { type HarborPayload, renderDelivery, type WebhookTarget } from './webhook-payload';
 import type { WebhookPolicy, WebhookStore } from './webhook.store';
+import type { NotificationSwitch } from './notification-switch';
 
 export interface WebhookRunnerSettings {
   /** Retries after the first attempt (harbor.yml notification.webhook_job_max_retry). */
@@ -67,6 +68,7 @@ export class WebhookRunner implements TaskRunner {
   constructor(
     private readonly store: WebhookStore,
     private readonly settings: WebhookRunnerSettings,
+    private readonly notifications: NotificationSwitch,
   ) {
     this.attempts = settings.maxRetry + 1;
   }
@@ -86,6 +88,7 @@ export class WebhookRunner implements TaskRunner {
     };
     if (!policy) return stop(`webhook policy ${ctx.execution.vendorId} no longer exists`);
     if (!policy.enabled) return stop(`webhook policy ${policy.name} was disabled`);
+    if (!(await this.notifications.enabled())) return stop('notifications are disabled (notification_enable is false)');
     const target = currentTarget(policy, p);
     if (!target) return stop(`webhook policy ${policy.name} no longer has the ${p.notify_type} target ${displayAddress(p.notify_type, p.address)}`);
 

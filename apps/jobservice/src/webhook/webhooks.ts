@@ -3,6 +3,8 @@ import { eventsStream, type ExecutionStore, type JobQueues } from '@wharf/jobs';
 import type { JobServiceConfig } from '../config';
 import type { Logger } from '../logger';
 import { EventConsumer } from './event-consumer';
+import { NotificationSwitch } from './notification-switch';
+import { QuotaWarnings } from './quota-warnings';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookRunner } from './webhook.runner';
 import { WebhookStore } from './webhook.store';
@@ -24,12 +26,14 @@ export interface Webhooks {
 /** Webhooks in the jobservice: the event consumer that creates deliveries and the runner that makes them. */
 export function createWebhooks(config: JobServiceConfig, sql: Sql, executions: ExecutionStore, queues: JobQueues, logger: Logger): Webhooks {
   const store = new WebhookStore(sql);
-  const runner = new WebhookRunner(store, { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs });
+  const notifications = new NotificationSwitch(sql);
+  const runner = new WebhookRunner(store, { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs }, notifications);
   const dispatcher = new WebhookDispatcher(
     store,
     executions,
     queues,
     { maxRetry: config.webhookMaxRetry, retryDelayMs: config.webhookRetryDelayMs, registryHost: new URL(config.externalUrl).host },
+    { notifications, quotaWarnings: new QuotaWarnings(sql), publish: (events) => queues.publishEvents(events) },
     logger,
   );
   const consumer = new EventConsumer(
