@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { EnvError, envInt as int, envOneOf, envText as text, envUrl as url } from '@wharf/config';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
+import type { ProxySettings } from './webhook/proxy';
 
 export { EnvError as ConfigError };
 
@@ -33,6 +34,8 @@ export interface JobServiceConfig {
   webhookTimeoutMs: number;
   /** First retry delay of a webhook delivery; each further one doubles it. */
   webhookRetryDelayMs: number;
+  /** Outbound proxy of webhook deliveries (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
+  webhookProxy: ProxySettings;
   /** Artifact events a jobservice took but did not finish this long ago are taken by another. */
   eventClaimIdleMs: number;
   /** The registry's address as clients use it (EXTERNAL_URL): the host of webhooks' resource_url. */
@@ -45,6 +48,20 @@ function externalUrl(env: NodeJS.ProcessEnv): string {
   const parsed = new URL(raw);
   if (parsed.search || parsed.hash || parsed.username || parsed.password) throw new EnvError('EXTERNAL_URL', 'must not have credentials, a query or a fragment');
   return raw;
+}
+
+/** A proxy variable, upper case first (HTTP_PROXY, then http_proxy); undefined when unset. */
+function proxyVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const key = [name.toUpperCase(), name.toLowerCase()].find((k) => (env[k] ?? '') !== '');
+  if (!key) return undefined;
+  const raw = url(env, key, '', ['http:', 'https:']);
+  if (new URL(raw).hostname === '') throw new EnvError(key, 'must name the proxy host, like http://proxy.example.com:3128');
+  return raw;
+}
+
+function webhookProxy(env: NodeJS.ProcessEnv): ProxySettings {
+  const noProxy = env['NO_PROXY'] || env['no_proxy'] || undefined;
+  return { httpProxy: proxyVariable(env, 'HTTP_PROXY'), httpsProxy: proxyVariable(env, 'HTTPS_PROXY'), noProxy };
 }
 
 /** Reads and validates the jobservice's settings from environment variables. */
@@ -66,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
     webhookMaxRetry: int(env, 'WEBHOOK_JOB_MAX_RETRY', 3, 0, 1000),
     webhookTimeoutMs: int(env, 'WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT', 3, 1, 3600) * 1000,
     webhookRetryDelayMs: int(env, 'WEBHOOK_JOB_RETRY_DELAY_MS', 1000, 10, 600_000),
+    webhookProxy: webhookProxy(env),
     eventClaimIdleMs: int(env, 'EVENTS_CLAIM_IDLE_SECONDS', 60, 1, 86_400) * 1000,
     externalUrl: externalUrl(env),
     logLevel,

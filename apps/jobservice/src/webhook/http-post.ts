@@ -1,11 +1,16 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { displayProxy, proxyAuthorization } from './proxy';
 
 export interface PostOptions {
   /** The whole exchange (connect, send, answer) must end within this. */
   timeoutMs: number;
   /** Accept any TLS certificate (the target's skip_cert_verify). */
   skipCertVerify: boolean;
+  /** Send through this HTTP proxy (absolute-form for http targets, a CONNECT tunnel for https). */
+  proxy?: URL;
 }
 
 export interface PostAnswer {
@@ -19,6 +24,30 @@ export interface PostAnswer {
 /** Bytes of an answer's body kept for the log; the rest is read and dropped. */
 const KEPT_BODY_BYTES = 512;
 
+const requestFor = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest);
+
+/** Where the proxy itself listens. */
+function proxyEndpoint(proxy: URL): RequestOptions {
+  return { protocol: proxy.protocol, hostname: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80) };
+}
+
+/** Opens a tunnel to the target's host and port through the proxy (CONNECT); resolves with its socket. */
+function tunnel(proxy: URL, target: URL, onRequest: (req: ClientRequest) => void): Promise<Socket> {
+  const authority = `${target.hostname}:${target.port || 443}`;
+  const auth = proxyAuthorization(proxy);
+  return new Promise<Socket>((resolve, reject) => {
+    const req = requestFor(proxy)({ ...proxyEndpoint(proxy), method: 'CONNECT', path: authority, agent: false, headers: { Host: authority, ...(auth ? { 'Proxy-Authorization': auth } : {}) } });
+    onRequest(req);
+    req.on('error', (err) => reject(new Error(`proxy ${displayProxy(proxy)}: ${err.message}`)));
+    req.on('connect', (res: IncomingMessage, socket: Socket) => {
+      if (res.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new Error(`proxy ${displayProxy(proxy)} refused to CONNECT to ${authority}: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+    });
+    req.end();
+  });
+}
+
 /**
  * One POST, no redirects followed (a webhook answered with a redirect was not delivered) and no
  * connection kept: deliveries go to many hosts, rarely twice in a row to the same one.
@@ -26,40 +55,65 @@ const KEPT_BODY_BYTES = 512;
 export function postOnce(address: string, body: string, headers: Record<string, string>, options: PostOptions): Promise<PostAnswer> {
   const url = new URL(address);
   const started = Date.now();
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const { proxy } = options;
+  const sendHeaders = { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
+  let current: ClientRequest | undefined;
   return new Promise<PostAnswer>((resolve, reject) => {
-    const req = send(url, {
-      method: 'POST',
-      agent: false,
-      rejectUnauthorized: !options.skipCertVerify,
-      headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${Math.round(options.timeoutMs / 100) / 10} s`)), options.timeoutMs);
-    req.on('error', (err) => {
+    const timer = setTimeout(() => {
+      const err = new Error(`no answer within ${Math.round(options.timeoutMs / 100) / 10} s`);
+      if (current) current.destroy(err);
+      else reject(err);
+    }, options.timeoutMs);
+    const fail = (err: Error) => {
       clearTimeout(timer);
       reject(err);
-    });
-    req.on('response', (res: IncomingMessage) => {
-      const kept: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (size < KEPT_BODY_BYTES) kept.push(chunk.subarray(0, KEPT_BODY_BYTES - size));
-        size += chunk.length;
-      });
-      res.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          bodyStart: Buffer.concat(kept).toString('utf8'),
-          ms: Date.now() - started,
+    };
+    const exchange = (req: ClientRequest) => {
+      current = req;
+      req.on('error', fail);
+      req.on('response', (res: IncomingMessage) => {
+        const kept: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size < KEPT_BODY_BYTES) kept.push(chunk.subarray(0, KEPT_BODY_BYTES - size));
+          size += chunk.length;
+        });
+        res.on('error', fail);
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', bodyStart: Buffer.concat(kept).toString('utf8'), ms: Date.now() - started });
         });
       });
-    });
-    req.end(body);
+      req.end(body);
+    };
+
+    if (!proxy) {
+      exchange(requestFor(url)(url, { method: 'POST', agent: false, rejectUnauthorized: !options.skipCertVerify, headers: sendHeaders }));
+    } else if (url.protocol === 'http:') {
+      // The proxy gets the absolute URL and forwards the request.
+      const auth = proxyAuthorization(proxy);
+      exchange(
+        requestFor(proxy)({
+          ...proxyEndpoint(proxy),
+          method: 'POST',
+          path: url.href,
+          agent: false,
+          headers: { ...sendHeaders, Host: url.host, ...(auth ? { 'Proxy-Authorization': auth } : {}) },
+        }),
+      );
+    } else {
+      // TLS with the target itself, inside the tunnel: the proxy sees neither payload nor headers.
+      tunnel(proxy, url, (req) => (current = req)).then((socket) => {
+        const servername = isIP(url.hostname) === 0 ? url.hostname : undefined;
+        exchange(
+          // No agent: with one, createConnection would be ignored.
+          httpsRequest(url, {
+            method: 'POST',
+            headers: sendHeaders,
+            createConnection: () => tlsConnect({ socket, servername, rejectUnauthorized: !options.skipCertVerify }),
+          }),
+        );
+      }, fail);
+    }
   });
 }

@@ -4,6 +4,7 @@ import { postOnce } from './http-post';
 import { type HarborPayload, renderDelivery, type WebhookTarget } from './webhook-payload';
 import type { WebhookPolicy, WebhookStore } from './webhook.store';
 import type { NotificationSwitch } from './notification-switch';
+import { displayProxy, type WebhookProxy } from './proxy';
 
 export interface WebhookRunnerSettings {
   /** Retries after the first attempt (harbor.yml notification.webhook_job_max_retry). */
@@ -69,6 +70,7 @@ export class WebhookRunner implements TaskRunner {
     private readonly store: WebhookStore,
     private readonly settings: WebhookRunnerSettings,
     private readonly notifications: NotificationSwitch,
+    private readonly proxy: WebhookProxy,
   ) {
     this.attempts = settings.maxRetry + 1;
   }
@@ -99,10 +101,11 @@ export class WebhookRunner implements TaskRunner {
     const format = target.type === 'slack' ? 'slack' : (target.payload_format ?? 'Default');
     const shown = displayAddress(target.type, target.address);
 
-    ctx.info(`attempt ${ctx.runCount} of ${this.attempts}: POST ${shown} (${p.event_type}, ${format})`);
+    const proxy = this.proxy.for(new URL(target.address));
+    ctx.info(`attempt ${ctx.runCount} of ${this.attempts}: POST ${shown} (${p.event_type}, ${format})${proxy ? ` through the proxy ${displayProxy(proxy)}` : ''}`);
     let answer;
     try {
-      answer = await postOnce(target.address, rendered.body, headers, { timeoutMs: this.settings.timeoutMs, skipCertVerify: target.skip_cert_verify === true });
+      answer = await postOnce(target.address, rendered.body, headers, { timeoutMs: this.settings.timeoutMs, skipCertVerify: target.skip_cert_verify === true, proxy });
     } catch (err) {
       throw new Error(`POST ${shown} failed: ${(err as Error).message}`);
     }

@@ -4,6 +4,7 @@ import type { JobServiceConfig } from '../config';
 import type { Logger } from '../logger';
 import { EventConsumer } from './event-consumer';
 import { NotificationSwitch } from './notification-switch';
+import { WebhookProxy } from './proxy';
 import { QuotaWarnings } from './quota-warnings';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookRunner } from './webhook.runner';
@@ -27,7 +28,7 @@ export interface Webhooks {
 export function createWebhooks(config: JobServiceConfig, sql: Sql, executions: ExecutionStore, queues: JobQueues, logger: Logger): Webhooks {
   const store = new WebhookStore(sql);
   const notifications = new NotificationSwitch(sql);
-  const runner = new WebhookRunner(store, { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs }, notifications);
+  const runner = new WebhookRunner(store, { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs }, notifications, new WebhookProxy(config.webhookProxy));
   const dispatcher = new WebhookDispatcher(
     store,
     executions,
