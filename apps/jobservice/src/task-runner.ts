@@ -1,3 +1,4 @@
+import type { SqlRunner } from '@wharf/db';
 import type { Execution, ExecutionStore, VendorType } from '@wharf/jobs';
 import { ExecutionStatus, formatLogLine } from '@wharf/jobs';
 
@@ -56,8 +57,19 @@ export class TaskContext {
     this.pending += formatLogLine('ERROR', message);
   }
 
-  async progress(extra: Record<string, unknown>): Promise<void> {
-    await this.executions.progress(this.taskId, extra);
+  /** Records figures with the task; inside `tx` they commit (or not) with the work they count. */
+  async progress(extra: Record<string, unknown>, tx?: SqlRunner): Promise<void> {
+    await this.executions.progress(this.taskId, extra, tx);
+  }
+
+  /** What an interrupted earlier run of this task recorded ({} on a first run). */
+  async recordedProgress(): Promise<Record<string, unknown>> {
+    return this.runCount > 1 ? this.executions.recordedProgress(this.taskId) : {};
+  }
+
+  /** Removes bookkeeping keys from the task's figures before it ends. */
+  async dropProgress(keys: readonly string[]): Promise<void> {
+    await this.executions.dropProgress(this.taskId, keys);
   }
 
   /** True once a stop was requested (checked against the database at most every second). */

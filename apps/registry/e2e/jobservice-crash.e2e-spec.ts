@@ -14,7 +14,7 @@ import { dropQueueKeys, JobServiceProcess } from './jobservice-process';
  * A jobservice SIGKILLed in the middle of a task: the queue's stalled-job check in another
  * jobservice process takes the task again (its run_count says so) and the run ends as one
  * uninterrupted run would have. Real processes from the build, one database, storage root and
- * queue prefix; a one-second queue lock (JOBSERVICE_LOCK_SECONDS) keeps the takeover quick.
+ * queue prefix; a two-second queue lock (JOBSERVICE_LOCK_SECONDS) keeps the takeover quick.
  */
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -69,7 +69,7 @@ describe('a jobservice killed mid-task: another takes the task again and finishe
       redisUrl: REDIS_URL,
       queuePrefix: prefix,
       workers: 2,
-      env: { JOBSERVICE_LOCK_SECONDS: '1' },
+      env: { JOBSERVICE_LOCK_SECONDS: '2' },
     });
     processes.push(p);
     return p;
@@ -207,6 +207,11 @@ describe('a jobservice killed mid-task: another takes the task again and finishe
     expect(Number((await quota('crash')).used)).toBe(keptBytes + untagged.reduce((n, a) => n + a.manifest.size + a.layers[0]!.size, 0));
 
     const first = await startJobService();
+    // What one uninterrupted run does, as its dry run reports it.
+    const plan = await finished(await launch(VendorType.GarbageCollection, { dry_run: true, delete_untagged: true, time_window: 1 }));
+    const figures = (e: Execution) => ['manifests_deleted', 'blobs_deleted', 'blob_bytes_freed', 'orphan_files_deleted', 'orphan_bytes_freed', 'freed_space'].map((k) => [k, e.extraAttrs[k]]);
+    expect(Object.fromEntries(figures(plan))).toMatchObject({ manifests_deleted: 200, blobs_deleted: garbage.length, orphan_files_deleted: 0 });
+
     const id = await launch(VendorType.GarbageCollection, { dry_run: false, delete_untagged: true, workers: 2, time_window: 1 });
     const started = Date.now();
     // Killed once it is deleting blobs, before it is done with them.
@@ -236,6 +241,9 @@ describe('a jobservice killed mid-task: another takes the task again and finishe
     expect(task.runCount).toBe(2);
     expect(log).toMatch(/run 2: the previous run of this task was interrupted/);
     console.log(`GC killed ${killedAt - started} ms after launch with ${left - keptBlobs.length} garbage rows left; taken again and finished ${Date.now() - killedAt} ms after the kill (run_count ${task.runCount})`);
+    // The figures of the whole run, the interrupted part's included, and no bookkeeping left among them.
+    expect(figures(execution)).toEqual(figures(plan));
+    expect(Object.keys(execution.extraAttrs).filter((k) => k.startsWith('gc_pending'))).toEqual([]);
 
     // What one uninterrupted run leaves: the referenced blobs, rows and bytes, and nothing else.
     const rows = await sql.query<{ digest: string; size: string }>('SELECT digest, size::text FROM blob');

@@ -236,9 +236,23 @@ export class ExecutionStore {
     await this.sql.query('UPDATE task SET log = log || $2, update_time = now() WHERE id = $1', [taskId, text]);
   }
 
-  /** Merges progress figures into the task's extra attributes while it runs. */
-  async progress(taskId: string, extra: Record<string, unknown>): Promise<void> {
-    await this.sql.query('UPDATE task SET extra_attrs = extra_attrs || $2::jsonb, update_time = now() WHERE id = $1', [taskId, JSON.stringify(extra)]);
+  /**
+   * Merges progress figures into the task's extra attributes while it runs; given a transaction,
+   * the figures commit exactly with the work they count.
+   */
+  async progress(taskId: string, extra: Record<string, unknown>, runner: SqlRunner = this.sql): Promise<void> {
+    await runner.query('UPDATE task SET extra_attrs = extra_attrs || $2::jsonb, update_time = now() WHERE id = $1', [taskId, JSON.stringify(extra)]);
+  }
+
+  /** The task's extra attributes as recorded now (what an interrupted run of it had reached). */
+  async recordedProgress(taskId: string): Promise<Record<string, unknown>> {
+    const row = await this.sql.one<{ extra_attrs: Record<string, unknown> }>('SELECT extra_attrs FROM task WHERE id = $1', [taskId]);
+    return row?.extra_attrs ?? {};
+  }
+
+  /** Removes bookkeeping keys a runner kept among the task's extra attributes while it ran. */
+  async dropProgress(taskId: string, keys: readonly string[]): Promise<void> {
+    await this.sql.query('UPDATE task SET extra_attrs = extra_attrs - $2::text[], update_time = now() WHERE id = $1', [taskId, keys]);
   }
 
   /**

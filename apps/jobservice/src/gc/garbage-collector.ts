@@ -1,4 +1,4 @@
-import type { Sql } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
 import { GC_DEFAULTS, type GcParameters } from '@wharf/jobs';
 import type { StorageDriver } from '@wharf/storage';
 import type { RepositoryChanges } from '../repository-changes';
@@ -30,12 +30,22 @@ export interface GcReport {
   stopped?: boolean;
 }
 
+/** Digests whose rows are deleted and whose bytes may still be in storage (see `GcHooks.save`). */
+export const PENDING_KEY = 'gc_pending_blob_deletions';
+
 export interface GcHooks {
   info(message: string): void;
   warn(message: string): void;
-  progress(report: GcReport): Promise<void>;
+  /**
+   * Records the figures and the digests whose bytes are still to be removed; inside `tx` when
+   * given, so they commit exactly with the rows they count.
+   */
+  save(report: GcReport, pending: readonly string[], tx?: SqlRunner): Promise<void>;
   shouldStop(): Promise<boolean>;
 }
+
+/** The counting figures, which a resumed run carries on from what the interrupted one recorded. */
+const COUNTERS = ['manifests_deleted', 'blobs_deleted', 'blob_bytes_freed', 'orphan_files_deleted', 'orphan_bytes_freed', 'uploads_purged'] as const;
 
 export interface GcDeps {
   sql: Sql;
@@ -79,11 +89,19 @@ export class GarbageCollector {
   private cutoff!: Date;
   private writtenBefore!: Date;
   private logged = 0;
+  /** Digests whose rows this run (or the interrupted one) deleted and whose bytes may remain. */
+  private pending = new Set<string>();
 
+  /**
+   * `resumed` is what an interrupted run of the same task recorded: its figures are carried on
+   * and the bytes of the rows it had deleted are removed first, so the figures come out as those
+   * of one uninterrupted run.
+   */
   constructor(
     private readonly deps: GcDeps,
     raw: Record<string, unknown>,
     private readonly hooks: GcHooks,
+    private readonly resumed: Record<string, unknown> = {},
   ) {
     this.params = gcParameters(raw);
     this.windowMs = Math.max(MIN_WINDOW_MS, this.params.time_window * 3_600_000);
@@ -100,6 +118,12 @@ export class GarbageCollector {
       quotas_corrected: 0,
       freed_space: 0,
     };
+    if (!this.params.dry_run) {
+      for (const key of COUNTERS) {
+        const value = resumed[key];
+        if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) this.report[key] = value;
+      }
+    }
   }
 
   async run(): Promise<GcReport> {
@@ -116,6 +140,7 @@ export class GarbageCollector {
     // Bytes written after this are kept; half the window tolerates clock skew between hosts.
     this.writtenBefore = new Date(Date.now() - this.windowMs / 2);
     try {
+      await this.finishInterruptedRemovals();
       await this.purgeUploads();
       const doomed = p.delete_untagged ? await this.deleteUntagged() : [];
       await this.deleteBlobs(doomed);
@@ -136,8 +161,23 @@ export class GarbageCollector {
   }
 
   private async checkpoint(): Promise<void> {
-    await this.hooks.progress(this.report);
+    await this.hooks.save(this.report, [...this.pending]);
     if (await this.hooks.shouldStop()) throw new Stop();
+  }
+
+  /** Removes the bytes of rows an interrupted run deleted (and counted) before it could remove them. */
+  private async finishInterruptedRemovals(): Promise<void> {
+    const recorded = this.resumed[PENDING_KEY];
+    if (this.params.dry_run || !Array.isArray(recorded) || recorded.length === 0) return;
+    const digests = recorded.filter((d): d is string => typeof d === 'string');
+    // A digest pushed again since has a row of its own: its bytes are that row's now.
+    const live = new Set((await this.deps.sql.query<{ digest: string }>('SELECT digest FROM blob WHERE digest = ANY($1::text[])', [digests])).map((r) => r.digest));
+    let removed = 0;
+    for (const digest of digests) {
+      if (!live.has(digest) && (await this.deps.storage.deleteBlobIfStale(digest, this.writtenBefore)) === 'deleted') removed++;
+    }
+    this.hooks.info(`removed the bytes of ${removed} of ${digests.length} blobs whose records the interrupted run had deleted`);
+    await this.checkpoint();
   }
 
   private item(message: string): void {
@@ -237,6 +277,7 @@ export class GarbageCollector {
         [locked, this.cutoff],
       );
       await changes.notify(tx, gone.map((g) => g.repository));
+      if (gone.length > 0) await this.hooks.save({ ...this.report, manifests_deleted: this.report.manifests_deleted + gone.length }, [...this.pending], tx);
       return gone;
     });
     await changes.committed(deleted.map((d) => d.repository));
@@ -300,10 +341,24 @@ export class GarbageCollector {
           RETURNING b.digest, b.size`,
         [locked, this.cutoff],
       );
-      if (gone.length > 0) await changes.notify(tx, repos.map((r) => r.name));
+      if (gone.length > 0) {
+        await changes.notify(tx, repos.map((r) => r.name));
+        // Counted with the rows, in their transaction: a crash cannot lose or double the count.
+        const counted = {
+          ...this.report,
+          blobs_deleted: this.report.blobs_deleted + gone.length,
+          blob_bytes_freed: this.report.blob_bytes_freed + gone.reduce((n, g) => n + Number(g.size), 0),
+        };
+        await this.hooks.save(counted, [...this.pending, ...gone.map((g) => g.digest)], tx);
+      }
       return { deleted: gone, repositories: gone.length > 0 ? repos.map((r) => r.name) : [] };
     });
     await changes.committed(repositories);
+    for (const d of deleted) {
+      this.pending.add(d.digest);
+      this.report.blobs_deleted++;
+      this.report.blob_bytes_freed += Number(d.size);
+    }
     return deleted.map((d) => ({ digest: d.digest, size: Number(d.size) }));
   }
 
@@ -316,9 +371,9 @@ export class GarbageCollector {
         const b = blobs[next++]!;
         const outcome = await storage.deleteBlobIfStale(b.digest, this.writtenBefore);
         if (kind === 'blob') {
-          // The row is gone either way; bytes kept were written again by a push just now.
-          this.report.blobs_deleted++;
-          if (outcome !== 'kept') this.report.blob_bytes_freed += b.size;
+          // Counted when its row went; bytes kept were written again by a push just now.
+          this.pending.delete(b.digest);
+          if (outcome === 'kept') this.report.blob_bytes_freed -= b.size;
           if (outcome === 'kept') this.item(`deleted the record of blob ${b.digest}; its bytes were just pushed again and stay`);
           else this.item(`deleted blob ${b.digest} (${b.size} bytes)`);
         } else if (outcome === 'deleted') {

@@ -4,7 +4,7 @@ import { ExecutionStatus, VendorType } from '@wharf/jobs';
 import type { StorageDriver } from '@wharf/storage';
 import type { RepositoryChanges } from '../repository-changes';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
-import { GarbageCollector } from './garbage-collector';
+import { GarbageCollector, PENDING_KEY } from './garbage-collector';
 
 /**
  * Runs a GC task. One GC at a time across every jobservice: the run holds a session advisory lock
@@ -37,12 +37,18 @@ export class GcRunner implements TaskRunner {
         {
           info: (m) => ctx.info(m),
           warn: (m) => ctx.warn(m),
-          progress: (r) => ctx.progress({ ...r }),
+          save: (r, pending, tx) => ctx.progress({ ...r, [PENDING_KEY]: pending }, tx),
           shouldStop: () => ctx.shouldStop(),
         },
+        await ctx.recordedProgress(),
       );
-      const report = await gc.run();
-      return { status: report.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, extra: { ...report } };
+      try {
+        const report = await gc.run();
+        return { status: report.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, extra: { ...report } };
+      } finally {
+        // Bookkeeping for a resumed run, not a figure of the run.
+        await ctx.dropProgress([PENDING_KEY]).catch(() => undefined);
+      }
     } finally {
       await lock.end().catch(() => undefined);
     }
