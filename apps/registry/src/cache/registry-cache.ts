@@ -10,6 +10,15 @@ import { ResolutionCache } from './resolution-cache';
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 100_000;
+/** Tag pages are larger than resolutions: fewer of them, and only pages of up to MAX_CACHED_TAGS. */
+const MAX_TAG_PAGES = 2_000;
+export const MAX_CACHED_TAGS = 1_000;
+
+/** One page of a repository's tags list, with the response body it is served as. */
+export interface TagPage {
+  tags: string[];
+  body: string;
+}
 
 /**
  * The hot-path caches (manifest references, blob links) and what keeps every registry process's
@@ -25,6 +34,7 @@ const MAX_ENTRIES = 100_000;
 export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   readonly manifests = new ResolutionCache<ResolvedManifest>(TTL_MS, MAX_ENTRIES);
   readonly blobs = new ResolutionCache<BlobRow>(TTL_MS, MAX_ENTRIES);
+  readonly tagPages = new ResolutionCache<TagPage>(TTL_MS, MAX_TAG_PAGES);
   private readonly logger = new Logger('cache');
   private client: Client | undefined;
   private stopped = false;
@@ -84,7 +94,13 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
    * A cached lookup: answers from `cache` while the repository's version is current, else runs
    * `load` and remembers a found answer under the version read before the load began.
    */
-  async readThrough<V>(cache: ResolutionCache<V>, repository: string, key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+  async readThrough<V>(
+    cache: ResolutionCache<V>,
+    repository: string,
+    key: string,
+    load: () => Promise<V | undefined>,
+    cacheable: (value: V) => boolean = () => true,
+  ): Promise<V | undefined> {
     const version = await this.version(repository);
     if (version !== undefined) {
       const hit = cache.get(repository, key, version);
@@ -92,7 +108,7 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     }
     const generation = cache.begin();
     const value = await load();
-    if (value !== undefined && version !== undefined) cache.set(repository, key, value, generation, version);
+    if (value !== undefined && version !== undefined && cacheable(value)) cache.set(repository, key, value, generation, version);
     return value;
   }
 
@@ -127,11 +143,13 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   invalidate(repository: string): void {
     this.manifests.invalidate(repository);
     this.blobs.invalidate(repository);
+    this.tagPages.invalidate(repository);
   }
 
   private setEnabled(enabled: boolean): void {
     this.manifests.setEnabled(enabled);
     this.blobs.setEnabled(enabled);
+    this.tagPages.setEnabled(enabled);
   }
 
   private async connect(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
-import { RegistryCache } from '../cache/registry-cache';
+import { MAX_CACHED_TAGS, RegistryCache, TagPage } from '../cache/registry-cache';
 import { SQL } from '../infra/tokens';
 
 export interface ResolvedManifest {
@@ -239,8 +239,26 @@ export class ArtifactStore {
     }, (deleted) => deleted);
   }
 
+  /**
+   * A page of the tags list as served: from this process's cache while the repository's version
+   * is current (every change of its tags moves the version on, whoever makes it), else from the
+   * database. Undefined if the repository does not exist.
+   */
+  async tagPage(repository: string, limit: number, last: string | undefined): Promise<TagPage | undefined> {
+    return this.cache.readThrough(
+      this.cache.tagPages,
+      repository,
+      `${limit}:${last ?? ''}`,
+      async () => {
+        const tags = await this.listTags(repository, limit, last);
+        return tags && { tags, body: JSON.stringify({ name: repository, tags }) };
+      },
+      (page) => page.tags.length <= MAX_CACHED_TAGS,
+    );
+  }
+
   /** Tags in lexical order after `last`; undefined if the repository does not exist. */
-  async listTags(repository: string, limit: number, last: string | undefined): Promise<string[] | undefined> {
+  private async listTags(repository: string, limit: number, last: string | undefined): Promise<string[] | undefined> {
     const rows = await this.sql.query<{ name: string | null }>(
       `SELECT t.name FROM repository r LEFT JOIN LATERAL (
          SELECT name FROM tag WHERE repository_id = r.id AND ($2::text IS NULL OR name > $2::text) ORDER BY name LIMIT $3

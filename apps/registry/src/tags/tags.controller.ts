@@ -15,10 +15,10 @@ export class TagsController {
   @RequireAccess('pull')
   async list(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const page = parsePage(queryParam(req, 'n'), queryParam(req, 'last'), isValidTag);
-    const tags = await this.artifacts.listTags(name, page.limit, page.last);
-    if (tags === undefined) throw new OciError('NAME_UNKNOWN', `repository ${name} is unknown`, { name });
-    const link = queryParam(req, 'n') !== undefined ? nextLink(`/v2/${name}/tags/list`, page.limit, tags) : undefined;
+    const found = await this.artifacts.tagPage(name, page.limit, page.last);
+    if (found === undefined) throw new OciError('NAME_UNKNOWN', `repository ${name} is unknown`, { name });
+    const link = queryParam(req, 'n') !== undefined ? nextLink(`/v2/${name}/tags/list`, page.limit, found.tags) : undefined;
     if (link) reply.header('Link', link);
-    reply.type('application/json; charset=utf-8').send(JSON.stringify({ name, tags }));
+    reply.type('application/json; charset=utf-8').send(found.body);
   }
 }
