@@ -367,6 +367,7 @@ describe('GC safety: pushes keep going while garbage collection deletes thousand
 
     // Nothing the protocol does not allow (no 5xx, no unexpected 4xx, no dropped connection), no
     // failed read of an acknowledged tag, no refusal of a manifest sent promptly after its checks.
+    if (anomalies.length > 0) console.log(`registry errors:\n${registry.loggedErrors().slice(-40).join('\n')}`);
     expect({ anomalies, readFailures, promptRefusals }).toEqual({ anomalies: [], readFailures: [], promptRefusals: [] });
     const blobsDeleted = gcRounds.reduce((sum, g) => sum + Number(g.execution.extraAttrs['blobs_deleted'] ?? 0), 0);
     const manifestsDeleted = gcRounds.reduce((sum, g) => sum + Number(g.execution.extraAttrs['manifests_deleted'] ?? 0), 0);

@@ -412,4 +412,9 @@ export class RegistryProcess {
   private tail(): string {
     return this.output.slice(-4_000);
   }
+
+  /** Lines the registry logged at error level, for the report of a failed test. */
+  loggedErrors(): string[] {
+    return this.output.split('\n').filter((line) => /ERROR|failed to/.test(line));
+  }
 }

@@ -55,3 +55,21 @@ function clientRunner(client: PoolClient): SqlRunner {
       (await query<T>(text, values, name))[0],
   };
 }
+
+/**
+ * Runs `work` again (up to `attempts` times in all) when PostgreSQL rolled it back as the victim
+ * of a deadlock (40P01) or a serialization failure (40001); `work` must be a whole statement or
+ * transaction with no effects outside the database. Pushes and garbage collection can deadlock:
+ * the quota triggers of a push and of GC's deletions in the same project lock a project's
+ * project_blob rows and its quota row in opposite orders.
+ */
+export async function retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      const code = (err as { code?: string })?.code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}

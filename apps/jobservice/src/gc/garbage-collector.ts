@@ -1,4 +1,4 @@
-import type { Sql, SqlRunner } from '@wharf/db';
+import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db';
 import { GC_DEFAULTS, type GcParameters } from '@wharf/jobs';
 import type { StorageDriver } from '@wharf/storage';
 import type { RepositoryChanges } from '../repository-changes';
@@ -260,7 +260,8 @@ export class GarbageCollector {
 
   private async deleteArtifactPage(ids: string[]): Promise<void> {
     const { sql, changes } = this.deps;
-    const deleted = await sql.transaction(async (tx) => {
+    // A deadlock with a push's quota triggers rolls the page back: it is simply taken again.
+    const deleted = await retryingConflicts(() => sql.transaction(async (tx) => {
       const locked = (await tx.query<{ id: string }>('SELECT id FROM artifact WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED', [ids])).map((r) => r.id);
       if (locked.length === 0) return [];
       // A new statement, a new snapshot: sees every tag or index reference committed before the lock.
@@ -279,7 +280,7 @@ export class GarbageCollector {
       await changes.notify(tx, gone.map((g) => g.repository));
       if (gone.length > 0) await this.hooks.save({ ...this.report, manifests_deleted: this.report.manifests_deleted + gone.length }, [...this.pending], tx);
       return gone;
-    });
+    }));
     await changes.committed(deleted.map((d) => d.repository));
     for (const d of deleted) this.item(`deleted untagged artifact ${d.name}`);
     this.report.manifests_deleted += deleted.length;
@@ -328,7 +329,7 @@ export class GarbageCollector {
   /** Locks, re-checks and deletes one page of candidate rows; returns what it deleted. */
   private async deleteBlobRows(ids: string[]): Promise<{ digest: string; size: number }[]> {
     const { sql, changes } = this.deps;
-    const { deleted, repositories } = await sql.transaction(async (tx) => {
+    const { deleted, repositories } = await retryingConflicts(() => sql.transaction(async (tx) => {
       const locked = (await tx.query<{ id: string }>('SELECT id FROM blob WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED', [ids])).map((r) => r.id);
       if (locked.length === 0) return { deleted: [], repositories: [] };
       const repos = await tx.query<{ name: string }>(
@@ -352,7 +353,7 @@ export class GarbageCollector {
         await this.hooks.save(counted, [...this.pending, ...gone.map((g) => g.digest)], tx);
       }
       return { deleted: gone, repositories: gone.length > 0 ? repos.map((r) => r.name) : [] };
-    });
+    }));
     await changes.committed(repositories);
     for (const d of deleted) {
       this.pending.add(d.digest);

@@ -47,7 +47,9 @@ export class OciExceptionFilter implements ExceptionFilter {
       if (code) return new OciError(code, status === 404 ? 'no such route' : exception.message, undefined, {}, status);
     }
     const err = exception as Error & { code?: string };
-    if (err?.message === 'aborted' || err?.code === 'ECONNRESET' || request.raw.destroyed) {
+    // Only while the body is still arriving: once it has been read, node marks the request
+    // destroyed as well, and a failure after that point is ours, not the client's.
+    if (!request.raw.complete && (err?.message === 'aborted' || err?.code === 'ECONNRESET' || request.raw.destroyed)) {
       // The client went away mid-request: nothing to answer and nothing wrong on our side.
       this.logger.debug(`client closed the connection during ${request.method} ${request.url}`);
       return new OciError('BLOB_UPLOAD_INVALID', 'client closed the connection');

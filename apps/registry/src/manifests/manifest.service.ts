@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import { retryingConflicts, type Sql } from '@wharf/db';
 import {
   Descriptor,
   digestOf,
@@ -122,9 +122,11 @@ export class ManifestService {
     // Bytes first: invisible until the row below commits, and identical if written twice.
     await this.storage.putBlob(digest, body);
     try {
-      if (!(await this.recordInOneStatement(repository, ref, digest, manifest, body))) {
-        await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
-      }
+      await retryingConflicts(async () => {
+        if (!(await this.recordInOneStatement(repository, ref, digest, manifest, body))) {
+          await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
+        }
+      });
     } catch (err) {
       // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
       // manifest nothing referenced. Nothing was recorded; the client pushes it again.

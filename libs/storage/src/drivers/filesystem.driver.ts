@@ -262,7 +262,12 @@ export class FilesystemDriver implements StorageDriver {
       }
       await renameDurably(temp, target);
     } catch (err) {
-      removeIfPresent(temp);
+      // The write's error is the one to report, not a failure to clean up after it.
+      try {
+        removeIfPresent(temp);
+      } catch {
+        // Nothing more to do: a leftover temporary file is never listed as a blob.
+      }
       throw err;
     }
   }
