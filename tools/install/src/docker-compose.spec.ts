@@ -35,6 +35,18 @@ describe('the Compose variables install.sh --docker writes', () => {
     });
   });
 
+  it('pass harbor.yml\'s proxy to the jobservice only when proxy.components names it, never the services\' own names through it', () => {
+    const withProxy = (components: string[]) =>
+      composeEnv({ ...config, proxy: { http_proxy: 'http://proxy:3128', https_proxy: 'http://proxy:3129', no_proxy: '.internal', components } }, { databasePassword: 'generated', internalSecret: 's' });
+    expect(withProxy(['core', 'jobservice'])).toMatchObject({
+      WHARF_JOBSERVICE_HTTP_PROXY: 'http://proxy:3128',
+      WHARF_JOBSERVICE_HTTPS_PROXY: 'http://proxy:3129',
+      WHARF_JOBSERVICE_NO_PROXY: 'core,registry,postgres,redis,127.0.0.1,localhost,.internal',
+    });
+    expect(Object.keys(withProxy(['core'])).filter((k) => k.includes('PROXY'))).toEqual([]);
+    expect(Object.keys(env).filter((k) => k.includes('PROXY'))).toEqual([]);
+  });
+
   it('are all documented in deploy/compose/env.example, which docker-compose.yml is checked against', () => {
     const documented = new Set(
       readFileSync(join(REPO, 'deploy/compose/env.example'), 'utf8')

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HarborConfig } from '@wharf/config';
 import type { Layout } from './layout';
 import type { Secrets } from './secrets';
-import { appLogLevel, externalUrl, registryWorkers } from './service-env';
+import { appLogLevel, externalUrl, proxyEnv, registryWorkers } from './service-env';
 
 /** The user the Wharf images run as (deploy/docker/wharf.Dockerfile). */
 const IMAGE_UID = 10001;
@@ -15,6 +15,13 @@ const IMAGE_UID = 10001;
  * DATABASE_URL and is URL-safe.
  */
 export function composeEnv(config: HarborConfig, secrets: Secrets): Record<string, string> {
+  // Webhook deliveries go through harbor.yml's proxy when its components name the jobservice;
+  // the containers reach each other by service name, which NO_PROXY lists as well.
+  const proxy = proxyEnv(config, 'jobservice');
+  const jobserviceProxy: Record<string, string> = {};
+  if (proxy['HTTP_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_HTTP_PROXY'] = proxy['HTTP_PROXY'];
+  if (proxy['HTTPS_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_HTTPS_PROXY'] = proxy['HTTPS_PROXY'];
+  if (proxy['NO_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_NO_PROXY'] = ['core', 'registry', 'postgres', 'redis', proxy['NO_PROXY']].join(',');
   return {
     WHARF_HOSTNAME: config.hostname,
     WHARF_HTTP_PORT: String(config.http.port),
@@ -30,6 +37,7 @@ export function composeEnv(config: HarborConfig, secrets: Secrets): Record<strin
     WHARF_LOG_LEVEL: appLogLevel(config.log.level),
     WHARF_REGISTRY_WORKERS: String(registryWorkers(config)),
     WHARF_JOBSERVICE_WORKERS: String(config.jobservice.max_job_workers),
+    ...jobserviceProxy,
   };
 }
 

@@ -96,7 +96,8 @@ export function jobRedisUrl(config: HarborConfig, layout: Layout): string {
   return redisUrl(config, layout, 'jobservice');
 }
 
-function proxyEnv(config: HarborConfig, component: string): Record<string, string> {
+/** HTTP(S)_PROXY and NO_PROXY (both spellings) for `component` when harbor.yml's proxy names it. */
+export function proxyEnv(config: HarborConfig, component: string): Record<string, string> {
   const proxy = config.proxy;
   if (!proxy || !proxy.components.includes(component)) return {};
   const env: Record<string, string> = {};
