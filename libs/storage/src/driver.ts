@@ -95,6 +95,13 @@ export interface StorageDriver {
    */
   restoreSetAside(): Promise<number>;
 
+  /**
+   * Removes what putBlob calls that never finished (a crash in the middle) left behind, if it was
+   * last written before `writtenBefore`; with `dryRun`, only counts it. Never touches committed
+   * blobs or uploads. Returns how many were (or would be) removed.
+   */
+  purgeInterruptedWrites(writtenBefore: Date, dryRun?: boolean): Promise<number>;
+
   /** Every committed blob's digest, in no particular order. */
   listBlobs(): AsyncIterable<string>;
 

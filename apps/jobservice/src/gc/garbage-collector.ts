@@ -216,6 +216,10 @@ export class GarbageCollector {
       if (batch.length >= PAGE) await sweep();
     }
     if (batch.length > 0) await sweep();
+    // Blob writes a crash interrupted are abandoned uploads too: counted with them.
+    const interrupted = await storage.purgeInterruptedWrites(new Date(limit), this.params.dry_run);
+    if (interrupted > 0) this.hooks.info(`${this.params.dry_run ? 'would remove' : 'removed'} ${interrupted} files of interrupted blob writes`);
+    this.report.uploads_purged += interrupted;
     if (this.report.uploads_purged > 0) this.hooks.info(`${this.params.dry_run ? 'would purge' : 'purged'} ${this.report.uploads_purged} abandoned uploads`);
     await this.checkpoint();
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExecutionStatus } from '@wharf/jobs';
@@ -136,10 +137,18 @@ describe('garbage collection', () => {
     const recentOrphan = Buffer.from('a commit whose row is on its way');
     const recentDigest = `sha256:${require('node:crypto').createHash('sha256').update(recentOrphan).digest('hex')}`;
     await t.storage.putBlob(recentDigest, recentOrphan);
+    // A putBlob a crash interrupted long ago, beside the blob it was writing, and one under way.
+    const interrupted = join(dir, '.4242-5d8c6174-ab90-4e30-9c79-5e4f3a2b1c0d.tmp');
+    await writeFile(interrupted, 'half a manifest');
+    await utimes(interrupted, old, old);
+    const underWay = join(dir, '.4242-6e9d7285-bca1-4f41-8d8a-6f5a4b3c2d1e.tmp');
+    await writeFile(underWay, 'being written');
 
     const run = await gc(HOUR_WINDOW);
 
-    expect(run.extraAttrs).toMatchObject({ uploads_purged: 2, orphan_files_deleted: 1, orphan_bytes_freed: orphanBytes.length });
+    expect(run.extraAttrs).toMatchObject({ uploads_purged: 3, orphan_files_deleted: 1, orphan_bytes_freed: orphanBytes.length });
+    expect(existsSync(interrupted)).toBe(false);
+    expect(existsSync(underWay)).toBe(true);
     expect((await collect(t.storage.listUploads())).map((u) => u.id)).toEqual(['active']);
     expect(await t.sql.query('SELECT id FROM upload')).toEqual([{ id: 'active' }]);
     expect(await stored(orphan)).toBe(false);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { runDriverSuite } from '../testing';
 import { chunksOf, generatedStream, sha256Digest, toArray } from '../testing/suite-helpers';
 import { FilesystemDriver } from './filesystem.driver';
@@ -110,6 +110,35 @@ describe('FilesystemDriver', () => {
     await driver.putBlob(digest, content);
     const hex = digest.slice('sha256:'.length);
     expect(await readdir(join(root, 'blobs', 'sha256', hex.slice(0, 2)))).toEqual([hex]);
+  });
+
+  it('purges what interrupted putBlob calls left, once old enough, and nothing else', async () => {
+    const content = Buffer.from('kept');
+    const digest = sha256Digest(content);
+    await driver.putBlob(digest, content);
+    const hex = digest.slice('sha256:'.length);
+    const fanOut = join(root, 'blobs', 'sha256', hex.slice(0, 2));
+    const old = join(fanOut, `.${process.pid}-0b6a4f52-8f7e-4c1e-9a57-3c2d1e0f9a8b.tmp`);
+    const fresh = join(fanOut, `.${process.pid}-1c7b5063-9a8f-4d2f-8b68-4d3e2f1a0b9c.tmp`);
+    const legacy = join(root, 'tmp', `${process.pid}-leftover`);
+    // Not the driver's temporary name: someone else's file, left alone.
+    const foreign = join(fanOut, '.keep.tmp');
+    await writeFile(old, 'interrupted');
+    await writeFile(fresh, 'being written');
+    await mkdir(join(root, 'tmp'), { recursive: true });
+    await writeFile(legacy, 'interrupted before the move');
+    await writeFile(foreign, 'not ours');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(old, twoHoursAgo, twoHoursAgo);
+    await utimes(legacy, twoHoursAgo, twoHoursAgo);
+    await utimes(foreign, twoHoursAgo, twoHoursAgo);
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    expect(await driver.purgeInterruptedWrites(anHourAgo, true)).toBe(2);
+    expect((await readdir(fanOut)).sort()).toEqual([basename(old), basename(fresh), '.keep.tmp', hex].sort());
+    expect(await driver.purgeInterruptedWrites(anHourAgo)).toBe(2);
+    expect((await readdir(fanOut)).sort()).toEqual([basename(fresh), '.keep.tmp', hex].sort());
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+    expect(await driver.readAll(digest)).toEqual(content);
   });
 
   describe('garbage collection races', () => {

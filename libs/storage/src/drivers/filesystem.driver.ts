@@ -74,6 +74,9 @@ function mapNotFound(err: unknown, what: string): unknown {
   return hasErrno(err, 'ENOENT') ? notFound(what) : err;
 }
 
+/** putBlob's temporary files: `.<pid>-<uuid>.tmp` beside the blob they become. */
+const TEMPORARY_FILE = /^\.\d+-[0-9a-f-]{36}\.tmp$/;
+
 /** Unlinks `file`; a file already gone is not an error. */
 function removeIfPresent(file: string): void {
   try {
@@ -411,6 +414,35 @@ export class FilesystemDriver implements StorageDriver {
       }
     }
     return restored;
+  }
+
+  async purgeInterruptedWrites(writtenBefore: Date, dryRun = false): Promise<number> {
+    let purged = 0;
+    const purge = async (file: string) => {
+      try {
+        if ((await stat(file)).mtimeMs >= writtenBefore.getTime()) return;
+        if (!dryRun) await unlink(file);
+        purged++;
+      } catch (err) {
+        // Renamed into place or removed since the directory was read.
+        if (!hasErrno(err, 'ENOENT')) throw err;
+      }
+    };
+    for (const algorithm of await this.readDirEntries(this.blobsDir)) {
+      if (!algorithm.isDirectory()) continue;
+      const algorithmDir = join(this.blobsDir, algorithm.name);
+      for (const prefix of await this.readDirEntries(algorithmDir)) {
+        if (!prefix.isDirectory()) continue;
+        const dir = join(algorithmDir, prefix.name);
+        for (const entry of await this.readDirEntries(dir)) {
+          if (entry.isFile() && TEMPORARY_FILE.test(entry.name)) await purge(join(dir, entry.name));
+        }
+      }
+    }
+    // Where putBlob wrote its temporary files before they moved beside their blobs.
+    const legacy = join(this.root, 'tmp');
+    for (const entry of await this.readDirEntries(legacy)) if (entry.isFile()) await purge(join(legacy, entry.name));
+    return purged;
   }
 
   async *listBlobs(): AsyncIterable<string> {

@@ -5,6 +5,22 @@ const HOUR_MS = 3600_000;
 
 /** deleteBlobIfStale and the write-over semantics of commits that garbage collection relies on. */
 export function gcCases(driver: () => StorageDriver): void {
+  describe('purgeInterruptedWrites', () => {
+    it('leaves committed blobs and uploads alone, in a dry run and a real one', async () => {
+      const content = Buffer.from('committed');
+      const digest = sha256Digest(content);
+      await driver().putBlob(digest, content);
+      await driver().createUpload('open-upload');
+      await driver().writeUpload('open-upload', 0, chunksOf(Buffer.from('partial')));
+      const future = new Date(Date.now() + HOUR_MS);
+      expect(await driver().purgeInterruptedWrites(future, true)).toBe(0);
+      expect(await driver().purgeInterruptedWrites(future)).toBe(0);
+      expect(await driver().readAll(digest)).toEqual(content);
+      expect(await driver().uploadSize('open-upload')).toBe(7);
+      expect(await toArray(driver().listBlobs())).toEqual([digest]);
+    });
+  });
+
   describe('deleteBlobIfStale', () => {
     const content = Buffer.from('garbage candidate');
     const digest = sha256Digest(content);
