@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
+import { removeQueueKeys } from '@wharf/jobs';
 import { ensureRegistryBuild, snapshotEnv, startWatchdog } from './registry-process';
 
 /**
@@ -17,8 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await removeQueueKeys(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -79,6 +79,19 @@ export class JobQueues {
   }
 }
 
+/**
+ * Deletes every Redis key under a queue prefix: its queues, job schedulers and event stream (an
+ * installation's or a test's whole footprint in Redis).
+ */
+export async function removeQueueKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 export function schedulesChangedChannel(prefix: string): string {
   return `${prefix}:${SCHEDULES_CHANGED_CHANNEL}`;
 }

@@ -250,30 +250,16 @@ export const STEPS: Step[] = [
       const o = ctx.options;
       const tags = Array.from({ length: o.images }, (_, i) => `v${i}`);
       const threads = split(o.pushConcurrency, ctx.pool.size);
+      // The images spread over the load threads, each pushing its share at its part of the concurrency.
+      const pushAll = (repo: string, names: string[]) =>
+        ctx.pool.runEach(
+          threads.map((concurrency, i) => ({ kind: 'push-images', base: t.result.url, repo, tags: names.filter((_, n) => n % threads.length === i), concurrency })),
+        );
       // Unmeasured warm-up, as the GET runs have one: a quarter as many images (into the repository
       // the manifest GET reads, so that the catalog does not grow), pushed the same way.
-      const warmup = Array.from({ length: Math.ceil(o.images / 4) }, (_, i) => `warmup-${i}`);
-      await ctx.pool.runEach(
-        threads.map((concurrency, i) => ({
-          kind: 'push-images',
-          base: t.result.url,
-          repo: repos(ctx).app,
-          tags: warmup.filter((_, n) => n % threads.length === i),
-          concurrency,
-        })),
-      );
+      await pushAll(repos(ctx).app, Array.from({ length: Math.ceil(o.images / 4) }, (_, i) => `warmup-${i}`));
       await meter.begin();
-      const pushed = mergeResults(
-        await ctx.pool.runEach(
-          threads.map((concurrency, i) => ({
-            kind: 'push-images',
-            base: t.result.url,
-            repo: repos(ctx).small,
-            tags: tags.filter((_, n) => n % threads.length === i),
-            concurrency,
-          })),
-        ),
-      );
+      const pushed = mergeResults(await pushAll(repos(ctx).small, tags));
       const measured = await meter.end();
       const perImage = summarizeLatencies(pushed.latenciesMs ?? []);
       const imagesPerS = o.images / ((pushed.endMs - pushed.startMs) / 1000);

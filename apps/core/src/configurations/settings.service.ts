@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import { RecentRead, type Sql, type SqlRunner } from '@wharf/db';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
 import { defaultSettings, isSettingKey, SettingKey, settingValueProblem, SystemSettings } from './system-settings';
@@ -22,7 +22,7 @@ export const SETTINGS_LOCK_KEY = 0x77687367; // "whsg"
 export class SettingsService {
   private readonly logger = new Logger('settings');
   private readonly defaults: SystemSettings;
-  private cached: { until: number; value: Promise<SystemSettings> } | undefined;
+  private readonly recent = new RecentRead(SETTINGS_CACHE_MS, () => this.read());
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
@@ -33,16 +33,7 @@ export class SettingsService {
 
   /** The settings now in force (at most SETTINGS_CACHE_MS old). */
   current(): Promise<SystemSettings> {
-    const now = Date.now();
-    if (this.cached && this.cached.until > now) return this.cached.value;
-    const value = this.read();
-    const entry = { until: now + SETTINGS_CACHE_MS, value };
-    this.cached = entry;
-    // A failed read is not remembered: the next caller tries again.
-    value.catch(() => {
-      if (this.cached === entry) this.cached = undefined;
-    });
-    return value;
+    return this.recent.get();
   }
 
   /** Reads the settings from the table, uncached (inside a transaction when given one). */
@@ -75,7 +66,7 @@ export class SettingsService {
 
   /** Drops this replica's copy, after a change committed. */
   invalidate(): void {
-    this.cached = undefined;
+    this.recent.forget();
   }
 
   /** Runs `fn` in a transaction that holds the settings lock; the cache is dropped after it. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import Redis from 'ioredis';
+import { removeQueueKeys as removeKeysUnder } from '@wharf/jobs';
 import { basicAuthHeader } from '../auth/basic-auth';
 import { CoreConfig, loadConfig } from '../config';
 import { closeCore, CoreAppOptions, createCoreApp, listeningPort } from '../server';
@@ -26,12 +27,7 @@ async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> 
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await removeKeysUnder(redis, prefix);
   } catch {
     // Redis was not reachable (a test of exactly that): nothing was written either.
   } finally {

@@ -378,9 +378,12 @@ export class GarbageCollector {
         if (kind === 'blob') {
           // Counted when its row went; bytes kept were written again by a push just now.
           this.pending.delete(b.digest);
-          if (outcome === 'kept') this.report.blob_bytes_freed -= b.size;
-          if (outcome === 'kept') this.item(`deleted the record of blob ${b.digest}; its bytes were just pushed again and stay`);
-          else this.item(`deleted blob ${b.digest} (${b.size} bytes)`);
+          if (outcome === 'kept') {
+            this.report.blob_bytes_freed -= b.size;
+            this.item(`deleted the record of blob ${b.digest}; its bytes were just pushed again and stay`);
+          } else {
+            this.item(`deleted blob ${b.digest} (${b.size} bytes)`);
+          }
         } else if (outcome === 'deleted') {
           this.report.orphan_files_deleted++;
           this.report.orphan_bytes_freed += b.size;

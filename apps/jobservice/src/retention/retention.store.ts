@@ -15,7 +15,7 @@ export interface RepositoryRow {
   name: string;
 }
 
-/** An artifact a run deleted, as its repository's record keeps it (see migration 0010). */
+/** An artifact a run deleted, as retention_deletion keeps it (migration 0010). */
 export interface DeletionRecord {
   digest: string;
   tags: string[];
@@ -150,14 +150,24 @@ export class RetentionStore {
   }
 
   repositoryTasks(executionId: string): Promise<RepositoryTaskRow[]> {
-    return this.sql.query<RepositoryTaskRow>('SELECT id, repository, status, total, retained, deleted FROM retention_task WHERE execution_id = $1 ORDER BY repository', [
-      executionId,
-    ]);
+    return this.sql.query<RepositoryTaskRow>(
+      `SELECT t.id, t.repository, t.status, t.total, t.retained,
+              COALESCE((SELECT json_agg(json_build_object('digest', d.digest, 'tags', d.tags, 'push_time', d.push_time, 'line', d.line) ORDER BY d.seq)
+                          FROM retention_deletion d WHERE d.task_id = t.id), '[]') AS deleted
+         FROM retention_task t WHERE t.execution_id = $1 ORDER BY t.repository`,
+      [executionId],
+    );
   }
 
   /** Records a deletion in the deletion's own transaction: it is on record exactly when it happened. */
   async recordDeletion(tx: SqlRunner, repositoryTaskId: string, record: DeletionRecord): Promise<void> {
-    await tx.query('UPDATE retention_task SET deleted = deleted || $2::jsonb WHERE id = $1', [repositoryTaskId, JSON.stringify([record])]);
+    await tx.query('INSERT INTO retention_deletion (task_id, digest, tags, push_time, line) VALUES ($1, $2, $3, $4, $5)', [
+      repositoryTaskId,
+      record.digest,
+      record.tags,
+      record.push_time,
+      record.line,
+    ]);
   }
 
   async startRepositoryTask(id: string): Promise<void> {

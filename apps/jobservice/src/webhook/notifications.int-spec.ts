@@ -1,8 +1,8 @@
-import { type ArtifactEvent, EventType, eventsStream } from '@wharf/jobs';
+import { type ArtifactEvent, EventType, eventsStream, removeQueueKeys } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { startTestJobService, type TestJobService } from '../testing';
 import { QUOTA_WARNING_PERCENT } from './quota-warnings';
-import { DIGEST, Fixture, REDIS_URL, removeKeys } from './testing/fixture';
+import { DIGEST, Fixture, REDIS_URL } from './testing/fixture';
 import { WebhookReceiver } from './testing/receiver';
 
 const MIB = 1024 * 1024;
@@ -26,7 +26,7 @@ describe('quota warnings and the global notification switch', () => {
   afterAll(async () => {
     await receiver?.close();
     await t?.close();
-    if (t) await removeKeys(redis, t.config.queuePrefix);
+    if (t) await removeQueueKeys(redis, t.config.queuePrefix);
     redis?.disconnect();
   });
 

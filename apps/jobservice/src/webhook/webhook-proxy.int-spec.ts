@@ -1,9 +1,9 @@
 import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http';
 import { type AddressInfo, connect as netConnect, type Socket } from 'node:net';
-import { EventType, ExecutionStatus } from '@wharf/jobs';
+import { EventType, ExecutionStatus, removeQueueKeys } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { startTestJobService, type TestJobService } from '../testing';
-import { Fixture, REDIS_URL, removeKeys } from './testing/fixture';
+import { Fixture, REDIS_URL } from './testing/fixture';
 import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
 
 interface Proxied {
@@ -102,7 +102,7 @@ describe('webhook deliveries through the proxy of harbor.yml', () => {
   afterAll(async () => {
     await t?.close();
     for (const s of [proxied, direct, secure, proxy]) await s?.close();
-    if (t) await removeKeys(redis, t.config.queuePrefix);
+    if (t) await removeQueueKeys(redis, t.config.queuePrefix);
     redis?.disconnect();
   });
 

@@ -1,10 +1,10 @@
-import { type ArtifactEvent, EventType, eventsStream, ExecutionStatus, Trigger, VendorType } from '@wharf/jobs';
+import { type ArtifactEvent, EventType, eventsStream, ExecutionStatus, Trigger, VendorType, removeQueueKeys } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { Logger } from '../logger';
 import { startTestJobService, type TestJobService } from '../testing';
 import { NotificationSwitch } from './notification-switch';
 import { QuotaWarnings } from './quota-warnings';
-import { DIGEST, Fixture, REDIS_URL, removeKeys } from './testing/fixture';
+import { DIGEST, Fixture, REDIS_URL } from './testing/fixture';
 import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WEBHOOK_CONSUMER_GROUP } from './webhooks';
@@ -35,7 +35,7 @@ describe('webhook deliveries from the event stream', () => {
   afterAll(async () => {
     await receiver?.close();
     await t?.close();
-    if (t) await removeKeys(redis, t.config.queuePrefix);
+    if (t) await removeQueueKeys(redis, t.config.queuePrefix);
     redis?.disconnect();
   });
 
@@ -265,7 +265,7 @@ describe('events a dead jobservice took', () => {
     } finally {
       await receiver.close();
       await t.close();
-      await removeKeys(redis, t.config.queuePrefix);
+      await removeQueueKeys(redis, t.config.queuePrefix);
       redis.disconnect();
     }
   });

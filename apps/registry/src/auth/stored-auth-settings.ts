@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import { RecentRead, type Sql } from '@wharf/db';
 import type { LdapSettings } from '@wharf/identity';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
@@ -55,29 +55,25 @@ export function authSettingsOf(rows: ReadonlyArray<{ key: string; value: unknown
 @Injectable()
 export class StoredAuthSettings {
   private readonly logger = new Logger('registry');
-  private readonly fallback: AuthMode;
-  private cached: { until: number; value: Promise<AuthSettings> } | undefined;
+  private readonly recent: RecentRead<AuthSettings>;
 
   constructor(
-    @Inject(SQL) private readonly sql: Sql,
+    @Inject(SQL) sql: Sql,
     @Inject(CONFIG) config: RegistryConfig,
   ) {
-    this.fallback = (config.auth.mode === 'token' && config.auth.authMode) || 'db_auth';
+    const fallback = (config.auth.mode === 'token' && config.auth.authMode) || 'db_auth';
+    this.recent = new RecentRead(
+      AUTH_SETTINGS_CACHE_MS,
+      async () =>
+        authSettingsOf(
+          await sql.query<{ key: string; value: unknown }>("SELECT key, value FROM setting WHERE key = 'auth_mode' OR key LIKE 'ldap\\_%'", [], 'registry_auth_settings'),
+          fallback,
+        ),
+      (err) => this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`),
+    );
   }
 
   current(): Promise<AuthSettings> {
-    const now = Date.now();
-    if (this.cached && this.cached.until > now) return this.cached.value;
-    const value = this.sql
-      .query<{ key: string; value: unknown }>("SELECT key, value FROM setting WHERE key = 'auth_mode' OR key LIKE 'ldap\\_%'", [], 'registry_auth_settings')
-      .then((rows) => authSettingsOf(rows, this.fallback));
-    const entry = { until: now + AUTH_SETTINGS_CACHE_MS, value };
-    this.cached = entry;
-    value.catch((err: unknown) => {
-      // Not remembered: the next request reads again.
-      if (this.cached === entry) this.cached = undefined;
-      this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`);
-    });
-    return value;
+    return this.recent.get();
   }
 }

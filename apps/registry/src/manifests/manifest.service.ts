@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { retryingConflicts, type Sql } from '@wharf/db';
+import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db';
 import {
   Descriptor,
   digestOf,
@@ -16,7 +16,7 @@ import { StorageDriver } from '@wharf/storage';
 import { RegistryCache } from '../cache/registry-cache';
 import { CONFIG, SQL, STORAGE } from '../infra/tokens';
 import type { RegistryConfig } from '../config';
-import { ArtifactFields, ArtifactStore, ResolvedManifest } from '../metadata/artifact.store';
+import { ArtifactStore, type PushedManifest, ResolvedManifest } from '../metadata/artifact.store';
 import { BlobStore } from '../metadata/blob.store';
 import { isForeignKeyViolation, RepositoryStore } from '../metadata/repository.store';
 import { ProjectQuotas } from '../quota/project-quotas';
@@ -34,8 +34,10 @@ function isExternal(d: Descriptor): boolean {
   return (d.urls?.length ?? 0) > 0 && /nondistributable|foreign/.test(d.mediaType);
 }
 
-function artifactFields(digest: string, manifest: ParsedManifest, body: Buffer): ArtifactFields {
+/** What the push of `manifest` (its bytes `body`) under `ref` records in `repository`. */
+function pushedManifest(repository: string, ref: Reference, digest: string, manifest: ParsedManifest, body: Buffer): PushedManifest {
   return {
+    repository,
     digest,
     mediaType: manifest.mediaType,
     artifactType: effectiveArtifactType(manifest) ?? null,
@@ -43,6 +45,9 @@ function artifactFields(digest: string, manifest: ParsedManifest, body: Buffer):
     subjectDigest: manifest.subject?.digest ?? null,
     annotations: manifest.annotations ?? null,
     manifestSize: body.length,
+    blobs: referencedBlobs(manifest).filter((d) => !isExternal(d)).map((d) => ({ digest: d.digest, size: d.size })),
+    children: manifest.manifests.map((m) => ({ digest: m.digest, platform: m.platform, annotations: m.annotations })),
+    tag: ref.kind === 'tag' ? ref.tag : null,
   };
 }
 
@@ -121,11 +126,10 @@ export class ManifestService {
     }
     // Bytes first: invisible until the row below commits, and identical if written twice.
     await this.storage.putBlob(digest, body);
+    const pushed = pushedManifest(repository, ref, digest, manifest, body);
     try {
       await retryingConflicts(async () => {
-        if (!(await this.recordInOneStatement(repository, ref, digest, manifest, body))) {
-          await this.repositories.retryingStaleId(repository, () => this.record(repository, ref, digest, manifest, body));
-        }
+        if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed);
       });
     } catch (err) {
       // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
@@ -139,55 +143,47 @@ export class ManifestService {
 
   /**
    * The common push (a project without a storage limit or immutable tag rules, every reference
-   * present) as one statement instead of a transaction of several: false when it does not apply or
-   * a check failed, and then nothing was written.
+   * present) as the recording statement alone, with its own change notification: false when it
+   * does not apply or a check failed, and then nothing was written.
    */
-  private async recordInOneStatement(repository: string, ref: Reference, digest: string, manifest: ParsedManifest, body: Buffer): Promise<boolean> {
-    const policy = await this.policies.of(repository);
+  private async recordDirectly(pushed: PushedManifest): Promise<boolean> {
+    const policy = await this.policies.of(pushed.repository);
     if (policy.storageLimit >= 0 || policy.immutableRules.length > 0) return false;
-    const pushed = {
-      ...artifactFields(digest, manifest, body),
-      repository,
-      blobs: referencedBlobs(manifest).filter((d) => !isExternal(d)).map((d) => ({ digest: d.digest, size: d.size })),
-      children: manifest.manifests.map((m) => ({ digest: m.digest, platform: m.platform, annotations: m.annotations })),
-      tag: ref.kind === 'tag' ? ref.tag : null,
-    };
-    return this.cache.writeStatement(repository, (channel) => this.artifacts.recordChecked(pushed, channel));
+    return this.cache.writeStatement(pushed.repository, (channel) => this.artifacts.record(pushed, this.sql, channel));
   }
 
-  /** Records the validated manifest, its references and its tag in one transaction. */
-  private record(repository: string, ref: Reference, digest: string, manifest: ParsedManifest, body: Buffer): Promise<void> {
+  /**
+   * The recording statement in a transaction that also creates the repository if need be, refuses
+   * moving an immutable tag and holds the project to its storage limit; when the statement's
+   * checks fail, says which reference is missing or wrong.
+   */
+  private recordGuarded(pushed: PushedManifest): Promise<void> {
+    const { repository, tag, digest } = pushed;
     return this.cache.write(this.sql, repository, async (tx) => {
       const repositoryId = await this.repositories.ensure(repository, tx);
-      const needed = referencedBlobs(manifest).filter((d) => !isExternal(d));
-      const blobs = await this.blobs.findManyInRepository(repositoryId, needed.map((d) => d.digest), tx);
-      for (const d of needed) {
-        const blob = blobs.get(d.digest);
-        if (!blob) throw new OciError('MANIFEST_BLOB_UNKNOWN', `blob ${d.digest} is unknown to repository ${repository}`, { digest: d.digest });
-        if (blob.size !== d.size) {
-          throw new OciError('MANIFEST_INVALID', `descriptor of ${d.digest} says ${d.size} bytes, the blob has ${blob.size}`, { digest: d.digest });
-        }
-      }
-      const children = await this.artifacts.findMany(repositoryId, manifest.manifests.map((m) => m.digest), tx);
-      for (const m of manifest.manifests) {
-        if (!children.has(m.digest)) {
-          throw new OciError('MANIFEST_BLOB_UNKNOWN', `manifest ${m.digest} is unknown to repository ${repository}`, { digest: m.digest });
-        }
-      }
-      if (ref.kind === 'tag') await this.immutable.checkPush(tx, repository, repositoryId, ref.tag, digest);
-      let totalSize = body.length;
-      for (const blob of blobs.values()) totalSize += blob.size;
-      for (const child of children.values()) totalSize += child.totalSize;
-      await this.quotas.withinLimit(tx, repository, repositoryId, () =>
-        this.artifacts.record(
-          { ...artifactFields(digest, manifest, body), repositoryId, totalSize },
-          [...blobs.values()].map((b) => b.id),
-          manifest.manifests.map((m) => ({ id: (children.get(m.digest) as { id: string }).id, platform: m.platform, annotations: m.annotations })),
-          ref.kind === 'tag' ? ref.tag : null,
-          tx,
-        ),
-      );
+      if (tag !== null) await this.immutable.checkPush(tx, repository, repositoryId, tag, digest);
+      await this.quotas.withinLimit(tx, repository, repositoryId, async () => {
+        if (!(await this.artifacts.record(pushed, tx, null))) throw await this.refusal(pushed, repositoryId, tx);
+      });
     });
+  }
+
+  /** Why the recording statement refused `pushed`: the first reference the repository lacks or whose size differs. */
+  private async refusal(pushed: PushedManifest, repositoryId: string, tx: SqlRunner): Promise<OciError> {
+    const { repository } = pushed;
+    const blobs = await this.blobs.findManyInRepository(repositoryId, pushed.blobs.map((d) => d.digest), tx);
+    for (const d of pushed.blobs) {
+      const blob = blobs.get(d.digest);
+      if (!blob) return new OciError('MANIFEST_BLOB_UNKNOWN', `blob ${d.digest} is unknown to repository ${repository}`, { digest: d.digest });
+      if (blob.size !== d.size) {
+        return new OciError('MANIFEST_INVALID', `descriptor of ${d.digest} says ${d.size} bytes, the blob has ${blob.size}`, { digest: d.digest });
+      }
+    }
+    const children = await this.artifacts.existing(repositoryId, pushed.children.map((c) => c.digest), tx);
+    const missing = pushed.children.find((c) => !children.has(c.digest));
+    if (missing) return new OciError('MANIFEST_BLOB_UNKNOWN', `manifest ${missing.digest} is unknown to repository ${repository}`, { digest: missing.digest });
+    // Every reference is there now: one went and came back between the statement and this look.
+    return new OciError('MANIFEST_BLOB_UNKNOWN', `a blob or manifest referenced by ${pushed.digest} changed while it was pushed; push it again`);
   }
 
   /** By tag: removes that tag only. By digest: removes the artifact and all its tags. */

@@ -11,28 +11,6 @@ export interface ResolvedManifest {
   tagId?: string;
 }
 
-/** What an artifact row says about its manifest. */
-export interface ArtifactFields {
-  digest: string;
-  mediaType: string;
-  artifactType: string | null;
-  configMediaType: string | null;
-  subjectDigest: string | null;
-  annotations: Record<string, string> | null;
-  manifestSize: number;
-}
-
-export interface NewArtifact extends ArtifactFields {
-  repositoryId: string;
-  totalSize: number;
-}
-
-export interface ChildRef {
-  id: string;
-  platform: unknown;
-  annotations: unknown;
-}
-
 export interface ReferrerRow {
   digest: string;
   mediaType: string;
@@ -41,9 +19,16 @@ export interface ReferrerRow {
   annotations: Record<string, string> | null;
 }
 
-/** What a manifest push records, by repository name (the one-statement path). */
-export interface PushedManifest extends ArtifactFields {
+/** What a manifest push records, by repository name. */
+export interface PushedManifest {
   repository: string;
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  configMediaType: string | null;
+  subjectDigest: string | null;
+  annotations: Record<string, string> | null;
+  manifestSize: number;
   /** Blobs the manifest references, each of which the repository must hold with this size. */
   blobs: { digest: string; size: number }[];
   /** Index children, each of which must be an artifact of the repository. */
@@ -81,75 +66,28 @@ export class ArtifactStore {
     return row && { artifactId: row.id, digest, mediaType: row.media_type, size: Number(row.manifest_size) };
   }
 
-  /** Children of an index that exist in the repository, by digest. */
-  async findMany(repositoryId: string, digests: string[], runner: SqlRunner): Promise<Map<string, { id: string; totalSize: number }>> {
-    if (digests.length === 0) return new Map();
-    const rows = await runner.query<{ id: string; digest: string; total_size: string }>(
-      'SELECT id, digest, total_size FROM artifact WHERE repository_id = $1 AND digest = ANY($2::text[])',
+  /** Which of `digests` are artifacts of the repository (index children). */
+  async existing(repositoryId: string, digests: string[], runner: SqlRunner): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await runner.query<{ digest: string }>(
+      'SELECT digest FROM artifact WHERE repository_id = $1 AND digest = ANY($2::text[])',
       [repositoryId, digests],
-      'artifact_many',
+      'artifact_existing',
     );
-    return new Map(rows.map((r) => [r.digest, { id: r.id, totalSize: Number(r.total_size) }]));
+    return new Set(rows.map((r) => r.digest));
   }
 
   /**
-   * Records a pushed manifest in one statement: its bytes as a blob of the repository, the artifact
-   * (or a fresh push time when the same manifest comes again), the blobs and index children it
-   * references (for a new artifact) and, when pushed by tag, the tag. The referenced blobs and
-   * children must have been checked to exist in the repository.
+   * Records a pushed manifest in one statement, after checking that the repository holds every
+   * referenced blob (with the declared size) and child manifest: the manifest's bytes as a blob of
+   * the repository, the artifact (or a fresh push time when the same manifest comes again), the
+   * blobs and children it references (for a new artifact) and, when pushed by tag, the tag. False
+   * when a check failed; then nothing was written. A blob that garbage collection deletes meanwhile
+   * fails the statement with a foreign-key violation. With `notifyChannel`, the statement also
+   * announces the change (delivered at commit), so that alone it is a whole cache write.
    */
-  async record(a: NewArtifact, blobIds: string[], children: ChildRef[], tag: string | null, runner: SqlRunner): Promise<void> {
-    const row = await runner.one<{ id: string }>(
-      `WITH mb AS (
-         INSERT INTO blob (digest, size, media_type) VALUES ($2, $8, $3)
-         ON CONFLICT (digest) DO UPDATE SET last_seen_at = now(), media_type = COALESCE(blob.media_type, EXCLUDED.media_type)
-         RETURNING id
-       ), mbl AS (
-         INSERT INTO repository_blob (repository_id, blob_id) SELECT $1, id FROM mb ON CONFLICT DO NOTHING
-       ), a AS (
-         INSERT INTO artifact (repository_id, digest, media_type, artifact_type, config_media_type, subject_digest,
-                               annotations, manifest_size, total_size)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (repository_id, digest) DO UPDATE SET push_time = now()
-         RETURNING id, (xmax = 0) AS created
-       ), ab AS (
-         INSERT INTO artifact_blob (artifact_id, blob_id)
-         SELECT a.id, x.blob_id FROM a, (SELECT id AS blob_id FROM mb UNION SELECT unnest($10::bigint[])) x
-          WHERE a.created
-         ON CONFLICT DO NOTHING
-       ), ar AS (
-         INSERT INTO artifact_reference (parent_id, child_id, platform, annotations)
-         SELECT a.id, x.child_id, x.platform, x.annotations
-           FROM a, jsonb_to_recordset($11::jsonb) AS x(child_id bigint, platform jsonb, annotations jsonb)
-          WHERE a.created
-         ON CONFLICT DO NOTHING
-       ), t AS (
-         INSERT INTO tag (repository_id, artifact_id, name) SELECT $1, a.id, $12::text FROM a WHERE $12::text IS NOT NULL
-         ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()
-       )
-       SELECT id FROM a`,
-      [
-        a.repositoryId, a.digest, a.mediaType, a.artifactType, a.configMediaType, a.subjectDigest,
-        a.annotations ? JSON.stringify(a.annotations) : null, a.manifestSize, a.totalSize, blobIds,
-        JSON.stringify(children.map((c) => ({ child_id: c.id, platform: c.platform ?? null, annotations: c.annotations ?? null }))),
-        tag,
-      ],
-      'artifact_record',
-    );
-    if (!row) throw new Error(`failed to record artifact ${a.digest}`);
-  }
-
-  /**
-   * The whole push of a manifest in one autocommit statement, for projects with neither a storage
-   * limit nor immutable tag rules: checks that the repository holds every referenced blob (with
-   * the declared size) and child manifest, then records exactly what `record` records and
-   * announces the change (`notifyChannel`, delivered at commit). False when a check fails; then
-   * nothing was written and the caller takes the transactional path, which names the problem.
-   * A blob that garbage collection deletes meanwhile fails the statement with a foreign-key
-   * violation, as in `record`.
-   */
-  async recordChecked(m: PushedManifest, notifyChannel: string): Promise<boolean> {
-    const row = await this.sql.one<{ recorded: boolean }>(
+  async record(m: PushedManifest, runner: SqlRunner, notifyChannel: string | null): Promise<boolean> {
+    const row = await runner.one<{ recorded: boolean }>(
       `WITH repo AS (
          SELECT id FROM repository WHERE name = $1
        ), need AS (
@@ -193,10 +131,11 @@ export class ArtifactStore {
        ), t AS (
          INSERT INTO tag (repository_id, artifact_id, name) SELECT (SELECT id FROM repo), a.id, $9::text FROM a WHERE $9::text IS NOT NULL
          ON CONFLICT (repository_id, name) DO UPDATE SET artifact_id = EXCLUDED.artifact_id, push_time = now()
-       ), announce AS (
-         SELECT pg_notify($13, $1) FROM a
+       ), notified AS (
+         SELECT pg_notify($13::text, $1) FROM a WHERE $13::text IS NOT NULL
        )
-       SELECT EXISTS (SELECT 1 FROM a) AND (SELECT count(*) FROM announce) >= 0 AS recorded`,
+       -- A CTE that only reads runs only when referenced: counting forces the notification.
+       SELECT EXISTS (SELECT 1 FROM a) AS recorded, (SELECT count(*) FROM notified) AS notifications`,
       [
         m.repository, m.digest, m.mediaType, m.artifactType, m.configMediaType, m.subjectDigest, m.manifestSize,
         m.annotations ? JSON.stringify(m.annotations) : null, m.tag,
@@ -204,7 +143,7 @@ export class ArtifactStore {
         JSON.stringify(m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null }))),
         notifyChannel,
       ],
-      'artifact_record_checked',
+      'artifact_record',
     );
     return row?.recorded === true;
   }

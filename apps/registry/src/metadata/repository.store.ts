@@ -43,17 +43,18 @@ export class RepositoryStore {
   }
 
   /**
-   * The repository's id, creating it (and, in an open registry, its project) on first push. Only ids seen outside a
-   * transaction are remembered: one created inside a transaction vanishes if that rolls back.
+   * The repository's id, creating it (and, in an open registry, its project) on first push. Outside
+   * a transaction the id is remembered. A transaction always reads it afresh: a remembered id may
+   * be that of a repository deleted since, and one created inside a transaction vanishes if that
+   * rolls back.
    */
   async ensure(name: string, runner: SqlRunner = this.sql): Promise<string> {
+    if (runner !== this.sql) return this.create(name, runner);
     const cached = this.ids.get(name);
     if (cached) return cached;
     const id = await this.create(name, runner);
-    if (runner === this.sql) {
-      if (this.ids.size > 100_000) this.ids.clear();
-      this.ids.set(name, id);
-    }
+    if (this.ids.size > 100_000) this.ids.clear();
+    this.ids.set(name, id);
     return id;
   }
 

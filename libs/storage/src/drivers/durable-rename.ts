@@ -44,11 +44,16 @@ export async function renameDurably(from: string, to: string): Promise<void> {
   const dir = dirname(to);
   try {
     renameSync(from, to);
-    await fsyncDirectory(dir);
-    return;
   } catch (err) {
-    if (!hasErrno(err, 'ENOENT') || !(err as NodeJS.ErrnoException).syscall?.startsWith('rename')) throw err;
+    if (!hasErrno(err, 'ENOENT')) throw err;
+    return renameIntoNewDirectories(from, to);
   }
+  await fsyncDirectory(dir);
+}
+
+/** The rare path of renameDurably: `to`'s directory does not exist yet (or `from` is gone). */
+async function renameIntoNewDirectories(from: string, to: string): Promise<void> {
+  const dir = dirname(to);
   const firstCreated = await mkdir(dir, { recursive: true });
   renameSync(from, to);
   // Every directory just created is a new entry in its parent: sync from the blob's directory up to

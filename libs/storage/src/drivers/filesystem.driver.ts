@@ -16,6 +16,7 @@
 import {
   close,
   closeSync,
+  type Dirent,
   createReadStream,
   fstat,
   fstatSync,
@@ -428,16 +429,8 @@ export class FilesystemDriver implements StorageDriver {
         if (!hasErrno(err, 'ENOENT')) throw err;
       }
     };
-    for (const algorithm of await this.readDirEntries(this.blobsDir)) {
-      if (!algorithm.isDirectory()) continue;
-      const algorithmDir = join(this.blobsDir, algorithm.name);
-      for (const prefix of await this.readDirEntries(algorithmDir)) {
-        if (!prefix.isDirectory()) continue;
-        const dir = join(algorithmDir, prefix.name);
-        for (const entry of await this.readDirEntries(dir)) {
-          if (entry.isFile() && TEMPORARY_FILE.test(entry.name)) await purge(join(dir, entry.name));
-        }
-      }
+    for await (const { dir, entry } of this.fanOutFiles()) {
+      if (TEMPORARY_FILE.test(entry.name)) await purge(join(dir, entry.name));
     }
     // Where putBlob wrote its temporary files before they moved beside their blobs.
     const legacy = join(this.root, 'tmp');
@@ -446,18 +439,24 @@ export class FilesystemDriver implements StorageDriver {
   }
 
   async *listBlobs(): AsyncIterable<string> {
+    for await (const { algorithm, prefix, entry } of this.fanOutFiles()) {
+      const digest = `${algorithm}:${entry.name}`;
+      // Anything else (stray or foreign files) is not a blob this driver wrote.
+      const inItsFanOut = prefix.length === 2 && entry.name.startsWith(prefix);
+      if (inItsFanOut && isBlobDigest(digest)) yield digest;
+    }
+  }
+
+  /** Every file in the fan-out directories under blobs/ (blobs and putBlob's temporary files). */
+  private async *fanOutFiles(): AsyncIterable<{ algorithm: string; prefix: string; dir: string; entry: Dirent }> {
     for (const algorithm of await this.readDirEntries(this.blobsDir)) {
       if (!algorithm.isDirectory()) continue;
       const algorithmDir = join(this.blobsDir, algorithm.name);
       for (const prefix of await this.readDirEntries(algorithmDir)) {
         if (!prefix.isDirectory()) continue;
-        for (const entry of await this.readDirEntries(join(algorithmDir, prefix.name))) {
-          const digest = `${algorithm.name}:${entry.name}`;
-          // Anything else (stray or foreign files) is not a blob this driver wrote.
-          const inItsFanOut = prefix.name.length === 2 && entry.name.startsWith(prefix.name);
-          if (entry.isFile() && inItsFanOut && isBlobDigest(digest)) {
-            yield digest;
-          }
+        const dir = join(algorithmDir, prefix.name);
+        for (const entry of await this.readDirEntries(dir)) {
+          if (entry.isFile()) yield { algorithm: algorithm.name, prefix: prefix.name, dir, entry };
         }
       }
     }

@@ -14,14 +14,6 @@ export interface Target {
   payload_format?: string;
 }
 
-export async function removeKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 /** Fixtures and observations on one test jobservice's database and event stream. */
 export class Fixture {
