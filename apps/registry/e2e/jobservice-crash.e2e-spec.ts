@@ -295,7 +295,9 @@ describe('a jobservice killed mid-task: another takes the task again and finishe
     );
     type Row = { repository: string; status: string; total: number; retained: number; log: string; deleted_now: number };
     const repositoryTasks = (executionId: string) =>
-      sql.query<Row>('SELECT repository, status, total, retained, log, jsonb_array_length(deleted) AS deleted_now FROM retention_task WHERE execution_id = $1 ORDER BY repository', [executionId]);
+      sql.query<Row>(`SELECT t.repository, t.status, t.total, t.retained, t.log,
+                (SELECT count(*)::int FROM retention_deletion d WHERE d.task_id = t.id) AS deleted_now
+           FROM retention_task t WHERE t.execution_id = $1 ORDER BY t.repository`, [executionId]);
     /** The decision log without times: the artifacts in order, each with its verdict. */
     const decisions = (log: string) => [...log.matchAll(/\] (RETAIN|DELETE) (sha256:[0-9a-f]+)/g)].map((m) => `${m[1]} ${m[2]}`);
     const digests = async () =>
