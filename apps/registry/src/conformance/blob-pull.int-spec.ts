@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from 'node:http';
 import { pushBlob, RegistryHarness, sha256, startTestRegistry } from '../testing';
 import { bytesOf, expectOciError, expectRawOciError, randomBlob, rawRequest, sha512, stopRegistry } from './conformance-helpers';
 
@@ -90,6 +91,39 @@ describe('conformance: pulling blobs (end-2, end-10)', () => {
     const head = await fetch(`${r.url}/v2/${repo}/blobs/${unknown}`, { method: 'HEAD' });
     expect(head.status).toBe(404);
     expect((await bytesOf(head)).length).toBe(0);
+  });
+
+  it('a HEAD miss announces the length of the GET error body, so clients keep the connection', async () => {
+    const unknown = sha256('never pushed either');
+    const get = await fetch(`${r.url}/v2/${repo}/blobs/${unknown}`);
+    const getBody = await bytesOf(get);
+    const head = await fetch(`${r.url}/v2/${repo}/blobs/${unknown}`, { method: 'HEAD' });
+    expect(head.headers.get('content-length')).toBe(String(getBody.length));
+    // Without a length, node's client must read a HEAD miss "until close" and drops the socket.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let connections = 0;
+    const created = agent.createConnection.bind(agent);
+    agent.createConnection = ((...args: Parameters<Agent['createConnection']>) => {
+      connections++;
+      return created(...args);
+    }) as Agent['createConnection'];
+    try {
+      const statuses: number[] = [];
+      for (const path of [`/v2/${repo}/blobs/${unknown}`, `/v2/${repo}/blobs/${digest}`, `/v2/${repo}/blobs/${sha256('a third')}`]) {
+        statuses.push(await new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${r.url}${path}`, { method: 'HEAD', agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end();
+        }));
+      }
+      expect(statuses).toEqual([404, 200, 404]);
+      expect(connections).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a blob in an unknown repository is 404 BLOB_UNKNOWN', async () => {

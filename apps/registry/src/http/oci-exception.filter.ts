@@ -33,7 +33,16 @@ export class OciExceptionFilter implements ExceptionFilter {
     if (!request.raw.complete && request.raw.readable) reply.header('Connection', 'close');
     reply.headers(error.headers);
     reply.status(error.status).type('application/json; charset=utf-8');
-    reply.send(request.method === 'HEAD' ? undefined : JSON.stringify(ociErrorBody([error.toEntry()])));
+    const body = JSON.stringify(ociErrorBody([error.toEntry()]));
+    if (request.method !== 'HEAD') {
+      reply.send(body);
+      return;
+    }
+    // A HEAD answer carries the length a GET's body would have and no body. Without a length,
+    // HTTP/1.1 clients must assume the body runs to the end of the connection, and node's client
+    // (among others) then closes the connection after every HEAD of a blob the registry lacks.
+    reply.header('Content-Length', Buffer.byteLength(body));
+    reply.send();
   }
 
   private toOciError(exception: unknown, request: FastifyRequest): OciError {
