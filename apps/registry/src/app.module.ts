@@ -29,6 +29,7 @@ import { UploadStore } from './metadata/upload.store';
 import { ReferrersController } from './referrers/referrers.controller';
 import { TagsController } from './tags/tags.controller';
 import { HasherCache } from './uploads/hasher-cache';
+import { UploadIds } from './uploads/upload-ids';
 import { UploadController } from './uploads/upload.controller';
 import { UploadService } from './uploads/upload.service';
 
@@ -57,6 +58,7 @@ export class RegistryModule {
         ArtifactStore,
         UploadStore,
         HasherCache,
+        UploadIds,
         PullRecorder,
         BlobService,
         UploadService,

@@ -65,6 +65,12 @@ export interface RegistryConfig {
    * time window.
    */
   blobTouchMs: number;
+  /**
+   * REGISTRY_UPLOAD_MAX_AGE_SECONDS: how long an upload session id stays usable before its
+   * session has stored any bytes (sessions with bytes live until GC purges them). Match the
+   * jobservice's GC_UPLOAD_MAX_AGE_SECONDS.
+   */
+  uploadMaxAgeMs: number;
   events: RegistryEventsConfig;
   /**
    * REGISTRY_ACCEL_PREFIX: the gateway's internal location that serves blob files. When set, a
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     audit: loadAuditConfig(env),
     auth: loadAuth(env, dataDir),
     blobTouchMs: int(env, 'REGISTRY_BLOB_TOUCH_SECONDS', 60, 1, 86_400) * 1000,
+    uploadMaxAgeMs: int(env, 'REGISTRY_UPLOAD_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400) * 1000,
     events: {
       enabled: !['false', '0', 'no', 'off'].includes((env['REGISTRY_EVENTS'] ?? 'true').toLowerCase()),
       redisUrl: env['JOB_REDIS_URL'] || env['REDIS_URL'] || 'redis://127.0.0.1:6379',

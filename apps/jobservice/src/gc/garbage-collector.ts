@@ -210,12 +210,15 @@ export class GarbageCollector {
       batch = [];
     };
     for await (const u of storage.listUploads()) {
-      // A session row comes right after its file is created: only old files can be abandoned.
+      // A session's file is created right after its row: only old files can be abandoned.
       if (u.modifiedAt.getTime() >= limit) continue;
       batch.push(u.id);
       if (batch.length >= PAGE) await sweep();
     }
     if (batch.length > 0) await sweep();
+    // Closed session ids are kept only while an id could still be presented (the registry refuses
+    // ids older than REGISTRY_UPLOAD_MAX_AGE_SECONDS, which matches this age by default).
+    if (!this.params.dry_run) await sql.query('DELETE FROM upload_closed WHERE closed_at < now() - make_interval(secs => $1)', [ageSeconds]);
     // Blob writes a crash interrupted are abandoned uploads too: counted with them.
     const interrupted = await storage.purgeInterruptedWrites(new Date(limit), this.params.dry_run);
     if (interrupted > 0) this.hooks.info(`${this.params.dry_run ? 'would remove' : 'removed'} ${interrupted} files of interrupted blob writes`);

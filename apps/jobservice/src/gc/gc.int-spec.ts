@@ -143,6 +143,8 @@ describe('garbage collection', () => {
     await utimes(interrupted, old, old);
     const underWay = join(dir, '.4242-6e9d7285-bca1-4f41-8d8a-6f5a4b3c2d1e.tmp');
     await writeFile(underWay, 'being written');
+    // Closed session ids: one past the age limit (no longer presentable), one recent.
+    await t.sql.query("INSERT INTO upload_closed (id, closed_at) VALUES ('closed-long-ago', now() - interval '2 days'), ('closed-recently', now())");
 
     const run = await gc(HOUR_WINDOW);
 
@@ -151,6 +153,7 @@ describe('garbage collection', () => {
     expect(existsSync(underWay)).toBe(true);
     expect((await collect(t.storage.listUploads())).map((u) => u.id)).toEqual(['active']);
     expect(await t.sql.query('SELECT id FROM upload')).toEqual([{ id: 'active' }]);
+    expect(await t.sql.query('SELECT id FROM upload_closed')).toEqual([{ id: 'closed-recently' }]);
     expect(await stored(orphan)).toBe(false);
     expect(await stored(recentDigest)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { SQL } from '../infra/tokens';
+import type { UploadIdKind } from '../uploads/upload-ids';
 
 export type LeaseResult = { state: 'acquired'; offset: number } | { state: 'busy'; offset: number } | { state: 'unknown' };
 
@@ -15,30 +16,47 @@ export const UPLOAD_LEASE_RENEW_MS = 5_000;
 export class UploadStore {
   constructor(@Inject(SQL) private readonly sql: Sql) {}
 
-  async create(id: string, repository: string): Promise<void> {
-    await this.sql.query('INSERT INTO upload (id, repository_name) VALUES ($1, $2)', [id, repository], 'upload_create');
-  }
-
-  async offset(id: string, repository: string): Promise<number | undefined> {
-    const row = await this.sql.one<{ offset: string }>(
-      'SELECT "offset" FROM upload WHERE id = $1 AND repository_name = $2',
+  /**
+   * The session's acknowledged offset; undefined when it names no open session. A signed id
+   * (see UploadIds) without a row is a session that holds no bytes yet, unless it was closed.
+   */
+  async offset(id: string, repository: string, kind: UploadIdKind): Promise<number | undefined> {
+    const row = await this.sql.one<{ offset: string | null; closed: boolean }>(
+      `SELECT (SELECT "offset" FROM upload WHERE id = $1 AND repository_name = $2) AS "offset",
+              EXISTS (SELECT 1 FROM upload_closed WHERE id = $1) AS closed`,
       [id, repository],
       'upload_offset',
     );
-    return row ? Number(row.offset) : undefined;
+    if (row?.offset != null) return Number(row.offset);
+    return kind === 'signed' && row && !row.closed ? 0 : undefined;
   }
 
-  /** Takes the upload for one request, so appends from several processes never interleave. */
-  async acquire(id: string, repository: string): Promise<LeaseResult> {
-    const row = await this.sql.one<{ offset: string }>(
-      `UPDATE upload SET lease_until = now() + make_interval(secs => $3), updated_at = now()
-        WHERE id = $1 AND repository_name = $2 AND (lease_until IS NULL OR lease_until < now())
-        RETURNING "offset"`,
-      [id, repository, UPLOAD_LEASE_SECONDS],
-      'upload_acquire',
-    );
+  /**
+   * Takes the upload for one request, so appends from several processes never interleave. The
+   * first write of a signed session creates its row (unless the id was closed meanwhile).
+   */
+  async acquire(id: string, repository: string, kind: UploadIdKind): Promise<LeaseResult> {
+    const row =
+      kind === 'signed'
+        ? await this.sql.one<{ offset: string }>(
+            `INSERT INTO upload (id, repository_name, lease_until)
+             SELECT $1, $2, now() + make_interval(secs => $3)
+              WHERE NOT EXISTS (SELECT 1 FROM upload_closed WHERE id = $1)
+             ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until, updated_at = now()
+              WHERE upload.repository_name = $2 AND (upload.lease_until IS NULL OR upload.lease_until < now())
+             RETURNING "offset"`,
+            [id, repository, UPLOAD_LEASE_SECONDS],
+            'upload_acquire_signed',
+          )
+        : await this.sql.one<{ offset: string }>(
+            `UPDATE upload SET lease_until = now() + make_interval(secs => $3), updated_at = now()
+              WHERE id = $1 AND repository_name = $2 AND (lease_until IS NULL OR lease_until < now())
+              RETURNING "offset"`,
+            [id, repository, UPLOAD_LEASE_SECONDS],
+            'upload_acquire',
+          );
     if (row) return { state: 'acquired', offset: Number(row.offset) };
-    const offset = await this.offset(id, repository);
+    const offset = await this.offset(id, repository, 'legacy');
     return offset === undefined ? { state: 'unknown' } : { state: 'busy', offset };
   }
 
@@ -58,31 +76,44 @@ export class UploadStore {
 
   /**
    * Completes a session that holds no bytes yet with a blob already in storage: claims the session
-   * (free, at offset 0), records the blob and links it to the repository, in one statement. False
-   * when the session is unknown, busy or has bytes; then nothing changed.
+   * (free, at offset 0, or a signed id without a row), closes it, records the blob and links it to
+   * the repository, in one statement. False when the session is unknown, closed, busy or has
+   * bytes; then nothing changed.
    */
-  async completeWithBlob(id: string, repository: string, repositoryId: string, digest: string, size: number): Promise<boolean> {
+  async completeWithBlob(id: string, repository: string, repositoryId: string, digest: string, size: number, kind: UploadIdKind): Promise<boolean> {
     const row = await this.sql.one<{ id: string }>(
       `WITH u AS (
          DELETE FROM upload WHERE id = $1 AND repository_name = $2 AND "offset" = 0
             AND (lease_until IS NULL OR lease_until < now())
          RETURNING id
+       ), c AS (
+         INSERT INTO upload_closed (id)
+         SELECT $1 WHERE EXISTS (SELECT 1 FROM u) OR ($6 AND NOT EXISTS (SELECT 1 FROM upload WHERE id = $1))
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id
        ), b AS (
-         INSERT INTO blob (digest, size) SELECT $4, $5 FROM u
+         INSERT INTO blob (digest, size) SELECT $4, $5 FROM c
          ON CONFLICT (digest) DO UPDATE SET last_seen_at = now()
          RETURNING id
        ), l AS (
          INSERT INTO repository_blob (repository_id, blob_id) SELECT $3, id FROM b ON CONFLICT DO NOTHING
        )
        SELECT id FROM b`,
-      [id, repository, repositoryId, digest, size],
+      [id, repository, repositoryId, digest, size, kind === 'signed'],
       'upload_complete_with_blob',
     );
     return row !== undefined;
   }
 
-  async delete(id: string, runner: SqlRunner = this.sql): Promise<boolean> {
-    const rows = await runner.query('DELETE FROM upload WHERE id = $1 RETURNING id', [id], 'upload_delete');
-    return rows.length > 0;
+  /** Ends a session: its row goes and its id is recorded as closed (a signed id is never reused). True if it had a row. */
+  async close(id: string, runner: SqlRunner = this.sql): Promise<boolean> {
+    const row = await runner.one<{ had_row: boolean }>(
+      `WITH u AS (DELETE FROM upload WHERE id = $1 RETURNING id),
+            c AS (INSERT INTO upload_closed (id) VALUES ($1) ON CONFLICT (id) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM u) AS had_row`,
+      [id],
+      'upload_close',
+    );
+    return row?.had_row === true;
   }
 }

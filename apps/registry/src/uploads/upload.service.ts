@@ -8,18 +8,12 @@ import { BlobStore, BlobRow } from '../metadata/blob.store';
 import { RepositoryStore } from '../metadata/repository.store';
 import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
+import { UploadIds } from './upload-ids';
 import { parseContentRange, uploadRange } from './content-range';
 import { ProjectQuotas } from '../quota/project-quotas';
 
 /** Monolithic uploads up to this size are read into memory and written in one step. */
 const SMALL_BLOB_BYTES = 1024 * 1024;
-
-/** Session ids this registry issues; anything else cannot name an upload and never reaches storage. */
-const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function checkUploadId(id: string): void {
-  if (!UPLOAD_ID.test(id)) throw new OciError('BLOB_UPLOAD_UNKNOWN', 'upload id is unknown');
-}
 
 /** The body of one PATCH/PUT/POST and what its headers promise about it. */
 export interface UploadBody {
@@ -49,8 +43,10 @@ async function readBounded(stream: Readable, length: number): Promise<Buffer> {
 
 /**
  * The upload state machine (distribution's POST/PATCH/PUT/GET/DELETE =
- * start/append/commit/status/cancel). State lives in the `upload` row (acknowledged offset, lease)
- * and in storage (the bytes), never in this process: any replica can continue any upload.
+ * start/append/commit/status/cancel). State lives in the session id (see UploadIds), the `upload`
+ * row (acknowledged offset, lease; created by the first write) and in storage (the bytes), never in
+ * this process: any replica can continue any upload. Ids this registry did not issue, for this
+ * repository and within the age limit, are BLOB_UPLOAD_UNKNOWN and never reach storage.
  */
 @Injectable()
 export class UploadService {
@@ -61,16 +57,16 @@ export class UploadService {
     private readonly repositories: RepositoryStore,
     private readonly hashers: HasherCache,
     private readonly quotas: ProjectQuotas,
+    private readonly ids: UploadIds,
   ) {}
 
   /**
-   * POST: the session is a row; its file is created by the first request that writes bytes (see
-   * withLease), so the usual POST-then-PUT of a small blob never touches the upload directory.
+   * POST: a signed id and nothing else. The session's row and file are created by the first
+   * request that writes bytes (see withLease), so the usual POST-then-PUT of a small blob records
+   * the blob and closes the session in one statement and never touches the upload directory.
    */
-  async start(repository: string): Promise<string> {
-    const id = randomUUID();
-    await this.uploads.create(id, repository);
-    return id;
+  start(repository: string): string {
+    return this.ids.issue(repository);
   }
 
   /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
@@ -110,8 +106,7 @@ export class UploadService {
   }
 
   async status(repository: string, id: string): Promise<number> {
-    checkUploadId(id);
-    const offset = await this.uploads.offset(id, repository);
+    const offset = await this.uploads.offset(id, repository, this.ids.check(repository, id));
     if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
     return offset;
   }
@@ -130,7 +125,7 @@ export class UploadService {
   async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined): Promise<string> {
     if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
     const expected = parseDigest(digest);
-    checkUploadId(id);
+    const kind = this.ids.check(repository, id);
     if (body && isSmall(body)) {
       // POST then PUT with the whole (small) blob, as clients push configs and small layers: verify
       // the bytes in memory, publish them, then claim the session and record the blob in one
@@ -140,7 +135,7 @@ export class UploadService {
         await this.refuseOverQuota(repository, id, expected.digest, buffer.length);
         await this.storage.putBlob(expected.digest, buffer);
         const claimed = await this.repositories.withId(repository, (repositoryId) =>
-          this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length),
+          this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length, kind),
         );
         if (claimed) {
           this.hashers.drop(id);
@@ -164,10 +159,9 @@ export class UploadService {
   }
 
   async cancel(repository: string, id: string): Promise<void> {
-    checkUploadId(id);
-    const offset = await this.uploads.offset(id, repository);
+    const offset = await this.uploads.offset(id, repository, this.ids.check(repository, id));
     if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
-    await this.uploads.delete(id);
+    await this.uploads.close(id);
     this.hashers.drop(id);
     await this.storage.deleteUpload(id);
   }
@@ -182,8 +176,7 @@ export class UploadService {
     id: string,
     fn: (offset: number) => Promise<{ offset: number | undefined; result: T; done?: boolean }>,
   ): Promise<T> {
-    checkUploadId(id);
-    const lease = await this.uploads.acquire(id, repository);
+    const lease = await this.uploads.acquire(id, repository, this.ids.check(repository, id));
     if (lease.state === 'unknown') throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
     if (lease.state === 'busy') {
       throw new OciError('RANGE_INVALID', `upload ${id} is being written by another request`, undefined, {
@@ -278,7 +271,7 @@ export class UploadService {
     if (actual !== digest) {
       // Nothing of a mismatched upload is kept: the client must start again.
       this.hashers.drop(id);
-      await this.uploads.delete(id).catch(() => undefined);
+      await this.uploads.close(id).catch(() => undefined);
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
@@ -294,7 +287,7 @@ export class UploadService {
       await this.quotas.checkBlob(repository, digest, size);
     } catch (err) {
       this.hashers.drop(id);
-      await this.uploads.delete(id).catch(() => undefined);
+      await this.uploads.close(id).catch(() => undefined);
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw err;
     }
@@ -305,9 +298,9 @@ export class UploadService {
    * collected later), never a row without bytes.
    */
   private async record(repository: string, digest: string, size: number, uploadId?: string): Promise<void> {
-    // One autocommit statement: the link is what makes the blob visible, and removing the session
-    // row afterwards is harmless if it fails (the session is then merely stale).
+    // One autocommit statement: the link is what makes the blob visible, and closing the session
+    // afterwards is harmless if it fails (the session is then merely stale).
     await this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null));
-    if (uploadId) await this.uploads.delete(uploadId);
+    if (uploadId) await this.uploads.close(uploadId);
   }
 }
