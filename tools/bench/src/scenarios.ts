@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { BlobFamily } from './load/blob';
 import { expectStatus, keepAliveAgent, request } from './load/http';
 import { MANIFEST_ACCEPT } from './load/image';
@@ -359,6 +360,10 @@ export async function runSuite(ctx: SuiteContext, targets: SuiteTarget[]): Promi
       if (t.fileUrl !== undefined && !step.static) continue;
       let best: ScenarioResult | undefined;
       for (let attempt = 1; ; attempt++) {
+        // What the previous measurement left in the page cache is written out first: otherwise the
+        // kernel writes it back during this one, and a push pays for the bytes its predecessor
+        // (often the other registry) wrote.
+        spawnSync('sync');
         if (o.waitIdleS > 0) await waitForIdle(o.waitIdleS, ctx.log);
         ctx.log(`  ${t.result.label}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         const r = await step.run(ctx, t, meters.get(t) as Meter);

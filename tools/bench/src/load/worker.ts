@@ -4,6 +4,7 @@ import { slices } from './blob';
 import { expectStatus, keepAliveAgent, request, resolveLocation } from './http';
 import { makeSmallImage, OCI_MANIFEST } from './image';
 import { rawGet } from './raw-get';
+import { RawConnection, RawResponse } from './raw-http';
 import type { LoadResult, LoadTask } from './tasks';
 
 /** A load-generating thread: runs one task at a time for the main thread (see pool.ts). */
@@ -111,7 +112,6 @@ async function getLoad(task: Extract<LoadTask, { kind: 'get-load' }>): Promise<L
 
 /** Pushes each image as clients do: HEAD each blob, POST + PUT the missing ones, PUT the manifest. */
 async function pushImages(task: Extract<LoadTask, { kind: 'push-images' }>): Promise<LoadResult> {
-  const agent = keepAliveAgent(task.concurrency);
   const base = new URL(task.base);
   // Built before the clock starts: generating test data is not the registry's time.
   const images = task.tags.map((tag) => ({ tag, image: makeSmallImage(`${task.repo}:${tag}`) }));
@@ -120,49 +120,48 @@ async function pushImages(task: Extract<LoadTask, { kind: 'push-images' }>): Pro
   let requests = 0;
   let bytes = 0;
   let next = 0;
-  const pushBlob = async (digest: string, data: Buffer) => {
-    const head = await request(agent, new URL(`/v2/${task.repo}/blobs/${digest}`, base), { method: 'HEAD' });
+  const lanes = Array.from({ length: Math.min(task.concurrency, images.length) }, () => new RawConnection(base.hostname, Number(base.port || 80)));
+  const pushBlob = async (c: RawConnection, digest: string, data: Buffer) => {
+    const head = await c.exchange('HEAD', `/v2/${task.repo}/blobs/${digest}`);
     requests++;
     if (head.status === 200) return;
-    expectStatus(head, `HEAD blob ${digest}`, 404);
-    const started = await request(agent, new URL(`/v2/${task.repo}/blobs/uploads/`, base), { method: 'POST', collect: true });
-    expectStatus(started, 'start upload', 202);
-    const put = await request(agent, resolveLocation(base, started.headers.location, { digest }), {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: data,
-      collect: true,
-    });
-    expectStatus(put, 'complete upload', 201);
+    expectRawStatus(head, `HEAD blob ${digest}`, 404);
+    const started = await c.exchange('POST', `/v2/${task.repo}/blobs/uploads/`);
+    expectRawStatus(started, 'start upload', 202);
+    const target = resolveLocation(base, started.headers['location'], { digest });
+    const put = await c.exchange('PUT', target.pathname + target.search, { 'Content-Type': 'application/octet-stream' }, data);
+    expectRawStatus(put, 'complete upload', 201);
     requests += 2;
     bytes += data.length;
   };
   const startMs = now();
-  await Promise.all(
-    Array.from({ length: Math.min(task.concurrency, images.length) }, async () => {
-      while (next < images.length) {
-        const { tag, image } = images[next++];
-        const t0 = performance.now();
-        await pushBlob(image.configDigest, image.config);
-        await pushBlob(image.layerDigest, image.layer);
-        const put = await request(agent, new URL(`/v2/${task.repo}/manifests/${tag}`, base), {
-          method: 'PUT',
-          headers: { 'Content-Type': OCI_MANIFEST },
-          body: image.manifest,
-          collect: true,
-        });
-        expectStatus(put, `PUT manifest ${tag}`, 201);
-        checkDigest(put.headers['docker-content-digest'], image.manifestDigest);
-        requests++;
-        bytes += image.manifest.length;
-        latencies.push(performance.now() - t0);
-        manifests[tag] = image.manifestDigest;
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      lanes.map(async (c) => {
+        while (next < images.length) {
+          const { tag, image } = images[next++];
+          const t0 = performance.now();
+          await pushBlob(c, image.configDigest, image.config);
+          await pushBlob(c, image.layerDigest, image.layer);
+          const put = await c.exchange('PUT', `/v2/${task.repo}/manifests/${tag}`, { 'Content-Type': OCI_MANIFEST }, image.manifest);
+          expectRawStatus(put, `PUT manifest ${tag}`, 201);
+          checkDigest(put.headers['docker-content-digest'], image.manifestDigest);
+          requests++;
+          bytes += image.manifest.length;
+          latencies.push(performance.now() - t0);
+          manifests[tag] = image.manifestDigest;
+        }
+      }),
+    );
+  } finally {
+    for (const c of lanes) c.close();
+  }
   const endMs = now();
-  agent.destroy();
   return { startMs, endMs, bytes, requests, errors: 0, latenciesMs: Float64Array.from(latencies), manifests };
+}
+
+function expectRawStatus(res: RawResponse, what: string, expected: number): void {
+  if (res.status !== expected) throw new Error(`${what}: expected HTTP ${expected}, got ${res.status} ${res.body.toString('utf8', 0, 300)}`);
 }
 
 function checkDigest(got: string | string[] | undefined, expected: string): void {
