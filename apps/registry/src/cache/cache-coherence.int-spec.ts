@@ -48,9 +48,32 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
     expect((await fetch(`${bUrl}/v2/co/app/manifests/gone`, { method: 'HEAD' })).status).toBe(404);
   });
 
+  it('a lookup of something the process has not seen asks the database alone (no version read)', async () => {
+    const cache = b.get(RegistryCache);
+    const versions = jest.spyOn(cache, 'version');
+    try {
+      const missing = `sha256:${'ab'.repeat(32)}`;
+      expect((await fetch(`${bUrl}/v2/co/app/blobs/${missing}`, { method: 'HEAD' })).status).toBe(404);
+      expect((await fetch(`${bUrl}/v2/co/app/manifests/never-pushed`, { method: 'HEAD' })).status).toBe(404);
+      expect(versions).not.toHaveBeenCalled();
+      // Something found is looked up through the version the next time, and cached then.
+      const digest = await pushBlob(a.url, 'co/app', Buffer.from('found later'));
+      expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+      expect(versions).not.toHaveBeenCalled();
+      expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+      expect(versions).toHaveBeenCalledTimes(1);
+    } finally {
+      versions.mockRestore();
+    }
+  });
+
   it('a blob deleted from a repository on one process is no longer served by the other', async () => {
     const digest = await pushBlob(a.url, 'co/app', Buffer.from('cached blob'));
+    // The first lookup only marks the blob as found; the second caches it.
     expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+    const cache = b.get(RegistryCache);
+    expect(cache.blobs.get('co/app', digest, (await cache.version('co/app')) ?? '')?.digest).toBe(digest);
     expect((await fetch(`${a.url}/v2/co/app/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
     expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
   });

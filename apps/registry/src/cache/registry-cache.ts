@@ -93,6 +93,11 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   /**
    * A cached lookup: answers from `cache` while the repository's version is current, else runs
    * `load` and remembers a found answer under the version read before the load began.
+   *
+   * A key this process knows nothing about goes to the database alone: most such lookups are
+   * misses (the HEAD of a layer a client is about to push), and there is nothing to cache then,
+   * so reading the version first would be a wasted Redis round trip. A found answer leaves a
+   * mark, and the next lookup of the key takes the versioned path and caches.
    */
   async readThrough<V>(
     cache: ResolutionCache<V>,
@@ -101,6 +106,12 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     load: () => Promise<V | undefined>,
     cacheable: (value: V) => boolean = () => true,
   ): Promise<V | undefined> {
+    if (!cache.has(repository, key)) {
+      const generation = cache.begin();
+      const value = await load();
+      if (value !== undefined && cacheable(value)) cache.mark(repository, key, generation);
+      return value;
+    }
     const version = await this.version(repository);
     if (version !== undefined) {
       const hit = cache.get(repository, key, version);

@@ -39,6 +39,31 @@ describe('ResolutionCache', () => {
     expect(cache.size).toBeLessThanOrEqual(3);
   });
 
+  it('keeps a mark that is never served but says the key was found', () => {
+    const cache = new ResolutionCache<string>(60_000, 100);
+    expect(cache.has('a', 'v1')).toBe(false);
+    cache.mark('a', 'v1', cache.begin());
+    expect(cache.has('a', 'v1')).toBe(true);
+    expect(cache.get('a', 'v1', '1')).toBeUndefined();
+    expect(cache.get('a', 'v1', '')).toBeUndefined();
+    // The versioned lookup that follows replaces the mark with an answer.
+    cache.set('a', 'v1', 'x', cache.begin(), '1');
+    expect(cache.get('a', 'v1', '1')).toBe('x');
+    cache.invalidate('a');
+    expect(cache.has('a', 'v1')).toBe(false);
+  });
+
+  it('leaves no mark from a lookup an invalidation overtook, nor while disabled', () => {
+    const cache = new ResolutionCache<string>(60_000, 100);
+    const generation = cache.begin();
+    cache.invalidate('a');
+    cache.mark('a', 'v1', generation);
+    expect(cache.has('a', 'v1')).toBe(false);
+    cache.setEnabled(false);
+    cache.mark('a', 'v1', cache.begin());
+    expect(cache.has('a', 'v1')).toBe(false);
+  });
+
   it('serves and stores nothing while disabled', () => {
     const cache = new ResolutionCache<string>(60_000, 100);
     cache.set('a', 'v1', 'x', cache.begin(), '1');

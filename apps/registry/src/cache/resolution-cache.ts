@@ -7,6 +7,9 @@
  * before an invalidation must not store its possibly stale answer afterwards, so `begin()` hands
  * out the current generation and `set()` ignores answers from an older one. Entries also expire.
  */
+/** Shared versions are decimal counters: the empty string is never one. */
+const UNVERSIONED = '';
+
 export class ResolutionCache<V> {
   private readonly repos = new Map<string, Map<string, { value: V; expires: number; version: string }>>();
   private generation = 0;
@@ -23,7 +26,7 @@ export class ResolutionCache<V> {
   }
 
   get(repository: string, key: string, version: string): V | undefined {
-    if (!this.enabled) return undefined;
+    if (!this.enabled || version === UNVERSIONED) return undefined;
     const entry = this.repos.get(repository)?.get(key);
     if (!entry) return undefined;
     if (entry.version !== version || entry.expires < Date.now()) {
@@ -32,6 +35,20 @@ export class ResolutionCache<V> {
       return undefined;
     }
     return entry.value;
+  }
+
+  /** Whether anything (an answer or a mark) is remembered for the key. */
+  has(repository: string, key: string): boolean {
+    return this.enabled && this.repos.get(repository)?.has(key) === true;
+  }
+
+  /**
+   * Remembers that the key was found, without an answer: the next lookup then reads the shared
+   * version and caches what it loads. The mark's version matches no shared version, so `get`
+   * never serves it.
+   */
+  mark(repository: string, key: string, generation: number): void {
+    this.set(repository, key, undefined as V, generation, UNVERSIONED);
   }
 
   set(repository: string, key: string, value: V, generation: number, version: string): void {
