@@ -26,12 +26,15 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
   it('a tag moved on one process is served moved by the other at once, though it had it cached', async () => {
     const first = makeImage();
     expect((await pushImage(a.url, 'co/app', first, 'latest')).status).toBe(201);
-    // Warm B's cache.
-    expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
-    expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
-    // B really answers from its cache now, so the next assertion tests invalidation.
+    // Warm B's cache until B really answers from it, so the next assertion tests invalidation
+    // (the first lookup only marks the tag as found; a change notification may drop the mark once).
     const cache = b.get(RegistryCache);
-    expect(cache.manifests.get('co/app', 'latest', (await cache.version('co/app')) ?? '')?.digest).toBe(first.digest);
+    let cached: string | undefined;
+    for (let i = 0; i < 5 && cached !== first.digest; i++) {
+      expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
+      cached = cache.manifests.get('co/app', 'latest', (await cache.version('co/app')) ?? '')?.digest;
+    }
+    expect(cached).toBe(first.digest);
     const second = makeImage();
     expect((await pushImage(a.url, 'co/app', second, 'latest')).status).toBe(201);
     expect(await digestOn(bUrl, 'latest')).toBe(second.digest);
@@ -56,12 +59,14 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
       expect((await fetch(`${bUrl}/v2/co/app/blobs/${missing}`, { method: 'HEAD' })).status).toBe(404);
       expect((await fetch(`${bUrl}/v2/co/app/manifests/never-pushed`, { method: 'HEAD' })).status).toBe(404);
       expect(versions).not.toHaveBeenCalled();
-      // Something found is looked up through the version the next time, and cached then.
+      // Something found is looked up through the version on a later lookup, and cached then.
       const digest = await pushBlob(a.url, 'co/app', Buffer.from('found later'));
       expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
       expect(versions).not.toHaveBeenCalled();
-      expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-      expect(versions).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 5 && versions.mock.calls.length === 0; i++) {
+        expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+      }
+      expect(versions).toHaveBeenCalled();
     } finally {
       versions.mockRestore();
     }
@@ -69,11 +74,15 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
 
   it('a blob deleted from a repository on one process is no longer served by the other', async () => {
     const digest = await pushBlob(a.url, 'co/app', Buffer.from('cached blob'));
-    // The first lookup only marks the blob as found; the second caches it.
-    expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-    expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+    // The first lookup only marks the blob as found; a later one caches it (a change notification
+    // still on its way from an earlier test may drop the mark once).
     const cache = b.get(RegistryCache);
-    expect(cache.blobs.get('co/app', digest, (await cache.version('co/app')) ?? '')?.digest).toBe(digest);
+    let cached: string | undefined;
+    for (let i = 0; i < 5 && cached !== digest; i++) {
+      expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+      cached = cache.blobs.get('co/app', digest, (await cache.version('co/app')) ?? '')?.digest;
+    }
+    expect(cached).toBe(digest);
     expect((await fetch(`${a.url}/v2/co/app/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
     expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
   });

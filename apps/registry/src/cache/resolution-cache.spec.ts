@@ -46,6 +46,7 @@ describe('ResolutionCache', () => {
     expect(cache.has('a', 'v1')).toBe(true);
     expect(cache.get('a', 'v1', '1')).toBeUndefined();
     expect(cache.get('a', 'v1', '')).toBeUndefined();
+    expect(cache.has('a', 'v1')).toBe(true);
     // The versioned lookup that follows replaces the mark with an answer.
     cache.set('a', 'v1', 'x', cache.begin(), '1');
     expect(cache.get('a', 'v1', '1')).toBe('x');

@@ -29,12 +29,13 @@ export class ResolutionCache<V> {
     if (!this.enabled || version === UNVERSIONED) return undefined;
     const entry = this.repos.get(repository)?.get(key);
     if (!entry) return undefined;
-    if (entry.version !== version || entry.expires < Date.now()) {
+    // A stale answer goes; a mark stays until an answer replaces it (or it expires).
+    if (entry.expires < Date.now() || (entry.version !== version && entry.version !== UNVERSIONED)) {
       this.repos.get(repository)?.delete(key);
       this.entries--;
       return undefined;
     }
-    return entry.value;
+    return entry.version === version ? entry.value : undefined;
   }
 
   /** Whether anything (an answer or a mark) is remembered for the key. */

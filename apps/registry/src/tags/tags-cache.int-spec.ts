@@ -3,6 +3,8 @@ import { Client } from 'pg';
 import { REPOSITORY_VERSION_KEY_PREFIX } from '@wharf/db';
 import { makeImage, pushImage, putManifest, RegistryHarness, startTestRegistry } from '../testing';
 import { stopRegistry } from '../conformance/conformance-helpers';
+import { RegistryCache } from '../cache/registry-cache';
+import { MAX_PAGE } from '../http/pagination';
 
 /**
  * Tags list pages are cached per process under the repository's shared version. Every change of a
@@ -34,13 +36,25 @@ describe('the tags list cache', () => {
     return ((await res.json()) as { tags: string[] }).tags;
   };
 
+  /**
+   * Reads the page until this process caches it: the first read only marks it as found, and the
+   * push's own change notification, delivered a moment later, may drop that mark once.
+   */
+  async function readUntilCached(repo: string, query: string, limit: number, expected: string[]): Promise<void> {
+    const cache = r.app.get(RegistryCache);
+    let cached: string[] | undefined;
+    for (let i = 0; i < 5 && cached === undefined; i++) {
+      expect(await tagsOf(repo, query)).toEqual(expected);
+      cached = cache.tagPages.get(repo, `${limit}:`, (await cache.version(repo)) ?? '')?.tags;
+    }
+    expect(cached).toEqual(expected);
+  }
+
   async function repository(): Promise<{ repo: string; image: ReturnType<typeof makeImage> }> {
     const repo = `cache${++n}/app`;
     const image = makeImage();
     expect((await pushImage(r.url, repo, image, 'v1')).status).toBe(201);
-    // Read twice: the second answer comes from the cache.
-    expect(await tagsOf(repo)).toEqual(['v1']);
-    expect(await tagsOf(repo)).toEqual(['v1']);
+    await readUntilCached(repo, '', MAX_PAGE, ['v1']);
     return { repo, image };
   }
 
@@ -84,10 +98,8 @@ describe('the tags list cache', () => {
     await db.query(`DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = 't0001'`, [repo]);
     // Not announced, yet seen: a page that large is read from the database every time.
     expect(await tagsOf(repo)).toHaveLength(1000);
-    // A small page of the same repository is cached as usual (by the second read: the first
-    // only marks it as found).
-    expect(await tagsOf(repo, '?n=2')).toEqual(['t0002', 't0003']);
-    expect(await tagsOf(repo, '?n=2')).toEqual(['t0002', 't0003']);
+    // A small page of the same repository is cached as usual.
+    await readUntilCached(repo, '?n=2', 2, ['t0002', 't0003']);
     await db.query(`DELETE FROM tag t USING repository r WHERE t.repository_id = r.id AND r.name = $1 AND t.name = 't0002'`, [repo]);
     expect(await tagsOf(repo, '?n=2')).toEqual(['t0002', 't0003']);
   });
