@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RegistryCache } from '../../../registry/src/cache/registry-cache';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { makeImage, pushImage, putManifest, RegistryHarness, startTestRegistry, TestImage } from '../../../registry/src/testing';
+import { makeImage, pushImage, putManifest, RegistryHarness, repeatUntil, startTestRegistry, TestImage } from '../../../registry/src/testing';
 import { api, CoreHarness, createTestProject, startTestCore } from '../testing';
 
 // Repository versions live in the machine's shared Redis: a project name of its own keeps other
@@ -20,21 +20,16 @@ describe('registry caches after API changes (real registry, PostgreSQL and Redis
   const call = (method: string, path: string, body?: unknown) => api(core.url, method, `/api/v2.0${path}`, { auth: core.adminAuth, body });
   const manifest = (repo: string, ref: string) => fetch(`${registry.url}/v2/${repo}/manifests/${ref}`, { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' } });
 
-  /**
-   * Pulls until the registry answers `ref` from its cache. The first lookup of a key only marks it
-   * as found, and the change notification of the push (delivered a moment later) may drop that
-   * mark, so it can take a third pull.
-   */
+  /** Pulls until the registry answers `ref` from its cache (the first lookup only marks it as found). */
   async function warm(repo: string, ref: string, digest: string): Promise<void> {
-    let cached: string | undefined;
-    for (let i = 0; i < 5 && cached !== digest; i++) {
+    const cached = await repeatUntil(async () => {
       const res = await manifest(repo, ref);
       expect(res.status).toBe(200);
       expect(res.headers.get('docker-content-digest')).toBe(digest);
       const version = await cache.version(repo);
       expect(version).toBeDefined();
-      cached = cache.manifests.get(repo, ref, version as string)?.digest;
-    }
+      return cache.manifests.get(repo, ref, version as string)?.digest;
+    }, (d) => d === digest);
     expect(cached).toBe(digest);
   }
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRegistryApp, closeRegistry } from '../server';
 import { RegistryCache } from './registry-cache';
-import { makeImage, pushBlob, pushImage, RegistryHarness, startTestRegistry } from '../testing';
+import { makeImage, pushBlob, pushImage, RegistryHarness, repeatUntil, startTestRegistry } from '../testing';
 
 describe('cache coherence across registry processes (real Redis and PostgreSQL)', () => {
   let a: RegistryHarness;
@@ -26,14 +26,12 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
   it('a tag moved on one process is served moved by the other at once, though it had it cached', async () => {
     const first = makeImage();
     expect((await pushImage(a.url, 'co/app', first, 'latest')).status).toBe(201);
-    // Warm B's cache until B really answers from it, so the next assertion tests invalidation
-    // (the first lookup only marks the tag as found; a change notification may drop the mark once).
+    // Warm B's cache until B really answers from it, so the next assertion tests invalidation.
     const cache = b.get(RegistryCache);
-    let cached: string | undefined;
-    for (let i = 0; i < 5 && cached !== first.digest; i++) {
+    const cached = await repeatUntil(async () => {
       expect(await digestOn(bUrl, 'latest')).toBe(first.digest);
-      cached = cache.manifests.get('co/app', 'latest', (await cache.version('co/app')) ?? '')?.digest;
-    }
+      return cache.manifests.get('co/app', 'latest', (await cache.version('co/app')) ?? '')?.digest;
+    }, (d) => d === first.digest);
     expect(cached).toBe(first.digest);
     const second = makeImage();
     expect((await pushImage(a.url, 'co/app', second, 'latest')).status).toBe(201);
@@ -63,9 +61,10 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
       const digest = await pushBlob(a.url, 'co/app', Buffer.from('found later'));
       expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
       expect(versions).not.toHaveBeenCalled();
-      for (let i = 0; i < 5 && versions.mock.calls.length === 0; i++) {
+      await repeatUntil(async () => {
         expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-      }
+        return versions.mock.calls.length;
+      }, (calls) => calls > 0);
       expect(versions).toHaveBeenCalled();
     } finally {
       versions.mockRestore();
@@ -74,14 +73,12 @@ describe('cache coherence across registry processes (real Redis and PostgreSQL)'
 
   it('a blob deleted from a repository on one process is no longer served by the other', async () => {
     const digest = await pushBlob(a.url, 'co/app', Buffer.from('cached blob'));
-    // The first lookup only marks the blob as found; a later one caches it (a change notification
-    // still on its way from an earlier test may drop the mark once).
+    // The first lookup only marks the blob as found; a later one caches it.
     const cache = b.get(RegistryCache);
-    let cached: string | undefined;
-    for (let i = 0; i < 5 && cached !== digest; i++) {
+    const cached = await repeatUntil(async () => {
       expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-      cached = cache.blobs.get('co/app', digest, (await cache.version('co/app')) ?? '')?.digest;
-    }
+      return cache.blobs.get('co/app', digest, (await cache.version('co/app')) ?? '')?.digest;
+    }, (d) => d === digest);
     expect(cached).toBe(digest);
     expect((await fetch(`${a.url}/v2/co/app/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
     expect((await fetch(`${bUrl}/v2/co/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);

@@ -26,16 +26,17 @@ export class ResolutionCache<V> {
   }
 
   get(repository: string, key: string, version: string): V | undefined {
-    if (!this.enabled || version === UNVERSIONED) return undefined;
+    if (!this.enabled) return undefined;
     const entry = this.repos.get(repository)?.get(key);
     if (!entry) return undefined;
-    // A stale answer goes; a mark stays until an answer replaces it (or it expires).
-    if (entry.expires < Date.now() || (entry.version !== version && entry.version !== UNVERSIONED)) {
+    const expired = entry.expires < Date.now();
+    // A mark is never an answer; it stays until an answer replaces it or it expires.
+    const stale = entry.version === UNVERSIONED ? expired : expired || entry.version !== version;
+    if (stale) {
       this.repos.get(repository)?.delete(key);
       this.entries--;
-      return undefined;
     }
-    return entry.version === version ? entry.value : undefined;
+    return stale || entry.version === UNVERSIONED ? undefined : entry.value;
   }
 
   /** Whether anything (an answer or a mark) is remembered for the key. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import type { Sql } from '@wharf/db';
 import { SQL } from '../infra/tokens';
-import type { UploadIdKind } from '../uploads/upload-ids';
+import { isSignedUploadId, type UploadIdKind } from '../uploads/upload-ids';
 
 export type LeaseResult = { state: 'acquired'; offset: number } | { state: 'busy'; offset: number } | { state: 'unknown' };
 
@@ -105,15 +105,21 @@ export class UploadStore {
     return row !== undefined;
   }
 
-  /** Ends a session: its row goes and its id is recorded as closed (a signed id is never reused). True if it had a row. */
-  async close(id: string, runner: SqlRunner = this.sql): Promise<boolean> {
-    const row = await runner.one<{ had_row: boolean }>(
-      `WITH u AS (DELETE FROM upload WHERE id = $1 RETURNING id),
-            c AS (INSERT INTO upload_closed (id) VALUES ($1) ON CONFLICT (id) DO NOTHING)
-       SELECT EXISTS (SELECT 1 FROM u) AS had_row`,
+  /**
+   * Ends a session: its row goes, and a signed id is recorded as closed so that it is never used
+   * again. Other ids (sessions from before signed ids, a monolithic upload's own) mean nothing
+   * without their row, so nothing is recorded for them.
+   */
+  async close(id: string): Promise<void> {
+    if (!isSignedUploadId(id)) {
+      await this.sql.query('DELETE FROM upload WHERE id = $1', [id], 'upload_delete');
+      return;
+    }
+    await this.sql.query(
+      `WITH u AS (DELETE FROM upload WHERE id = $1)
+       INSERT INTO upload_closed (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`,
       [id],
       'upload_close',
     );
-    return row?.had_row === true;
   }
 }

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { REPOSITORY_VERSION_KEY_PREFIX } from '@wharf/db';
-import { makeImage, pushImage, putManifest, RegistryHarness, startTestRegistry } from '../testing';
+import { makeImage, pushImage, putManifest, RegistryHarness, repeatUntil, startTestRegistry } from '../testing';
 import { stopRegistry } from '../conformance/conformance-helpers';
 import { RegistryCache } from '../cache/registry-cache';
 import { MAX_PAGE } from '../http/pagination';
@@ -36,17 +36,13 @@ describe('the tags list cache', () => {
     return ((await res.json()) as { tags: string[] }).tags;
   };
 
-  /**
-   * Reads the page until this process caches it: the first read only marks it as found, and the
-   * push's own change notification, delivered a moment later, may drop that mark once.
-   */
+  /** Reads the page until this process caches it (the first read only marks it as found). */
   async function readUntilCached(repo: string, query: string, limit: number, expected: string[]): Promise<void> {
     const cache = r.app.get(RegistryCache);
-    let cached: string[] | undefined;
-    for (let i = 0; i < 5 && cached === undefined; i++) {
+    const cached = await repeatUntil(async () => {
       expect(await tagsOf(repo, query)).toEqual(expected);
-      cached = cache.tagPages.get(repo, `${limit}:`, (await cache.version(repo)) ?? '')?.tags;
-    }
+      return cache.tagPages.get(repo, `${limit}:`, (await cache.version(repo)) ?? '')?.tags;
+    }, (tags) => tags !== undefined);
     expect(cached).toEqual(expected);
   }
 

@@ -1,2 +1,3 @@
 export * from './registry-harness';
 export * from './identity-fixtures';
+export * from './repeat-until';

@@ -23,6 +23,11 @@ export const UPLOAD_SECRET_NAME = 'upload_session';
 
 export type UploadIdKind = 'signed' | 'legacy';
 
+/** Shaped like a signed id (says nothing about its MAC): only such ids are recorded when closed. */
+export function isSignedUploadId(id: string): boolean {
+  return SIGNED_ID.test(id);
+}
+
 function mac(key: Buffer, repository: string, head: string): string {
   return createHmac('sha256', key).update(`${head}\n${repository}`).digest('hex').slice(0, MAC_HEX);
 }
@@ -38,7 +43,7 @@ export function signUploadId(key: Buffer, repository: string, nowMs: number, ran
  */
 export function classifyUploadId(key: Buffer, repository: string, id: string, nowMs: number, maxAgeMs: number): UploadIdKind | { invalid: string } {
   if (LEGACY_ID.test(id)) return 'legacy';
-  if (!SIGNED_ID.test(id)) return { invalid: 'not an upload id' };
+  if (!isSignedUploadId(id)) return { invalid: 'not an upload id' };
   const head = id.slice(0, id.length - MAC_HEX);
   const expected = Buffer.from(mac(key, repository, head), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(id.slice(head.length), 'hex'))) return { invalid: 'not issued for this repository' };
@@ -60,9 +65,8 @@ export class UploadIds implements OnModuleInit {
     this.maxAgeMs = config.uploadMaxAgeMs;
   }
 
-  /** Reads the shared key (migration 0012 creates it; a missing row is created once, by whoever comes first). */
+  /** Reads the shared key, which migration 0012 created. */
   async onModuleInit(): Promise<void> {
-    await this.sql.query('INSERT INTO registry_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [UPLOAD_SECRET_NAME, randomBytes(32)]);
     const row = await this.sql.one<{ value: Buffer }>('SELECT value FROM registry_secret WHERE name = $1', [UPLOAD_SECRET_NAME]);
     if (!row || row.value.length < 16) throw new Error('registry_secret holds no usable upload_session key');
     this.key = row.value;

@@ -122,6 +122,23 @@ describe('upload sessions (signed ids)', () => {
     }
   });
 
+  it('only signed ids are recorded as closed: a large monolithic push leaves none, stored or refused', async () => {
+    const large = randomBlob(2 * 1024 * 1024);
+    const mono = await fetch(`${r.url}/v2/sess/mono/blobs/uploads/?digest=${sha256(large)}`, {
+      method: 'POST',
+      body: new Uint8Array(large),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
+    expect(mono.status).toBe(201);
+    const wrong = await fetch(`${r.url}/v2/sess/mono/blobs/uploads/?digest=${sha256('something else')}`, {
+      method: 'POST',
+      body: new Uint8Array(large),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
+    await expectOciError(wrong, 400, 'DIGEST_INVALID');
+    expect((await db.query("SELECT id FROM upload_closed WHERE id NOT SIMILAR TO '[0-9a-f]{52}'")).rows).toEqual([]);
+  });
+
   it('a session begun before signed ids (a UUID with its row) still completes', async () => {
     const id = '5d8c6174-ab90-4e30-9c79-5e4f3a2b1c0d';
     await db.query('INSERT INTO upload (id, repository_name) VALUES ($1, $2)', [id, 'sess/legacy']);
@@ -131,6 +148,9 @@ describe('upload sessions (signed ids)', () => {
     expect((await patchChunk(location, data, 0)).status).toBe(202);
     expect((await put(location, sha256(data))).status).toBe(201);
     await expectOciError(await fetch(location), 404, 'BLOB_UPLOAD_UNKNOWN');
+    // Its row is gone, and that alone ends it: nothing is recorded for it.
+    expect(await rows(id)).toEqual([]);
+    expect(await closed(id)).toBe(0);
     // A UUID without a row was never a session.
     await expectOciError(await fetch(`${r.url}/v2/sess/legacy/blobs/uploads/6e9d7285-bca1-4f41-8d8a-6f5a4b3c2d1e`), 404, 'BLOB_UPLOAD_UNKNOWN');
   });

@@ -80,7 +80,7 @@ function lower(headers: OutgoingHttpHeaders): Record<string, unknown> {
 }
 
 /** Throws with the status and the start of the body unless the status is one of `expected`. */
-export function expectStatus(res: HttpResponse, what: string, ...expected: number[]): void {
+export function expectStatus(res: Pick<HttpResponse, 'status' | 'body'>, what: string, ...expected: number[]): void {
   if (!expected.includes(res.status)) {
     throw new Error(`${what}: expected HTTP ${expected.join(' or ')}, got ${res.status} ${res.body.toString('utf8', 0, 300)}`);
   }

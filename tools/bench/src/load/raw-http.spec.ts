@@ -35,6 +35,16 @@ describe('RawConnection', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
+  /** Runs `fn` with a connection of its own, closed afterwards. */
+  async function connected(fn: (c: RawConnection) => Promise<void>): Promise<void> {
+    const c = new RawConnection('127.0.0.1', port);
+    try {
+      await fn(c);
+    } finally {
+      c.close();
+    }
+  }
+
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -42,8 +52,7 @@ describe('RawConnection', () => {
 
   it('carries several exchanges, with bodies both ways and HEAD, over one connection', async () => {
     const before = connections;
-    const c = new RawConnection('127.0.0.1', port);
-    try {
+    await connected(async (c) => {
       const sent = Buffer.from('x'.repeat(100_000));
       const put = await c.exchange('PUT', '/echo', { 'Content-Type': 'application/octet-stream' }, sent);
       expect(put.status).toBe(201);
@@ -59,52 +68,38 @@ describe('RawConnection', () => {
       expect(post.headers['x-method']).toBe('POST');
       expect(post.body.length).toBe(0);
       expect(connections - before).toBe(1);
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it('decodes a chunked body', async () => {
-    const c = new RawConnection('127.0.0.1', port);
-    try {
+    await connected(async (c) => {
       const res = await c.exchange('GET', '/chunked');
       expect(res.body.toString()).toBe('first part, second part');
       expect((await c.exchange('GET', '/missing')).status).toBe(404);
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it('reconnects after a response that closes the connection', async () => {
     const before = connections;
-    const c = new RawConnection('127.0.0.1', port);
-    try {
+    await connected(async (c) => {
       expect((await c.exchange('POST', '/close')).body.toString()).toBe('ok');
       expect((await c.exchange('GET', '/missing')).status).toBe(404);
       expect(connections - before).toBe(2);
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it('fails the exchange when the server hangs up without answering, and recovers', async () => {
-    const c = new RawConnection('127.0.0.1', port);
-    try {
+    await connected(async (c) => {
       await expect(c.exchange('GET', '/hangup')).rejects.toThrow(/connection closed|ECONNRESET|socket hang up/);
       expect((await c.exchange('GET', '/missing')).status).toBe(404);
-    } finally {
-      c.close();
-    }
+    });
   });
 
   it('refuses a second exchange while one is outstanding', async () => {
-    const c = new RawConnection('127.0.0.1', port);
-    try {
+    await connected(async (c) => {
       const first = c.exchange('GET', '/chunked');
       await expect(c.exchange('GET', '/missing')).rejects.toThrow(/one exchange at a time/);
       expect((await first).status).toBe(200);
-    } finally {
-      c.close();
-    }
+    });
   });
 });

@@ -134,7 +134,7 @@ export class RawConnection {
     this.buffered = this.buffered.subarray(consumed);
     this.pending = undefined;
     if (/close/i.test(headers['connection'] ?? '')) this.closeAfter = true;
-    p.resolve({ status: code, headers, body: Buffer.from(body) });
+    p.resolve({ status: code, headers, body });
     if (this.buffered.length > 0) this.parse();
   }
 }
