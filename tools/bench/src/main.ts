@@ -12,6 +12,7 @@ import { clientCpuSeconds, machineBusySeconds } from './probes/process-tree';
 import { RssSampler } from './probes/rss-sampler';
 import { allTables } from './report';
 import type { BenchReport, MachineInfo, TargetResult } from './results';
+import { PageCache } from './probes/page-cache';
 import { pulledBlobPath, runSuite, SuiteContext, SuiteTarget } from './scenarios';
 import { distributionAvailable, startDistribution } from './servers/distribution';
 import { GATEWAY_ACCEL_PREFIX, startGateway } from './servers/gateway';
@@ -178,7 +179,8 @@ function printReport(report: BenchReport, markdown: boolean): void {
     `machine: ${m.cpus} × ${m.cpuModel}, ${Math.round(m.memoryBytes / 1024 ** 3)} GB RAM, ${m.os}, Linux ${m.kernel}, Node ${m.node}`,
     `settings: ${s.quick ? 'quick, ' : ''}blob ${s.blobBytes / MiB} MB, chunks ${s.chunkBytes / MiB} MB, ${s.iterations} iteration(s) (median), ` +
       `GET runs ${s.durationS}s after ${s.warmupS}s warm-up at c${s.concurrency} (${s.getLoadGenerator}), ${s.images} images at c${s.pushConcurrency}, ` +
-      `${s.loadThreads} load threads`,
+      `${s.loadThreads} load threads` +
+      (s.droppedCaches === undefined ? '' : s.droppedCaches ? ', page cache dropped before each measurement' : ', page cache kept between measurements'),
   ];
   const tables = allTables(report);
   if (markdown) {
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
   const blobs = { monolithic: new BlobFamily(o.blobBytes, salt.readUInt32BE()), chunked: new BlobFamily(o.blobBytes, salt.readUInt32BE()) };
   const pool = await LoadPool.start(o.loadThreads);
   cleanups.push(() => pool.close());
-  const ctx: SuiteContext = { pool, options: o, blobs, runId: salt.toString('hex'), log };
+  const ctx: SuiteContext = { pool, options: o, blobs, runId: salt.toString('hex'), pageCache: new PageCache(o.dropCaches, log), log };
 
   // All servers run side by side and the suite alternates between them step by step.
   const started = await wharfTarget(o, tmp);
@@ -271,6 +273,7 @@ async function main(): Promise<void> {
       loadThreads: o.loadThreads,
       getLoadGenerator: o.loadGenerator,
       wharfWorkers: o.wharfWorkers,
+      droppedCaches: ctx.pageCache.drops > 0,
     },
     targets: targets.map((t) => t.result),
   };

@@ -10,3 +10,11 @@ describe('parseOptions --gateway', () => {
     expect(() => parseOptions(['--gateway', '--url', 'http://127.0.0.1:5000'], false)).toThrow(/--gateway/);
   });
 });
+
+describe('parseOptions --no-drop-caches', () => {
+  it('drops the page cache unless told not to', () => {
+    expect(parseOptions([], false)).toMatchObject({ dropCaches: true });
+    expect(parseOptions(['--quick'], false)).toMatchObject({ dropCaches: true });
+    expect(parseOptions(['--no-drop-caches'], false)).toMatchObject({ dropCaches: false });
+  });
+});

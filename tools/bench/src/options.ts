@@ -33,6 +33,8 @@ export interface BenchOptions {
   retries: number;
   /** Run only these scenarios (what they need is set up unmeasured). */
   only?: ScenarioId[];
+  /** Before each measurement, drop the clean page cache (needs root; see runSuite). */
+  dropCaches: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -64,6 +66,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --only <a,b,...>         run only these scenarios: ${SCENARIOS.join(', ')}
   --retries <n>            measure again when other processes used over 0.2 cores meanwhile,
                            keeping the least disturbed run (default 2, quick 0)
+  --no-drop-caches         keep the page cache between measurements (by default the bench, when
+                           root, drops it after the sync before each one, so that every
+                           measurement starts from the same kernel state)
 `;
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer = true): number {
@@ -103,6 +108,7 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
       'wait-idle': { type: 'string' },
       retries: { type: 'string' },
       only: { type: 'string' },
+      'no-drop-caches': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -144,6 +150,7 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
     wharfWorkers: values['wharf-workers'] === undefined ? undefined : positiveNumber('wharf-workers', values['wharf-workers'], 1),
     waitIdleS: values['wait-idle'] === '0' ? 0 : positiveNumber('wait-idle', values['wait-idle'], quick ? 0 : 60),
     only: only as ScenarioId[] | undefined,
+    dropCaches: values['no-drop-caches'] !== true,
     retries: values.retries === '0' ? 0 : positiveNumber('retries', values.retries, quick ? 0 : 2),
     pgBase: (values.pg ?? process.env['WHARF_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
   };

@@ -74,6 +74,8 @@ export interface BenchSettings {
   loadThreads: number;
   getLoadGenerator: 'wrk' | 'node';
   wharfWorkers?: number;
+  /** Whether each measurement started with the clean page cache dropped (absent in older reports). */
+  droppedCaches?: boolean;
 }
 
 export interface MachineInfo {

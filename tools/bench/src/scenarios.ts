@@ -6,6 +6,7 @@ import type { LoadPool } from './load/pool';
 import { LoadResult, mergeResults, split } from './load/tasks';
 import { runWrk } from './load/wrk';
 import type { BenchOptions } from './options';
+import type { PageCache } from './probes/page-cache';
 import { PgBackendCpu } from './probes/pg-backends';
 import { clientCpuSeconds, diskBytes, machineBusySeconds, treeCpuSeconds } from './probes/process-tree';
 import type { RssSampler } from './probes/rss-sampler';
@@ -23,6 +24,7 @@ export interface SuiteContext {
    */
   blobs: { monolithic: BlobFamily; chunked: BlobFamily };
   runId: string;
+  pageCache: PageCache;
   log(message: string): void;
 }
 
@@ -364,6 +366,7 @@ export async function runSuite(ctx: SuiteContext, targets: SuiteTarget[]): Promi
         // kernel writes it back during this one, and a push pays for the bytes its predecessor
         // (often the other registry) wrote.
         spawnSync('sync');
+        ctx.pageCache.drop();
         if (o.waitIdleS > 0) await waitForIdle(o.waitIdleS, ctx.log);
         ctx.log(`  ${t.result.label}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
         const r = await step.run(ctx, t, meters.get(t) as Meter);
