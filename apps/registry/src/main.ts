@@ -1,3 +1,4 @@
+import { WORKER_V8_FLAGS } from './v8-flags';
 import './thread-pool';
 import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   await migrate(config);
   if (config.workers === 1) return startWorker(config);
   let stopping = false;
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...WORKER_V8_FLAGS] });
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
