@@ -8,9 +8,9 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * Heap settings of the cluster workers, given on their command line: a heap is sized when its
- * process starts. Three chunked 256 MB pushes to two workers ran ~40 mark-compacts and cost 2.2-2.9
- * s of CPU with V8's defaults, 0-1 and 1.0-1.9 s with these. The limit grows from there as the
- * heap does; it is not a cap.
+ * process starts. Three chunked 256 MB pushes to two workers ran ~40 mark-compacts and took 2.2-2.9
+ * s of user CPU with V8's defaults, 0-1 and 0.9-1.2 s with these. The limit grows from there as
+ * the heap does; it is not a cap.
  */
 export const WORKER_V8_FLAGS: readonly string[] = ['--initial-old-space-size=128'];
 
