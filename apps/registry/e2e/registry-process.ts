@@ -60,8 +60,11 @@ async function buildSnapshot(): Promise<string> {
     await execFileAsync(process.execPath, [join(ROOT, 'tools', 'build.mjs')], { cwd: ROOT, timeout: 120_000 });
     await rm(snapshot, { recursive: true, force: true });
     await mkdir(snapshot, { recursive: true });
-    await cp(join(ROOT, 'dist', 'apps'), join(snapshot, 'apps'), { recursive: true });
-    await cp(join(ROOT, 'dist', 'libs'), join(snapshot, 'libs'), { recursive: true });
+    // Other tests build too (without this lock): a file being rewritten is a temporary file that a
+    // rename may take away mid-copy, and the finished file it becomes is the same build's.
+    const finished = (source: string) => !source.endsWith('.tmp');
+    await cp(join(ROOT, 'dist', 'apps'), join(snapshot, 'apps'), { recursive: true, filter: finished });
+    await cp(join(ROOT, 'dist', 'libs'), join(snapshot, 'libs'), { recursive: true, filter: finished });
     await writeFile(marker, new Date().toISOString());
     await removeOldSnapshots(snapshot);
   });
