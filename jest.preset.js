@@ -21,6 +21,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@wharf/([a-z-]+)/testing$': path.join(__dirname, 'libs/$1/src/testing/index.ts'),
+    // Entry points that load less than the library's index (e.g. @wharf/db/plain).
+    '^@wharf/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/$2.ts'),
     '^@wharf/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
 };

@@ -1,8 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { createDataSource, Sql } from '@wharf/db';
+import { createPool, Sql } from '@wharf/db/plain';
 import { createStorageDriver } from '@wharf/storage';
-import type { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
 import { auditProviders } from './audit/audit.providers';
 import type { RegistryAuditConfig } from './audit/audit-config';
 import { authProviders } from './auth/auth.providers';
@@ -14,7 +14,7 @@ import { BlobService } from './blobs/blob.service';
 import { CatalogController } from './catalog/catalog.controller';
 import type { RegistryConfig } from './config';
 import { OciExceptionFilter } from './http/oci-exception.filter';
-import { CONFIG, DATA_SOURCE, SQL, STORAGE } from './infra/tokens';
+import { CONFIG, DB_POOL, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
 import { ImmutableTags } from './manifests/immutable-tags';
 import { ProjectPolicies } from './projects/project-policies';
@@ -43,10 +43,16 @@ export class RegistryModule {
       providers: [
         { provide: CONFIG, useValue: config },
         {
-          provide: DATA_SOURCE,
-          useFactory: async () => createDataSource({ url: config.databaseUrl, poolSize: config.dbPoolSize, applicationName: 'wharf-registry' }).initialize(),
+          provide: DB_POOL,
+          useFactory: () =>
+            createPool({
+              url: config.databaseUrl,
+              size: config.dbPoolSize,
+              applicationName: 'wharf-registry',
+              onIdleError: (err) => new Logger('database').warn(`an idle database connection failed: ${err.message}`),
+            }),
         },
-        { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
+        { provide: SQL, useFactory: (pool: Pool) => new Sql(pool), inject: [DB_POOL] },
         { provide: STORAGE, useFactory: () => createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir }) },
         ...authProviders(config),
         ...auditProviders(audit),

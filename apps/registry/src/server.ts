@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
 import { ociErrorBody } from '@wharf/oci';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryModule } from './app.module';
@@ -9,7 +9,7 @@ import { loadVerificationKey } from './auth/verification-key';
 import type { RegistryConfig } from './config';
 import { rewriteRegistryUrl } from './http/route-rewrite';
 import { RegistryLogger } from './infra/logger';
-import { DATA_SOURCE } from './infra/tokens';
+import { DB_POOL } from './infra/tokens';
 
 /** Builds the data-plane HTTP application (not yet listening). */
 export async function createRegistryApp(config: RegistryConfig): Promise<NestFastifyApplication> {
@@ -80,7 +80,7 @@ export async function startRegistry(config: RegistryConfig): Promise<NestFastify
 }
 
 export async function closeRegistry(app: NestFastifyApplication): Promise<void> {
-  const ds = app.get<DataSource>(DATA_SOURCE);
+  const pool = app.get<Pool>(DB_POOL);
   await app.close();
-  if (ds.isInitialized) await ds.destroy();
+  if (!pool.ended) await pool.end();
 }

@@ -2,6 +2,8 @@ export * from './entities';
 export { createDataSource, ensureDatabase } from './database';
 export type { DatabaseOptions } from './database';
 export { findMigrationsDir, runMigrations } from './migrate';
+export { createPool } from './pool';
+export type { PoolOptions } from './pool';
 export type { MigrationResult } from './migrate';
 export { RecentRead } from './recent-read';
 export { retryingConflicts, Sql } from './sql';

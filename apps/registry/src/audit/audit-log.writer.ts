@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import { SQL } from '../infra/tokens';
 import type { RegistryAuditEvent } from './audit-event';
 

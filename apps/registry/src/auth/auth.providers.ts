@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
 import type { RegistryConfig } from '../config';
 import { SQL } from '../infra/tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Access, Principal, ProjectRef } from '@wharf/auth';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import { IdentityStore } from '@wharf/identity';
 import { SQL } from '../infra/tokens';
 import { IDENTITY } from './auth-tokens';

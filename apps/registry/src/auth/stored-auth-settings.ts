@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RecentRead, type Sql } from '@wharf/db';
+import { RecentRead, type Sql } from '@wharf/db/plain';
 import type { LdapSettings } from '@wharf/identity';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';

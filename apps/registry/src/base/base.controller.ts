@@ -1,6 +1,6 @@
 import { Controller, Get, Head, Inject, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import { RegistryAccessGuard, RequireRegistryAccess } from '../auth/registry-access.guard';
 import { SQL } from '../infra/tokens';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { addEvents, type ArtifactEvent } from '@wharf/jobs';
+import { addEvents, type ArtifactEvent } from '@wharf/jobs/events';
 import Redis from 'ioredis';
 import type { RegistryConfig } from '../config';
 import { CONFIG } from '../infra/tokens';

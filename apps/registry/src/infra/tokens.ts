@@ -3,4 +3,5 @@ export const SQL = Symbol('SQL');
 export const STORAGE = Symbol('STORAGE');
 export const REDIS = Symbol('REDIS');
 export const CONFIG = Symbol('CONFIG');
-export const DATA_SOURCE = Symbol('DATA_SOURCE');
+/** The pg pool behind SQL, ended when the application closes. */
+export const DB_POOL = Symbol('DB_POOL');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { OciError } from '@wharf/oci';
 import { isTagImmutable } from '@wharf/policy';
 import { SQL } from '../infra/tokens';

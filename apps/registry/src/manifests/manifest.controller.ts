@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Head, Inject, Param, Put, Req, Res, UseGuards } from '@nestjs/common';
-import { EventType } from '@wharf/jobs';
+import { EventType } from '@wharf/jobs/events';
 import { MAX_MANIFEST_BYTES } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryAudit } from '../audit/registry-audit';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db';
+import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db/plain';
 import {
   Descriptor,
   digestOf,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { MAX_CACHED_TAGS, RegistryCache, TagPage } from '../cache/registry-cache';
 import { SQL } from '../infra/tokens';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { OciError } from '@wharf/oci';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';

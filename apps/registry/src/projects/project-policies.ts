@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import type { ImmutableRuleSpec, Selector } from '@wharf/policy';
 import { SQL } from '../infra/tokens';
 import { projectOf } from '../metadata/repository.store';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { OciError } from '@wharf/oci';
-import { EventType } from '@wharf/jobs';
+import { EventType } from '@wharf/jobs/events';
 import { RegistryEvents } from '../events/registry-events';
 import { SQL } from '../infra/tokens';
 import { projectOf } from '../metadata/repository.store';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword, ProjectRole, RobotPermission } from '@wharf/auth';
-import { Sql } from '@wharf/db';
+import { Sql } from '@wharf/db/plain';
 import { Pool } from 'pg';
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
-import { eventsStream } from '@wharf/jobs';
+import { eventsStream } from '@wharf/jobs/events';
 import Redis from 'ioredis';
 import { loadConfig, RegistryConfig } from '../config';
 import { closeRegistry, createRegistryApp } from '../server';

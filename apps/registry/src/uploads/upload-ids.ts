@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { OciError } from '@wharf/oci';
-import type { Sql } from '@wharf/db';
+import type { Sql } from '@wharf/db/plain';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
 

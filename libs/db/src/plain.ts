@@ -1,0 +1,8 @@
+// `@wharf/db/plain`: raw SQL on a pg pool, without TypeORM or the entities (which `@wharf/db`
+// loads). The registry's workers import this: TypeORM alone costs a process about 20 MB of memory.
+export { createPool } from './pool';
+export type { PoolOptions } from './pool';
+export { RecentRead } from './recent-read';
+export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
+export { retryingConflicts, Sql } from './sql';
+export type { SqlRunner } from './sql';
