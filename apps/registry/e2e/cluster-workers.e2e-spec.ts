@@ -8,18 +8,9 @@ function commandLine(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('registry cluster workers', () => {
   let registry: RegistryProcess;
-  const workers = () => registry.pids().filter((pid) => pid !== registry.pid && alive(pid));
+  const workers = () => registry.survivors().filter((pid) => pid !== registry.pid);
 
   beforeAll(async () => {
     registry = await RegistryProcess.start({ workers: 2 });

@@ -2,10 +2,6 @@ export * from './entities';
 export { createDataSource, ensureDatabase } from './database';
 export type { DatabaseOptions } from './database';
 export { findMigrationsDir, runMigrations } from './migrate';
-export { createPool } from './pool';
-export type { PoolOptions } from './pool';
 export type { MigrationResult } from './migrate';
-export { RecentRead } from './recent-read';
-export { retryingConflicts, Sql } from './sql';
-export type { SqlRunner } from './sql';
-export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
+// Raw SQL without TypeORM: also importable alone as `@wharf/db/plain`.
+export * from './plain';

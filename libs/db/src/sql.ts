@@ -9,8 +9,9 @@ export interface SqlRunner {
 }
 
 /**
- * Raw SQL on the pg pool behind a TypeORM DataSource. The data plane's hot paths (manifest GET,
- * blob HEAD, upload offsets) use prepared statements through this instead of the entity manager.
+ * Raw SQL on a pg pool: one from createPool, or the one behind a TypeORM DataSource
+ * (fromDataSource). The data plane's hot paths (manifest GET, blob HEAD, upload offsets) use
+ * prepared statements through this instead of the entity manager.
  */
 export class Sql implements SqlRunner {
   constructor(private readonly pool: Pool) {}
