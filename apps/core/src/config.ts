@@ -37,6 +37,8 @@ export interface CoreConfig {
   robotPrefix: string;
   authMode: AuthMode;
   token: TokenConfig;
+  /** The registry's internal URL (REGISTRY_URL): /api/v2.0/health reports it and its storage. */
+  registryUrl?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -74,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     throw new ConfigError('TRUSTED_PROXIES', (err as Error).message);
   }
 
+  const registryUrl = env['REGISTRY_URL'] ? url(env, 'REGISTRY_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : undefined;
+
   return {
     port,
     host: text(env, 'CORE_HOST', '0.0.0.0'),
@@ -96,5 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       // Up to a year; Harbor's default is 30 minutes.
       expirationMinutes: int(env, 'TOKEN_EXPIRATION', 30, 1, 525_600),
     },
+    ...(registryUrl ? { registryUrl } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { drainUnreadBodies } from '@wharf/http';
 import { CoreModule } from './app.module';
 import type { CoreConfig } from './config';
 import { isApiRoute } from './http/api-prefix';
@@ -53,6 +54,9 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
     logger: new CoreLogger(config.logLevel),
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // An answer given before the body was read (too large, refused) must reach the client: the rest
+  // of the body is drained after it.
+  drainUnreadBodies(fastify);
   const routes = new RouteTable();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
   fastify.addHook('onRequest', (request, reply, done) => {

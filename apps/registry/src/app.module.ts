@@ -14,6 +14,7 @@ import { BlobService } from './blobs/blob.service';
 import { CatalogController } from './catalog/catalog.controller';
 import type { RegistryConfig } from './config';
 import { OciExceptionFilter } from './http/oci-exception.filter';
+import { StorageSpace } from './infra/storage-space';
 import { CONFIG, DB_POOL, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
 import { ImmutableTags } from './manifests/immutable-tags';
@@ -73,6 +74,7 @@ export class RegistryModule {
         ProjectQuotas,
         ProjectPolicies,
         RegistryEvents,
+        StorageSpace,
       ],
     };
   }

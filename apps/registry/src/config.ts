@@ -71,6 +71,12 @@ export interface RegistryConfig {
    * jobservice's GC_UPLOAD_MAX_AGE_SECONDS.
    */
   uploadMaxAgeMs: number;
+  /**
+   * REGISTRY_STORAGE_RESERVE_MB: free space on the storage that blob uploads never take. Below it
+   * new uploads are refused (507), so that manifests, deletes, garbage collection and a database
+   * or Redis on the same volume keep working.
+   */
+  storageReserveBytes: number;
   events: RegistryEventsConfig;
   /**
    * REGISTRY_ACCEL_PREFIX: the gateway's internal location that serves blob files. When set, a
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     auth: loadAuth(env, dataDir),
     blobTouchMs: int(env, 'REGISTRY_BLOB_TOUCH_SECONDS', 60, 1, 86_400) * 1000,
     uploadMaxAgeMs: int(env, 'REGISTRY_UPLOAD_MAX_AGE_SECONDS', 86_400, 60, 365 * 86_400) * 1000,
+    storageReserveBytes: int(env, 'REGISTRY_STORAGE_RESERVE_MB', 512, 0, 1024 * 1024) * 1024 * 1024,
     events: {
       enabled: !['false', '0', 'no', 'off'].includes((env['REGISTRY_EVENTS'] ?? 'true').toLowerCase()),
       redisUrl: env['JOB_REDIS_URL'] || env['REDIS_URL'] || 'redis://127.0.0.1:6379',

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Pool } from 'pg';
+import { drainUnreadBodies } from '@wharf/http';
 import { ociErrorBody } from '@wharf/oci';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryModule } from './app.module';
@@ -51,6 +52,8 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
     reply.header('Docker-Distribution-API-Version', 'registry/2.0');
     done();
   });
+  // Refusals answered before (or while) a body was read leave the rest of it to drain.
+  drainUnreadBodies(fastify);
   // Graceful close: requests in flight finish, but a keep-alive connection must not hold the
   // process open once its response is done (node only closes connections idle when close starts).
   let reaper: NodeJS.Timeout | undefined;

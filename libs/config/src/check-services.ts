@@ -59,8 +59,10 @@ function checkWharf(c: Checker): HarborConfig['wharf'] {
   c.section(['wharf']);
   // The registry's own limit on worker processes.
   const registry_workers = c.integer(['wharf', 'registry_workers'], { min: 1, max: 64 });
+  const storage_reserve_mb = c.integer(['wharf', 'storage_reserve_mb'], { min: 0, max: 1024 * 1024 });
   return {
     ...(registry_workers !== undefined ? { registry_workers } : {}),
+    ...(storage_reserve_mb !== undefined ? { storage_reserve_mb } : {}),
     core_port: c.port(['wharf', 'core_port']) ?? HARBOR_DEFAULTS.corePort,
     registry_port: c.port(['wharf', 'registry_port']) ?? HARBOR_DEFAULTS.registryPort,
   };

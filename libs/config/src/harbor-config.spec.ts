@@ -165,6 +165,7 @@ describe('refusing a bad harbor.yml', () => {
     ['internal TLS', 'internal_tls:\n  enabled: true\n  dir: /etc/harbor/tls/internal\n', 'internal_tls.enabled', /not supported yet/],
     ['tracing', 'trace:\n  enabled: true\n', 'trace.enabled', /not supported yet/],
     ['too many registry workers', 'wharf:\n  registry_workers: 65\n', 'wharf.registry_workers', /between 1 and 64/],
+    ['a negative storage reserve', 'wharf:\n  storage_reserve_mb: -1\n', 'wharf.storage_reserve_mb', /between 0 and/],
   ])('%s', (_label, extra, key, reason) => {
     const p = onlyProblem(MINIMAL + extra);
     expect(p.key).toBe(key);
@@ -238,7 +239,7 @@ describe('unknown keys', () => {
     ['dashes for underscores', 'https:\n  private-key: /x\n', 'https.private-key', 'unknown key; did you mean "private_key"?'],
     ['a missing word', 'jobservice:\n  max_workers: 4\n', 'jobservice.max_workers', 'unknown key; did you mean "max_job_workers"?'],
     ['a key at the wrong level', 'log:\n  rotate_size: 1G\n', 'log.rotate_size', 'unknown key here; did you mean "log.local.rotate_size"?'],
-    ['a key from nowhere', 'wharf:\n  colour: blue\n', 'wharf.colour', 'unknown key; the keys known under wharf are registry_workers, core_port, registry_port'],
+    ['a key from nowhere', 'wharf:\n  colour: blue\n', 'wharf.colour', 'unknown key; the keys known under wharf are registry_workers, core_port, registry_port, storage_reserve_mb'],
   ])('%s', (_label, extra, key, reason) => {
     const found = problems(MINIMAL + extra);
     expect(found).toContainEqual(expect.objectContaining({ key, reason }));

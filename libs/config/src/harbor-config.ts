@@ -87,6 +87,8 @@ export interface WharfConfig {
   core_port?: number;
   /** Port of the registry on 127.0.0.1. */
   registry_port?: number;
+  /** Free space (MiB) on the registry's storage that uploads never take; the registry's default when unset. */
+  storage_reserve_mb?: number;
 }
 
 export interface HarborConfig {

@@ -60,7 +60,7 @@ describe(TEMPLATE_FILE, () => {
       external_database: { harbor: { host: 'postgres.example.com', port: 5432, ssl_mode: 'disable' } },
       external_redis: { host: 'redis.example.com:6379', registry_db_index: 1, jobservice_db_index: 2, core_db_index: 0 },
       metric: { enabled: false, port: 9090, path: '/metrics' },
-      wharf: { core_port: 8080, registry_port: 5000, registry_workers: 4 },
+      wharf: { core_port: 8080, registry_port: 5000, registry_workers: 4, storage_reserve_mb: 512 },
     });
   });
 

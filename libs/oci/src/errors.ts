@@ -27,6 +27,8 @@ export const OCI_ERRORS = {
   // Harbor's code for a policy that forbids the change (an immutable tag).
   PRECONDITION: { status: 412, message: 'precondition failed' },
   UNAVAILABLE: { status: 503, message: 'service unavailable' },
+  // Not in the Distribution spec (clients show the message of any code): the storage is full.
+  INSUFFICIENT_STORAGE: { status: 507, message: 'the registry has no storage space left' },
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const;
 

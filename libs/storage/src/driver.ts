@@ -23,8 +23,9 @@ export interface StorageDriver {
    * stored at or beyond `offset` (a crashed earlier append may have left bytes there).
    * Fails with 'NOT_FOUND' if the upload does not exist and 'INVALID_OFFSET' if `offset` is
    * greater than the bytes stored. Returns the upload's size after the write. Honours
-   * backpressure; never buffers the whole source in memory. If the source errors, the error is
-   * rethrown and the upload keeps at least the bytes before `offset`.
+   * backpressure; never buffers the whole source in memory. If the source or the write fails,
+   * the error is rethrown and the upload keeps exactly the bytes before `offset`: nothing of the
+   * failed call stays (on a full disk, that space is given back at once).
    */
   writeUpload(id: string, offset: number, source: Readable | AsyncIterable<Buffer>): Promise<number>;
 
@@ -104,6 +105,12 @@ export interface StorageDriver {
 
   /** Every committed blob's digest, in no particular order. */
   listBlobs(): AsyncIterable<string>;
+
+  /**
+   * Free and total bytes of the storage the driver writes to, for drivers that have such a limit
+   * (a local file system); others return null. Errors of the probe itself are thrown.
+   */
+  capacity?(): Promise<{ freeBytes: number; totalBytes: number } | null>;
 
   /**
    * For drivers backed by a local file: the absolute path of a committed blob (lets a front proxy

@@ -54,6 +54,15 @@ describe('service environment', () => {
     expect(services[0].stopSignal).toBe('SIGINT');
   });
 
+  it("tells core where the registry answers its health check, and the registry harbor.yml's storage reserve", () => {
+    const plain = renderServices(ctx(base));
+    expect(envOf(plain, 'core')['REGISTRY_URL']).toBe('http://127.0.0.1:5000');
+    expect(envOf(plain, 'registry')['REGISTRY_STORAGE_RESERVE_MB']).toBeUndefined();
+    const reserved = renderServices(ctx({ ...base, wharf: { registry_port: 15000, storage_reserve_mb: 2048 } }));
+    expect(envOf(reserved, 'core')['REGISTRY_URL']).toBe('http://127.0.0.1:15000');
+    expect(envOf(reserved, 'registry')['REGISTRY_STORAGE_RESERVE_MB']).toBe('2048');
+  });
+
   it('runs the jobservice after core on the registry storage, with harbor.yml\'s job settings', () => {
     const config: HarborConfig = {
       ...base,

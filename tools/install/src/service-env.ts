@@ -138,6 +138,8 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     HARBOR_ADMIN_PASSWORD: config.harbor_admin_password,
     EXTERNAL_URL: externalUrl(config),
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
+    // /api/v2.0/health asks the registry about itself and its storage.
+    REGISTRY_URL: `http://127.0.0.1:${registryPort(config)}`,
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }
@@ -160,6 +162,7 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
     REGISTRY_ACCEL_PREFIX: ACCEL_PREFIX,
     REGISTRY_WORKERS: String(workers),
     REGISTRY_DB_POOL: String(registryPoolSize(config)),
+    ...(config.wharf?.storage_reserve_mb !== undefined ? { REGISTRY_STORAGE_RESERVE_MB: String(config.wharf.storage_reserve_mb) } : {}),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }

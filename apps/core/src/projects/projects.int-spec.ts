@@ -385,7 +385,7 @@ describe('projects API', () => {
       await addRepository(id, 'sum/a');
       await addRepository(id, 'sum/b');
       // One artifact per repository, both referencing blob a; an upload no artifact references
-      // (blob c, only linked to the repository) is not counted, as the registry does not count it.
+      // (blob c, only linked to the repositories) counts too, once, as the registry charges it.
       await sqlQuery(
         core.db.url,
         `WITH b AS (INSERT INTO blob (digest, size) VALUES ('sha256:' || repeat('a', 64), 100), ('sha256:' || repeat('b', 64), 23), ('sha256:' || repeat('c', 64), 5000)
@@ -400,7 +400,7 @@ describe('projects API', () => {
         [id],
       );
       const [recomputed] = await sqlQuery<{ n: string }>(core.db.url, 'SELECT quota_recomputed($1)::text AS n', [id]);
-      expect(recomputed.n).toBe('123');
+      expect(recomputed.n).toBe('5123');
       const summary = await get<Record<string, unknown>>(`/api/v2.0/projects/${id}/summary`, alice.auth);
       expect(summary.body).toEqual({
         repo_count: 2,
@@ -409,7 +409,7 @@ describe('projects API', () => {
         developer_count: 1,
         guest_count: 0,
         limited_guest_count: 1,
-        quota: { hard: { storage: -1 }, used: { storage: 123 } },
+        quota: { hard: { storage: -1 }, used: { storage: 5123 } },
       });
       // A limited guest may read the project but not its member list: no member counts.
       const limitedView = await get<Record<string, unknown>>(`/api/v2.0/projects/${id}/summary`, limited.auth);

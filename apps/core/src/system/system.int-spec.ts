@@ -1,3 +1,4 @@
+import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
 import { api, basicAuthHeader, CoreHarness, errorCode, startTestCore } from '../testing';
 
 describe('system endpoints and the API error format', () => {
@@ -81,6 +82,21 @@ describe('system endpoints and the API error format', () => {
     for (const body of ['[]', '"text"', '42', 'null']) {
       const res = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body });
       expect([res.status, errorCode(res)]).toEqual([400, 'BAD_REQUEST']);
+    }
+  });
+
+  it('answers oversized bodies to a client that reads only after sending, on a connection that stays usable', async () => {
+    const body = Buffer.from(JSON.stringify({ project_name: 'x', padding: 'a'.repeat(20 * 1024 * 1024) }));
+    const connection = await SendThenRead.open(core.url);
+    try {
+      const headers = { 'Content-Type': 'application/json', Authorization: core.adminAuth };
+      const answers: SentAnswer[] = [];
+      for (let i = 0; i < 3; i++) answers.push(await connection.exchange('POST', '/api/v2.0/projects', { body, headers }));
+      answers.push(await connection.exchange('GET', '/api/v2.0/ping'));
+      expect(answers.map((a) => a.status ?? a.error)).toEqual([413, 413, 413, 200]);
+      expect(JSON.parse(answers[0]!.body!)).toMatchObject({ errors: [{ code: 'PAYLOAD_TOO_LARGE' }] });
+    } finally {
+      connection.close();
     }
   });
 

@@ -23,6 +23,11 @@ export interface GcReport {
   orphan_files_deleted: number;
   orphan_bytes_freed: number;
   uploads_purged: number;
+  /**
+   * Blobs removed from repositories whose artifacts no longer reference them, while artifacts
+   * elsewhere still do (the blob stays; the repository's project stops paying for it).
+   */
+  blob_links_released: number;
   /** Projects whose stored usage differed from a recount of their references (and was corrected). */
   quotas_corrected: number;
   /** Total bytes released (Harbor's name). */
@@ -45,7 +50,7 @@ export interface GcHooks {
 }
 
 /** The counting figures, which a resumed run carries on from what the interrupted one recorded. */
-const COUNTERS = ['manifests_deleted', 'blobs_deleted', 'blob_bytes_freed', 'orphan_files_deleted', 'orphan_bytes_freed', 'uploads_purged'] as const;
+const COUNTERS = ['manifests_deleted', 'blobs_deleted', 'blob_bytes_freed', 'orphan_files_deleted', 'orphan_bytes_freed', 'uploads_purged', 'blob_links_released'] as const;
 
 export interface GcDeps {
   sql: Sql;
@@ -115,6 +120,7 @@ export class GarbageCollector {
       orphan_files_deleted: 0,
       orphan_bytes_freed: 0,
       uploads_purged: 0,
+      blob_links_released: 0,
       quotas_corrected: 0,
       freed_space: 0,
     };
@@ -143,6 +149,7 @@ export class GarbageCollector {
       await this.finishInterruptedRemovals();
       await this.purgeUploads();
       const doomed = p.delete_untagged ? await this.deleteUntagged() : [];
+      await this.releaseLinks(doomed);
       await this.deleteBlobs(doomed);
       await this.deleteOrphanFiles();
       await this.checkQuotas();
@@ -294,6 +301,69 @@ export class GarbageCollector {
   }
 
   /**
+   * A repository keeps a blob while one of its artifacts references it, or while the blob was
+   * seen within the time window (just uploaded or mounted, about to be referenced); otherwise the
+   * link goes, and with it the project's charge for the blob (migration 0014), as Harbor's GC
+   * cleans a project's blob associations. Blobs no artifact references anywhere go whole in
+   * deleteBlobs; this handles those still referenced elsewhere (a base layer another project's
+   * images share). The same lock-then-recheck protocol as deleteBlobRows keeps a manifest push
+   * that references the blob right now safe: the push locks the links it relies on.
+   */
+  private async releaseLinks(doomed: string[]): Promise<void> {
+    const { sql, changes } = this.deps;
+    let after: [string, string] = ['0', '0'];
+    for (;;) {
+      const page = await sql.query<{ repository_id: string; blob_id: string }>(
+        `SELECT rb.repository_id, rb.blob_id FROM repository_blob rb JOIN blob b ON b.id = rb.blob_id
+          WHERE (rb.blob_id, rb.repository_id) > ($1::bigint, $2::bigint) AND b.last_seen_at < $3
+            AND NOT EXISTS (SELECT 1 FROM artifact_blob ab JOIN artifact a ON a.id = ab.artifact_id
+                             WHERE ab.blob_id = rb.blob_id AND a.repository_id = rb.repository_id AND a.id <> ALL($4::bigint[]))
+            AND EXISTS (SELECT 1 FROM artifact_blob ab WHERE ab.blob_id = rb.blob_id AND ab.artifact_id <> ALL($4::bigint[]))
+          ORDER BY rb.blob_id, rb.repository_id LIMIT $5`,
+        [after[0], after[1], this.cutoff, doomed, PAGE],
+      );
+      if (page.length === 0) break;
+      const lastRow = page[page.length - 1]!;
+      after = [lastRow.blob_id, lastRow.repository_id];
+      if (this.params.dry_run) {
+        this.report.blob_links_released += page.length;
+        continue;
+      }
+      const repositories = await retryingConflicts(() => sql.transaction(async (tx) => {
+        // Links a push is relying on right now are locked by it and skipped (see ArtifactStore.record).
+        const locked = await tx.query<{ repository_id: string; blob_id: string }>(
+          `SELECT rb.repository_id, rb.blob_id FROM repository_blob rb
+             JOIN unnest($1::bigint[], $2::bigint[]) AS l(repository_id, blob_id) ON rb.repository_id = l.repository_id AND rb.blob_id = l.blob_id
+            FOR UPDATE OF rb SKIP LOCKED`,
+          [page.map((l) => l.repository_id), page.map((l) => l.blob_id)],
+        );
+        if (locked.length === 0) return [];
+        // A new statement, a new snapshot: a reference committed before the lock keeps its link.
+        const gone = await tx.query<{ name: string }>(
+          `WITH d AS (
+             DELETE FROM repository_blob rb USING unnest($1::bigint[], $2::bigint[]) AS l(repository_id, blob_id), blob b
+              WHERE rb.repository_id = l.repository_id AND rb.blob_id = l.blob_id AND b.id = rb.blob_id AND b.last_seen_at < $3
+                AND NOT EXISTS (SELECT 1 FROM artifact_blob ab JOIN artifact a ON a.id = ab.artifact_id
+                                 WHERE ab.blob_id = rb.blob_id AND a.repository_id = rb.repository_id)
+             RETURNING rb.repository_id
+           )
+           SELECT r.name FROM d JOIN repository r ON r.id = d.repository_id`,
+          [locked.map((l) => l.repository_id), locked.map((l) => l.blob_id), this.cutoff],
+        );
+        await changes.notify(tx, [...new Set(gone.map((g) => g.name))]);
+        if (gone.length > 0) await this.hooks.save({ ...this.report, blob_links_released: this.report.blob_links_released + gone.length }, [...this.pending], tx);
+        return gone.map((g) => g.name);
+      }));
+      await changes.committed([...new Set(repositories)]);
+      this.report.blob_links_released += repositories.length;
+      await this.checkpoint();
+    }
+    if (this.report.blob_links_released > 0) {
+      this.hooks.info(`${this.params.dry_run ? 'would release' : 'released'} ${this.report.blob_links_released} blobs from repositories whose artifacts no longer reference them`);
+    }
+  }
+
+  /**
    * Blobs no artifact references (apart from `doomed`, the dry run's planned deletions). The next
    * page's rows are deleted while the previous page's bytes are removed: the database and the file
    * system work at the same time, every blob still loses its row before its bytes, and at most one
@@ -413,6 +483,8 @@ export class GarbageCollector {
       if (!this.params.dry_run) {
         await sql.transaction(async (tx) => {
           await tx.query('SELECT 1 FROM quota WHERE project_id = $1 FOR UPDATE', [w.id]);
+          // A correction, not a charge: the storage limit does not apply (migration 0014).
+          await tx.query("SET LOCAL wharf.quota_check = 'off'");
           await tx.query('UPDATE quota SET used = quota_recomputed($1), update_time = now() WHERE project_id = $1', [w.id]);
         });
       }

@@ -178,6 +178,40 @@ describe('garbage collection', () => {
     expect(await used()).toEqual({ used: size!.size, actual: size!.size });
   });
 
+  it('releases a project from old blobs its artifacts no longer reference, while another project keeps them', async () => {
+    const mine = await seed.repository('mine/app');
+    const theirs = await seed.repository('theirs/app');
+    const base = Buffer.from('a base layer both projects pushed'.repeat(10));
+    // Both repositories hold the base layer; only the other project's image still references it
+    // (this project's image was deleted).
+    const shared = await seed.blob(mine, 2 * DAY, base);
+    await seed.blob(theirs, 2 * DAY, base);
+    await seed.artifact(theirs, { blobIds: [shared.id], tags: ['v1'], ageSeconds: 2 * DAY });
+    // Uploaded a minute ago and not referenced here yet: a push in progress keeps it.
+    const recent = await seed.blob(mine, 60);
+    await seed.artifact(theirs, { blobIds: [recent.id], tags: ['v2'], ageSeconds: 2 * DAY });
+    const usage = async (project: string) =>
+      t.sql.one<{ used: string; actual: string }>(
+        'SELECT q.used, quota_recomputed(p.id) AS actual FROM project p JOIN quota q ON q.project_id = p.id WHERE p.name = $1',
+        [project],
+      );
+    expect(await usage('mine')).toEqual({ used: String(shared.size + recent.size), actual: String(shared.size + recent.size) });
+    const before = await usage('theirs');
+
+    const dry = await gc({ ...HOUR_WINDOW, dry_run: true });
+    expect(dry.extraAttrs['blob_links_released']).toBe(1);
+    expect(await usage('mine')).toEqual({ used: String(shared.size + recent.size), actual: String(shared.size + recent.size) });
+
+    const run = await gc(HOUR_WINDOW);
+    expect(run.extraAttrs).toMatchObject({ blob_links_released: 1, blobs_deleted: 0 });
+    expect(await usage('mine')).toEqual({ used: String(recent.size), actual: String(recent.size) });
+    expect(await usage('theirs')).toEqual(before);
+    // The other project's image is untouched: the blob is still recorded, stored and linked there.
+    expect(await recorded(shared.digest)).toBe(true);
+    expect(await stored(shared.digest)).toBe(true);
+    expect(await t.sql.query('SELECT r.name FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id WHERE rb.blob_id = $1', [shared.id])).toEqual([{ name: 'theirs/app' }]);
+  });
+
   it('refuses a second GC while one is waiting or running', async () => {
     await t.service.executions.create({ vendorType: 'GARBAGE_COLLECTION' as never, trigger: 'MANUAL' as never });
     await expect(gc(HOUR_WINDOW)).rejects.toThrow(/already running/);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProjectRole, signToken, TokenAccess } from '@wharf/auth';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
+import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
 import { errorCode, IdentityFixtures, makeImage, pushImage, RegistryHarness, repositoryPermissions, startTestRegistry } from '../testing';
 
 /**
@@ -114,6 +115,23 @@ describe('registry token authentication', () => {
       const del = await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'DELETE' });
       expect(del.status).toBe(401);
       expect(del.headers.get('www-authenticate')).toContain(',scope="repository:team/app:delete"');
+    });
+
+    it('answers large uploads refused for their credentials to a client that reads only after sending', async () => {
+      const big = Buffer.alloc(20 * 1024 * 1024, 5);
+      const connection = await SendThenRead.open(url);
+      try {
+        const target = `/v2/team/app/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`;
+        const wrong = { Authorization: `Basic ${Buffer.from('nobody:Wrong-Password1').toString('base64')}` };
+        const answers: SentAnswer[] = [];
+        for (let i = 0; i < 3; i++) answers.push(await connection.exchange('POST', target, { body: big }));
+        answers.push(await connection.exchange('POST', target, { body: big, headers: wrong }));
+        answers.push(await connection.exchange('GET', '/v2/'));
+        expect(answers.map((a) => a.status ?? a.error)).toEqual([401, 401, 401, 401, 401]);
+        expect(JSON.parse(answers[0]!.body!)).toMatchObject({ errors: [{ code: 'UNAUTHORIZED' }] });
+      } finally {
+        connection.close();
+      }
     });
 
     it('HEAD requests get the challenge without a body', async () => {

@@ -1,3 +1,4 @@
+import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
 import { makeImage, pushBlob, pushImage, putManifest, RegistryHarness, sha256, startTestRegistry, TestImage } from '../testing';
 import {
   abs,
@@ -507,10 +508,23 @@ describe('conformance: pushing and pulling manifests (end-3, end-7)', () => {
           sent += 256 * 1024;
         },
       });
-      const res = await fetch(`${r.url}/v2/pp/huge2/manifests/v1`, { method: 'PUT', body, duplex: 'half', headers: { 'Content-Type': OCI_MANIFEST } } as RequestInit).catch(() => undefined);
-      // The server may close the connection while we are still sending; if we got an answer it must be 413.
-      if (res) await expectOciError(res, 413);
+      const res = await fetch(`${r.url}/v2/pp/huge2/manifests/v1`, { method: 'PUT', body, duplex: 'half', headers: { 'Content-Type': OCI_MANIFEST } } as RequestInit);
+      await expectOciError(res, 413);
       await expectOciError(await fetch(`${r.url}/v2/pp/huge2/manifests/v1`), 404);
+    });
+
+    it('answers every oversized manifest to a client that reads only after sending, on a connection that stays usable', async () => {
+      const body = Buffer.from(JSON.stringify({ ...valid(), annotations: { pad: 'x'.repeat(6 * 1024 * 1024) } }));
+      const connection = await SendThenRead.open(r.url);
+      try {
+        const answers: SentAnswer[] = [];
+        for (let i = 0; i < 10; i++) answers.push(await connection.exchange('PUT', '/v2/pp/huge3/manifests/v1', { body, headers: { 'Content-Type': OCI_MANIFEST } }));
+        answers.push(await connection.exchange('GET', '/v2/'));
+        expect(answers.map((a) => a.status ?? a.error)).toEqual([...Array(10).fill(413), 200]);
+        expect(JSON.parse(answers[9]!.body!)).toMatchObject({ errors: [{ code: 'MANIFEST_TOO_LARGE' }] });
+      } finally {
+        connection.close();
+      }
     });
 
     it('a manifest of exactly 4 MiB is not refused for its size', async () => {

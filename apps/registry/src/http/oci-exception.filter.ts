@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { OciError, ociErrorBody, OciErrorCode } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isOutOfSpace, outOfSpace } from '../infra/storage-space';
 
 /** Statuses the router or Nest raise themselves, mapped onto the spec's codes. */
 const HTTP_STATUS_CODES: Record<number, OciErrorCode> = {
@@ -29,8 +30,8 @@ export class OciExceptionFilter implements ExceptionFilter {
       reply.raw.destroy();
       return;
     }
-    // A body the handler never read must not be parsed as the next request on this connection.
-    if (!request.raw.complete && request.raw.readable) reply.header('Connection', 'close');
+    // A body left unread is drained after the answer (see drainUnreadBodies in server.ts): closing
+    // the connection now would reset it under the client, who would never see this answer.
     reply.headers(error.headers);
     reply.status(error.status).type('application/json; charset=utf-8');
     const body = JSON.stringify(ociErrorBody([error.toEntry()]));
@@ -56,6 +57,10 @@ export class OciExceptionFilter implements ExceptionFilter {
       if (code) return new OciError(code, status === 404 ? 'no such route' : exception.message, undefined, {}, status);
     }
     const err = exception as Error & { code?: string };
+    if (isOutOfSpace(err)) {
+      this.logger.error(`failed to store ${request.method} ${request.url}: no space left: ${err.message}`);
+      return outOfSpace(err.code === '53100' ? 'the database cannot write' : 'a write ran out of space');
+    }
     // Only while the body is still arriving: once it has been read, node marks the request
     // destroyed as well, and a failure after that point is ours, not the client's.
     if (!request.raw.complete && (err?.message === 'aborted' || err?.code === 'ECONNRESET' || request.raw.destroyed)) {

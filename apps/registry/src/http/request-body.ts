@@ -35,7 +35,9 @@ export async function readBody(request: FastifyRequest, limit: number): Promise<
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request.raw) {
+  // Stopping early leaves the request open: the refusal must still reach the client (the rest of
+  // the body is drained after it).
+  for await (const chunk of request.raw.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
     if (size > limit) throw new OciError('MANIFEST_TOO_LARGE', `manifest exceeds the ${limit}-byte limit`);
     chunks.push(chunk as Buffer);

@@ -128,9 +128,11 @@ export class ManifestService {
     await this.storage.putBlob(digest, body);
     const pushed = pushedManifest(repository, ref, digest, manifest, body);
     try {
-      await retryingConflicts(async () => {
-        if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed);
-      });
+      await this.quotas.charging(repository, digest, () =>
+        retryingConflicts(async () => {
+          if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed);
+        }),
+      );
     } catch (err) {
       // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
       // manifest nothing referenced. Nothing was recorded; the client pushes it again.
@@ -142,29 +144,28 @@ export class ManifestService {
   }
 
   /**
-   * The common push (a project without a storage limit or immutable tag rules, every reference
-   * present) as the recording statement alone, with its own change notification: false when it
-   * does not apply or a check failed, and then nothing was written.
+   * The common push (a project without immutable tag rules, every reference present) as the
+   * recording statement alone, with its own change notification: false when it does not apply or
+   * a check failed, and then nothing was written. The statement's own quota triggers hold the
+   * project to its storage limit.
    */
   private async recordDirectly(pushed: PushedManifest): Promise<boolean> {
     const policy = await this.policies.of(pushed.repository);
-    if (policy.storageLimit >= 0 || policy.immutableRules.length > 0) return false;
+    if (policy.immutableRules.length > 0) return false;
     return this.cache.writeStatement(pushed.repository, (channel) => this.artifacts.record(pushed, this.sql, channel));
   }
 
   /**
-   * The recording statement in a transaction that also creates the repository if need be, refuses
-   * moving an immutable tag and holds the project to its storage limit; when the statement's
-   * checks fail, says which reference is missing or wrong.
+   * The recording statement in a transaction that also creates the repository if need be and
+   * refuses moving an immutable tag; when the statement's checks fail, says which reference is
+   * missing or wrong.
    */
   private recordGuarded(pushed: PushedManifest): Promise<void> {
     const { repository, tag, digest } = pushed;
     return this.cache.write(this.sql, repository, async (tx) => {
       const repositoryId = await this.repositories.ensure(repository, tx);
       if (tag !== null) await this.immutable.checkPush(tx, repository, repositoryId, tag, digest);
-      await this.quotas.withinLimit(tx, repository, repositoryId, async () => {
-        if (!(await this.artifacts.record(pushed, tx, null))) throw await this.refusal(pushed, repositoryId, tx);
-      });
+      if (!(await this.artifacts.record(pushed, tx, null))) throw await this.refusal(pushed, repositoryId, tx);
     });
   }
 

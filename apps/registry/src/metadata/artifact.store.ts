@@ -83,7 +83,7 @@ export class ArtifactStore {
    * the repository, the artifact (or a fresh push time when the same manifest comes again), the
    * blobs and children it references (for a new artifact) and, when pushed by tag, the tag. False
    * when a check failed; then nothing was written. A blob that garbage collection deletes meanwhile
-   * fails the statement with a foreign-key violation. With `notifyChannel`, the statement also
+   * fails the statement with a foreign-key violation; a link it removes meanwhile, the check. With `notifyChannel`, the statement also
    * announces the change (delivered at commit), so that alone it is a whole cache write.
    */
   async record(m: PushedManifest, runner: SqlRunner, notifyChannel: string | null): Promise<boolean> {
@@ -93,9 +93,12 @@ export class ArtifactStore {
        ), need AS (
          SELECT * FROM unnest($10::text[], $11::bigint[]) AS n(digest, size)
        ), found AS (
+         -- Locked: garbage collection skips (and then re-checks) links a push is relying on; one
+         -- it has already taken is no longer found here, and the push fails cleanly.
          SELECT b.id, b.digest, b.size FROM blob b
            JOIN repository_blob rb ON rb.blob_id = b.id AND rb.repository_id = (SELECT id FROM repo)
           WHERE b.digest = ANY($10::text[])
+            FOR KEY SHARE OF rb
        ), kid AS (
          SELECT a.id, a.digest, a.total_size, x.platform, x.annotations
            FROM jsonb_to_recordset($12::jsonb) AS x(digest text, platform jsonb, annotations jsonb)

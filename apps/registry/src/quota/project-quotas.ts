@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db/plain';
+import type { Sql } from '@wharf/db/plain';
 import { OciError } from '@wharf/oci';
 import { EventType } from '@wharf/jobs/events';
 import { RegistryEvents } from '../events/registry-events';
@@ -25,11 +25,43 @@ function exceeded(project: string, adding: number, used: number, hard: number): 
   );
 }
 
+/** SQLSTATE of the database's refusal (trigger quota_limit, migration 0014); its detail is JSON. */
+const QUOTA_EXCEEDED = 'WQ001';
+
+/** What a project with a storage limit can still take, with the figures a refusal names. */
+export interface QuotaAllowance {
+  project: string;
+  left: number;
+  used: number;
+  hard: number;
+}
+
+interface QuotaRefusal {
+  project: string;
+  used: number;
+  adding: number;
+  hard: number;
+}
+
+function refusalOf(err: unknown): QuotaRefusal | undefined {
+  const e = err as { code?: string; detail?: string } | undefined;
+  if (e?.code !== QUOTA_EXCEEDED || typeof e.detail !== 'string') return undefined;
+  try {
+    const d = JSON.parse(e.detail) as Record<string, unknown>;
+    return { project: String(d['project']), used: Number(d['used']), adding: Number(d['adding']), hard: Number(d['hard']) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Per-project storage limits (project.storage_limit; usage kept exact by the database's triggers,
- * migration 0007). A manifest push that makes the project's usage grow past its limit is refused
- * inside its transaction, so nothing of it is recorded; a blob upload that alone would pass the
- * limit is refused before its bytes are published. Projects without a limit cost one cached lookup (ProjectPolicies).
+ * Per-project storage limits (project.storage_limit). A project pays for every distinct blob its
+ * repositories hold or its artifacts reference, from the moment an upload completes or a mount
+ * links it, until garbage collection (or a delete) removes it: migration 0014's triggers keep the
+ * usage exact and refuse, inside the statement that would grow it, any charge that passes the
+ * limit. Here those refusals become the client's DENIED answer, and uploads are refused early:
+ * a blob that alone cannot fit before its bytes are published, an upload session once it holds
+ * more than the project has left.
  */
 @Injectable()
 export class ProjectQuotas {
@@ -46,43 +78,58 @@ export class ProjectQuotas {
     return err;
   }
 
+  /**
+   * Runs a write that charges the project (recording a blob, a mount, a manifest): the database's
+   * refusal becomes DENIED with the figures. A repository the refused push created and left
+   * without artifacts goes too, with what its earlier blobs were charged: a push refused by the
+   * quota leaves nothing behind.
+   */
+  async charging<T>(repository: string, digest: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      const refusal = refusalOf(err);
+      if (!refusal) throw err;
+      await this.sql
+        .query(
+          `DELETE FROM repository r WHERE r.name = $1 AND NOT EXISTS (SELECT 1 FROM artifact a WHERE a.repository_id = r.id)
+              AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.repository_name = r.name AND u.lease_until > now())`,
+          [repository],
+        )
+        .catch(() => undefined);
+      throw this.refuse(repository, digest, refusal.project, refusal.adding, refusal.used, refusal.hard);
+    }
+  }
+
   /** Before publishing a blob's bytes: refuses one that the project cannot hold. */
   async checkBlob(repository: string, digest: string, size: number): Promise<void> {
+    const allowance = await this.allowance(repository, digest);
+    if (allowance && size > allowance.left) throw this.refuse(repository, digest, allowance.project, size, allowance.used, allowance.hard);
+  }
+
+  /**
+   * How many more bytes the project can take, with its figures; undefined when it has no limit or
+   * already holds `digest` (which then costs nothing). Uploads whose digest is not known yet
+   * (PATCH) are held to it as they arrive.
+   */
+  async allowance(repository: string, digest?: string): Promise<QuotaAllowance | undefined> {
     const project = projectOf(repository);
-    if (project === null || (await this.policies.of(repository)).storageLimit < 0) return;
+    if (project === null || (await this.policies.of(repository)).storageLimit < 0) return undefined;
     const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean }>(
       `SELECT p.storage_limit AS hard, q.used,
               EXISTS (SELECT 1 FROM project_blob pb JOIN blob b ON b.id = pb.blob_id WHERE pb.project_id = p.id AND b.digest = $2) AS counted
          FROM project p LEFT JOIN quota q ON q.project_id = p.id WHERE p.name = $1`,
-      [project, digest],
+      [project, digest ?? null],
       'quota_blob',
     );
-    if (!row || row.counted) return;
+    if (!row || row.counted || Number(row.hard) < 0) return undefined;
     const hard = Number(row.hard);
     const used = Number(row.used ?? 0);
-    if (hard >= 0 && used + size > hard) throw this.refuse(repository, digest, project, size, used, hard);
+    return { project, left: Math.max(0, hard - used), used, hard };
   }
 
-  /**
-   * Runs `record` (which adds an artifact inside `tx`) and refuses the result if it made the
-   * project's usage grow past its limit; the caller's transaction then rolls everything back.
-   */
-  async withinLimit<T>(tx: SqlRunner, repository: string, repositoryId: string, record: () => Promise<T>): Promise<T> {
-    const project = projectOf(repository);
-    if (project === null || (await this.policies.of(repository)).storageLimit < 0) return record();
-    const usage = () =>
-      tx.one<{ hard: string; used: string | null }>(
-        `SELECT p.storage_limit AS hard, q.used FROM repository r JOIN project p ON p.id = r.project_id
-           LEFT JOIN quota q ON q.project_id = p.id WHERE r.id = $1`,
-        [repositoryId],
-        'quota_usage',
-      );
-    const before = Number((await usage())?.used ?? 0);
-    const result = await record();
-    const after = await usage();
-    const hard = Number(after?.hard ?? -1);
-    const used = Number(after?.used ?? 0);
-    if (hard >= 0 && used > before && used > hard) throw this.refuse(repository, undefined, project, used - before, before, hard);
-    return result;
+  /** The refusal of an upload session that outgrew what its project has left. */
+  sessionRefusal(repository: string, allowance: QuotaAllowance, size: number): OciError {
+    return this.refuse(repository, undefined, allowance.project, size, allowance.used, allowance.hard);
   }
 }

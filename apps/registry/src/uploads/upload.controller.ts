@@ -39,7 +39,7 @@ export class UploadController {
       this.created(reply, name, d.digest);
       return;
     }
-    const id = this.uploads.start(name);
+    const id = await this.uploads.start(name);
     this.progress(reply.status(202), name, id, 0);
   }
 

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { createDigester, Digester, DigestAlgorithm, digestOf, OciError, parseDigest } from '@wharf/oci';
 import { StorageDriver, StorageError } from '@wharf/storage';
+import { StorageSpace } from '../infra/storage-space';
 import { STORAGE } from '../infra/tokens';
 import { BlobStore, BlobRow } from '../metadata/blob.store';
 import { RepositoryStore } from '../metadata/repository.store';
@@ -10,7 +11,10 @@ import { UPLOAD_LEASE_RENEW_MS, UploadStore } from '../metadata/upload.store';
 import { HasherCache } from './hasher-cache';
 import { UploadIds } from './upload-ids';
 import { parseContentRange, uploadRange } from './content-range';
-import { ProjectQuotas } from '../quota/project-quotas';
+import { ProjectQuotas, type QuotaAllowance } from '../quota/project-quotas';
+
+/** A session's bytes passed what its project's quota has left (see write). */
+class OverQuota extends Error {}
 
 /** Monolithic uploads up to this size are read into memory and written in one step. */
 const SMALL_BLOB_BYTES = 1024 * 1024;
@@ -27,11 +31,20 @@ function isSmall(body: UploadBody): body is UploadBody & { contentLength: number
   return body.contentLength !== undefined && body.contentLength <= SMALL_BLOB_BYTES && body.contentRange === undefined;
 }
 
+/**
+ * The body's chunks. Stopping early (a failed write, a refusal) leaves the request open rather than
+ * destroying it with its connection: the answer still has to reach the client, and what remains
+ * of the body is drained after it (@wharf/http).
+ */
+function chunksOf(stream: Readable): AsyncIterable<unknown> {
+  return stream.iterator({ destroyOnReturn: false });
+}
+
 /** Reads exactly `length` bytes; SIZE_INVALID when the body is shorter or longer than declared. */
 async function readBounded(stream: Readable, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   let received = 0;
-  for await (const chunk of stream) {
+  for await (const chunk of chunksOf(stream)) {
     const buf = chunk as Buffer;
     if (received + buf.length > length) throw new OciError('SIZE_INVALID', `body is longer than the declared ${length} bytes`);
     buf.copy(buffer, received);
@@ -58,6 +71,7 @@ export class UploadService {
     private readonly hashers: HasherCache,
     private readonly quotas: ProjectQuotas,
     private readonly ids: UploadIds,
+    private readonly space: StorageSpace,
   ) {}
 
   /**
@@ -65,21 +79,24 @@ export class UploadService {
    * request that writes bytes (see withLease), so the usual POST-then-PUT of a small blob records
    * the blob and closes the session in one statement and never touches the upload directory.
    */
-  start(repository: string): string {
+  async start(repository: string): Promise<string> {
+    await this.space.assertRoomFor();
     return this.ids.issue(repository);
   }
 
   /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
   async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
     const expected = parseDigest(digest);
+    await this.space.assertRoomFor(body.contentLength);
     if (isSmall(body)) {
       return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength);
     }
+    const limit = await this.quotas.allowance(repository, expected.digest);
     const id = `mono-${randomUUID()}`;
     await this.storage.createUpload(id);
     try {
       const digester = createDigester(expected.algorithm);
-      const size = await this.write(id, 0, body, digester);
+      const size = await this.write(repository, id, 0, body, digester, limit);
       await this.commit(repository, id, expected.digest, digester, size);
     } catch (err) {
       await this.storage.deleteUpload(id).catch(() => undefined);
@@ -102,7 +119,7 @@ export class UploadService {
 
   /** Cross-repository mount; undefined when `from` does not hold the blob (caller falls back). */
   async mount(repository: string, from: string, digest: string): Promise<BlobRow | undefined> {
-    return this.repositories.withId(repository, (id) => this.blobs.mount(from, id, digest));
+    return this.quotas.charging(repository, digest, () => this.repositories.withId(repository, (id) => this.blobs.mount(from, id, digest)));
   }
 
   async status(repository: string, id: string): Promise<number> {
@@ -113,9 +130,11 @@ export class UploadService {
 
   /** PATCH: appends one chunk (with Content-Range) or a stream (without). Returns the new offset. */
   async append(repository: string, id: string, body: UploadBody): Promise<number> {
+    await this.space.assertRoomFor(body.contentLength);
     return this.withLease(repository, id, async (offset) => {
+      const limit = await this.quotas.allowance(repository);
       const digester = await this.hasherAt(id, offset);
-      const size = await this.write(id, offset, body, digester);
+      const size = await this.write(repository, id, offset, body, digester, limit);
       this.hashers.put(id, digester);
       return { offset: size, result: size };
     });
@@ -126,6 +145,7 @@ export class UploadService {
     if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
     const expected = parseDigest(digest);
     const kind = this.ids.check(repository, id);
+    if (body) await this.space.assertRoomFor(body.contentLength);
     if (body && isSmall(body)) {
       // POST then PUT with the whole (small) blob, as clients push configs and small layers: verify
       // the bytes in memory, publish them, then claim the session and record the blob in one
@@ -134,8 +154,10 @@ export class UploadService {
       if (digestOf(buffer, expected.algorithm) === expected.digest) {
         await this.refuseOverQuota(repository, id, expected.digest, buffer.length);
         await this.storage.putBlob(expected.digest, buffer);
-        const claimed = await this.repositories.withId(repository, (repositoryId) =>
-          this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length, kind),
+        const claimed = await this.quotas.charging(repository, expected.digest, () =>
+          this.repositories.withId(repository, (repositoryId) =>
+            this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length, kind),
+          ),
         );
         if (claimed) {
           this.hashers.drop(id);
@@ -148,7 +170,7 @@ export class UploadService {
     return this.withLease(repository, id, async (offset) => {
       let digester = await this.hasherAt(id, offset);
       let size = offset;
-      if (body) size = await this.write(id, offset, body, digester);
+      if (body) size = await this.write(repository, id, offset, body, digester, await this.quotas.allowance(repository, expected.digest));
       if (digester.algorithm !== expected.algorithm) {
         digester = createDigester(expected.algorithm);
         await this.feed(id, digester, 0, size);
@@ -158,12 +180,16 @@ export class UploadService {
     });
   }
 
+  /**
+   * DELETE: the bytes go first, so that cancelling frees the space even when the bookkeeping that
+   * follows fails (a full disk that also holds the database).
+   */
   async cancel(repository: string, id: string): Promise<void> {
     const offset = await this.uploads.offset(id, repository, this.ids.check(repository, id));
     if (offset === undefined) throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
-    await this.uploads.close(id);
     this.hashers.drop(id);
     await this.storage.deleteUpload(id);
+    await this.uploads.close(id);
   }
 
   /**
@@ -227,8 +253,12 @@ export class UploadService {
     for await (const chunk of this.storage.readUpload(id, start, end)) digester.update(chunk as Buffer);
   }
 
-  /** Streams the body into storage at `offset`, hashing on the way. Returns the new size. */
-  private async write(id: string, offset: number, body: UploadBody, digester: Digester): Promise<number> {
+  /**
+   * Streams the body into storage at `offset`, hashing on the way. Returns the new size. With
+   * `limit` (what the project's quota has left), a session that would hold more is refused and
+   * discarded: before reading when the body declares its length, else when its bytes pass it.
+   */
+  private async write(repository: string, id: string, offset: number, body: UploadBody, digester: Digester, limit?: QuotaAllowance): Promise<number> {
     let expected: number | undefined = body.contentLength;
     if (body.contentRange !== undefined) {
       const range = parseContentRange(body.contentRange);
@@ -241,14 +271,20 @@ export class UploadService {
       }
       expected = length;
     }
+    const room = limit ? limit.left - offset : Infinity;
+    if (limit && expected !== undefined && expected > room) {
+      await this.discard(id);
+      throw this.quotas.sessionRefusal(repository, limit, offset + expected);
+    }
     let received = 0;
     async function* hashed(source: Readable): AsyncGenerator<Buffer> {
-      for await (const chunk of source) {
+      for await (const chunk of chunksOf(source)) {
         const buf = chunk as Buffer;
         received += buf.length;
         if (expected !== undefined && received > expected) {
           throw new OciError('SIZE_INVALID', `body is longer than the declared ${expected} bytes`);
         }
+        if (received > room) throw new OverQuota();
         digester.update(buf);
         yield buf;
       }
@@ -257,6 +293,10 @@ export class UploadService {
       await this.storage.writeUpload(id, offset, hashed(body.stream));
     } catch (err) {
       if (err instanceof StorageError && err.code === 'NOT_FOUND') throw new OciError('BLOB_UPLOAD_UNKNOWN', `upload ${id} is unknown`);
+      if (err instanceof OverQuota && limit) {
+        await this.discard(id);
+        throw this.quotas.sessionRefusal(repository, limit, offset + received);
+      }
       throw err;
     }
     if (expected !== undefined && received !== expected) {
@@ -265,14 +305,19 @@ export class UploadService {
     return offset + received;
   }
 
+  /** Ends a session that can never complete and gives its bytes back. */
+  private async discard(id: string): Promise<void> {
+    this.hashers.drop(id);
+    await this.uploads.close(id).catch(() => undefined);
+    await this.storage.deleteUpload(id).catch(() => undefined);
+  }
+
   /** Verifies the digest, makes the bytes durable and visible, then records them. */
   private async commit(repository: string, id: string, digest: string, digester: Digester, size: number): Promise<void> {
     const actual = digester.digest();
     if (actual !== digest) {
       // Nothing of a mismatched upload is kept: the client must start again.
-      this.hashers.drop(id);
-      await this.uploads.close(id).catch(() => undefined);
-      await this.storage.deleteUpload(id).catch(() => undefined);
+      await this.discard(id);
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
     await this.refuseOverQuota(repository, id, digest, size);
@@ -286,9 +331,7 @@ export class UploadService {
     try {
       await this.quotas.checkBlob(repository, digest, size);
     } catch (err) {
-      this.hashers.drop(id);
-      await this.uploads.close(id).catch(() => undefined);
-      await this.storage.deleteUpload(id).catch(() => undefined);
+      await this.discard(id);
       throw err;
     }
   }
@@ -298,9 +341,16 @@ export class UploadService {
    * collected later), never a row without bytes.
    */
   private async record(repository: string, digest: string, size: number, uploadId?: string): Promise<void> {
-    // One autocommit statement: the link is what makes the blob visible, and closing the session
-    // afterwards is harmless if it fails (the session is then merely stale).
-    await this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null));
+    // One autocommit statement: the link is what makes the blob visible (and charges the
+    // project), and closing the session afterwards is harmless if it fails (it is then merely stale).
+    try {
+      await this.quotas.charging(repository, digest, () => this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null)));
+    } catch (err) {
+      // Refused by the quota after the bytes were committed (another push took the room meanwhile):
+      // the session is over; the unrecorded bytes are garbage collection's.
+      if (uploadId && err instanceof OciError) await this.uploads.close(uploadId).catch(() => undefined);
+      throw err;
+    }
     if (uploadId) await this.uploads.close(uploadId);
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,20 @@ describe('FilesystemDriver', () => {
 
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
+  });
+
+  it("reports the free and total bytes of the file system holding its root, as df does, before the root exists", async () => {
+    const df = (dir: string) => {
+      const lines = execFileSync('df', ['--output=avail,size', '-B1', dir], { encoding: 'utf8' }).trim().split('\n');
+      const [avail, size] = lines[lines.length - 1]!.trim().split(/\s+/).map(Number);
+      return { avail: avail!, size: size! };
+    };
+    const later = new FilesystemDriver(join(root, 'not', 'yet'));
+    const capacity = await later.capacity();
+    const expected = df(root);
+    expect(capacity.totalBytes).toBe(expected.size);
+    // Other writers on the machine move free space between the two readings.
+    expect(Math.abs(capacity.freeBytes - expected.avail)).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('shares uploads and blobs with another instance on the same root', async () => {

@@ -28,7 +28,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { access, type FileHandle, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, readdir, readFile, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -140,7 +140,13 @@ export class FilesystemDriver implements StorageDriver {
       if (size > offset) await handle.truncate(offset);
       // A chunked upload answers each append without waiting for the disk: durability is the
       // commit's job (fdatasync before rename), so an early flush only needs to be under way.
-      return offset + (await writeSourceAt(handle, offset, source, { detachedSync: () => void syncDetached(file) }));
+      try {
+        return offset + (await writeSourceAt(handle, offset, source, { detachedSync: () => void syncDetached(file) }));
+      } catch (err) {
+        // Nobody acknowledged these bytes, and on a full disk they are the space to give back.
+        await handle.truncate(offset).catch(() => undefined);
+        throw err;
+      }
     } finally {
       await handle.close();
     }
@@ -458,6 +464,18 @@ export class FilesystemDriver implements StorageDriver {
         for (const entry of await this.readDirEntries(dir)) {
           if (entry.isFile()) yield { algorithm: algorithm.name, prefix: prefix.name, dir, entry };
         }
+      }
+    }
+  }
+
+  /** What an unprivileged writer has left on the file system holding the root (its nearest existing folder). */
+  async capacity(): Promise<{ freeBytes: number; totalBytes: number }> {
+    for (let dir = this.root; ; dir = dirname(dir)) {
+      try {
+        const fs = await statfs(dir);
+        return { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize };
+      } catch (err) {
+        if (!hasErrno(err, 'ENOENT') || dirname(dir) === dir) throw err;
       }
     }
   }

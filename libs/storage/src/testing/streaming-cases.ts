@@ -66,14 +66,15 @@ export function streamingCases(driver: () => StorageDriver): void {
       expect(await readUploadBytes(driver(), 'tiny')).toEqual(expected);
     });
 
-    it('rethrows a source error and keeps the bytes before the offset', async () => {
+    it('rethrows a source error, keeps the bytes before the offset and holds none past it', async () => {
       await driver().createUpload('u1');
       await driver().writeUpload('u1', 0, chunksOf(Buffer.from('hello')));
       const boom = new Error('client went away');
       await expect(
         driver().writeUpload('u1', 5, failingSource([Buffer.from(' wor'), Buffer.alloc(2 * MiB, 'l')], boom)),
       ).rejects.toBe(boom);
-      expect(await driver().uploadSize('u1')).toBeGreaterThanOrEqual(5);
+      // Nobody acknowledged the failed write's bytes: on a full disk they are space to give back.
+      expect(await driver().uploadSize('u1')).toBe(5);
       expect((await readUploadBytes(driver(), 'u1', 0, 5)).toString()).toBe('hello');
 
       // The upload stays usable: the client resumes from the offset the registry recorded.
@@ -93,7 +94,7 @@ export function streamingCases(driver: () => StorageDriver): void {
         },
       });
       await expect(driver().writeUpload('u1', 3, source)).rejects.toBe(boom);
-      expect((await readUploadBytes(driver(), 'u1', 0, 3)).toString()).toBe('abc');
+      expect((await readUploadBytes(driver(), 'u1')).toString()).toBe('abc');
     });
   });
 }

@@ -1,0 +1,1 @@
+export { DRAIN_LIMITS, drainUnreadBodies, drainUnreadBody, type DrainLimits } from './unread-body';
