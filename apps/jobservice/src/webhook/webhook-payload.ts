@@ -1,4 +1,5 @@
 import { type ArtifactEvent, EventType } from '@wharf/jobs';
+import { artifactName } from '@wharf/oci';
 
 /**
  * What a webhook sends, built from an artifact event: Harbor's payload ("Default" format) and its
@@ -65,9 +66,9 @@ function nameInProject(repository: string): string {
   return slash < 0 ? '' : repository.slice(slash + 1);
 }
 
-/** A reference with a colon is a digest (tags cannot hold one): pulled with "@", a tag with ":". */
+/** Where clients pull the artifact from: `host/repo:tag` or `host/repo@digest`. */
 export function resourceUrl(host: string, repository: string, reference: string): string {
-  return `${host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+  return `${host}/${artifactName(repository, reference)}`;
 }
 
 function repositoryOf(event: ArtifactEvent, ctx: PayloadContext, withCreation: boolean): PayloadRepository {
