@@ -116,8 +116,8 @@ export class ManifestService {
     return body;
   }
 
-  /** Validates and records a pushed manifest; returns its digest and parsed form. */
-  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer): Promise<{ digest: string; manifest: ParsedManifest }> {
+  /** Validates and records a pushed manifest; returns its digest and parsed form. `pusher` is named if a quota refuses it. */
+  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer, pusher: string): Promise<{ digest: string; manifest: ParsedManifest }> {
     const ref = parseReference(reference);
     const manifest = parseManifest(body, contentType);
     const digest = digestOf(body, ref.kind === 'digest' ? ref.algorithm : 'sha256');
@@ -129,7 +129,7 @@ export class ManifestService {
     const pushed = pushedManifest(repository, ref, digest, manifest, body);
     try {
       await retryingConflicts(async () => {
-        if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed);
+        if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed, pusher);
       });
     } catch (err) {
       // Checked present a moment ago, gone at insert: garbage collection deleted a blob or child
@@ -157,12 +157,12 @@ export class ManifestService {
    * moving an immutable tag and holds the project to its storage limit; when the statement's
    * checks fail, says which reference is missing or wrong.
    */
-  private recordGuarded(pushed: PushedManifest): Promise<void> {
+  private recordGuarded(pushed: PushedManifest, pusher: string): Promise<void> {
     const { repository, tag, digest } = pushed;
     return this.cache.write(this.sql, repository, async (tx) => {
       const repositoryId = await this.repositories.ensure(repository, tx);
       if (tag !== null) await this.immutable.checkPush(tx, repository, repositoryId, tag, digest);
-      await this.quotas.withinLimit(tx, repository, repositoryId, async () => {
+      await this.quotas.withinLimit(tx, repository, repositoryId, pusher, async () => {
         if (!(await this.artifacts.record(pushed, tx, null))) throw await this.refusal(pushed, repositoryId, tx);
       });
     });

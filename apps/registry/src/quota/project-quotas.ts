@@ -39,15 +39,15 @@ export class ProjectQuotas {
     private readonly policies: ProjectPolicies,
   ) {}
 
-  /** Announces the refusal (QUOTA_EXCEED webhooks) and returns the error to throw. */
-  private refuse(repository: string, digest: string | undefined, project: string, adding: number, used: number, hard: number): OciError {
+  /** Announces the refusal (QUOTA_EXCEED webhooks, whose operator is the pusher) and returns the error to throw. */
+  private refuse(repository: string, digest: string | undefined, pusher: string, project: string, adding: number, used: number, hard: number): OciError {
     const err = exceeded(project, adding, used, hard);
-    this.events.publish({ type: EventType.QuotaExceed, occurAt: Date.now(), operator: '', repository, digest, message: err.message });
+    this.events.publish({ type: EventType.QuotaExceed, occurAt: Date.now(), operator: pusher, repository, digest, message: err.message });
     return err;
   }
 
   /** Before publishing a blob's bytes: refuses one that the project cannot hold. */
-  async checkBlob(repository: string, digest: string, size: number): Promise<void> {
+  async checkBlob(repository: string, digest: string, size: number, pusher: string): Promise<void> {
     const project = projectOf(repository);
     if (project === null || (await this.policies.of(repository)).storageLimit < 0) return;
     const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean }>(
@@ -60,14 +60,14 @@ export class ProjectQuotas {
     if (!row || row.counted) return;
     const hard = Number(row.hard);
     const used = Number(row.used ?? 0);
-    if (hard >= 0 && used + size > hard) throw this.refuse(repository, digest, project, size, used, hard);
+    if (hard >= 0 && used + size > hard) throw this.refuse(repository, digest, pusher, project, size, used, hard);
   }
 
   /**
    * Runs `record` (which adds an artifact inside `tx`) and refuses the result if it made the
    * project's usage grow past its limit; the caller's transaction then rolls everything back.
    */
-  async withinLimit<T>(tx: SqlRunner, repository: string, repositoryId: string, record: () => Promise<T>): Promise<T> {
+  async withinLimit<T>(tx: SqlRunner, repository: string, repositoryId: string, pusher: string, record: () => Promise<T>): Promise<T> {
     const project = projectOf(repository);
     if (project === null || (await this.policies.of(repository)).storageLimit < 0) return record();
     const usage = () =>
@@ -82,7 +82,7 @@ export class ProjectQuotas {
     const after = await usage();
     const hard = Number(after?.hard ?? -1);
     const used = Number(after?.used ?? 0);
-    if (hard >= 0 && used > before && used > hard) throw this.refuse(repository, undefined, project, used - before, before, hard);
+    if (hard >= 0 && used > before && used > hard) throw this.refuse(repository, undefined, pusher, project, used - before, before, hard);
     return result;
   }
 }

@@ -35,7 +35,7 @@ export class UploadController {
       // Unknown source repository or blob: the spec's fallback is an ordinary upload session.
     } else if (digest !== undefined) {
       const d = parseDigest(digest);
-      await this.uploads.putMonolithic(name, d.digest, uploadBody(req));
+      await this.uploads.putMonolithic(name, d.digest, uploadBody(req), this.authorizer.callerName(req));
       this.created(reply, name, d.digest);
       return;
     }
@@ -62,7 +62,7 @@ export class UploadController {
   async complete(@Param('name') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const digest = queryParam(req, 'digest');
     const body = hasBody(req) ? uploadBody(req) : undefined;
-    const committed = await this.uploads.complete(name, id, digest, body);
+    const committed = await this.uploads.complete(name, id, digest, body, this.authorizer.callerName(req));
     this.created(reply, name, committed);
   }
 

@@ -69,18 +69,18 @@ export class UploadService {
     return this.ids.issue(repository);
   }
 
-  /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
-  async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
+  /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. `pusher` is named if a quota refuses it. */
+  async putMonolithic(repository: string, digest: string, body: UploadBody, pusher: string): Promise<void> {
     const expected = parseDigest(digest);
     if (isSmall(body)) {
-      return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength);
+      return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength, pusher);
     }
     const id = `mono-${randomUUID()}`;
     await this.storage.createUpload(id);
     try {
       const digester = createDigester(expected.algorithm);
       const size = await this.write(id, 0, body, digester);
-      await this.commit(repository, id, expected.digest, digester, size);
+      await this.commit(repository, id, expected.digest, digester, size, pusher);
     } catch (err) {
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw err;
@@ -91,11 +91,11 @@ export class UploadService {
    * Small blobs (configs, small layers) skip the upload file: the declared length bounds what is
    * held in memory, and one atomic write publishes the bytes.
    */
-  private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number): Promise<void> {
+  private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number, pusher: string): Promise<void> {
     const buffer = await readBounded(stream, length);
     const actual = digestOf(buffer, algorithm);
     if (actual !== digest) throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
-    await this.quotas.checkBlob(repository, digest, length);
+    await this.quotas.checkBlob(repository, digest, length, pusher);
     await this.storage.putBlob(digest, buffer);
     await this.record(repository, digest, length);
   }
@@ -122,7 +122,7 @@ export class UploadService {
   }
 
   /** PUT: optional last chunk, then verification against `digest` and commit. */
-  async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined): Promise<string> {
+  async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined, pusher: string): Promise<string> {
     if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
     const expected = parseDigest(digest);
     const kind = this.ids.check(repository, id);
@@ -132,7 +132,7 @@ export class UploadService {
       // statement. Anything else (earlier chunks, a mismatch, a busy session) takes the general path.
       const buffer = await readBounded(body.stream, body.contentLength);
       if (digestOf(buffer, expected.algorithm) === expected.digest) {
-        await this.refuseOverQuota(repository, id, expected.digest, buffer.length);
+        await this.refuseOverQuota(repository, id, expected.digest, buffer.length, pusher);
         await this.storage.putBlob(expected.digest, buffer);
         const claimed = await this.repositories.withId(repository, (repositoryId) =>
           this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length, kind),
@@ -153,7 +153,7 @@ export class UploadService {
         digester = createDigester(expected.algorithm);
         await this.feed(id, digester, 0, size);
       }
-      await this.commit(repository, id, expected.digest, digester, size);
+      await this.commit(repository, id, expected.digest, digester, size, pusher);
       return { offset: undefined, result: expected.digest, done: true };
     });
   }
@@ -266,7 +266,7 @@ export class UploadService {
   }
 
   /** Verifies the digest, makes the bytes durable and visible, then records them. */
-  private async commit(repository: string, id: string, digest: string, digester: Digester, size: number): Promise<void> {
+  private async commit(repository: string, id: string, digest: string, digester: Digester, size: number, pusher: string): Promise<void> {
     const actual = digester.digest();
     if (actual !== digest) {
       // Nothing of a mismatched upload is kept: the client must start again.
@@ -275,16 +275,16 @@ export class UploadService {
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
-    await this.refuseOverQuota(repository, id, digest, size);
+    await this.refuseOverQuota(repository, id, digest, size, pusher);
     await this.storage.commitUpload(id, digest, size);
     await this.record(repository, digest, size, id);
     this.hashers.drop(id);
   }
 
   /** A blob the project cannot hold: the upload is discarded (nothing kept) and the push refused. */
-  private async refuseOverQuota(repository: string, id: string, digest: string, size: number): Promise<void> {
+  private async refuseOverQuota(repository: string, id: string, digest: string, size: number, pusher: string): Promise<void> {
     try {
-      await this.quotas.checkBlob(repository, digest, size);
+      await this.quotas.checkBlob(repository, digest, size, pusher);
     } catch (err) {
       this.hashers.drop(id);
       await this.uploads.close(id).catch(() => undefined);
