@@ -51,12 +51,6 @@ export function displayAddress(type: string, address: string): string {
   }
 }
 
-/** One line of an answer's body for the log. */
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
-}
-
 /**
  * Delivers one webhook: POSTs the payload stored with the delivery to its target. A 2xx answer is
  * Success; any other answer, or no answer, throws, and the queue tries again after a growing delay
@@ -110,10 +104,7 @@ export class WebhookRunner implements TaskRunner {
       throw new Error(`POST ${shown} failed: ${(err as Error).message}`);
     }
     const said = `${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`;
-    if (answer.status < 200 || answer.status > 299) {
-      const body = excerpt(answer.bodyStart);
-      throw new Error(`POST ${shown} answered ${said} after ${answer.ms} ms${body ? `: ${body}` : ''}`);
-    }
+    if (answer.status < 200 || answer.status > 299) throw new Error(`POST ${shown} answered ${said} after ${answer.ms} ms`);
     ctx.info(`delivered: ${said} after ${answer.ms} ms`);
     return { status: ExecutionStatus.Success, extra: { http_status: answer.status } };
   }
