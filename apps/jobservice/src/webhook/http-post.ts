@@ -1,6 +1,6 @@
 import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { displayProxy, proxyAuthorization } from './proxy';
 
@@ -11,6 +11,8 @@ export interface PostOptions {
   skipCertVerify: boolean;
   /** Send through this HTTP proxy (absolute-form for http targets, a CONNECT tunnel for https). */
   proxy?: URL;
+  /** Connect (without a proxy) to this address, the one the target's name was checked as, without resolving it again. */
+  connectTo?: { address: string; family: number };
 }
 
 /**
@@ -26,6 +28,14 @@ export interface PostAnswer {
 }
 
 const requestFor = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest);
+
+/** A lookup that answers `address` whatever it is asked (the URL keeps the name for Host and TLS). */
+function pinnedLookup(address: string, family: number): LookupFunction {
+  return (_host, options, callback) => {
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
 
 /** Where the proxy itself listens. */
 function proxyEndpoint(proxy: URL): RequestOptions {
@@ -86,7 +96,8 @@ export function postOnce(address: string, body: string, headers: Record<string, 
     };
 
     if (!proxy) {
-      exchange(requestFor(url)(url, { method: 'POST', agent: false, rejectUnauthorized: !options.skipCertVerify, headers: sendHeaders }));
+      const lookup = options.connectTo && pinnedLookup(options.connectTo.address, options.connectTo.family);
+      exchange(requestFor(url)(url, { method: 'POST', agent: false, rejectUnauthorized: !options.skipCertVerify, headers: sendHeaders, ...(lookup ? { lookup } : {}) }));
     } else if (url.protocol === 'http:') {
       // The proxy gets the absolute URL and forwards the request.
       const auth = proxyAuthorization(proxy);
