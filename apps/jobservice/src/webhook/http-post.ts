@@ -83,14 +83,12 @@ export function postOnce(address: string, body: string, headers: Record<string, 
       current = req;
       req.on('error', fail);
       req.on('response', (res: IncomingMessage) => {
-        // Read to the end (the timer still bounds it) and dropped.
-        res.resume();
-        res.on('error', fail);
-        res.on('end', () => {
-          clearTimeout(timer);
-          const status = res.statusCode ?? 0;
-          resolve({ status, statusText: STATUS_CODES[status] ?? '', ms: Date.now() - started });
-        });
+        // The status is all a delivery keeps: the body is not read, and the connection (never
+        // reused) is closed at once.
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        resolve({ status, statusText: STATUS_CODES[status] ?? '', ms: Date.now() - started });
+        res.destroy();
       });
       req.end(body);
     };
