@@ -25,6 +25,12 @@ describe('loadConfig', () => {
         service: 'harbor-registry',
         expirationMinutes: 30,
       },
+      services: [
+        { host: '127.0.0.1', port: 8080 },
+        { host: '::1', port: 8080 },
+        { host: '127.0.0.1', port: 5432 },
+        { host: '127.0.0.1', port: 6379 },
+      ],
     });
   });
 
@@ -47,6 +53,7 @@ describe('loadConfig', () => {
       TOKEN_ISSUER: 'issuer',
       TOKEN_SERVICE: 'svc',
       TOKEN_EXPIRATION: '5',
+      INTERNAL_SERVICES: 'registry:5000,gateway:8080',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -63,6 +70,16 @@ describe('loadConfig', () => {
       robotPrefix: 'bot_',
       authMode: 'ldap_auth',
       token: { privateKeyPath: '/keys/token.pem', issuer: 'issuer', service: 'svc', expirationMinutes: 5 },
+      services: [
+        { host: '127.0.0.1', port: 9000 },
+        { host: 'registry.example.com', port: 443 },
+        { host: 'db', port: 5432 },
+        { host: 'cache', port: 6380 },
+        { host: 'queues', port: 6379 },
+        { host: 'cache', port: 6379 },
+        { host: 'registry', port: 5000 },
+        { host: 'gateway', port: 8080 },
+      ],
     });
     expect(loadConfig({ DATA_DIR: '/srv/w' }).token.privateKeyPath).toBe('/srv/w/secret/core/private_key.pem');
     expect(loadConfig({ CORE_PORT: '9001' }).externalUrl).toBe('http://127.0.0.1:9001');
@@ -84,6 +101,7 @@ describe('loadConfig', () => {
     ['EXTERNAL_URL', 'ftp://x', /EXTERNAL_URL.*scheme/],
     ['EXTERNAL_URL', 'https://x/?a=1', /EXTERNAL_URL.*query/],
     ['TRUSTED_PROXIES', 'gateway', /TRUSTED_PROXIES.*not an address/],
+    ['INTERNAL_SERVICES', 'core', /INTERNAL_SERVICES.*"core" is not host:port/],
     ['TOKEN_EXPIRATION', '0', /TOKEN_EXPIRATION.*between/],
     ['TOKEN_EXPIRATION', '1.5', /TOKEN_EXPIRATION.*not an integer/],
     ['ROBOT_NAME_PREFIX', 'robot/', /ROBOT_NAME_PREFIX/],

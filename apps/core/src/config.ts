@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
 import { EnvError as ConfigError, envInt as int, envOneOf as oneOf, envText as text, envUrl as url, parseTrustedProxies } from '@wharf/config';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
+import { installationServices, type ServiceEndpoint } from '@wharf/policy';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type AuthMode = 'db_auth' | 'ldap_auth';
@@ -39,6 +40,11 @@ export interface CoreConfig {
   token: TokenConfig;
   /** The registry's internal URL (REGISTRY_URL): /api/v2.0/health reports it and its storage. */
   registryUrl?: string;
+  /**
+   * The installation's services (this one, its database and Redis, EXTERNAL_URL and what
+   * INTERNAL_SERVICES lists), which webhook targets may not name unless an administrator allows it.
+   */
+  services: ServiceEndpoint[];
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -77,16 +83,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   }
 
   const registryUrl = env['REGISTRY_URL'] ? url(env, 'REGISTRY_URL', '', ['http:', 'https:']).replace(/\/+$/, '') : undefined;
+  const host = text(env, 'CORE_HOST', '0.0.0.0');
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']);
+  const jobRedisUrl = url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const registryRedisUrl = url(env, 'REGISTRY_REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  // Listening on every interface, this service is at least on loopback.
+  const self = ['0.0.0.0', '::'].includes(host) ? ['http://127.0.0.1', 'http://[::1]'] : [`http://${host.includes(':') ? `[${host}]` : host}`];
+  let services: ServiceEndpoint[];
+  try {
+    services = installationServices([...self.map((s) => `${s}:${port}`), externalUrl, databaseUrl, redisUrl, jobRedisUrl, registryRedisUrl, ...(registryUrl ? [registryUrl] : [])], env['INTERNAL_SERVICES']);
+  } catch (err) {
+    throw new ConfigError('INTERNAL_SERVICES', (err as Error).message);
+  }
 
   return {
     port,
-    host: text(env, 'CORE_HOST', '0.0.0.0'),
+    host,
     trustedProxies,
     dataDir,
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
+    databaseUrl,
     redisUrl,
-    jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
-    registryRedisUrl: url(env, 'REGISTRY_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
+    jobRedisUrl,
+    registryRedisUrl,
     jobQueuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     adminPassword,
@@ -101,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       expirationMinutes: int(env, 'TOKEN_EXPIRATION', 30, 1, 525_600),
     },
     ...(registryUrl ? { registryUrl } : {}),
+    services,
   };
 }

@@ -12,6 +12,26 @@ describe('jobservice configuration', () => {
     expect(c).toMatchObject({ webhookMaxRetry: 0, webhookTimeoutMs: 12_000, externalUrl: 'https://reg.example.com:8443' });
   });
 
+  it('knows the installation’s services from its URLs and INTERNAL_SERVICES, which webhooks may not reach', () => {
+    const c = loadConfig({
+      EXTERNAL_URL: 'https://reg.example.com',
+      DATABASE_URL: 'postgres://wharf:pw@postgres:5432/registry',
+      REDIS_URL: 'redis://redis:6379',
+      INTERNAL_SERVICES: 'core:8080, registry:5000',
+    });
+    expect(c.services).toEqual([
+      { host: 'reg.example.com', port: 443 },
+      { host: 'postgres', port: 5432 },
+      { host: 'redis', port: 6379 },
+      { host: 'core', port: 8080 },
+      { host: 'registry', port: 5000 },
+    ]);
+    // The installer's bundled services listen on unix sockets: nothing to add for them.
+    expect(loadConfig({ DATABASE_URL: 'postgres://wharf:pw@localhost/registry?host=%2Fvar%2Frun', REDIS_URL: 'redis://localhost/0?path=%2Fvar%2Frun%2Fredis.sock' }).services).toEqual([
+      { host: '127.0.0.1', port: 8080 },
+    ]);
+  });
+
   it('takes the queue Redis from JOB_REDIS_URL when given', () => {
     expect(loadConfig({ REDIS_URL: 'redis://a/0', JOB_REDIS_URL: 'redis://a/2' })).toMatchObject({ redisUrl: 'redis://a/0', jobRedisUrl: 'redis://a/2' });
   });
@@ -28,6 +48,7 @@ describe('jobservice configuration', () => {
     [{ WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: '3s' }, 'invalid WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: "3s" is not an integer'],
     [{ EXTERNAL_URL: 'ftp://reg' }, 'invalid EXTERNAL_URL: the scheme must be one of http, https'],
     [{ EXTERNAL_URL: 'https://reg/?x=1' }, 'invalid EXTERNAL_URL: must not have'],
+    [{ INTERNAL_SERVICES: 'core:http' }, 'invalid INTERNAL_SERVICES: "core:http" is not host:port'],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { EnvError, envInt as int, envOneOf, envText as text, envUrl as url } from '@wharf/config';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
+import { installationServices, type ServiceEndpoint } from '@wharf/policy';
 import type { ProxySettings } from './webhook/proxy';
 
 export { EnvError as ConfigError };
@@ -40,6 +41,12 @@ export interface JobServiceConfig {
   eventClaimIdleMs: number;
   /** The registry's address as clients use it (EXTERNAL_URL): the host of webhooks' resource_url. */
   externalUrl: string;
+  /**
+   * The installation's services (EXTERNAL_URL, the database, Redis, and core and the registry as
+   * INTERNAL_SERVICES lists them), which webhook deliveries never reach unless
+   * webhook_allowed_networks names them.
+   */
+  services: ServiceEndpoint[];
   logLevel: LogLevel;
 }
 
@@ -70,10 +77,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
   const redisUrl = url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
   const prefix = text(env, 'JOB_QUEUE_PREFIX', DEFAULT_QUEUE_PREFIX);
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new EnvError('JOB_QUEUE_PREFIX', 'use 1-64 letters, digits, ".", "_" or "-"');
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']);
+  const jobRedisUrl = url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+  const external = externalUrl(env);
+  let services: ServiceEndpoint[];
+  try {
+    services = installationServices([external, databaseUrl, redisUrl, jobRedisUrl], env['INTERNAL_SERVICES']);
+  } catch (err) {
+    throw new EnvError('INTERNAL_SERVICES', (err as Error).message);
+  }
   return {
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
+    databaseUrl,
     redisUrl,
-    jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
+    jobRedisUrl,
     queuePrefix: prefix,
     dataDir: resolve(text(env, 'DATA_DIR', './data')),
     workers: int(env, 'JOBSERVICE_WORKERS', 10, 1, 100),
@@ -85,7 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
     webhookRetryDelayMs: int(env, 'WEBHOOK_JOB_RETRY_DELAY_MS', 1000, 10, 600_000),
     webhookProxy: webhookProxy(env),
     eventClaimIdleMs: int(env, 'EVENTS_CLAIM_IDLE_SECONDS', 60, 1, 86_400) * 1000,
-    externalUrl: externalUrl(env),
+    externalUrl: external,
+    services,
     logLevel,
   };
 }

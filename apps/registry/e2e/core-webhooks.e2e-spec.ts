@@ -6,7 +6,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RegistryRows } from '../../core/src/repositories/testing/registry-rows';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, type CoreHarness, createTestProject, startTestCore } from '../../core/src/testing';
+import { api, type CoreHarness, createTestProject, locationId, startTestCore } from '../../core/src/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { WebhookReceiver } from '../../jobservice/src/webhook/testing/receiver';
 import { JobServiceProcess } from './jobservice-process';
@@ -63,12 +63,15 @@ describe('core API deletes as webhook events', () => {
       env: { EXTERNAL_URL: 'https://reg.example.com', WEBHOOK_JOB_MAX_RETRY: '0' },
     });
     await createTestProject(core.url, core.adminAuth, 'hooks');
-    const policy = await call('POST', '/projects/hooks/webhook/policies', {
+    const policy = {
       name: 'deletes',
       event_types: ['DELETE_ARTIFACT'],
       targets: [{ type: 'http', address: `${receiver.url}/hooks`, skip_cert_verify: false }],
-    });
-    expect(policy.status).toBe(201);
+    };
+    // The receiver listens on loopback: refused until an administrator opens it.
+    expect((await call('POST', '/projects/hooks/webhook/policies', policy)).status).toBe(400);
+    expect((await call('PUT', '/configurations', { webhook_allowed_networks: '0.0.0.0/0,::/0,127.0.0.1' })).status).toBe(200);
+    expect((await call('POST', '/projects/hooks/webhook/policies', policy)).status).toBe(201);
   });
 
   afterAll(async () => {
@@ -131,6 +134,38 @@ describe('core API deletes as webhook events', () => {
     expect(events.every((p) => p.type === 'DELETE_ARTIFACT' && p.operator === 'admin' && p.event_data.repository['date_created'] === undefined)).toBe(true);
     await sleep(500);
     expect(payloads()).toHaveLength(3);
+  });
+
+  it('a failed delivery shows the target’s status through the API, never what it answered', async () => {
+    receiver.answerWith((req) => (req.path === '/talkative' ? { status: 500, body: 'SECRET-BODY of an internal service', reason: 'SECRET-REASON' } : 200));
+    const created = await call('POST', '/projects/hooks/webhook/policies', {
+      name: 'talkative',
+      event_types: ['DELETE_ARTIFACT'],
+      targets: [{ type: 'http', address: `${receiver.url}/talkative`, skip_cert_verify: false }],
+    });
+    expect(created.status).toBe(201);
+    const base = `/projects/hooks/webhook/policies/${locationId(created)}`;
+    try {
+      const repo = await rows.repository('hooks/talk');
+      const artifact = await rows.artifact(repo);
+      expect((await call('DELETE', `/projects/hooks/repositories/talk/artifacts/${artifact.digest}`)).status).toBe(200);
+      await receiver.waitFor('/talkative', 1);
+      let executions: { id: number; status: string; status_message: string }[] = [];
+      for (let i = 0; i < 100 && executions[0]?.status !== 'Error'; i++) {
+        await sleep(100);
+        executions = (await call('GET', `${base}/executions`)).body as typeof executions;
+      }
+      expect(executions).toEqual([expect.objectContaining({ status: 'Error', status_message: expect.stringMatching(/answered 500 Internal Server Error after \d+ ms$/) })]);
+      const tasks = await call('GET', `${base}/executions/${executions[0]!.id}/tasks`);
+      const [task] = tasks.body as { id: number }[];
+      const log = await fetch(`${core.url}/api/v2.0${base}/executions/${executions[0]!.id}/tasks/${task!.id}/log`, { headers: { Authorization: core.adminAuth } });
+      const logText = await log.text();
+      expect(logText).toMatch(/answered 500 Internal Server Error/);
+      expect(JSON.stringify([executions, tasks.body]) + logText).not.toMatch(/SECRET/);
+    } finally {
+      receiver.answerWith(() => 200);
+      await call('DELETE', base);
+    }
   });
 
   it('with notification_enable off nothing is delivered; switched on again, deletes are delivered', async () => {

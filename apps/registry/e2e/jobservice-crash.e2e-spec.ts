@@ -349,6 +349,10 @@ describe('a jobservice killed mid-task: another takes the task again and finishe
     expect(new Set([...before].filter((d) => !after.has(d) && !plannedDeletions.has(d))).size).toBe(2 * 3);
     const usage = await quota('keep');
     expect(usage.used).toBe(usage.actual);
+    // Each planned deletion is in the audit log once, written with the deletion: the interrupted part's too, none twice.
+    const audited = await sql.query<{ resource: string }>("SELECT resource FROM audit_log WHERE operation = 'delete' AND username = 'harbor-jobservice'");
+    expect(audited).toHaveLength(plannedDeletions.size);
+    expect(new Set(audited.map((a) => a.resource.slice(a.resource.indexOf('@') + 1)))).toEqual(plannedDeletions);
     const keptBytes = repositories.reduce((n, r) => n + 5_000 + seeded.get(r)!.filter((a) => expected.has(a.manifest.digest)).reduce((m, a) => m + a.manifest.size, 0), 0);
     expect(Number(usage.used)).toBe(keptBytes);
 

@@ -86,6 +86,9 @@ describe('webhooks end to end: registry events, jobservice deliveries', () => {
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/harbor`;
 
     registry = await RegistryProcess.start({ env: { JOB_QUEUE_PREFIX: prefix } });
+    // The receiver is on loopback, which deliveries reach only where webhook_allowed_networks opens
+    // it: the row core's PUT /configurations writes (no core runs here).
+    await sql(`INSERT INTO setting (key, value) VALUES ('webhook_allowed_networks', '"0.0.0.0/0,::/0,127.0.0.1"')`);
     const [project] = await sql<{ id: number }>("INSERT INTO project (name) VALUES ('hooks') RETURNING id");
     const [policy] = await sql<{ id: number }>(
       `INSERT INTO webhook_policy (project_id, name, event_types, targets) VALUES ($1, 'ci', $2, $3) RETURNING id`,

@@ -32,6 +32,13 @@ export enum Trigger {
   Event = 'EVENT',
 }
 
+/**
+ * The operator Harbor names for work no user did by hand: a scheduled run, and what a retention
+ * run deletes (Harbor's jobservice deletes through core's API under this name). Kept as Harbor
+ * spells it, so that audit filters and webhook consumers written for Harbor match.
+ */
+export const JOBSERVICE_OPERATOR = 'harbor-jobservice';
+
 /** One BullMQ queue per vendor type, so each gets its own concurrency and retry policy. */
 export const QUEUE_OF: Readonly<Record<VendorType, string>> = {
   [VendorType.GarbageCollection]: 'gc',

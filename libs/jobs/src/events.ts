@@ -41,6 +41,23 @@ export interface ArtifactEvent {
   size?: number;
   /** Free text (e.g. why a quota refused a push). */
   message?: string;
+  /** TAG_RETENTION only: what the run did. */
+  retention?: RetentionFigures;
+}
+
+/**
+ * Harbor's figures of a retention run (its webhook's event_data.retention, less what the webhook
+ * adds: harbor_hostname and project_name).
+ */
+export interface RetentionFigures {
+  total: number;
+  retained: number;
+  retention_policy_id: number;
+  retention_rule: { template: string; params: Record<string, unknown>; tag_selectors: unknown[]; scope_selectors: Record<string, unknown[]> }[];
+  /** SUCCESS, ERROR or STOPPED. */
+  result: string;
+  /** The artifacts deleted, by `<repository in project>:<first tag>` or `<repository in project>@<digest>`. */
+  deleted_artifact: { type: string; status: string; name_tag: string }[];
 }
 
 /**

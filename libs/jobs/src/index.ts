@@ -8,4 +8,4 @@ export type { Schedule, ScheduleInput } from './schedule.store';
 export { JobQueues, KEEP_FINISHED, launchExecution, removeQueueKeys, schedulesChangedChannel } from './job-queues';
 export type { JobQueuesOptions } from './job-queues';
 export { addEvents, EVENTS_MAX_LENGTH, EventType, eventsStream, projectOfRepository } from './events';
-export type { ArtifactEvent } from './events';
+export type { ArtifactEvent, RetentionFigures } from './events';

@@ -1,5 +1,6 @@
 import { digestOf } from './digest';
 import {
+  artifactName,
   isValidRepositoryName,
   isValidTag,
   MAX_REPOSITORY_NAME_LENGTH,
@@ -145,5 +146,13 @@ describe('parseReference', () => {
     expect(catchOciError(() => parseReference('')).code).toBe('TAG_INVALID');
     expect(catchOciError(() => parseReference('../etc')).code).toBe('TAG_INVALID');
     expect(catchOciError(() => parseReference('a'.repeat(129))).code).toBe('TAG_INVALID');
+  });
+});
+
+describe('artifactName', () => {
+  it('joins a tag with ":" and a digest with "@"', () => {
+    const digest = digestOf('hello');
+    expect(artifactName('team/app', 'v1')).toBe('team/app:v1');
+    expect(artifactName('team/app', digest)).toBe(`team/app@${digest}`);
   });
 });

@@ -95,3 +95,12 @@ export function parseReference(ref: string): Reference {
   validateTag(ref);
   return { kind: 'tag', tag: ref };
 }
+
+/**
+ * An artifact as clients write it: `<repository>:<tag>`, or `<repository>@<digest>` for a digest
+ * (which holds a ':' itself, so a tag can never be mistaken for one). Harbor names artifacts this
+ * way in its audit log and its webhook payloads.
+ */
+export function artifactName(repository: string, reference: string): string {
+  return `${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+}

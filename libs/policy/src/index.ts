@@ -19,3 +19,16 @@ export {
   tagSelectorSelects,
 } from './retention';
 export type { RetentionArtifact, RetentionEvaluation, RetentionInput, RetentionRuleRecord, RetentionRuleSpec, RetentionTemplate, RetentionTemplateInfo, RetentionVerdict } from './retention';
+export { networkContains, networkWithin, parseAddress, parseNetwork } from './network';
+export type { Network } from './network';
+export {
+  addressesWithoutDns,
+  allowedNetworksProblem,
+  DEFAULT_WEBHOOK_ALLOWED_NETWORKS,
+  installationServices,
+  parseServiceEndpoints,
+  serviceEndpointOfUrl,
+  targetOfUrl,
+  WebhookTargetRules,
+} from './webhook-targets';
+export type { ServiceEndpoint, TargetAddresses } from './webhook-targets';

@@ -82,6 +82,9 @@ describe('service environment', () => {
       DATABASE_URL: envOf(services, 'core')['DATABASE_URL'],
       PATH: '/usr/bin',
     });
+    // Webhooks keep off core, the registry and the gateway, on loopback here.
+    expect(jobservice?.env['INTERNAL_SERVICES']).toBe('127.0.0.1:8080,127.0.0.1:5000,127.0.0.1:80');
+    expect(envOf(services, 'core')['INTERNAL_SERVICES']).toBe(jobservice?.env['INTERNAL_SERVICES']);
     // The registry reads the same storage the jobservice cleans up.
     expect(envOf(services, 'registry')['DATA_DIR']).toBe('/srv/blobs');
     expect(Object.keys(jobservice?.env ?? {}).filter((k) => k.endsWith('_PORT'))).toEqual([]);

@@ -45,6 +45,16 @@ export function externalUrl(config: HarborConfig): string {
   return `http://${config.hostname}${config.http.port === 80 ? '' : `:${config.http.port}`}`;
 }
 
+/**
+ * Core, the registry and the gateway as the other services reach them on this host
+ * (INTERNAL_SERVICES): webhook deliveries never reach them unless an administrator names them in
+ * webhook_allowed_networks, even where loopback is open for a local receiver.
+ */
+export function internalServices(config: HarborConfig): string {
+  const ports = [corePort(config), registryPort(config), config.http.port, ...(config.https ? [config.https.port] : [])];
+  return ports.map((port) => `127.0.0.1:${port}`).join(',');
+}
+
 /** Harbor's log levels in the apps' vocabulary. */
 export function appLogLevel(level: HarborConfig['log']['level']): string {
   switch (level) {
@@ -137,6 +147,7 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     JOB_REDIS_URL: jobRedisUrl(config, layout),
     HARBOR_ADMIN_PASSWORD: config.harbor_admin_password,
     EXTERNAL_URL: externalUrl(config),
+    INTERNAL_SERVICES: internalServices(config),
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
     // /api/v2.0/health asks the registry about itself and its storage.
     REGISTRY_URL: `http://127.0.0.1:${registryPort(config)}`,
@@ -187,6 +198,7 @@ export function jobserviceEnv(ctx: RenderContext): Record<string, string> {
     WEBHOOK_JOB_HTTP_CLIENT_TIMEOUT: String(config.notification.webhook_job_http_client_timeout),
     // Webhook payloads name artifacts by the address clients pull them from.
     EXTERNAL_URL: externalUrl(config),
+    INTERNAL_SERVICES: internalServices(config),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }

@@ -42,6 +42,7 @@ describe('/configurations', () => {
       robot_token_duration: { value: 30, editable: true },
       self_registration: { value: false, editable: false },
       notification_enable: { value: true, editable: true },
+      webhook_allowed_networks: { value: '0.0.0.0/0,::/0', editable: true },
       storage_per_project: { value: -1, editable: true },
     });
     expect(res.body).not.toHaveProperty('ldap_search_password');
@@ -105,6 +106,9 @@ describe('/configurations', () => {
       [{ robot_name_prefix: 'bot_' }, /robot_name_prefix cannot be changed/],
       [{ self_registration: true }, /self_registration cannot be changed/],
       [{ notification_enable: 'false' }, /notification_enable must be a boolean/],
+      [{ webhook_allowed_networks: ['0.0.0.0/0'] }, /webhook_allowed_networks must be a string/],
+      [{ webhook_allowed_networks: '0.0.0.0/0,intranet.example.com' }, /webhook_allowed_networks: "intranet\.example\.com" is not an address, a network/],
+      [{ webhook_allowed_networks: '10.0.0.0/33' }, /"10\.0\.0\.0\/33" is not an address/],
       [{ storage_per_project: 0 }, /storage_per_project must be -1 \(unlimited\) or from 1 to/],
       [{ storage_per_project: -2 }, /storage_per_project must be -1 \(unlimited\) or from 1 to/],
       [{ storage_per_project: 2.5 }, /storage_per_project must be an integer/],

@@ -1,4 +1,5 @@
 import type { LdapSettings } from '@wharf/identity';
+import { allowedNetworksProblem, DEFAULT_WEBHOOK_ALLOWED_NETWORKS } from '@wharf/policy';
 import type { AuthMode, CoreConfig } from '../config';
 import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
 
@@ -38,6 +39,11 @@ export interface SystemSettings {
   self_registration: boolean;
   /** The global webhook switch: off, the jobservice delivers no webhook at all. */
   notification_enable: boolean;
+  /**
+   * Where webhook targets may connect (comma-separated addresses, networks, address:port, "!"
+   * exclusions); loopback, link-local and the installation's own services only where named.
+   */
+  webhook_allowed_networks: string;
   /** The storage limit (bytes, -1 unlimited) of a project created without one. */
   storage_per_project: number;
 }
@@ -98,6 +104,7 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   robot_token_duration: { type: 'int', editable: true, check: between('robot_token_duration', 1, 99_999, 'days') },
   self_registration: { type: 'bool', editable: false },
   notification_enable: { type: 'bool', editable: true },
+  webhook_allowed_networks: { type: 'string', editable: true, check: (value: string) => maxLength('webhook_allowed_networks', 4096)(value) ?? allowedNetworksProblem(value) },
   storage_per_project: { type: 'int', editable: true, check: (value: number) => storageLimitProblem(value, 'storage_per_project') },
 };
 
@@ -132,6 +139,7 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     robot_token_duration: 30,
     self_registration: false,
     notification_enable: true,
+    webhook_allowed_networks: DEFAULT_WEBHOOK_ALLOWED_NETWORKS,
     storage_per_project: UNLIMITED,
   };
 }

@@ -207,12 +207,20 @@ describe('tag retention API (/api/v2.0/retentions)', () => {
         expect(res.status).toBe(201);
         executionId = locationId(res);
         expect(res.headers.get('location')).toBe(`/api/v2.0/retentions/${policyId}/executions/${executionId}`);
-        const [row] = await sqlQuery<{ vendor_type: string; vendor_id: string; trigger: string; parameters: object; status: string }>(
+        const [row] = await sqlQuery<{ vendor_type: string; vendor_id: string; trigger: string; parameters: object; extra_attrs: object; status: string }>(
           core.db.url,
-          'SELECT vendor_type, vendor_id, trigger, parameters, status FROM execution WHERE id = $1',
+          'SELECT vendor_type, vendor_id, trigger, parameters, extra_attrs, status FROM execution WHERE id = $1',
           [executionId],
         );
-        expect(row).toEqual({ vendor_type: 'RETENTION', vendor_id: String(policyId), trigger: 'MANUAL', parameters: { dry_run: true }, status: 'Pending' });
+        // Who started it: Harbor's operator of the run, which its TAG_RETENTION webhook names.
+        expect(row).toEqual({
+          vendor_type: 'RETENTION',
+          vendor_id: String(policyId),
+          trigger: 'MANUAL',
+          parameters: { dry_run: true },
+          extra_attrs: { operator: users.dave.username },
+          status: 'Pending',
+        });
         const [task] = await sqlQuery<{ id: string; job_id: string }>(core.db.url, 'SELECT id, job_id FROM task WHERE execution_id = $1', [executionId]);
         const job = await queue.getJob(task!.job_id);
         expect(job?.name).toBe('run-task');

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Access, Action, ProjectRef } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
 import { type Execution, ExecutionStore, JobQueues, launchExecution, ScheduleStore, Trigger, VendorType } from '@wharf/jobs';
-import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
+import { actorName, requireAuthenticated, requireProjectAccess } from '../auth/authorize';
 import { badRequest, conflict, HarborError, notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import { isUniqueViolation } from '../infra/pg-errors';
@@ -103,6 +103,8 @@ export class RetentionService {
         vendorId: policy.id,
         trigger: Trigger.Manual,
         parameters: { dry_run: dryRun },
+        // Harbor's operator of the run (its TAG_RETENTION webhook names it).
+        extraAttrs: { operator: actorName(access) },
         exclusive: true,
       });
     } catch (err) {

@@ -52,7 +52,8 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
   }
 
   beforeAll(async () => {
-    core = await startTestCore();
+    // As in Compose: core is known to the others as core:8080 (INTERNAL_SERVICES).
+    core = await startTestCore({ services: [{ host: 'core', port: 8080 }] });
     teamId = await createTestProject(core.url, core.adminAuth, 'team');
     otherId = await createTestProject(core.url, core.adminAuth, 'other');
     Object.assign(users, await createRoleCast(core.url, core.adminAuth, 'team', ['alice', 'maria', 'dave', 'mallory']));
@@ -181,6 +182,60 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
       expect(await executions.get(created.executionId)).toBeUndefined();
       expectError(await call('GET', `/projects/team/webhook/policies/${audit.id}`), 404, 'NOT_FOUND');
       expectError(await call('DELETE', `/projects/team/webhook/policies/${audit.id}`), 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('which addresses targets may reach (webhook_allowed_networks)', () => {
+    const allow = async (value: string) => expect((await call('PUT', '/configurations', core.adminAuth, { webhook_allowed_networks: value })).status).toBe(200);
+    const withTarget = (name: string, address: string) => policyBody(name, { targets: [{ type: 'http', address, skip_cert_verify: false }] });
+    afterAll(async () => {
+      await allow('0.0.0.0/0,::/0');
+      await clear();
+    });
+
+    it('refuses loopback, link-local, unspecified addresses and the installation’s services by default, with Harbor’s 400', async () => {
+      const refused: [string, RegExp][] = [
+        ['http://127.0.0.1:9000/hook', /127\.0\.0\.1 is a loopback address; webhook targets reach it only where webhook_allowed_networks names it/],
+        ['http://localhost:9000/hook', /loopback/],
+        ['http://[::1]:9000/hook', /loopback/],
+        ['http://[::ffff:127.0.0.1]:9000/hook', /loopback/],
+        ['http://2130706433:9000/hook', /loopback/],
+        ['http://169.254.169.254/latest/meta-data/', /link-local address \(where cloud metadata services answer\)/],
+        ['http://0.0.0.0:8080/', /unspecified/],
+        ['http://core:8080/api/v2.0/users', /core:8080 is one of this installation's own services/],
+      ];
+      for (const [address, reason] of refused) {
+        const res = await call('POST', '/projects/team/webhook/policies', users.alice.auth, withTarget('internal', address));
+        expectError(res, 400, 'BAD_REQUEST', reason);
+        expect(message(res)).toMatch(/^targets\[0\]\.address is refused: /);
+      }
+      // Private networks are where CI servers and chat relays live: reachable by default.
+      expect((await call('POST', '/projects/team/webhook/policies', users.alice.auth, withTarget('jenkins', 'http://10.1.2.3:8080/hook'))).status).toBe(201);
+      expect((await stored(teamId)).map((p) => p.name)).toEqual(['jenkins']);
+    });
+
+    it('reaches loopback once an administrator names it, and no further than named', async () => {
+      expectError(await call('PUT', '/configurations', users.alice.auth, { webhook_allowed_networks: '0.0.0.0/0,127.0.0.1' }), 403, 'FORBIDDEN');
+      expectError(await call('PUT', '/configurations', core.adminAuth, { webhook_allowed_networks: '0.0.0.0/0,localhost' }), 400, 'BAD_REQUEST', /"localhost" is not an address/);
+      await allow('0.0.0.0/0,::/0,127.0.0.1');
+      expect((await call('GET', '/configurations', core.adminAuth)).body).toMatchObject({ webhook_allowed_networks: { value: '0.0.0.0/0,::/0,127.0.0.1', editable: true } });
+      const res = await call('POST', '/projects/team/webhook/policies', users.alice.auth, withTarget('local', 'http://127.0.0.1:9000/hook'));
+      expect(res.status).toBe(201);
+      const id = locationId(res);
+      expectError(await call('POST', '/projects/team/webhook/policies', users.alice.auth, withTarget('other', 'http://127.0.0.2:9000/hook')), 400, 'BAD_REQUEST', /loopback/);
+      // localhost is 127.0.0.1 and ::1: the second is not named.
+      expectError(await call('POST', '/projects/team/webhook/policies', users.alice.auth, withTarget('other', 'http://localhost:9000/hook')), 400, 'BAD_REQUEST', /::1 is a loopback/);
+
+      // Closed again: the policy can still be edited and disabled, not pointed anywhere refused.
+      await allow('0.0.0.0/0,::/0');
+      expect((await call('PUT', `/projects/team/webhook/policies/${id}`, users.alice.auth, { enabled: false, description: 'off' })).status).toBe(200);
+      expectError(
+        await call('PUT', `/projects/team/webhook/policies/${id}`, users.alice.auth, { targets: [{ type: 'http', address: 'http://169.254.169.254/', skip_cert_verify: false }] }),
+        400,
+        'BAD_REQUEST',
+        /link-local/,
+      );
+      expect((await stored(teamId)).find((p) => p.id === id)).toMatchObject({ enabled: false, targets: [expect.objectContaining({ address: 'http://127.0.0.1:9000/hook' })] });
     });
   });
 

@@ -1,13 +1,17 @@
 import type { ListRequest } from '../http/query-param';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Access, Action, ProjectRef } from '@wharf/auth';
+import { targetOfUrl, WebhookTargetRules } from '@wharf/policy';
 import { actorName, requireProjectAccess } from '../auth/authorize';
-import { conflict, notFound } from '../http/harbor-error';
+import type { CoreConfig } from '../config';
+import { SettingsService } from '../configurations/settings.service';
+import { badRequest, conflict, notFound } from '../http/harbor-error';
 import { isUniqueViolation } from '../infra/pg-errors';
+import { CORE_CONFIG } from '../infra/tokens';
 import { projectKey } from '../projects/project-key';
 import type { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import { WebhookDeliveriesStore } from './webhook-deliveries.store';
-import { NOTIFY_TYPES, PAYLOAD_FORMATS, policyFromRequest, SUPPORTED_EVENT_TYPES } from './webhook-policy-input';
+import { NOTIFY_TYPES, PAYLOAD_FORMATS, policyFromRequest, SUPPORTED_EVENT_TYPES, type WebhookTarget } from './webhook-policy-input';
 import { fieldsOf, POLICY_NAME_CONSTRAINT, WebhookPolicyRecord, WebhookPolicyStore } from './webhook-policy.store';
 import {
   ExecutionView,
@@ -44,6 +48,8 @@ export class WebhooksService {
   constructor(
     private readonly policies: WebhookPolicyStore,
     private readonly deliveries: WebhookDeliveriesStore,
+    private readonly settings: SettingsService,
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
   ) {}
 
   /** The project (404), then the matrix's verdict on the caller (401/403). */
@@ -74,6 +80,7 @@ export class WebhooksService {
   async create(access: Access, at: ProjectAddress, body: WebhookPolicyDto): Promise<number> {
     const project = await this.project(access, at, 'create');
     const fields = policyFromRequest(body, { projectId: project.id });
+    await this.checkReach(fields.targets);
     try {
       const id = await this.policies.insert(project.id, fields, actorName(access));
       this.logger.log(`created webhook policy: project=${project.name} policy=${id}`);
@@ -88,6 +95,7 @@ export class WebhooksService {
     const project = await this.project(access, at, 'update');
     const current = await this.policy(project, policyId);
     const fields = policyFromRequest(body, { projectId: project.id, policyId }, fieldsOf(current));
+    await this.checkReach(fields.targets, current.targets);
     try {
       if (!(await this.policies.update(project.id, policyId, fields))) throw notFound(`webhook policy ${policyId} not found in project ${project.name}`);
     } catch (err) {
@@ -140,6 +148,22 @@ export class WebhooksService {
       // Slack messages have their own shape: only http targets choose a format.
       payload_formats: [{ notify_type: 'http', formats: [...PAYLOAD_FORMATS] }],
     };
+  }
+
+  /**
+   * 400 for a target webhook_allowed_networks refuses, as far as that is known without DNS (an
+   * address, localhost, an own service by name); names are checked again, resolved, at every
+   * delivery. Targets the policy already had are left to that check, so that a policy saved
+   * before the setting changed can still be edited or disabled.
+   */
+  private async checkReach(targets: readonly WebhookTarget[], kept: readonly WebhookTarget[] = []): Promise<void> {
+    const rules = WebhookTargetRules.of((await this.settings.current()).webhook_allowed_networks, this.config.services);
+    for (const [i, target] of targets.entries()) {
+      if (kept.some((k) => k.address === target.address)) continue;
+      const refusal = rules.refusal(targetOfUrl(new URL(target.address)));
+      // Not the address itself in the message: a Slack URL is a credential.
+      if (refusal) throw badRequest(`targets[${i}].address is refused: ${refusal}`);
+    }
   }
 
   private async delivery(policy: WebhookPolicyRecord, executionId: number): Promise<void> {

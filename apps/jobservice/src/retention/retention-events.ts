@@ -1,5 +1,6 @@
-import { type ArtifactEvent, EventType } from '@wharf/jobs';
-import type { RetentionRuleSpec } from '@wharf/policy';
+import { type ArtifactEvent, EventType, type RetentionFigures } from '@wharf/jobs';
+import { artifactName } from '@wharf/oci';
+import { repositoryInProject, type RetentionRuleSpec } from '@wharf/policy';
 
 /** What a run did to one repository. */
 export interface RepositoryRetentionSummary {
@@ -13,20 +14,6 @@ export interface RepositoryRetentionSummary {
 const MAX_NAMED = 1000;
 
 /**
- * Harbor's retention figures (its webhook's event_data.retention, less what the webhook adds:
- * harbor_hostname and project_name).
- */
-export interface RetentionFigures {
-  total: number;
-  retained: number;
-  retention_policy_id: number;
-  retention_rule: { template: string; params: Record<string, unknown>; tag_selectors: unknown[]; scope_selectors: Record<string, unknown[]> }[];
-  /** SUCCESS, ERROR or STOPPED. */
-  result: string;
-  deleted_artifact: { type: string; status: string; name_tag: string }[];
-}
-
-/**
  * A TAG_RETENTION event: one per real run, about the policy's project, with the figures beside
  * the common fields. The counts and the deleted artifacts named cover the whole run, the part an
  * interrupted attempt did included.
@@ -34,18 +21,29 @@ export interface RetentionFigures {
 export type RetentionEvent = ArtifactEvent & { retention: RetentionFigures };
 
 export function retentionEvent(
-  run: { policyId: string; executionId: string; project: string; trigger: string; status: string; rules: readonly RetentionRuleSpec[]; total: number; retained: number },
+  run: {
+    policyId: string;
+    executionId: string;
+    project: string;
+    /** Who started the run: the user of a manual run, the jobservice for a scheduled one. */
+    operator: string;
+    status: string;
+    rules: readonly RetentionRuleSpec[];
+    total: number;
+    retained: number;
+  },
   summaries: readonly RepositoryRetentionSummary[],
   at = Date.now(),
 ): RetentionEvent {
   const { total, retained } = run;
+  // Harbor names a deleted artifact by its repository inside the project and its first tag, else its digest.
   const deleted = summaries.flatMap((s) =>
-    s.deleted.map((d) => ({ type: 'image', status: 'SUCCESS', name_tag: d.tags.length > 0 ? `${s.repository}:${d.tags[0]}` : `${s.repository}@${d.digest}` })),
+    s.deleted.map((d) => ({ type: 'image', status: 'SUCCESS', name_tag: artifactName(repositoryInProject(s.repository), d.tags[0] ?? d.digest) })),
   );
   return {
     type: EventType.TagRetention,
     occurAt: at,
-    operator: run.trigger,
+    operator: run.operator,
     repository: run.project,
     message: `retention policy ${run.policyId} (execution ${run.executionId}) deleted ${total - retained} of ${total} artifacts`,
     retention: {

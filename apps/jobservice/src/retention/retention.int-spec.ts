@@ -46,12 +46,14 @@ describe('tag retention runs', () => {
     return row!.id;
   }
 
-  async function run(policyId: string, dryRun: boolean): Promise<Execution> {
+  /** A manual run, `operator` as core records who started it. */
+  async function run(policyId: string, dryRun: boolean, operator?: string): Promise<Execution> {
     const created = await launchExecution(t.service.executions, t.service.queues, {
       vendorType: VendorType.Retention,
       vendorId: policyId,
       trigger: Trigger.Manual,
       parameters: { dry_run: dryRun },
+      extraAttrs: operator === undefined ? {} : { operator },
       exclusive: true,
     });
     if (created === 'busy') throw new Error('a run of the policy is already pending');
@@ -109,7 +111,7 @@ describe('tag retention runs', () => {
     const before = await digests('keep/app');
     const untouched = { tmp: await digests('keep/tmp-cache'), other: await digests('other/app') };
 
-    const dry = await run(id, true);
+    const dry = await run(id, true, 'alice');
     expect(dry.status).toBe(ExecutionStatus.Success);
     expect(await digests('keep/app')).toEqual(before);
     const [dryTask, ...noMore] = await repositoryTasks(dry.id);
@@ -135,7 +137,7 @@ describe('tag retention runs', () => {
     expect(dry.extraAttrs).toMatchObject({ dry_run: true, total: 40, retained: 8, deleted: 32, repositories: 1 });
     expect(await t.service.executions.log(dry.id)).toMatch(/32 would be deleted \(nothing was\)/);
 
-    const real = await run(id, false);
+    const real = await run(id, false, 'alice');
     expect(real.status).toBe(ExecutionStatus.Success);
     const [realTask] = await repositoryTasks(real.id);
     expect(deletedIn(realTask!.log)).toEqual(planned);
@@ -150,6 +152,14 @@ describe('tag retention runs', () => {
     expect(await digests('other/app')).toEqual(untouched.other);
     const usage = await quota('keep');
     expect(usage!.used).toBe(usage!.actual);
+    // Each artifact a rule chose is in the audit log, deleted by the jobservice as in Harbor (the dry run wrote nothing).
+    const audit = await t.sql.query<{ project_id: number; operation: string; resource_type: string; resource: string; username: string }>(
+      'SELECT project_id, operation, resource_type, resource, username FROM audit_log ORDER BY id',
+    );
+    const keepId = (await t.sql.one<{ id: number }>("SELECT id FROM project WHERE name = 'keep'"))!.id;
+    expect(new Set(audit.map((a) => a.resource))).toEqual(new Set([...planned].map((d) => `keep/app@${d}`)));
+    expect(audit).toHaveLength(planned.size);
+    expect(audit.every((a) => a.project_id === keepId && a.operation === 'delete' && a.resource_type === 'artifact' && a.username === 'harbor-jobservice')).toBe(true);
 
     // One TAG_RETENTION event for the run, about the project, in Harbor's figures.
     const retentionEvents = async () =>
@@ -158,17 +168,17 @@ describe('tag retention runs', () => {
         .filter((e): e is RetentionEvent => e.type === 'TAG_RETENTION');
     const [event, ...others] = await retentionEvents();
     expect(others).toEqual([]);
-    expect(event).toMatchObject({ repository: 'keep', operator: 'MANUAL' });
+    // Harbor's operator of a run: who started it.
+    expect(event).toMatchObject({ repository: 'keep', operator: 'alice' });
     expect(event!.retention).toMatchObject({ total: 40, retained: 8, retention_policy_id: Number(id), result: 'SUCCESS' });
     expect(event!.retention.retention_rule.map((r) => [r.template, r.params])).toEqual([
       ['latestPushedK', { latestPushedK: 5 }],
       ['nDaysSinceLastPull', { nDaysSinceLastPull: 3 }],
     ]);
-    const untaggedNames = s.untagged.map((a) => `keep/app@${a.digest}`);
-    const taggedNames = [...s.byTag.keys()].filter((tag) => !['v1', 'v2', 'v3', 'v4', 'v5', 'v12', 'v20'].includes(tag)).map((tag) => `keep/app:${tag}`);
-    expect(new Set(event!.retention.deleted_artifact.map((d) => d.name_tag))).toEqual(
-      new Set([...taggedNames, ...untaggedNames, 'keep/app:multi', 'keep/app:arm-only', 'keep/app:signed']),
-    );
+    // Named by the repository inside the project, as Harbor names them.
+    const untaggedNames = s.untagged.map((a) => `app@${a.digest}`);
+    const taggedNames = [...s.byTag.keys()].filter((tag) => !['v1', 'v2', 'v3', 'v4', 'v5', 'v12', 'v20'].includes(tag)).map((tag) => `app:${tag}`);
+    expect(new Set(event!.retention.deleted_artifact.map((d) => d.name_tag))).toEqual(new Set([...taggedNames, ...untaggedNames, 'app:multi', 'app:arm-only', 'app:signed']));
     expect(event!.retention.deleted_artifact.every((d) => d.type === 'image' && d.status === 'SUCCESS')).toBe(true);
 
     // A second run finds nothing more to delete, and says so.
@@ -177,6 +187,8 @@ describe('tag retention runs', () => {
     const events = await retentionEvents();
     expect(events).toHaveLength(2);
     expect(events[1]!.retention).toMatchObject({ total: 8, retained: 8, deleted_artifact: [] });
+    // Started by no one in particular: the jobservice, Harbor's operator of scheduled runs.
+    expect(events[1]!.operator).toBe('harbor-jobservice');
   });
 
   it('skips an artifact another transaction holds and deletes the rest', async () => {

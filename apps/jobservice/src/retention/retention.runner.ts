@@ -1,5 +1,6 @@
 import type { Sql } from '@wharf/db';
-import { type ArtifactEvent, ExecutionStatus, formatLogLine, isFinal, VendorType } from '@wharf/jobs';
+import { type ArtifactEvent, ExecutionStatus, formatLogLine, isFinal, JOBSERVICE_OPERATOR, VendorType } from '@wharf/jobs';
+import { artifactName } from '@wharf/oci';
 import { evaluateRetention, type ImmutableRuleSpec, isTagImmutable, retentionRuleProblem, rulesForRepository } from '@wharf/policy';
 import type { RepositoryChanges } from '../repository-changes';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
@@ -230,6 +231,8 @@ export class RetentionRunner implements TaskRunner {
       }
       await this.store.deleteArtifacts(tx, closure.ids);
       const root = taken.find((a) => a.id === planned.id) ?? planned;
+      // As in Harbor, where the jobservice deletes through core's API: one row for the artifact the rule chose.
+      await this.store.auditDeletion(tx, policy.projectId, artifactName(repository.name, root.digest), JOBSERVICE_OPERATOR);
       const record: DeletionRecord = {
         digest: root.digest,
         tags: [...root.tags],
@@ -256,8 +259,17 @@ export class RetentionRunner implements TaskRunner {
       retained: r.retained,
       deleted: r.deleted.map((d) => ({ digest: d.digest, tags: d.tags })),
     }));
+    // Harbor's operator of a run: whoever started it by hand, else the jobservice (schedules).
+    const startedBy = ctx.execution.extraAttrs['operator'];
     const event = retentionEvent(
-      { policyId: policy.id, executionId: ctx.execution.id, project: policy.projectName, trigger: ctx.execution.trigger, rules: policy.rules, ...outcome },
+      {
+        policyId: policy.id,
+        executionId: ctx.execution.id,
+        project: policy.projectName,
+        operator: typeof startedBy === 'string' && startedBy !== '' ? startedBy : JOBSERVICE_OPERATOR,
+        rules: policy.rules,
+        ...outcome,
+      },
       summaries,
     );
     try {

@@ -170,6 +170,11 @@ export class RetentionStore {
     ]);
   }
 
+  /** An audit row for a deletion, in the deletion's transaction (Harbor's delete of an artifact). */
+  async auditDeletion(tx: SqlRunner, projectId: number, resource: string, username: string): Promise<void> {
+    await tx.query("INSERT INTO audit_log (project_id, operation, resource_type, resource, username) VALUES ($1, 'delete', 'artifact', $2, $3)", [projectId, resource, username]);
+  }
+
   async startRepositoryTask(id: string): Promise<void> {
     await this.sql.query(
       `UPDATE retention_task SET status = 'Running', status_revision = status_revision + 1, start_time = COALESCE(start_time, now()) WHERE id = $1`,

@@ -1,6 +1,6 @@
-import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage, type RequestOptions, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { displayProxy, proxyAuthorization } from './proxy';
 
@@ -11,20 +11,31 @@ export interface PostOptions {
   skipCertVerify: boolean;
   /** Send through this HTTP proxy (absolute-form for http targets, a CONNECT tunnel for https). */
   proxy?: URL;
+  /** Connect (without a proxy) to this address, the one the target's name was checked as, without resolving it again. */
+  connectTo?: { address: string; family: number };
 }
 
+/**
+ * What a delivery records of an answer: its status and how long it took. Nothing the target wrote
+ * is kept, neither body nor reason phrase: whoever may create a webhook would otherwise read
+ * answers of any address the jobservice can reach in the delivery log.
+ */
 export interface PostAnswer {
   status: number;
+  /** The standard phrase of the status (e.g. "Service Unavailable"), not the one the target sent. */
   statusText: string;
-  /** The start of the answer's body, for the delivery log. */
-  bodyStart: string;
   ms: number;
 }
 
-/** Bytes of an answer's body kept for the log; the rest is read and dropped. */
-const KEPT_BODY_BYTES = 512;
-
 const requestFor = (url: URL) => (url.protocol === 'https:' ? httpsRequest : httpRequest);
+
+/** A lookup that answers `address` whatever it is asked (the URL keeps the name for Host and TLS). */
+function pinnedLookup(address: string, family: number): LookupFunction {
+  return (_host, options, callback) => {
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
 
 /** Where the proxy itself listens. */
 function proxyEndpoint(proxy: URL): RequestOptions {
@@ -72,23 +83,19 @@ export function postOnce(address: string, body: string, headers: Record<string, 
       current = req;
       req.on('error', fail);
       req.on('response', (res: IncomingMessage) => {
-        const kept: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (size < KEPT_BODY_BYTES) kept.push(chunk.subarray(0, KEPT_BODY_BYTES - size));
-          size += chunk.length;
-        });
-        res.on('error', fail);
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', bodyStart: Buffer.concat(kept).toString('utf8'), ms: Date.now() - started });
-        });
+        // The status is all a delivery keeps: the body is not read, and the connection (never
+        // reused) is closed at once.
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        resolve({ status, statusText: STATUS_CODES[status] ?? '', ms: Date.now() - started });
+        res.destroy();
       });
       req.end(body);
     };
 
     if (!proxy) {
-      exchange(requestFor(url)(url, { method: 'POST', agent: false, rejectUnauthorized: !options.skipCertVerify, headers: sendHeaders }));
+      const lookup = options.connectTo && pinnedLookup(options.connectTo.address, options.connectTo.family);
+      exchange(requestFor(url)(url, { method: 'POST', agent: false, rejectUnauthorized: !options.skipCertVerify, headers: sendHeaders, ...(lookup ? { lookup } : {}) }));
     } else if (url.protocol === 'http:') {
       // The proxy gets the absolute URL and forwards the request.
       const auth = proxyAuthorization(proxy);

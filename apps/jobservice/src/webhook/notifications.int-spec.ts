@@ -20,6 +20,7 @@ describe('quota warnings and the global notification switch', () => {
     t = await startTestJobService({ webhookMaxRetry: 0, eventClaimIdleMs: 1000, externalUrl: 'https://reg.example.com' });
     redis = new Redis(REDIS_URL);
     f = new Fixture(t, redis);
+    await f.allowNetworks();
     receiver = await WebhookReceiver.start();
   });
 

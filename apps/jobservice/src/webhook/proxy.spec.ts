@@ -7,7 +7,7 @@ describe('the webhook proxy', () => {
   const proxy = new WebhookProxy({
     httpProxy: 'http://user:p%40ss@proxy.example.com:3128',
     httpsProxy: 'http://tunnel.example.com:8080',
-    noProxy: ' .internal.example, build.example.org, 10.1.0.0/16, 192.168.5.7, 127.0.0.1:9000, [::1] ',
+    noProxy: ' .internal.example, build.example.org, 10.1.0.0/16, fd00:1::/32, 192.168.5.7, 127.0.0.1:9000, [::1] ',
   });
 
   it('sends http targets to the http proxy and https targets to the https proxy', () => {
@@ -25,10 +25,11 @@ describe('the webhook proxy', () => {
       'http://192.168.5.7:8080/x',
       'http://127.0.0.1:9000/x',
       'http://[::1]:8080/x',
+      'http://[fd00:1:2::5]/x',
     ]) {
       expect([direct, through(proxy, direct)]).toEqual([direct, undefined]);
     }
-    for (const proxied of ['https://notbuild.example.org/x', 'http://10.2.0.1/x', 'http://192.168.5.8/x', 'http://127.0.0.1:9001/x', 'https://example.org/x']) {
+    for (const proxied of ['https://notbuild.example.org/x', 'http://10.2.0.1/x', 'http://[fd00:2::5]/x', 'http://192.168.5.8/x', 'http://127.0.0.1:9001/x', 'https://example.org/x']) {
       expect([proxied, through(proxy, proxied)]).toEqual([proxied, expect.any(String)]);
     }
   });

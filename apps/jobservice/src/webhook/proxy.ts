@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { type Network, networkContains, parseAddress, parseNetwork } from '@wharf/policy';
 
 /**
  * The outbound proxy of webhook deliveries: harbor.yml's `proxy.http_proxy`, `https_proxy` and
@@ -10,7 +11,7 @@ export interface ProxySettings {
   httpProxy?: string;
   /** Proxy for https:// targets (reached with CONNECT). */
   httpsProxy?: string;
-  /** NO_PROXY, comma-separated: hosts, domains, host:port, IPv4 CIDRs, or "*". */
+  /** NO_PROXY, comma-separated: hosts, domains, host:port, CIDRs, or "*". */
   noProxy?: string;
 }
 
@@ -19,19 +20,14 @@ interface NoProxyEntry {
   port?: string;
   /** ".example.com" or "example.com": the domain and every name below it. */
   domain: boolean;
-  cidr?: { base: number; bits: number };
-}
-
-function ipv4(address: string): number | undefined {
-  if (isIP(address) !== 4) return undefined;
-  return address.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  cidr?: Network;
 }
 
 function parseEntry(raw: string): NoProxyEntry | undefined {
   let text = raw.trim().toLowerCase();
   if (text === '') return undefined;
-  const cidr = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(text);
-  if (cidr && ipv4(cidr[1]!) !== undefined && Number(cidr[2]) <= 32) return { host: cidr[1]!, domain: false, cidr: { base: ipv4(cidr[1]!)!, bits: Number(cidr[2]) } };
+  const cidr = text.includes('/') ? parseNetwork(text) : undefined;
+  if (cidr) return { host: text, domain: false, cidr };
   let port: string | undefined;
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
   if (bracketed) {
@@ -52,10 +48,8 @@ function parseEntry(raw: string): NoProxyEntry | undefined {
 function matches(entry: NoProxyEntry, host: string, port: string): boolean {
   if (entry.port !== undefined && entry.port !== port) return false;
   if (entry.cidr) {
-    const address = ipv4(host);
-    if (address === undefined) return false;
-    const mask = entry.cidr.bits === 0 ? 0 : (0xffffffff << (32 - entry.cidr.bits)) >>> 0;
-    return ((address & mask) >>> 0) === ((entry.cidr.base & mask) >>> 0);
+    const address = parseAddress(host);
+    return address !== undefined && networkContains(entry.cidr, address);
   }
   if (host === entry.host) return true;
   return entry.domain && host.endsWith(`.${entry.host}`);

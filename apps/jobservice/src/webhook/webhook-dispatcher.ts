@@ -2,9 +2,9 @@ import { type ArtifactEvent, EventType, type ExecutionStore, type JobQueues, pro
 import type { JobsOptions } from 'bullmq';
 import type { Logger } from '../logger';
 import type { StreamEntry } from './event-consumer';
-import type { NotificationSwitch } from './notification-switch';
 import type { QuotaWarnings } from './quota-warnings';
 import { buildPayload, maskAuthHeader } from './webhook-payload';
+import type { WebhookSettings } from './webhook-settings';
 import type { WebhookPolicy, WebhookStore } from './webhook.store';
 
 export interface DispatchSettings {
@@ -38,7 +38,7 @@ export function parseEvent(fields: Record<string, string>): ArtifactEvent | stri
 
 /** What the dispatcher consults besides the policies: the global switch and the quota warnings. */
 export interface DispatchAids {
-  notifications: NotificationSwitch;
+  notifications: WebhookSettings;
   quotaWarnings: QuotaWarnings;
   /** Appends events to the stream (the quota warnings, delivered when read back like any event). */
   publish(events: readonly ArtifactEvent[]): Promise<void>;

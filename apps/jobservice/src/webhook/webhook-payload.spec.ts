@@ -1,4 +1,5 @@
 import { type ArtifactEvent, EventType } from '@wharf/jobs';
+import { retentionEvent } from '../retention/retention-events';
 import { parseEvent } from './webhook-dispatcher';
 import { buildPayload, cloudEventType, maskAuthHeader, renderDelivery, resourceUrl, slackText } from './webhook-payload';
 import { displayAddress } from './webhook.runner';
@@ -61,13 +62,21 @@ describe('Harbor’s webhook payload', () => {
     expect(buildPayload(event({ type: EventType.QuotaWarning, tag: undefined, digest: undefined }), ctx).event_data.resources).toBeUndefined();
   });
 
-  it('gives a retention run’s counts and deletions for the repository under "retention"', () => {
-    const message = { policy_id: 7, execution_id: 40, project: 'team', total: 5, retained: 3, deleted: [{ digest: DIGEST, tags: ['v1', 'old'] }, { digest: 'sha256:' + 'cd'.repeat(32), tags: [] }] };
-    const payload = buildPayload(event({ type: EventType.TagRetention, operator: 'SCHEDULE', tag: undefined, digest: undefined, message: JSON.stringify(message) }), ctx);
-    expect(payload).toEqual({
+  it('gives a retention run’s figures, as the runner publishes them, under "retention"', () => {
+    const selector = { kind: 'doublestar', decoration: 'matches', pattern: '**', extras: '' };
+    const rule = { disabled: false, action: 'retain', template: 'latestPushedK', params: { latestPushedK: 1 }, tagSelectors: [selector], repositorySelectors: [selector] };
+    const published = retentionEvent(
+      { policyId: '7', executionId: '40', project: 'team', operator: 'alice', status: 'Success', rules: [rule], total: 5, retained: 3 },
+      [{ repository: 'team/tools/debian', total: 5, retained: 3, deleted: [{ digest: DIGEST, tags: ['v1', 'old'] }, { digest: 'sha256:' + 'cd'.repeat(32), tags: [] }] }],
+      at,
+    );
+    // Through the stream: JSON out, read back as the dispatcher reads it.
+    const read = parseEvent({ event: JSON.stringify(published) });
+    if (typeof read === 'string') throw new Error(read);
+    expect(buildPayload(read, ctx)).toEqual({
       type: 'TAG_RETENTION',
       occur_at: Math.floor(at / 1000),
-      operator: 'SCHEDULE',
+      operator: 'alice',
       event_data: {
         retention: {
           total: 5,
@@ -75,6 +84,7 @@ describe('Harbor’s webhook payload', () => {
           harbor_hostname: 'reg.example.com',
           project_name: 'team',
           retention_policy_id: 7,
+          retention_rule: [{ template: 'latestPushedK', params: { latestPushedK: 1 }, tag_selectors: [selector], scope_selectors: { repository: [selector] } }],
           result: 'SUCCESS',
           deleted_artifact: [
             { type: 'image', status: 'SUCCESS', name_tag: 'tools/debian:v1' },
@@ -83,8 +93,8 @@ describe('Harbor’s webhook payload', () => {
         },
       },
     });
-    // A message that is not the runner's JSON still gives the block, with what is known.
-    expect(buildPayload(event({ type: EventType.TagRetention, message: 'oops' }), ctx).event_data.retention).toMatchObject({ total: 0, project_name: 'team', deleted_artifact: [] });
+    // An event without figures still gives the block, with what is known.
+    expect(buildPayload(event({ type: EventType.TagRetention }), ctx).event_data.retention).toMatchObject({ total: 0, project_name: 'team', deleted_artifact: [] });
   });
 });
 

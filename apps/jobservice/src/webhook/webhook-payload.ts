@@ -1,4 +1,5 @@
 import { type ArtifactEvent, EventType } from '@wharf/jobs';
+import { artifactName } from '@wharf/oci';
 
 /**
  * What a webhook sends, built from an artifact event: Harbor's payload ("Default" format) and its
@@ -65,9 +66,9 @@ function nameInProject(repository: string): string {
   return slash < 0 ? '' : repository.slice(slash + 1);
 }
 
-/** A reference with a colon is a digest (tags cannot hold one): pulled with "@", a tag with ":". */
+/** Where clients pull the artifact from: `host/repo:tag` or `host/repo@digest`. */
 export function resourceUrl(host: string, repository: string, reference: string): string {
-  return `${host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+  return `${host}/${artifactName(repository, reference)}`;
 }
 
 function repositoryOf(event: ArtifactEvent, ctx: PayloadContext, withCreation: boolean): PayloadRepository {
@@ -80,41 +81,20 @@ function repositoryOf(event: ArtifactEvent, ctx: PayloadContext, withCreation: b
   };
 }
 
-/** What a TAG_RETENTION event's message holds (JSON; written by the retention runner). */
-interface RetentionMessage {
-  policy_id?: number;
-  execution_id?: number;
-  project?: string;
-  total?: number;
-  retained?: number;
-  deleted?: { digest: string; tags?: string[] }[];
-}
-
-function retentionMessage(message: string | undefined): RetentionMessage {
-  try {
-    const parsed = JSON.parse(message ?? '{}') as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as RetentionMessage) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Harbor's retention block: the run's counts for one repository and the artifacts it deleted. */
+/**
+ * Harbor's retention block: the run's figures, as the retention runner put them on the event,
+ * with the host and project Harbor adds. An event without them (none is published so) gives zeros.
+ */
 function retentionData(event: ArtifactEvent, ctx: PayloadContext): Record<string, unknown> {
-  const m = retentionMessage(event.message);
-  const repository = nameInProject(event.repository) || event.repository;
+  const figures = event.retention;
   return {
-    total: m.total ?? 0,
-    retained: m.retained ?? 0,
+    total: figures?.total ?? 0,
+    retained: figures?.retained ?? 0,
     harbor_hostname: ctx.registryHost.replace(/:\d+$/, ''),
-    project_name: m.project ?? ctx.project.name,
-    ...(m.policy_id !== undefined ? { retention_policy_id: m.policy_id } : {}),
-    result: 'SUCCESS',
-    deleted_artifact: (m.deleted ?? []).map((d) => ({
-      type: 'image',
-      status: 'SUCCESS',
-      name_tag: d.tags && d.tags.length > 0 ? `${repository}:${d.tags[0]}` : `${repository}@${d.digest}`,
-    })),
+    project_name: ctx.project.name,
+    ...(figures ? { retention_policy_id: figures.retention_policy_id, retention_rule: figures.retention_rule } : {}),
+    result: figures?.result ?? 'SUCCESS',
+    deleted_artifact: figures?.deleted_artifact ?? [],
   };
 }
 

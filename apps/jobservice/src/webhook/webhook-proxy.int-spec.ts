@@ -95,6 +95,7 @@ describe('webhook deliveries through the proxy of harbor.yml', () => {
     });
     redis = new Redis(REDIS_URL);
     f = new Fixture(t, redis);
+    await f.allowNetworks();
     projectId = await f.project('proxied');
     await f.repository('proxied/app', projectId);
   });
@@ -143,6 +144,21 @@ describe('webhook deliveries through the proxy of harbor.yml', () => {
     expect(logs[1]).toContain(`through the proxy http://127.0.0.1:${proxy.port}`);
     expect(logs[2]).not.toContain('proxy');
     expect(logs.join('')).not.toContain('Pr0xy-pass');
+  });
+
+  it('checks the target, not the proxy: a refused address never reaches the proxy, a name only the proxy resolves is left to it', async () => {
+    const policyId = await f.policy(projectId, 'metadata', [EventType.DeleteArtifact], [
+      { address: 'http://169.254.169.254/latest/meta-data/' },
+      { address: 'http://hooks.wharf-test.invalid/x' },
+    ]);
+    const before = proxy.seen.length;
+    await f.publish({ type: EventType.DeleteArtifact, repository: 'proxied/app' });
+    const [metadata, unresolved] = await f.settled(policyId, 2);
+    expect(metadata!.status).toBe(ExecutionStatus.Error);
+    expect(metadata!.statusMessage).toMatch(/^not delivered: 169\.254\.169\.254 is a link-local address/);
+    // The proxy could not resolve it either, and said so with a 502.
+    expect(unresolved!.statusMessage).toMatch(/answered 502 Bad Gateway/);
+    expect(proxy.seen.slice(before).map((s) => [s.method, s.target])).toEqual([['POST', 'http://hooks.wharf-test.invalid/x']]);
   });
 
   it('fails a delivery whose tunnel the proxy cannot open, saying so', async () => {

@@ -2,12 +2,13 @@ import { type ArtifactEvent, EventType, eventsStream, ExecutionStatus, Trigger, 
 import Redis from 'ioredis';
 import { Logger } from '../logger';
 import { startTestJobService, type TestJobService } from '../testing';
-import { NotificationSwitch } from './notification-switch';
 import { QuotaWarnings } from './quota-warnings';
+import { postOnce } from './http-post';
 import { DIGEST, Fixture, REDIS_URL } from './testing/fixture';
 import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WEBHOOK_CONSUMER_GROUP } from './webhooks';
+import { WebhookSettings } from './webhook-settings';
 import { WebhookStore } from './webhook.store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,6 +28,7 @@ describe('webhook deliveries from the event stream', () => {
     t = await startTestJobService(SETTINGS);
     redis = new Redis(REDIS_URL);
     f = new Fixture(t, redis);
+    await f.allowNetworks();
     receiver = await WebhookReceiver.start();
     teamId = await f.project('team');
     created = await f.repository('team/app', teamId);
@@ -98,7 +100,7 @@ describe('webhook deliveries from the event stream', () => {
 
     const log = await f.log(delivery);
     expect(log.match(/attempt \d of 3/g)).toEqual(['attempt 1 of 3', 'attempt 2 of 3', 'attempt 3 of 3']);
-    expect(log.match(/answered 503 Service Unavailable after \d+ ms: refused with 503/g)).toHaveLength(2);
+    expect(log.match(/answered 503 Service Unavailable after \d+ ms\n/g)).toHaveLength(2);
     expect(log).toMatch(/delivered: 200 OK/);
     await sleep(500);
     expect(receiver.to('/flaky')).toHaveLength(3);
@@ -117,6 +119,21 @@ describe('webhook deliveries from the event stream', () => {
     expect((await f.log(delivery)).match(/attempt \d of 3/g)).toHaveLength(3);
     await sleep(1000);
     expect(receiver.to('/broken')).toHaveLength(3);
+  });
+
+  it('records the status of an answer, never what the target wrote: neither its body nor its reason phrase', async () => {
+    const policyId = await f.policy(teamId, 'talkative', [EventType.PushArtifact], [{ address: `${receiver.url}/talkative` }]);
+    // What an internal service might answer: the delivery log must not become a way to read it.
+    receiver.answerWith((req) => (req.path === '/talkative' ? { status: 500, body: 'root:x:0:0:SECRET-BODY', reason: 'SECRET-REASON' } : 200));
+    await f.publish({ repository: 'team/app', tag: 'talk' });
+
+    const [delivery] = await f.settled(policyId, 1);
+    expect(delivery.status).toBe(ExecutionStatus.Error);
+    expect(delivery.statusMessage).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/talkative answered 500 Internal Server Error after \d+ ms$/);
+    const tasks = await t.service.executions.tasks(delivery.id);
+    const recorded = JSON.stringify([delivery, tasks]) + (await f.log(delivery));
+    expect(recorded).toMatch(/answered 500 Internal Server Error/);
+    expect(recorded).not.toMatch(/SECRET|root:x/);
   });
 
   it('delivers nothing for a disabled policy, another event type or another project', async () => {
@@ -208,7 +225,7 @@ describe('webhook deliveries from the event stream', () => {
 
   it('creates one delivery per event and target however often the event is read', async () => {
     const policyId = await f.policy(teamId, 'once', [EventType.PushArtifact], [{ address: `${receiver.url}/once` }, { address: `${receiver.url}/once-too` }]);
-    const aids = { notifications: new NotificationSwitch(t.sql), quotaWarnings: new QuotaWarnings(t.sql), publish: (e: readonly ArtifactEvent[]) => t.service.queues.publishEvents(e) };
+    const aids = { notifications: new WebhookSettings(t.sql), quotaWarnings: new QuotaWarnings(t.sql), publish: (e: readonly ArtifactEvent[]) => t.service.queues.publishEvents(e) };
     const dispatcher = new WebhookDispatcher(new WebhookStore(t.sql), t.service.executions, t.service.queues, { maxRetry: 2, retryDelayMs: 100, registryHost: 'h' }, aids, new Logger('test', 'error'));
     const entry = { id: '1-1', fields: { event: JSON.stringify({ type: EventType.PushArtifact, occurAt: Date.now(), operator: 'x', repository: 'team/app', tag: 'v3' }) } };
     expect(await Promise.all([dispatcher.dispatch([entry]), dispatcher.dispatch([entry])])).toEqual([['1-1'], ['1-1']]);
@@ -240,6 +257,79 @@ describe('webhook deliveries from the event stream', () => {
   });
 });
 
+describe('where deliveries may connect (webhook_allowed_networks)', () => {
+  let t: TestJobService;
+  let redis: Redis;
+  let f: Fixture;
+  let receiver: WebhookReceiver;
+  /** Stands in for core: a service of the installation on loopback. */
+  let core: WebhookReceiver;
+  let teamId: number;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    core = await WebhookReceiver.start();
+    t = await startTestJobService({ ...SETTINGS, services: [{ host: '127.0.0.1', port: Number(new URL(core.url).port) }] });
+    redis = new Redis(REDIS_URL);
+    f = new Fixture(t, redis);
+    teamId = await f.project('team');
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+    await core?.close();
+    await t?.close();
+    if (t) await removeQueueKeys(redis, t.config.queuePrefix);
+    redis?.disconnect();
+  });
+
+  /** Lets the jobservice's reading of the settings expire. */
+  const settingsSettle = () => sleep(2_300);
+
+  it('refuses loopback and the installation’s services by default, the services even where loopback is open, without retrying; delivers what an administrator opens', async () => {
+    // Saved before the setting was tightened, or straight into the table: the delivery is checked anyway.
+    const policyId = await f.policy(teamId, 'local', [EventType.PushArtifact], [{ address: `${receiver.url}/local` }, { address: `${core.url}/api` }]);
+    await f.publish({ repository: 'team/app', tag: 'v1' });
+    const closed = await f.settled(policyId, 2);
+    expect(closed.map((d) => [d.status, d.statusMessage])).toEqual([
+      [ExecutionStatus.Error, expect.stringMatching(/^not delivered: 127\.0\.0\.1 is a loopback address; webhook targets reach it only where webhook_allowed_networks names it/)],
+      [ExecutionStatus.Error, expect.stringMatching(/^not delivered: 127\.0\.0\.1:\d+ is one of this installation's own services/)],
+    ]);
+    for (const d of closed) expect((await t.service.executions.tasks(d.id))[0]!.runCount).toBe(1);
+    expect(await f.log(closed[0]!)).toMatch(/\[ERROR\] not delivered: 127\.0\.0\.1 is a loopback address/);
+
+    await f.allowNetworks('0.0.0.0/0,::/0,127.0.0.1');
+    await settingsSettle();
+    await f.publish({ repository: 'team/app', tag: 'v2' });
+    const loopback = (await f.settled(policyId, 4)).slice(2);
+    expect(loopback.map((d) => d.status)).toEqual([ExecutionStatus.Success, ExecutionStatus.Error]);
+    const corePort = new URL(core.url).port;
+    expect(loopback[1]!.statusMessage).toBe(
+      `not delivered: 127.0.0.1:${corePort} is one of this installation's own services; webhook_allowed_networks must name 127.0.0.1:${corePort} to allow it`,
+    );
+
+    await f.allowNetworks(`0.0.0.0/0,::/0,127.0.0.1,127.0.0.1:${corePort}`);
+    await settingsSettle();
+    await f.publish({ repository: 'team/app', tag: 'v3' });
+    expect((await f.settled(policyId, 6)).slice(4).map((d) => d.status)).toEqual([ExecutionStatus.Success, ExecutionStatus.Success]);
+    expect(receiver.to('/local').map((r) => JSON.parse(r.body).event_data.resources[0].tag)).toEqual(['v2', 'v3']);
+    expect(core.to('/api').map((r) => JSON.parse(r.body).event_data.resources[0].tag)).toEqual(['v3']);
+  });
+
+  it('connects to the address a name was checked as, never resolving it again', async () => {
+    // The name resolves nowhere: the request can only arrive through the checked address.
+    const { port } = new URL(receiver.url);
+    const answer = await postOnce(`http://hooks.wharf-test.invalid:${port}/pinned`, '{}', { 'Content-Type': 'application/json' }, {
+      timeoutMs: 5_000,
+      skipCertVerify: false,
+      connectTo: { address: '127.0.0.1', family: 4 },
+    });
+    expect(answer.status).toBe(200);
+    const [request] = receiver.to('/pinned');
+    expect(request!.headers['host']).toBe(`hooks.wharf-test.invalid:${port}`);
+  });
+});
+
 describe('events a dead jobservice took', () => {
   it('are taken over and delivered by a live one', async () => {
     const redis = new Redis(REDIS_URL);
@@ -247,6 +337,7 @@ describe('events a dead jobservice took', () => {
     const t = await startTestJobService(SETTINGS);
     try {
       const f = new Fixture(t, redis);
+      await f.allowNetworks();
       const stream = eventsStream(t.config.queuePrefix);
       const policyId = await f.policy(await f.project('team'), 'ci', [EventType.PushArtifact], [{ address: `${receiver.url}/orphan` }]);
       // The first jobservice stops reading; then a consumer takes the event and dies before acknowledging it.

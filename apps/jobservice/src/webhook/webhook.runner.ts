@@ -3,8 +3,9 @@ import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
 import { postOnce } from './http-post';
 import { type HarborPayload, renderDelivery, type WebhookTarget } from './webhook-payload';
 import type { WebhookPolicy, WebhookStore } from './webhook.store';
-import type { NotificationSwitch } from './notification-switch';
 import { displayProxy, type WebhookProxy } from './proxy';
+import type { WebhookReach } from './webhook-reach';
+import type { WebhookSettings } from './webhook-settings';
 
 export interface WebhookRunnerSettings {
   /** Retries after the first attempt (harbor.yml notification.webhook_job_max_retry). */
@@ -51,12 +52,6 @@ export function displayAddress(type: string, address: string): string {
   }
 }
 
-/** One line of an answer's body for the log. */
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}...` : line;
-}
-
 /**
  * Delivers one webhook: POSTs the payload stored with the delivery to its target. A 2xx answer is
  * Success; any other answer, or no answer, throws, and the queue tries again after a growing delay
@@ -69,8 +64,9 @@ export class WebhookRunner implements TaskRunner {
   constructor(
     private readonly store: WebhookStore,
     private readonly settings: WebhookRunnerSettings,
-    private readonly notifications: NotificationSwitch,
+    private readonly notifications: WebhookSettings,
     private readonly proxy: WebhookProxy,
+    private readonly reach: WebhookReach,
   ) {
     this.attempts = settings.maxRetry + 1;
   }
@@ -101,19 +97,29 @@ export class WebhookRunner implements TaskRunner {
     const format = target.type === 'slack' ? 'slack' : (target.payload_format ?? 'Default');
     const shown = displayAddress(target.type, target.address);
 
-    const proxy = this.proxy.for(new URL(target.address));
+    const url = new URL(target.address);
+    const proxy = this.proxy.for(url);
     ctx.info(`attempt ${ctx.runCount} of ${this.attempts}: POST ${shown} (${p.event_type}, ${format})${proxy ? ` through the proxy ${displayProxy(proxy)}` : ''}`);
     let answer;
     try {
-      answer = await postOnce(target.address, rendered.body, headers, { timeoutMs: this.settings.timeoutMs, skipCertVerify: target.skip_cert_verify === true, proxy });
+      const route = await this.reach.route(url, proxy !== undefined);
+      if ('refused' in route) {
+        // A matter of configuration, not of the moment: no retry.
+        const message = `not delivered: ${route.refused}`;
+        ctx.error(message);
+        return { status: ExecutionStatus.Error, message };
+      }
+      answer = await postOnce(target.address, rendered.body, headers, {
+        timeoutMs: this.settings.timeoutMs,
+        skipCertVerify: target.skip_cert_verify === true,
+        proxy,
+        connectTo: route.connectTo,
+      });
     } catch (err) {
       throw new Error(`POST ${shown} failed: ${(err as Error).message}`);
     }
     const said = `${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}`;
-    if (answer.status < 200 || answer.status > 299) {
-      const body = excerpt(answer.bodyStart);
-      throw new Error(`POST ${shown} answered ${said} after ${answer.ms} ms${body ? `: ${body}` : ''}`);
-    }
+    if (answer.status < 200 || answer.status > 299) throw new Error(`POST ${shown} answered ${said} after ${answer.ms} ms`);
     ctx.info(`delivered: ${said} after ${answer.ms} ms`);
     return { status: ExecutionStatus.Success, extra: { http_status: answer.status } };
   }

@@ -3,10 +3,11 @@ import { eventsStream, type ExecutionStore, type JobQueues } from '@wharf/jobs';
 import type { JobServiceConfig } from '../config';
 import type { Logger } from '../logger';
 import { EventConsumer } from './event-consumer';
-import { NotificationSwitch } from './notification-switch';
 import { WebhookProxy } from './proxy';
 import { QuotaWarnings } from './quota-warnings';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookReach } from './webhook-reach';
+import { WebhookSettings } from './webhook-settings';
 import { WebhookRunner } from './webhook.runner';
 import { WebhookStore } from './webhook.store';
 
@@ -27,8 +28,14 @@ export interface Webhooks {
 /** Webhooks in the jobservice: the event consumer that creates deliveries and the runner that makes them. */
 export function createWebhooks(config: JobServiceConfig, sql: Sql, executions: ExecutionStore, queues: JobQueues, logger: Logger): Webhooks {
   const store = new WebhookStore(sql);
-  const notifications = new NotificationSwitch(sql);
-  const runner = new WebhookRunner(store, { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs }, notifications, new WebhookProxy(config.webhookProxy));
+  const notifications = new WebhookSettings(sql);
+  const runner = new WebhookRunner(
+    store,
+    { maxRetry: config.webhookMaxRetry, timeoutMs: config.webhookTimeoutMs },
+    notifications,
+    new WebhookProxy(config.webhookProxy),
+    new WebhookReach(notifications, config.services),
+  );
   const dispatcher = new WebhookDispatcher(
     store,
     executions,

@@ -70,7 +70,7 @@ describe('registry audit rows in the audit-log API', () => {
     await registry.app.get(RegistryAudit).flush();
 
     const expected = [
-      { username: 'admin', operation: 'delete', resource_type: 'artifact', resource: `team/app:${image.digest}` },
+      { username: 'admin', operation: 'delete', resource_type: 'artifact', resource: `team/app@${image.digest}` },
       { username: 'alice', operation: 'pull', resource_type: 'artifact', resource: 'team/app:v1' },
       { username: 'alice', operation: 'create', resource_type: 'artifact', resource: 'team/app:v1' },
     ];

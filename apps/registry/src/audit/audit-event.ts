@@ -1,3 +1,5 @@
+import { artifactName } from '@wharf/oci';
+
 /** What the data plane writes to `audit_log`: Harbor's operations on artifacts. */
 export type RegistryAuditOperation = 'create' | 'pull' | 'delete';
 
@@ -20,9 +22,9 @@ function isDigest(reference: string): boolean {
 
 /**
  * The row one successful manifest request stands for, in Harbor's own format: the resource is
- * `<repository>:<tag>` or `<repository>:<digest>` (Harbor joins with a colon in both cases, see its
- * artifact events' audit-log resolution). A DELETE by digest removes the artifact (resource type
- * `artifact`); a DELETE by tag removes only the tag, which Harbor logs as resource type `tag`.
+ * `<repository>:<tag>` or `<repository>@<digest>`, as Harbor's artifact events write it (and as
+ * core writes its own artifact deletions). A DELETE by digest removes the artifact (resource
+ * type `artifact`); a DELETE by tag removes only the tag, which Harbor logs as resource type `tag`.
  */
 export function auditEvent(
   operation: RegistryAuditOperation,
@@ -33,5 +35,5 @@ export function auditEvent(
   opTime = new Date(),
 ): RegistryAuditEvent {
   const resourceType = operation === 'delete' && !isDigest(reference) ? 'tag' : 'artifact';
-  return { operation, resourceType, repository, resource: `${repository}:${reference}`, username, clientIp, opTime };
+  return { operation, resourceType, repository, resource: artifactName(repository, reference), username, clientIp, opTime };
 }

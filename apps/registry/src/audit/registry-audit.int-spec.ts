@@ -78,9 +78,9 @@ describe('registry audit log, open registry (REGISTRY_AUTH=none)', () => {
     expect(await rows('team/app')).toEqual([
       row('create', 'artifact', 'team/app:v1'),
       row('pull', 'artifact', 'team/app:v1'),
-      row('pull', 'artifact', `team/app:${image.digest}`),
+      row('pull', 'artifact', `team/app@${image.digest}`),
       row('delete', 'tag', 'team/app:v1'),
-      row('delete', 'artifact', `team/app:${image.digest}`),
+      row('delete', 'artifact', `team/app@${image.digest}`),
     ]);
   });
 
@@ -89,7 +89,7 @@ describe('registry audit log, open registry (REGISTRY_AUTH=none)', () => {
     expect((await pushImage(registry.url, 'team/app', image, image.digest)).status).toBe(201);
     expect((await pushImage(registry.url, 'loose', makeImage(), 'v1')).status).toBe(201);
     await flush();
-    expect(await rows(`team/app:${image.digest}`)).toEqual([expect.objectContaining({ operation: 'create', resource_type: 'artifact', project_id: await projectId('team') })]);
+    expect(await rows(`team/app@${image.digest}`)).toEqual([expect.objectContaining({ operation: 'create', resource_type: 'artifact', project_id: await projectId('team') })]);
     expect(await rows('loose:')).toEqual([expect.objectContaining({ operation: 'create', resource: 'loose:v1', project_id: null })]);
   });
 

@@ -1,7 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signToken } from '@wharf/auth';
 import { type ArtifactEvent, EventType, eventsStream } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { makeImage, pushImage, RegistryHarness, startTestRegistry } from '../testing';
+import { makeImage, pushBlob, pushImage, putManifest, RegistryHarness, sha256, startTestRegistry } from '../testing';
 import { stopRegistry } from '../conformance/conformance-helpers';
 import { RegistryEvents } from './registry-events';
 
@@ -67,5 +72,67 @@ describe('artifact events on the event stream', () => {
     } finally {
       await stopRegistry(quiet);
     }
+  });
+});
+
+describe('quota refusals on the event stream, token mode', () => {
+  const ISSUER = 'events-issuer';
+  const SERVICE = 'events-registry';
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let r: RegistryHarness;
+  let redis: Redis;
+  let keyDir: string;
+
+  const alice = () => ({
+    Authorization: `Bearer ${signToken(privateKey, { issuer: ISSUER, audience: SERVICE, subject: 'alice', access: [{ type: 'repository', name: 'tight/app', actions: ['pull', 'push'] }], expiresIn: 300 }).token}`,
+  });
+  const refusals = async () => {
+    await r.app.get(RegistryEvents).flush();
+    const entries = await redis.xrange(eventsStream(r.config.events.prefix), '-', '+');
+    return entries.map(([, fields]) => JSON.parse(fields[1] as string) as ArtifactEvent).filter((e) => e.type === EventType.QuotaExceed);
+  };
+
+  beforeAll(async () => {
+    keyDir = await mkdtemp(join(tmpdir(), 'wharf-events-key-'));
+    const keyPath = join(keyDir, 'private_key.pem');
+    await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+    r = await startTestRegistry({ auth: { mode: 'token', realm: 'http://token.example.test/service/token', issuer: ISSUER, service: SERVICE, privateKeyPath: keyPath, robotPrefix: 'robot$' } });
+    redis = new Redis('redis://127.0.0.1:6379');
+    const db = new Client({ connectionString: r.db.url });
+    await db.connect();
+    await db.query("INSERT INTO project (name, storage_limit) VALUES ('tight', 1000)");
+    await db.end();
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await r?.close();
+    if (keyDir) await rm(keyDir, { recursive: true, force: true });
+  });
+
+  it('name the pusher as operator, whichever check refused: a monolithic blob, a session\'s last PUT, a manifest', async () => {
+    // A blob that alone passes the limit, sent in one POST.
+    await expect(pushBlob(r.url, 'tight/app', Buffer.alloc(1500, 1), alice())).rejects.toThrow(/403/);
+    // The same through a session: POST, then PUT with the bytes.
+    const big = Buffer.alloc(1200, 2);
+    const started = await fetch(`${r.url}/v2/tight/app/blobs/uploads/`, { method: 'POST', headers: alice() });
+    expect(started.status).toBe(202);
+    const location = new URL(started.headers.get('location') ?? '', r.url);
+    location.searchParams.set('digest', sha256(big));
+    const put = await fetch(location, { method: 'PUT', body: new Uint8Array(big), headers: { 'Content-Type': 'application/octet-stream', ...alice() } });
+    expect(put.status).toBe(403);
+    // Blobs that fit one by one, a manifest that takes the project past its limit together.
+    const image = makeImage({ layers: [Buffer.alloc(600, 3), Buffer.alloc(600, 4)] });
+    await pushBlob(r.url, 'tight/app', image.config, alice());
+    for (const layer of image.layers) await pushBlob(r.url, 'tight/app', layer, alice());
+    expect((await putManifest(r.url, 'tight/app', 'v1', image.manifest, image.mediaType, alice())).status).toBe(403);
+
+    const seen = await refusals();
+    expect(seen.map((e) => [e.operator, e.digest ?? null])).toEqual([
+      ['alice', sha256(Buffer.alloc(1500, 1))],
+      ['alice', sha256(big)],
+      ['alice', null],
+    ]);
+    expect(seen.every((e) => e.repository === 'tight/app' && /quota exceeded/.test(e.message ?? ''))).toBe(true);
   });
 });

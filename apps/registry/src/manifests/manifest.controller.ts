@@ -41,7 +41,7 @@ export class ManifestController {
   @RequireAccess('pull', 'push')
   async put(@Param('name') name: string, @Param('reference') reference: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const body = await readBody(req, MAX_MANIFEST_BYTES);
-    const { digest, manifest } = await this.manifests.put(name, reference, req.headers['content-type'], body);
+    const { digest, manifest } = await this.manifests.put(name, reference, req.headers['content-type'], body, this.authorizer.callerName(req));
     reply.status(201).header('Location', `/v2/${name}/manifests/${digest}`).header('Docker-Content-Digest', digest).header('Content-Length', 0);
     if (manifest.subject) reply.header('OCI-Subject', manifest.subject.digest);
     reply.send();

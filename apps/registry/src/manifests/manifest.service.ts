@@ -116,8 +116,8 @@ export class ManifestService {
     return body;
   }
 
-  /** Validates and records a pushed manifest; returns its digest and parsed form. */
-  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer): Promise<{ digest: string; manifest: ParsedManifest }> {
+  /** Validates and records a pushed manifest; returns its digest and parsed form. `pusher` is named if a quota refuses it. */
+  async put(repository: string, reference: string, contentType: string | undefined, body: Buffer, pusher: string): Promise<{ digest: string; manifest: ParsedManifest }> {
     const ref = parseReference(reference);
     const manifest = parseManifest(body, contentType);
     const digest = digestOf(body, ref.kind === 'digest' ? ref.algorithm : 'sha256');
@@ -128,7 +128,7 @@ export class ManifestService {
     await this.storage.putBlob(digest, body);
     const pushed = pushedManifest(repository, ref, digest, manifest, body);
     try {
-      await this.quotas.charging(repository, digest, () =>
+      await this.quotas.charging(repository, digest, pusher, () =>
         retryingConflicts(async () => {
           if (!(await this.recordDirectly(pushed))) await this.recordGuarded(pushed);
         }),

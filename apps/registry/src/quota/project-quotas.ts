@@ -30,6 +30,8 @@ const QUOTA_EXCEEDED = 'WQ001';
 
 /** What a project with a storage limit can still take, with the figures a refusal names. */
 export interface QuotaAllowance {
+  /** Who pushes: the QUOTA_EXCEED event's operator if the session is refused. */
+  pusher: string;
   project: string;
   left: number;
   used: number;
@@ -71,10 +73,10 @@ export class ProjectQuotas {
     private readonly policies: ProjectPolicies,
   ) {}
 
-  /** Announces the refusal (QUOTA_EXCEED webhooks) and returns the error to throw. */
-  private refuse(repository: string, digest: string | undefined, project: string, adding: number, used: number, hard: number): OciError {
+  /** Announces the refusal (QUOTA_EXCEED webhooks, whose operator is the pusher) and returns the error to throw. */
+  private refuse(repository: string, digest: string | undefined, pusher: string, project: string, adding: number, used: number, hard: number): OciError {
     const err = exceeded(project, adding, used, hard);
-    this.events.publish({ type: EventType.QuotaExceed, occurAt: Date.now(), operator: '', repository, digest, message: err.message });
+    this.events.publish({ type: EventType.QuotaExceed, occurAt: Date.now(), operator: pusher, repository, digest, message: err.message });
     return err;
   }
 
@@ -84,7 +86,7 @@ export class ProjectQuotas {
    * without artifacts goes too, with what its earlier blobs were charged: a push refused by the
    * quota leaves nothing behind.
    */
-  async charging<T>(repository: string, digest: string | undefined, write: () => Promise<T>): Promise<T> {
+  async charging<T>(repository: string, digest: string | undefined, pusher: string, write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (err) {
@@ -97,14 +99,14 @@ export class ProjectQuotas {
           [repository],
         )
         .catch(() => undefined);
-      throw this.refuse(repository, digest, refusal.project, refusal.adding, refusal.used, refusal.hard);
+      throw this.refuse(repository, digest, pusher, refusal.project, refusal.adding, refusal.used, refusal.hard);
     }
   }
 
   /** Before publishing a blob's bytes: refuses one that the project cannot hold. */
-  async checkBlob(repository: string, digest: string, size: number): Promise<void> {
-    const allowance = await this.allowance(repository, digest);
-    if (allowance && size > allowance.left) throw this.refuse(repository, digest, allowance.project, size, allowance.used, allowance.hard);
+  async checkBlob(repository: string, digest: string, size: number, pusher: string): Promise<void> {
+    const allowance = await this.allowance(repository, pusher, digest);
+    if (allowance && size > allowance.left) throw this.refuse(repository, digest, pusher, allowance.project, size, allowance.used, allowance.hard);
   }
 
   /**
@@ -112,7 +114,7 @@ export class ProjectQuotas {
    * already holds `digest` (which then costs nothing). Uploads whose digest is not known yet
    * (PATCH) are held to it as they arrive.
    */
-  async allowance(repository: string, digest?: string): Promise<QuotaAllowance | undefined> {
+  async allowance(repository: string, pusher: string, digest?: string): Promise<QuotaAllowance | undefined> {
     const project = projectOf(repository);
     if (project === null || (await this.policies.of(repository)).storageLimit < 0) return undefined;
     const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean }>(
@@ -125,11 +127,11 @@ export class ProjectQuotas {
     if (!row || row.counted || Number(row.hard) < 0) return undefined;
     const hard = Number(row.hard);
     const used = Number(row.used ?? 0);
-    return { project, left: Math.max(0, hard - used), used, hard };
+    return { pusher, project, left: Math.max(0, hard - used), used, hard };
   }
 
   /** The refusal of an upload session that outgrew what its project has left. */
   sessionRefusal(repository: string, allowance: QuotaAllowance, size: number): OciError {
-    return this.refuse(repository, undefined, allowance.project, size, allowance.used, allowance.hard);
+    return this.refuse(repository, undefined, allowance.pusher, allowance.project, size, allowance.used, allowance.hard);
   }
 }

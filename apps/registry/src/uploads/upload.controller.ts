@@ -26,7 +26,7 @@ export class UploadController {
       if (from !== undefined) {
         validateRepositoryName(from);
         await this.authorizer.authorize(req, [{ type: 'repository', name: from, actions: ['pull'] }]);
-        const blob = await this.uploads.mount(name, from, d.digest);
+        const blob = await this.uploads.mount(name, from, d.digest, this.authorizer.callerName(req));
         if (blob) {
           this.created(reply, name, blob.digest);
           return;
@@ -35,7 +35,7 @@ export class UploadController {
       // Unknown source repository or blob: the spec's fallback is an ordinary upload session.
     } else if (digest !== undefined) {
       const d = parseDigest(digest);
-      await this.uploads.putMonolithic(name, d.digest, uploadBody(req));
+      await this.uploads.putMonolithic(name, d.digest, uploadBody(req), this.authorizer.callerName(req));
       this.created(reply, name, d.digest);
       return;
     }
@@ -53,7 +53,7 @@ export class UploadController {
   @Patch(':name/blobs/uploads/:id')
   @RequireAccess('pull', 'push')
   async append(@Param('name') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const offset = await this.uploads.append(name, id, uploadBody(req));
+    const offset = await this.uploads.append(name, id, uploadBody(req), this.authorizer.callerName(req));
     this.progress(reply.status(202), name, id, offset);
   }
 
@@ -62,7 +62,7 @@ export class UploadController {
   async complete(@Param('name') name: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const digest = queryParam(req, 'digest');
     const body = hasBody(req) ? uploadBody(req) : undefined;
-    const committed = await this.uploads.complete(name, id, digest, body);
+    const committed = await this.uploads.complete(name, id, digest, body, this.authorizer.callerName(req));
     this.created(reply, name, committed);
   }
 

@@ -84,20 +84,20 @@ export class UploadService {
     return this.ids.issue(repository);
   }
 
-  /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. */
-  async putMonolithic(repository: string, digest: string, body: UploadBody): Promise<void> {
+  /** Monolithic `POST ?digest=`: the whole blob in one request, no session row. `pusher` is named if a quota refuses it. */
+  async putMonolithic(repository: string, digest: string, body: UploadBody, pusher: string): Promise<void> {
     const expected = parseDigest(digest);
     await this.space.assertRoomFor(body.contentLength);
     if (isSmall(body)) {
-      return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength);
+      return this.putSmall(repository, expected.digest, expected.algorithm, body.stream, body.contentLength, pusher);
     }
-    const limit = await this.quotas.allowance(repository, expected.digest);
+    const limit = await this.quotas.allowance(repository, pusher, expected.digest);
     const id = `mono-${randomUUID()}`;
     await this.storage.createUpload(id);
     try {
       const digester = createDigester(expected.algorithm);
       const size = await this.write(repository, id, 0, body, digester, limit);
-      await this.commit(repository, id, expected.digest, digester, size);
+      await this.commit(repository, id, expected.digest, digester, size, pusher);
     } catch (err) {
       await this.storage.deleteUpload(id).catch(() => undefined);
       throw err;
@@ -108,18 +108,18 @@ export class UploadService {
    * Small blobs (configs, small layers) skip the upload file: the declared length bounds what is
    * held in memory, and one atomic write publishes the bytes.
    */
-  private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number): Promise<void> {
+  private async putSmall(repository: string, digest: string, algorithm: DigestAlgorithm, stream: Readable, length: number, pusher: string): Promise<void> {
     const buffer = await readBounded(stream, length);
     const actual = digestOf(buffer, algorithm);
     if (actual !== digest) throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
-    await this.quotas.checkBlob(repository, digest, length);
+    await this.quotas.checkBlob(repository, digest, length, pusher);
     await this.storage.putBlob(digest, buffer);
-    await this.record(repository, digest, length);
+    await this.record(repository, digest, length, pusher);
   }
 
   /** Cross-repository mount; undefined when `from` does not hold the blob (caller falls back). */
-  async mount(repository: string, from: string, digest: string): Promise<BlobRow | undefined> {
-    return this.quotas.charging(repository, digest, () => this.repositories.withId(repository, (id) => this.blobs.mount(from, id, digest)));
+  async mount(repository: string, from: string, digest: string, pusher: string): Promise<BlobRow | undefined> {
+    return this.quotas.charging(repository, digest, pusher, () => this.repositories.withId(repository, (id) => this.blobs.mount(from, id, digest)));
   }
 
   async status(repository: string, id: string): Promise<number> {
@@ -129,10 +129,10 @@ export class UploadService {
   }
 
   /** PATCH: appends one chunk (with Content-Range) or a stream (without). Returns the new offset. */
-  async append(repository: string, id: string, body: UploadBody): Promise<number> {
+  async append(repository: string, id: string, body: UploadBody, pusher: string): Promise<number> {
     await this.space.assertRoomFor(body.contentLength);
     return this.withLease(repository, id, async (offset) => {
-      const limit = await this.quotas.allowance(repository);
+      const limit = await this.quotas.allowance(repository, pusher);
       const digester = await this.hasherAt(id, offset);
       const size = await this.write(repository, id, offset, body, digester, limit);
       this.hashers.put(id, digester);
@@ -141,7 +141,7 @@ export class UploadService {
   }
 
   /** PUT: optional last chunk, then verification against `digest` and commit. */
-  async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined): Promise<string> {
+  async complete(repository: string, id: string, digest: string | undefined, body: UploadBody | undefined, pusher: string): Promise<string> {
     if (!digest) throw new OciError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
     const expected = parseDigest(digest);
     const kind = this.ids.check(repository, id);
@@ -152,9 +152,9 @@ export class UploadService {
       // statement. Anything else (earlier chunks, a mismatch, a busy session) takes the general path.
       const buffer = await readBounded(body.stream, body.contentLength);
       if (digestOf(buffer, expected.algorithm) === expected.digest) {
-        await this.refuseOverQuota(repository, id, expected.digest, buffer.length);
+        await this.refuseOverQuota(repository, id, expected.digest, buffer.length, pusher);
         await this.storage.putBlob(expected.digest, buffer);
-        const claimed = await this.quotas.charging(repository, expected.digest, () =>
+        const claimed = await this.quotas.charging(repository, expected.digest, pusher, () =>
           this.repositories.withId(repository, (repositoryId) =>
             this.uploads.completeWithBlob(id, repository, repositoryId, expected.digest, buffer.length, kind),
           ),
@@ -170,12 +170,12 @@ export class UploadService {
     return this.withLease(repository, id, async (offset) => {
       let digester = await this.hasherAt(id, offset);
       let size = offset;
-      if (body) size = await this.write(repository, id, offset, body, digester, await this.quotas.allowance(repository, expected.digest));
+      if (body) size = await this.write(repository, id, offset, body, digester, await this.quotas.allowance(repository, pusher, expected.digest));
       if (digester.algorithm !== expected.algorithm) {
         digester = createDigester(expected.algorithm);
         await this.feed(id, digester, 0, size);
       }
-      await this.commit(repository, id, expected.digest, digester, size);
+      await this.commit(repository, id, expected.digest, digester, size, pusher);
       return { offset: undefined, result: expected.digest, done: true };
     });
   }
@@ -313,23 +313,23 @@ export class UploadService {
   }
 
   /** Verifies the digest, makes the bytes durable and visible, then records them. */
-  private async commit(repository: string, id: string, digest: string, digester: Digester, size: number): Promise<void> {
+  private async commit(repository: string, id: string, digest: string, digester: Digester, size: number, pusher: string): Promise<void> {
     const actual = digester.digest();
     if (actual !== digest) {
       // Nothing of a mismatched upload is kept: the client must start again.
       await this.discard(id);
       throw new OciError('DIGEST_INVALID', `content digest ${actual} does not match ${digest}`);
     }
-    await this.refuseOverQuota(repository, id, digest, size);
+    await this.refuseOverQuota(repository, id, digest, size, pusher);
     await this.storage.commitUpload(id, digest, size);
-    await this.record(repository, digest, size, id);
+    await this.record(repository, digest, size, pusher, id);
     this.hashers.drop(id);
   }
 
   /** A blob the project cannot hold: the upload is discarded (nothing kept) and the push refused. */
-  private async refuseOverQuota(repository: string, id: string, digest: string, size: number): Promise<void> {
+  private async refuseOverQuota(repository: string, id: string, digest: string, size: number, pusher: string): Promise<void> {
     try {
-      await this.quotas.checkBlob(repository, digest, size);
+      await this.quotas.checkBlob(repository, digest, size, pusher);
     } catch (err) {
       await this.discard(id);
       throw err;
@@ -340,11 +340,11 @@ export class UploadService {
    * Storage first, metadata second: a crash in between leaves bytes no row points at (invisible,
    * collected later), never a row without bytes.
    */
-  private async record(repository: string, digest: string, size: number, uploadId?: string): Promise<void> {
+  private async record(repository: string, digest: string, size: number, pusher: string, uploadId?: string): Promise<void> {
     // One autocommit statement: the link is what makes the blob visible (and charges the
     // project), and closing the session afterwards is harmless if it fails (it is then merely stale).
     try {
-      await this.quotas.charging(repository, digest, () => this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null)));
+      await this.quotas.charging(repository, digest, pusher, () => this.repositories.withId(repository, (id) => this.blobs.record(id, digest, size, null)));
     } catch (err) {
       // Refused by the quota after the bytes were committed (another push took the room meanwhile):
       // the session is over; the unrecorded bytes are garbage collection's.

@@ -4,6 +4,8 @@ import type { TestJobService } from '../../testing';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const DIGEST = 'sha256:' + 'ab'.repeat(32);
+/** webhook_allowed_networks with loopback (where test receivers listen) opened. */
+export const LOOPBACK_RECEIVERS = '0.0.0.0/0,::/0,127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Target {
@@ -21,6 +23,18 @@ export class Fixture {
     readonly t: TestJobService,
     private readonly redis: Redis,
   ) {}
+
+  /**
+   * Sets webhook_allowed_networks as core's /configurations API stores it: the receivers of these
+   * tests listen on loopback, which deliveries reach only where an administrator allows it.
+   */
+  async allowNetworks(value = LOOPBACK_RECEIVERS): Promise<void> {
+    await this.t.sql.query(
+      `INSERT INTO setting (key, value, updated_at) VALUES ('webhook_allowed_networks', $1::jsonb, now())
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [JSON.stringify(value)],
+    );
+  }
 
   async project(name: string, isPublic = false): Promise<number> {
     const [row] = await this.t.sql.query<{ id: number }>('INSERT INTO project (name, public) VALUES ($1, $2) RETURNING id', [name, isPublic]);

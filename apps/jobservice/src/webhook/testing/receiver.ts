@@ -15,8 +15,11 @@ export interface ReceivedRequest {
   at: number;
 }
 
-/** Decides the status of the n-th request (from 0) a receiver gets. */
-export type Answer = (req: ReceivedRequest, n: number) => number | Promise<number>;
+/** The status of an answer, or the status with the body and reason phrase to send. */
+export type Reply = number | { status: number; body?: string; reason?: string };
+
+/** Decides the answer to the n-th request (from 0) a receiver gets. */
+export type Answer = (req: ReceivedRequest, n: number) => Reply | Promise<Reply>;
 
 /** A real HTTP(S) server on 127.0.0.1 standing in for a webhook endpoint: it records what it gets. */
 export class WebhookReceiver {
@@ -73,8 +76,10 @@ export class WebhookReceiver {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
     this.received.push(request);
-    const status = await this.answer(request, this.counter++);
-    res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status >= 300 ? `refused with ${status}` : 'ok');
+    const reply = await this.answer(request, this.counter++);
+    const { status, body, reason } = typeof reply === 'number' ? { status: reply, body: undefined, reason: undefined } : reply;
+    const headers = { 'Content-Type': 'text/plain' };
+    (reason === undefined ? res.writeHead(status, headers) : res.writeHead(status, reason, headers)).end(body ?? (status >= 300 ? `refused with ${status}` : 'ok'));
   }
 }
 
