@@ -1,6 +1,6 @@
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Access, grantedRegistryActions, Principal, ProjectRef, TokenClaims, TokenError, tokenGrants, verifyToken } from '@wharf/auth';
+import { Access, grantedRegistryActions, Principal, ProjectRef, TokenClaims, TokenError, tokenGrants, TtlCache, verifyToken } from '@wharf/auth';
 import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
 import { OciError } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
@@ -11,7 +11,6 @@ import { IDENTITY, LOGIN_THROTTLE, VERIFICATION_KEY } from './auth-tokens';
 import { bearerChallenge, ChallengeError, scopeOf, unauthorized } from './challenge';
 import { parseAuthorization } from './credentials';
 import { PrincipalDirectory } from './principal-directory';
-import { TtlCache } from './ttl-cache';
 
 /** Who got through `authorize`, kept for the catalog's filter and the audit trail. */
 export type Caller = { via: 'token'; claims: TokenClaims } | { via: 'basic'; principal: Principal };
