@@ -6,7 +6,7 @@ import { hashPassword, keyId, ProjectRole, RobotPermission, TokenClaims, verifyT
 import type { Sql } from '@wharf/db';
 import type { CoreConfig } from '../config';
 import { SQL } from '../infra/tokens';
-import { basicAuthHeader, CoreHarness, startTestCore } from '../testing';
+import { api, basicAuthHeader, CoreHarness, createTestUser, startTestCore } from '../testing';
 
 /**
  * The token service against the real PostgreSQL and Redis: who gets which actions for which
@@ -282,6 +282,58 @@ describe('token service /service/token', () => {
       }
       const wrong = await requestToken(['repository:team/app:pull'], basicAuthHeader(robots['puller'].login, 'nope'));
       expect(wrong.status).toBe(401);
+    });
+  });
+
+  describe('account changes through the API apply to the next token request, on every core', () => {
+    let second: CoreHarness;
+    beforeAll(async () => {
+      second = await startTestCore({ token: tokenConfig, databaseUrl: config.databaseUrl });
+    }, 60_000);
+    afterAll(async () => {
+      await second?.close();
+    });
+    /** The status of the same token request on both cores. */
+    const onBoth = async (auth: string) => {
+      const statuses: number[] = [];
+      for (const base of [url, second.url]) {
+        statuses.push((await fetch(`${base}/service/token?${query(['repository:team/app:pull'])}`, { headers: { Authorization: auth } })).status);
+      }
+      return statuses;
+    };
+
+    it('a password reset by an administrator: the old password is refused at once', async () => {
+      const changer = await createTestUser(url, core.adminAuth, 'changer', PASSWORD);
+      expect(await onBoth(changer.auth)).toEqual([200, 200]);
+      const reset = await api(url, 'PUT', `/api/v2.0/users/${changer.id}/password`, { auth: core.adminAuth, body: { new_password: 'Renewed12345' } });
+      expect(reset.status).toBe(200);
+      expect(await onBoth(changer.auth)).toEqual([401, 401]);
+      expect(await onBoth(basicAuthHeader('changer', 'Renewed12345'))).toEqual([200, 200]);
+      expect((await api(url, 'DELETE', `/api/v2.0/users/${changer.id}`, { auth: core.adminAuth })).status).toBe(200);
+      expect(await onBoth(basicAuthHeader('changer', 'Renewed12345'))).toEqual([401, 401]);
+    });
+
+    it('a robot with a refreshed secret, disabled or deleted is refused at once', async () => {
+      const permissions = [{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] }];
+      const created = await api<{ id: number; name: string; secret: string }>(url, 'POST', '/api/v2.0/robots', {
+        auth: core.adminAuth,
+        body: { name: 'rotating', level: 'system', duration: -1, permissions },
+      });
+      expect(created.status).toBe(201);
+      const { id, name } = created.body;
+      expect(await onBoth(basicAuthHeader(name, created.body.secret))).toEqual([200, 200]);
+      const refreshed = await api<{ secret: string }>(url, 'PATCH', `/api/v2.0/robots/${id}`, { auth: core.adminAuth, body: {} });
+      expect(refreshed.status).toBe(200);
+      expect(await onBoth(basicAuthHeader(name, created.body.secret))).toEqual([401, 401]);
+      const current = basicAuthHeader(name, refreshed.body.secret);
+      expect(await onBoth(current)).toEqual([200, 200]);
+      const disable = await api(url, 'PUT', `/api/v2.0/robots/${id}`, { auth: core.adminAuth, body: { name, level: 'system', duration: -1, disable: true, permissions } });
+      expect(disable.status).toBe(200);
+      expect(await onBoth(current)).toEqual([401, 401]);
+      await api(url, 'PUT', `/api/v2.0/robots/${id}`, { auth: core.adminAuth, body: { name, level: 'system', duration: -1, disable: false, permissions } });
+      expect(await onBoth(current)).toEqual([200, 200]);
+      expect((await api(url, 'DELETE', `/api/v2.0/robots/${id}`, { auth: core.adminAuth })).status).toBe(200);
+      expect(await onBoth(current)).toEqual([401, 401]);
     });
   });
 

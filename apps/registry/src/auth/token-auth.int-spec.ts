@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectRole, signToken, TokenAccess } from '@wharf/auth';
+import { hashPassword, ProjectRole, signToken, TokenAccess } from '@wharf/auth';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import { errorCode, IdentityFixtures, makeImage, pushImage, RegistryHarness, repositoryPermissions, startTestRegistry } from '../testing';
 
@@ -319,6 +319,57 @@ describe('registry token authentication', () => {
       await fixtures.user(victim, PASSWORD);
       for (let i = 0; i < 5; i++) expect((await get('/v2/', basic(victim, `wrong-${i}`))).status).toBe(401);
       expect((await get('/v2/', basic(victim, PASSWORD))).status).toBe(401);
+    });
+  });
+
+  describe('account changes apply to the next request, on every registry serving the database', () => {
+    let second: RegistryHarness;
+    beforeAll(async () => {
+      second = await startTestRegistry({ auth: registry.config.auth }, { db });
+    });
+    afterAll(async () => {
+      await second?.close();
+    });
+    /** The status of the same request on both registries, each having answered it before. */
+    const onBoth = async (path: string, headers: Record<string, string>) => [
+      (await fetch(`${url}${path}`, { headers })).status,
+      (await fetch(`${second.url}${path}`, { headers })).status,
+    ];
+
+    it('a reset password: the old one is refused at once, the new one accepted', async () => {
+      const name = `reset-${suffix}`;
+      const id = await fixtures.user(name, PASSWORD);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([200, 200]);
+      // What core's password change writes.
+      await fixtures.sql.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [id, await hashPassword('Renewed12345')]);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([401, 401]);
+      expect(await onBoth('/v2/', basic(name, 'Renewed12345'))).toEqual([200, 200]);
+    });
+
+    it('a deleted user, or one who lost a role or the administrator flag, at once', async () => {
+      const name = `leaver-${suffix}`;
+      const id = await fixtures.user(name, PASSWORD, { sysadmin: true });
+      expect(await onBoth('/v2/hidden/secret/tags/list', basic(name, PASSWORD))).toEqual([200, 200]);
+      await fixtures.sql.query('UPDATE app_user SET sysadmin = false WHERE id = $1', [id]);
+      expect(await onBoth('/v2/hidden/secret/tags/list', basic(name, PASSWORD))).toEqual([403, 403]);
+      await fixtures.sql.query('DELETE FROM app_user WHERE id = $1', [id]);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([401, 401]);
+    });
+
+    it('a robot disabled, given other permissions, with a new secret or deleted, at once', async () => {
+      const team = (await fixtures.sql.one<{ id: number }>("SELECT id FROM project WHERE name = 'team'"))?.id as number;
+      const bot = await fixtures.robot({ name: `bot-${suffix}`, project: { id: team, name: 'team' }, permissions: repositoryPermissions('team', ['pull']) });
+      const creds = basic(bot.login, bot.secret);
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([200, 200]);
+      await fixtures.sql.query('UPDATE robot SET disabled = true WHERE id = $1', [bot.id]);
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([401, 401]);
+      await fixtures.sql.query('UPDATE robot SET disabled = false, permissions = $2::jsonb WHERE id = $1', [bot.id, JSON.stringify(repositoryPermissions('team', ['push']))]);
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([403, 403]);
+      await fixtures.sql.query('UPDATE robot SET secret_hash = $2 WHERE id = $1', [bot.id, await hashPassword('NewSecret12345')]);
+      expect(await onBoth('/v2/', creds)).toEqual([401, 401]);
+      expect(await onBoth('/v2/', basic(bot.login, 'NewSecret12345'))).toEqual([200, 200]);
+      await fixtures.sql.query('DELETE FROM robot WHERE id = $1', [bot.id]);
+      expect(await onBoth('/v2/', basic(bot.login, 'NewSecret12345'))).toEqual([401, 401]);
     });
   });
 

@@ -23,8 +23,6 @@ export function callerNameOf(caller: Caller | undefined): string {
   return p.kind === 'user' ? p.username : p.kind === 'robot' ? p.name : ANONYMOUS_CALLER;
 }
 
-/** Basic credentials stay valid this long without another bcrypt check (role changes lag as much). */
-const BASIC_CACHE_MS = 30_000;
 /** Verified tokens are remembered at most this long (and never past their expiry). */
 const VERIFIED_TOKEN_CACHE_MS = 60_000;
 /** Project lookups of the basic-auth path; a project's visibility changes take this long to apply. */
@@ -50,13 +48,17 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   private readonly service: string;
   private readonly issuer: string;
   private readonly callers = new WeakMap<FastifyRequest, Caller>();
-  private readonly principals = new TtlCache<string, Principal>(BASIC_CACHE_MS, 10_000);
-  /** Concurrent first requests with the same credentials (a client's parallel layer pushes) share one check. */
+  /**
+   * Concurrent requests with the same credentials (a client's parallel layer pushes) share one
+   * check, and a wrong password among them counts as one failure. Nothing outlives the check: the
+   * identity store reads the account on every request, so that a password reset or a disabled
+   * robot applies at once on every process.
+   */
   private readonly checking = new Map<string, Promise<Principal | undefined>>();
   private readonly projects = new TtlCache<string, ProjectRef>(PROJECT_CACHE_MS, 10_000);
   private readonly tokens = new TtlCache<string, TokenClaims>(VERIFIED_TOKEN_CACHE_MS, 10_000);
-  /** Keys the credential cache, so that memory holds no plain or fast-to-guess form of a password. */
-  private readonly cacheSecret = randomBytes(32);
+  /** Keys the map of running checks, so that memory holds no plain or fast-to-guess form of a password. */
+  private readonly checkSecret = randomBytes(32);
 
   constructor(
     @Inject(CONFIG) config: RegistryConfig,
@@ -145,17 +147,12 @@ export class TokenAuthorizer implements RegistryAuthorizer {
     this.callers.set(request, { via: 'basic', principal });
   }
 
-  /** Basic credentials to a principal: cached briefly on success, throttled on failure. */
+  /** Basic credentials to a principal, behind the login throttle. */
   private basicPrincipal(username: string, password: string, address: string): Promise<Principal | undefined> {
-    const key = createHmac('sha256', this.cacheSecret).update(username).update('\u0000').update(password).digest('base64');
-    const cached = this.principals.get(key);
-    if (cached) return Promise.resolve(cached);
+    const key = createHmac('sha256', this.checkSecret).update(username).update('\u0000').update(password).update('\u0000').update(address).digest('base64');
     let pending = this.checking.get(key);
     if (!pending) {
-      pending = this.checkCredentials(username, password, address).then((principal) => {
-        if (principal) this.principals.set(key, principal);
-        return principal;
-      });
+      pending = this.checkCredentials(username, password, address);
       pending.finally(() => this.checking.delete(key)).catch(() => undefined);
       this.checking.set(key, pending);
     }
