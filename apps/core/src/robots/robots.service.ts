@@ -3,6 +3,7 @@ import { Access, generateSecret, hashPassword, passwordProblem, ProjectRef, Robo
 import type { Sql } from '@wharf/db';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
+import { LoginFailures } from '../auth/login-failures';
 import type { CoreConfig } from '../config';
 import { badRequest, conflict, forbidden, notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
@@ -45,6 +46,7 @@ export class RobotsService {
     private readonly robots: RobotRepository,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    private readonly loginFailures: LoginFailures,
   ) {}
 
   private view(row: RobotRecord): RobotView {
@@ -233,16 +235,23 @@ export class RobotsService {
       answer = { secret };
     }
     const secretHash = await hashPassword(secret);
+    const fullName = robotFullName(robot, this.config.robotPrefix);
     await this.sql.transaction(async (tx) => {
       if (!(await this.robots.setSecret(tx, id, secretHash))) throw notFound(`robot ${id} not found`);
-      await this.audit.recordFor(
-        access,
-        clientIp,
-        { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: robotFullName(robot, this.config.robotPrefix) },
-        tx,
-      );
+      await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName }, tx);
     });
+    await this.loginFailures.forget(fullName);
     return answer;
+  }
+
+  /** DELETE /robots/{id}/login-failures (not Harbor's): unlocks the robot's name, as for users. */
+  async clearLoginFailures(access: Access, clientIp: string, id: number): Promise<void> {
+    requireAuthenticated(access);
+    const robot = await this.robot(id);
+    this.authorize(access, robot, 'update');
+    const fullName = robotFullName(robot, this.config.robotPrefix);
+    await this.loginFailures.clear(fullName);
+    await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName });
   }
 
   async delete(access: Access, clientIp: string, id: number): Promise<void> {

@@ -318,8 +318,30 @@ describe('registry token authentication', () => {
       const victim = `victim-${suffix}`;
       await fixtures.user(victim, PASSWORD);
       for (let i = 0; i < 5; i++) expect((await get('/v2/', basic(victim, `wrong-${i}`))).status).toBe(401);
-      expect((await get('/v2/', basic(victim, PASSWORD))).status).toBe(401);
+      const locked = await get('/v2/', basic(victim, PASSWORD));
+      expect(locked.status).toBe(401);
+      expect(locked.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}"`);
+      expect(((await locked.json()) as { errors: { code: string; message: string }[] }).errors[0]).toMatchObject({
+        code: 'UNAUTHORIZED',
+        message: 'too many failed attempts; try again later',
+      });
     });
+
+    it('guesses from twenty addresses never lock the right password out of an address that has not failed', async () => {
+      const target = `target-${suffix}`;
+      await fixtures.user(target, PASSWORD);
+      const from = (address: string) => ({ 'X-Forwarded-For': address });
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          for (let n = 0; n < 5; n++) await get('/v2/', { ...basic(target, `guess-${i}-${n}`), ...from(`198.51.100.${i}`) });
+        }),
+      );
+      expect((await get('/v2/', { ...basic(target, PASSWORD), ...from('203.0.113.9') })).status).toBe(200);
+      expect((await get('/v2/', basic(target, PASSWORD))).status).toBe(200);
+      const guesser = await get('/v2/', { ...basic(target, PASSWORD), ...from('198.51.100.4') });
+      expect(guesser.status).toBe(401);
+      expect(((await guesser.json()) as { errors: { message: string }[] }).errors[0].message).toBe('too many failed attempts; try again later');
+    }, 120_000);
   });
 
   describe('account changes apply to the next request, on every registry serving the database', () => {

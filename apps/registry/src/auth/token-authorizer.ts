@@ -28,6 +28,9 @@ const VERIFIED_TOKEN_CACHE_MS = 60_000;
 /** Project lookups of the basic-auth path; a project's visibility changes take this long to apply. */
 const PROJECT_CACHE_MS = 5_000;
 
+/** What a basic-auth check answers while the login throttle refuses to check. */
+const LOCKED = Symbol('locked');
+
 function isCatalog(access: AccessRequest): boolean {
   return access.type === 'registry' && access.name === 'catalog';
 }
@@ -54,7 +57,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
    * identity store reads the account on every request, so that a password reset or a disabled
    * robot applies at once on every process.
    */
-  private readonly checking = new Map<string, Promise<Principal | undefined>>();
+  private readonly checking = new Map<string, Promise<Principal | typeof LOCKED | undefined>>();
   private readonly projects = new TtlCache<string, ProjectRef>(PROJECT_CACHE_MS, 10_000);
   private readonly tokens = new TtlCache<string, TokenClaims>(VERIFIED_TOKEN_CACHE_MS, 10_000);
   /** Keys the map of running checks, so that memory holds no plain or fast-to-guess form of a password. */
@@ -133,6 +136,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
 
   private async authorizeBasic(request: FastifyRequest, username: string, password: string, access: AccessRequest[]): Promise<void> {
     const principal = await this.basicPrincipal(username, password, request.ip);
+    if (principal === LOCKED) throw this.challenge(access, 'too many failed attempts; try again later');
     if (!principal) throw this.challenge(access, 'invalid username or password');
     const rights = new Access(principal);
     for (const a of access) {
@@ -148,7 +152,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   }
 
   /** Basic credentials to a principal, behind the login throttle. */
-  private basicPrincipal(username: string, password: string, address: string): Promise<Principal | undefined> {
+  private basicPrincipal(username: string, password: string, address: string): Promise<Principal | typeof LOCKED | undefined> {
     const key = createHmac('sha256', this.checkSecret).update(username).update('\u0000').update(password).update('\u0000').update(address).digest('base64');
     let pending = this.checking.get(key);
     if (!pending) {
@@ -159,11 +163,11 @@ export class TokenAuthorizer implements RegistryAuthorizer {
     return pending;
   }
 
-  private async checkCredentials(username: string, password: string, address: string): Promise<Principal | undefined> {
+  private async checkCredentials(username: string, password: string, address: string): Promise<Principal | typeof LOCKED | undefined> {
     // While locked, credentials are not even checked (and a right guess does not unlock).
     if (await this.throttle.locked(username, address)) {
       this.logger.debug(`refused basic credentials while locked: user ${username}, address ${address}`);
-      return undefined;
+      return LOCKED;
     }
     const principal = await this.authenticate(username, password);
     if (!principal) {
