@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import { Pool } from 'pg';
 import { AuthBackendUnavailableError } from './auth-backend-error';
 import { ExternalAuthenticator, IdentityStore, UserRow } from './identity.store';
+import { bindRobotPermissions } from './robot-permissions';
 
 const PULL: RobotPermission[] = [{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] }];
 const EVERYWHERE: RobotPermission[] = [{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'push' }] }];
@@ -55,7 +56,15 @@ describe('IdentityStore (real PostgreSQL)', () => {
   async function robot(name: string, projectId: number | null, secret: string, extra: { disabled?: boolean; expiresAt?: Date; permissions?: RobotPermission[] } = {}) {
     await sql.query(
       'INSERT INTO robot (name, level, project_id, secret_hash, disabled, expires_at, permissions) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [name, projectId === null ? 'system' : 'project', projectId, await hashPassword(secret), extra.disabled ?? false, extra.expiresAt ?? null, JSON.stringify(extra.permissions ?? PULL)],
+      [
+        name,
+        projectId === null ? 'system' : 'project',
+        projectId,
+        await hashPassword(secret),
+        extra.disabled ?? false,
+        extra.expiresAt ?? null,
+        JSON.stringify((await bindRobotPermissions(sql, extra.permissions ?? PULL)).permissions),
+      ],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Access, generateSecret, hashPassword, passwordProblem, ProjectRef, RobotPermission } from '@wharf/auth';
-import type { Sql } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { bindRobotPermissions, namedProjects } from '@wharf/identity';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
 import { LoginFailures } from '../auth/login-failures';
@@ -14,7 +15,7 @@ import { CORE_CONFIG, SQL } from '../infra/tokens';
 import type { RobotCreateDto } from './dto/robot-create.dto';
 import type { RobotDto } from './dto/robot.dto';
 import type { RobotSecDto } from './dto/robot-sec.dto';
-import { escalations, namedProjects, normalizePermissions, PermissionInput, RobotLevel } from './robot-permissions';
+import { escalations, normalizePermissions, PermissionInput, RobotLevel } from './robot-permissions';
 import { durationProblem, robotNameProblem } from './robot-rules';
 import { RobotRecord, RobotRepository } from './robot.repository';
 import { expiresAtSeconds, RobotCreated, robotFullName, RobotView, robotView } from './robot-view';
@@ -77,6 +78,16 @@ export class RobotsService {
     return found;
   }
 
+  /**
+   * The permissions as stored: bound to their projects' ids inside the writing transaction, which
+   * keeps those projects from being deleted until it ends (404 for one deleted meanwhile).
+   */
+  private async bound(tx: SqlRunner, permissions: RobotPermission[]): Promise<RobotPermission[]> {
+    const { permissions: bound, missing } = await bindRobotPermissions(tx, permissions);
+    if (missing.length > 0) throw notFound(`project ${missing[0]} not found`);
+    return bound;
+  }
+
   /** Non-administrators cannot hand a robot rights they lack themselves. */
   private requireNoEscalation(access: Access, project: ProjectRef, permission: RobotPermission): void {
     if (access.isSysadmin) return;
@@ -137,7 +148,7 @@ export class RobotsService {
           secretHash,
           duration: days,
           disabled: req.disable ?? false,
-          permissions,
+          permissions: await this.bound(tx, permissions),
           ...this.creatorOf(access),
         });
         if (id === undefined) throw duplicate();
@@ -212,7 +223,7 @@ export class RobotsService {
       if (project) this.requireNoEscalation(access, project, permissions[0]);
     }
     await this.sql.transaction(async (tx) => {
-      const changed = await this.robots.update(tx, id, { description: req.description ?? '', disabled: req.disable ?? false, duration, permissions });
+      const changed = await this.robots.update(tx, id, { description: req.description ?? '', disabled: req.disable ?? false, duration, permissions: await this.bound(tx, permissions) });
       if (!changed) throw notFound(`robot ${id} not found`);
       await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName }, tx);
     });

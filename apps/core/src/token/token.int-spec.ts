@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword, keyId, ProjectRole, RobotPermission, TokenClaims, verifyToken } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
+import { bindRobotPermissions } from '@wharf/identity';
 import type { CoreConfig } from '../config';
 import { SQL } from '../infra/tokens';
 import { api, basicAuthHeader, CoreHarness, createTestUser, startTestCore } from '../testing';
@@ -52,13 +53,22 @@ describe('token service /service/token', () => {
   async function member(projectId: number, userId: number, role: ProjectRole): Promise<void> {
     await sql.query('INSERT INTO project_member (project_id, user_id, role) VALUES ($1, $2, $3)', [projectId, userId, role]);
   }
-  /** Robot rows as core's robot API would write them: bcrypt secret, Harbor's permission JSON. */
+  /** Robot rows as core's robot API would write them: bcrypt secret, Harbor's permission JSON bound to project ids. */
   async function robot(key: string, row: { name: string; project?: { id: number; name: string }; permissions: RobotPermission[]; disabled?: boolean; expired?: boolean }): Promise<void> {
     const secret = `Sec${randomBytes(10).toString('hex')}1`;
     await sql.query(
       `INSERT INTO robot (name, level, project_id, secret_hash, permissions, disabled, duration, expires_at)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() - interval '1 hour' END)`,
-      [row.name, row.project ? 'project' : 'system', row.project?.id ?? null, await hashPassword(secret), JSON.stringify(row.permissions), row.disabled ?? false, row.expired ? 1 : -1, row.expired ?? false],
+      [
+        row.name,
+        row.project ? 'project' : 'system',
+        row.project?.id ?? null,
+        await hashPassword(secret),
+        JSON.stringify((await bindRobotPermissions(sql, row.permissions)).permissions),
+        row.disabled ?? false,
+        row.expired ? 1 : -1,
+        row.expired ?? false,
+      ],
     );
     robots[key] = { login: row.project ? `robot$${row.project.name}+${row.name}` : `robot$${row.name}`, secret };
   }
@@ -260,8 +270,8 @@ describe('token service /service/token', () => {
       });
     });
 
-    it('get no visitor rights in public projects beyond their grants', async () => {
-      expect(await grants(['repository:open/base:pull'], robotAuth('puller'))).toEqual({ 'repository:open/base': [] });
+    it('get the visitor rights of public projects (pull), as in Harbor, and nothing more there', async () => {
+      expect(await grants(['repository:open/base:pull,push'], robotAuth('puller'))).toEqual({ 'repository:open/base': ['pull'] });
     });
 
     it('a deny entry wins over a wildcard allow', async () => {

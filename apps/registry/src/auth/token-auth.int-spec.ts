@@ -309,8 +309,9 @@ describe('registry token authentication', () => {
     it('robots hold exactly their permissions', async () => {
       expect((await get('/v2/other/lib/tags/list', basic(robot.login, robot.secret))).status).toBe(200);
       expect((await get('/v2/team/app/tags/list', basic(robot.login, robot.secret))).status).toBe(403);
-      // Robots do not get visitor rights on public projects.
-      expect((await get('/v2/open/base/tags/list', basic(robot.login, robot.secret))).status).toBe(403);
+      // Robots get the visitor rights of public projects (pull), as in Harbor; no more.
+      expect((await get('/v2/open/base/tags/list', basic(robot.login, robot.secret))).status).toBe(200);
+      expect((await fetch(`${url}/v2/open/base/blobs/uploads/`, { method: 'POST', headers: basic(robot.login, robot.secret) })).status).toBe(403);
       expect((await get('/v2/', basic(robot.login, 'wrong'))).status).toBe(401);
     });
 
@@ -385,7 +386,8 @@ describe('registry token authentication', () => {
       expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([200, 200]);
       await fixtures.sql.query('UPDATE robot SET disabled = true WHERE id = $1', [bot.id]);
       expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([401, 401]);
-      await fixtures.sql.query('UPDATE robot SET disabled = false, permissions = $2::jsonb WHERE id = $1', [bot.id, JSON.stringify(repositoryPermissions('team', ['push']))]);
+      await fixtures.sql.query('UPDATE robot SET disabled = false WHERE id = $1', [bot.id]);
+      await fixtures.setRobotPermissions(bot.id, repositoryPermissions('team', ['push']));
       expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([403, 403]);
       await fixtures.sql.query('UPDATE robot SET secret_hash = $2 WHERE id = $1', [bot.id, await hashPassword('NewSecret12345')]);
       expect(await onBoth('/v2/', creds)).toEqual([401, 401]);
@@ -417,9 +419,9 @@ describe('registry token authentication', () => {
       expect(await catalog(basic(admin, PASSWORD))).toEqual(all);
     });
 
-    it('a robot lists what it is granted; anonymous callers and unknown subjects see public projects', async () => {
-      expect(await catalog(bearer(token([], { subject: robot.login })))).toEqual(['other/lib']);
-      expect(await catalog(basic(robot.login, robot.secret))).toEqual(['other/lib']);
+    it('a robot lists what it is granted and public projects; anonymous callers and unknown subjects see public projects', async () => {
+      expect(await catalog(bearer(token([], { subject: robot.login })))).toEqual(['open/base', 'other/lib']);
+      expect(await catalog(basic(robot.login, robot.secret))).toEqual(['open/base', 'other/lib']);
       expect(await catalog(bearer(token([], { subject: '' })))).toEqual(['open/base']);
       expect(await catalog(bearer(token([], { subject: 'deleted-user' })))).toEqual(['open/base']);
     });
