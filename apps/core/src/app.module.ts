@@ -4,6 +4,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiAuthenticator } from './auth/api-authenticator';
+import { LoginFailures } from './auth/login-failures';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
 import { ConfigurationsModule } from './configurations/configurations.module';
@@ -49,6 +50,7 @@ export class CoreModule {
         AuditService,
         UserRepository,
         UsersService,
+        LoginFailures,
         ProjectRepository,
         ProjectsService,
         MemberRepository,

@@ -2,3 +2,5 @@ export * from './rbac';
 export * from './password';
 export * from './scope';
 export * from './token';
+export * from './bcrypt-pool';
+export * from './ttl-cache';

@@ -1,4 +1,4 @@
-import { BCRYPT_COST, generateSecret, hashPassword, passwordProblem, safeEqual, verifyPassword } from './password';
+import { BCRYPT_COST, generateSecret, hashPassword, passwordProblem, safeEqual, VerifiedPasswords, verifyPassword } from './password';
 
 describe('passwordProblem (Harbor’s rule)', () => {
   const pad = (length: number) => 'Aa1' + 'x'.repeat(length - 3);
@@ -53,6 +53,17 @@ describe('hashPassword / verifyPassword', () => {
     }
   });
 
+  it('leaves the event loop free while checking (the work runs on other threads)', async () => {
+    const hash = await hashPassword('Harbor12345');
+    await verifyPassword('warm-up', hash);
+    const before = performance.eventLoopUtilization();
+    const results = await Promise.all([hash, hash, hash, undefined].map((h) => verifyPassword('Harbor12345', h)));
+    const used = performance.eventLoopUtilization(before);
+    expect(results).toEqual([true, true, true, false]);
+    // bcrypt on the event loop keeps it busy throughout (utilization near 1).
+    expect(used.utilization).toBeLessThan(0.5);
+  });
+
   it('spends about as long on a missing hash as on a real one', async () => {
     const hash = await hashPassword('Harbor12345');
     await verifyPassword('warm-up', undefined);
@@ -103,5 +114,69 @@ describe('generateSecret', () => {
     }
     expect(generateSecret(8)).toHaveLength(8);
     expect(passwordProblem(generateSecret(128))).toBeUndefined();
+  });
+});
+
+describe('VerifiedPasswords', () => {
+  const counting = () => {
+    const calls: string[] = [];
+    const check = async (password: string, hash: string) => {
+      calls.push(password);
+      return verifyPassword(password, hash);
+    };
+    return { calls, check };
+  };
+
+  it('checks a matching password once, then remembers the match for that hash', async () => {
+    const { calls, check } = counting();
+    const verified = new VerifiedPasswords(60_000, 100, check);
+    const hash = await hashPassword('Harbor12345');
+    expect(await verified.verify('Harbor12345', hash)).toBe(true);
+    expect(await verified.verify('Harbor12345', hash)).toBe(true);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('shares one check among concurrent requests with the same credentials', async () => {
+    const { calls, check } = counting();
+    const verified = new VerifiedPasswords(60_000, 100, check);
+    const hash = await hashPassword('Harbor12345');
+    expect(await Promise.all([1, 2, 3, 4].map(() => verified.verify('Harbor12345', hash)))).toEqual([true, true, true, true]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('never remembers wrong passwords', async () => {
+    const { calls, check } = counting();
+    const verified = new VerifiedPasswords(60_000, 100, check);
+    const hash = await hashPassword('Harbor12345');
+    expect(await verified.verify('Wrong12345', hash)).toBe(false);
+    expect(await verified.verify('Wrong12345', hash)).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('refuses a remembered password once the hash changes (a new password), with no invalidation', async () => {
+    const verified = new VerifiedPasswords();
+    const old = await hashPassword('Harbor12345');
+    expect(await verified.verify('Harbor12345', old)).toBe(true);
+    const renewed = await hashPassword('Renewed12345');
+    expect(await verified.verify('Harbor12345', renewed)).toBe(false);
+    expect(await verified.verify('Renewed12345', renewed)).toBe(true);
+  });
+
+  it('spends a full check on a missing hash and says no', async () => {
+    const { calls, check } = counting();
+    const verified = new VerifiedPasswords(60_000, 100, check);
+    expect(await verified.verify('Harbor12345', undefined)).toBe(false);
+    expect(await verified.verify('Harbor12345', null)).toBe(false);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('forgets matches after their time', async () => {
+    const { calls, check } = counting();
+    const verified = new VerifiedPasswords(50, 100, check);
+    const hash = await hashPassword('Harbor12345');
+    await verified.verify('Harbor12345', hash);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await verified.verify('Harbor12345', hash);
+    expect(calls).toHaveLength(2);
   });
 });

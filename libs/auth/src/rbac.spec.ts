@@ -11,7 +11,8 @@ import {
   publicAllows,
   Resource,
   RESOURCES,
-  robotAllows,
+  robotDecision,
+  robotProjectIds,
   RobotPermission,
   roleAllows,
   ROLE_NAMES,
@@ -277,13 +278,15 @@ describe('robots', () => {
   const pullPush: RobotPermission = {
     kind: 'project',
     namespace: 'team',
+    project_id: PRIVATE.id,
     access: [
       { resource: 'repository', action: 'pull' },
       { resource: 'repository', action: 'push', effect: 'allow' },
     ],
   };
+  const can = (perms: RobotPermission[], project: ProjectRef, resource: Resource, action: Action) => new Access(robot(perms)).can(project, resource, action);
 
-  it('hold exactly what they were granted, in the project named', () => {
+  it('hold exactly what they were granted, in the project granted', () => {
     const access = new Access(robot([pullPush]));
     for (const resource of RESOURCES) {
       expect([resource, allowed(access, PRIVATE, resource)]).toEqual([resource, resource === 'repository' ? ['pull', 'push'] : []]);
@@ -294,47 +297,63 @@ describe('robots', () => {
     expect(access.canSee(OTHER)).toBe(false);
   });
 
-  it('get no visitor rights in public projects beyond their grants', () => {
-    const none = new Access(robot([]));
-    const elsewhere = new Access(robot([pullPush]));
-    for (const resource of RESOURCES) {
-      expect([resource, allowed(none, OPEN, resource)]).toEqual([resource, []]);
-      expect([resource, allowed(elsewhere, OPEN, resource)]).toEqual([resource, []]);
+  it('match the project they were granted on by id: a project created again under the name is another', () => {
+    const recreated: ProjectRef = { id: 42, name: PRIVATE.name, public: false };
+    expect(can([pullPush], recreated, 'repository', 'pull')).toBe(false);
+    expect(new Access(robot([pullPush])).canSee(recreated)).toBe(false);
+    // A named permission that was never bound to a project grants nothing.
+    const unbound: RobotPermission = { kind: 'project', namespace: 'team', access: pullPush.access };
+    expect(can([unbound], PRIVATE, 'repository', 'pull')).toBe(false);
+  });
+
+  it('hold the visitor rights of public projects, as everyone does', () => {
+    for (const perms of [[], [pullPush]]) {
+      const access = new Access(robot(perms));
+      for (const resource of RESOURCES) expect([resource, allowed(access, OPEN, resource)]).toEqual([resource, sorted(PUBLIC[resource] ?? [])]);
+      expect(access.canSee(OPEN)).toBe(true);
     }
-    expect(none.canSee(OPEN)).toBe(false);
   });
 
   it('with the * namespace hold their grants in every project', () => {
     const access = new Access(robot([{ kind: 'project', namespace: '*', access: [{ resource: 'artifact', action: 'delete' }] }], 'system'));
     for (const project of [PRIVATE, OPEN, OTHER]) {
-      expect(allowed(access, project, 'artifact')).toEqual(['delete']);
-      expect(allowed(access, project, 'repository')).toEqual([]);
+      expect(access.can(project, 'artifact', 'delete')).toBe(true);
+      expect(access.can(project, 'repository', 'push')).toBe(false);
     }
+    expect(allowed(access, PRIVATE, 'artifact')).toEqual(['delete']);
   });
 
   it('match wildcard resources and actions inside an entry', () => {
-    const perms: RobotPermission[] = [{ kind: 'project', namespace: 'team', access: [{ resource: '*', action: 'list' }, { resource: 'tag', action: '*' }] }];
-    expect(robotAllows(perms, 'team', 'member', 'list')).toBe(true);
-    expect(robotAllows(perms, 'team', 'member', 'create')).toBe(false);
-    expect(robotAllows(perms, 'team', 'tag', 'delete')).toBe(true);
-    expect(robotAllows(perms, 'other', 'tag', 'delete')).toBe(false);
+    const perms: RobotPermission[] = [{ kind: 'project', namespace: 'team', project_id: PRIVATE.id, access: [{ resource: '*', action: 'list' }, { resource: 'tag', action: '*' }] }];
+    expect(robotDecision(perms, PRIVATE, 'member', 'list')).toBe('allow');
+    expect(robotDecision(perms, PRIVATE, 'member', 'create')).toBeUndefined();
+    expect(robotDecision(perms, PRIVATE, 'tag', 'delete')).toBe('allow');
+    expect(robotDecision(perms, OTHER, 'tag', 'delete')).toBeUndefined();
   });
 
-  it('are refused where a deny matches, whatever the order and whatever else allows', () => {
-    const deny: RobotPermission = { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'push', effect: 'deny' }] };
+  it('are refused where a deny matches, whatever the order and whatever else allows, public projects included', () => {
+    const deny: RobotPermission = { kind: 'project', namespace: 'team', project_id: PRIVATE.id, access: [{ resource: 'repository', action: 'push', effect: 'deny' }] };
     const everything: RobotPermission = { kind: 'project', namespace: '*', access: [{ resource: '*', action: '*' }] };
     for (const perms of [[deny, everything], [everything, deny], [everything, pullPush, deny]]) {
-      expect(robotAllows(perms, 'team', 'repository', 'push')).toBe(false);
-      expect(robotAllows(perms, 'team', 'repository', 'pull')).toBe(true);
-      expect(robotAllows(perms, 'other', 'repository', 'push')).toBe(true);
+      expect(can(perms, PRIVATE, 'repository', 'push')).toBe(false);
+      expect(can(perms, PRIVATE, 'repository', 'pull')).toBe(true);
+      expect(can(perms, OTHER, 'repository', 'push')).toBe(true);
     }
     const denyAll: RobotPermission = { kind: 'project', namespace: '*', access: [{ resource: '*', action: '*', effect: 'deny' }] };
-    expect(robotAllows([pullPush, denyAll], 'team', 'repository', 'pull')).toBe(false);
+    expect(can([pullPush, denyAll], PRIVATE, 'repository', 'pull')).toBe(false);
+    // A deny takes away a public project's visitor rights too.
+    expect(can([denyAll], OPEN, 'repository', 'pull')).toBe(false);
   });
 
   it('ignore system-kind permissions for project decisions', () => {
     const system: RobotPermission = { kind: 'system', namespace: '/', access: [{ resource: 'repository', action: 'pull' }] };
     expect(new Access(robot([system], 'system')).can(PRIVATE, 'repository', 'pull')).toBe(false);
+  });
+
+  it('name their projects by id, or all of them', () => {
+    expect(robotProjectIds([pullPush, { kind: 'project', namespace: 'other', project_id: OTHER.id, access: [] }])).toEqual({ all: false, ids: [PRIVATE.id, OTHER.id] });
+    expect(robotProjectIds([pullPush, { kind: 'project', namespace: '*', access: [] }])).toEqual({ all: true });
+    expect(robotProjectIds([{ kind: 'system', namespace: '/', access: [] }])).toEqual({ all: false, ids: [] });
   });
 });
 
@@ -364,9 +383,10 @@ describe('grantedRegistryActions', () => {
     expect(grantedRegistryActions(admin, PRIVATE, ['push', 'pull', 'push', '*'])).toEqual(['push', 'pull', 'delete']);
   });
 
-  it('gives robots their grants only', () => {
-    const ci = new Access(robot([{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] }]));
+  it('gives robots their grants, and pull in public projects', () => {
+    const ci = new Access(robot([{ kind: 'project', namespace: 'team', project_id: PRIVATE.id, access: [{ resource: 'repository', action: 'pull' }] }]));
     expect(grantedRegistryActions(ci, PRIVATE, ['*'])).toEqual(['pull']);
-    expect(grantedRegistryActions(ci, OPEN, ['pull'])).toEqual([]);
+    expect(grantedRegistryActions(ci, OPEN, ['pull', 'push'])).toEqual(['pull']);
+    expect(grantedRegistryActions(ci, OTHER, ['pull'])).toEqual([]);
   });
 });

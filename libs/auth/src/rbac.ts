@@ -141,10 +141,16 @@ export interface RobotAccess {
   effect?: 'allow' | 'deny';
 }
 
-/** A robot's permissions for one project (`namespace` = its name) or for all (`*`). */
+/**
+ * A robot's permissions for one project (`namespace` = its name) or for all (`*`), as stored. A
+ * permission on a named project also carries the id of the project it was granted on (Harbor, too,
+ * resolves the name to an id): authorization matches the id, so that a project deleted and created
+ * again under the same name is not covered. The API shows permissions without it.
+ */
 export interface RobotPermission {
   kind: 'project' | 'system';
   namespace: string;
+  project_id?: number;
   access: RobotAccess[];
 }
 
@@ -189,7 +195,8 @@ export class Access {
       const role = p.roles.get(project.id);
       if (role !== undefined && roleAllows(role, resource, action)) return true;
     } else if (p.kind === 'robot') {
-      return robotAllows(p.permissions, project.name, resource, action);
+      const decision = robotDecision(p.permissions, project, resource, action);
+      if (decision !== undefined) return decision === 'allow';
     }
     return project.public && publicAllows(resource, action);
   }
@@ -201,22 +208,34 @@ export class Access {
 }
 
 /**
- * Robots hold exactly what they were granted: an entry for the project by name or for every
- * project (`*`); a matching `deny` wins over any `allow`. Robots never get public-project
- * visitor rights beyond that, as in Harbor.
+ * What a robot's grants say about an action in a project: an entry for the project (the one it was
+ * granted on, by id) or for every project (`*`) allows; a matching `deny` wins over any `allow`;
+ * undefined when no entry matches. Like everyone, robots also hold the visitor rights of public
+ * projects (as in Harbor), unless an entry denies them.
  */
-export function robotAllows(permissions: readonly RobotPermission[], projectName: string, resource: Resource, action: Action): boolean {
-  let allowed = false;
+export function robotDecision(permissions: readonly RobotPermission[], project: ProjectRef, resource: Resource, action: Action): 'allow' | 'deny' | undefined {
+  let decision: 'allow' | undefined;
   for (const permission of permissions) {
     if (permission.kind !== 'project') continue;
-    if (permission.namespace !== '*' && permission.namespace !== projectName) continue;
+    if (permission.namespace !== '*' && permission.project_id !== project.id) continue;
     for (const entry of permission.access) {
       if ((entry.resource !== resource && entry.resource !== '*') || (entry.action !== action && entry.action !== '*')) continue;
-      if (entry.effect === 'deny') return false;
-      allowed = true;
+      if (entry.effect === 'deny') return 'deny';
+      decision = 'allow';
     }
   }
-  return allowed;
+  return decision;
+}
+
+/** The projects a robot's permissions are about: every project (`*`), or these ids. */
+export function robotProjectIds(permissions: readonly RobotPermission[]): { all: true } | { all: false; ids: number[] } {
+  const ids = new Set<number>();
+  for (const permission of permissions) {
+    if (permission.kind !== 'project') continue;
+    if (permission.namespace === '*') return { all: true };
+    if (permission.project_id !== undefined) ids.add(permission.project_id);
+  }
+  return { all: false, ids: [...ids] };
 }
 
 /** Registry token actions and the matrix cell each stands for. */

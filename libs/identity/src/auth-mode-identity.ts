@@ -47,7 +47,7 @@ export class AuthModeIdentityStore extends IdentityStore {
     if (this.ldapStore?.key !== key) {
       const problem = ldapSettingsProblem(ldap);
       const external = problem ? new MisconfiguredLdap(problem) : new LdapAuthenticator(this.db, ldap);
-      this.ldapStore = { key, store: new IdentityStore(this.db, { robotPrefix: this.prefix, external }) };
+      this.ldapStore = { key, store: new IdentityStore(this.db, { robotPrefix: this.prefix, external, passwords: this.passwords }) };
     }
     return this.ldapStore.store;
   }

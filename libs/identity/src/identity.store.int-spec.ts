@@ -4,6 +4,7 @@ import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import { Pool } from 'pg';
 import { AuthBackendUnavailableError } from './auth-backend-error';
 import { ExternalAuthenticator, IdentityStore, UserRow } from './identity.store';
+import { bindRobotPermissions } from './robot-permissions';
 
 const PULL: RobotPermission[] = [{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] }];
 const EVERYWHERE: RobotPermission[] = [{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'push' }] }];
@@ -55,7 +56,15 @@ describe('IdentityStore (real PostgreSQL)', () => {
   async function robot(name: string, projectId: number | null, secret: string, extra: { disabled?: boolean; expiresAt?: Date; permissions?: RobotPermission[] } = {}) {
     await sql.query(
       'INSERT INTO robot (name, level, project_id, secret_hash, disabled, expires_at, permissions) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [name, projectId === null ? 'system' : 'project', projectId, await hashPassword(secret), extra.disabled ?? false, extra.expiresAt ?? null, JSON.stringify(extra.permissions ?? PULL)],
+      [
+        name,
+        projectId === null ? 'system' : 'project',
+        projectId,
+        await hashPassword(secret),
+        extra.disabled ?? false,
+        extra.expiresAt ?? null,
+        JSON.stringify((await bindRobotPermissions(sql, extra.permissions ?? PULL)).permissions),
+      ],
     );
   }
 
@@ -256,6 +265,25 @@ describe('IdentityStore (real PostgreSQL)', () => {
     });
   });
 
+  describe('accounts that change after a login', () => {
+    it('refuse an old password as soon as the hash changes, and accept the new one', async () => {
+      const id = await user('changer', 'Changer-Pass-1');
+      expect(await store.authenticate('changer', 'Changer-Pass-1')).toMatchObject({ id });
+      await sql.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [id, await hashPassword('Changer-Pass-2')]);
+      expect(await store.authenticate('changer', 'Changer-Pass-1')).toBeUndefined();
+      expect(await store.authenticate('changer', 'Changer-Pass-2')).toMatchObject({ id });
+    });
+
+    it('give a robot its current permissions, and refuse it once disabled', async () => {
+      await robot('shifty', ids.team, 'Shifty-Secret-1');
+      expect(await store.authenticate('robot$team+shifty', 'Shifty-Secret-1')).toMatchObject({ permissions: PULL });
+      await sql.query("UPDATE robot SET permissions = $1::jsonb WHERE name = 'shifty'", [JSON.stringify(EVERYWHERE)]);
+      expect(await store.authenticate('robot$team+shifty', 'Shifty-Secret-1')).toMatchObject({ permissions: EVERYWHERE });
+      await sql.query("UPDATE robot SET disabled = true WHERE name = 'shifty'");
+      expect(await store.authenticate('robot$team+shifty', 'Shifty-Secret-1')).toBeUndefined();
+    });
+  });
+
   describe('with an external directory', () => {
     it('asks the directory about users it does not hold locally', async () => {
       const directory = new FakeDirectory(sql, { dora: 'Dora-Pass-1' });
@@ -274,6 +302,21 @@ describe('IdentityStore (real PostgreSQL)', () => {
       expect(await withDirectory.authenticate('alice', 'Directory-Pass-1')).toBeUndefined();
       expect(await withDirectory.authenticate('robot$team+ci', 'Ci-Secret-12')).toMatchObject({ kind: 'robot' });
       expect(directory.asked).toEqual([]);
+    });
+
+    it('takes an accepted directory login again for a while without asking, but never for a deleted user', async () => {
+      const directory = new FakeDirectory(sql, { erin: 'Erin-Pass-1' });
+      const withDirectory = new IdentityStore(sql, { external: directory });
+      expect(await withDirectory.authenticate('erin', 'Erin-Pass-1')).toMatchObject({ username: 'erin' });
+      expect(await withDirectory.authenticate('erin', 'Erin-Pass-1')).toMatchObject({ username: 'erin' });
+      expect(directory.asked).toEqual(['erin']);
+      // Another password is always the directory's to judge.
+      expect(await withDirectory.authenticate('erin', 'Other-Pass-1')).toBeUndefined();
+      expect(directory.asked).toEqual(['erin', 'erin']);
+      // The local row is gone: the directory is asked again (and recreates it).
+      await sql.query("DELETE FROM app_user WHERE username = 'erin'");
+      expect(await withDirectory.authenticate('erin', 'Erin-Pass-1')).toMatchObject({ username: 'erin' });
+      expect(directory.asked).toEqual(['erin', 'erin', 'erin']);
     });
 
     it('passes an outage on instead of calling it a wrong password', async () => {

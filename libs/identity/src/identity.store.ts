@@ -1,4 +1,5 @@
-import { Principal, ProjectRef, ProjectRole, RobotPermission, ROLE_STRENGTH, verifyPassword } from '@wharf/auth';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Principal, ProjectRef, ProjectRole, RobotPermission, ROLE_STRENGTH, TtlCache, VerifiedPasswords, verifyPassword } from '@wharf/auth';
 import type { SqlRunner } from '@wharf/db';
 import { DEFAULT_ROBOT_PREFIX, parseRobotName, robotLoginName } from './robot-name';
 
@@ -33,7 +34,16 @@ export interface IdentityOptions {
   robotPrefix?: string;
   /** When set, users who are not `db` users (and, in LDAP mode, everyone but admin) go here. */
   external?: ExternalAuthenticator;
+  /** The process's remembered password matches; stores of one process share them. */
+  passwords?: VerifiedPasswords;
 }
+
+/**
+ * How long a password the external directory accepted is taken without asking it again. The
+ * directory owns the password, so a change made there applies after this time; the local user row
+ * is still read on every login (a deleted user is refused at once).
+ */
+export const EXTERNAL_ACCEPTANCE_MS = 30_000;
 
 /**
  * Who a set of credentials belongs to and what they hold: users (with their project roles,
@@ -42,34 +52,56 @@ export interface IdentityOptions {
  */
 export class IdentityStore {
   private readonly robotPrefix: string;
+  protected readonly passwords: VerifiedPasswords;
+  /** Logins the external directory accepted: an HMAC of name and password -> the local user id. */
+  private readonly externalAccepted = new TtlCache<string, number>(EXTERNAL_ACCEPTANCE_MS, 10_000);
+  private readonly externalKey = randomBytes(32);
 
   constructor(
     private readonly sql: SqlRunner,
     private readonly options: IdentityOptions = {},
   ) {
     this.robotPrefix = options.robotPrefix ?? DEFAULT_ROBOT_PREFIX;
+    this.passwords = options.passwords ?? new VerifiedPasswords();
   }
 
-  /** The principal for basic credentials, or undefined when they are wrong (or disabled/expired). */
+  /**
+   * The principal for basic credentials, or undefined when they are wrong (or disabled/expired).
+   * The account's row is read every time, so a changed password or secret, a disabled or deleted
+   * account and changed permissions apply to the next request on every process; only the bcrypt
+   * check of a password already matched against the same hash is skipped.
+   */
   async authenticate(login: string, password: string): Promise<Principal | undefined> {
     if (typeof login !== 'string' || typeof password !== 'string' || login.length === 0 || login.length > 255) return undefined;
     const robot = parseRobotName(login, this.robotPrefix);
     if (robot) {
       const row = await this.robotRow(robot.name, robot.project);
-      const valid = await verifyPassword(password, row?.secret_hash);
+      const valid = await this.passwords.verify(password, row?.secret_hash);
       return row && valid ? this.robotPrincipal(row, robot.name, robot.project) : undefined;
     }
     const user = await this.userRow(login);
     if (user && user.auth_source === 'db' && user.password_hash) {
-      return (await verifyPassword(password, user.password_hash)) ? this.principalFor(user) : undefined;
+      return (await this.passwords.verify(password, user.password_hash)) ? this.principalFor(user) : undefined;
     }
     if (this.options.external && (!user || user.auth_source !== 'db')) {
-      const external = await this.options.external.authenticate(login, password);
-      return external ? this.principalFor(external) : undefined;
+      return this.authenticateExternally(this.options.external, login, password);
     }
     // Unknown user: spend the time a check costs, so the answer does not tell whether it exists.
     await verifyPassword(password, undefined);
     return undefined;
+  }
+
+  private async authenticateExternally(external: ExternalAuthenticator, login: string, password: string): Promise<Principal | undefined> {
+    const key = createHmac('sha256', this.externalKey).update(login).update('\u0000').update(password).digest('base64');
+    const acceptedId = this.externalAccepted.get(key);
+    if (acceptedId !== undefined) {
+      const principal = await this.principalForUserId(acceptedId);
+      if (principal) return principal;
+    }
+    const user = await external.authenticate(login, password);
+    if (!user) return undefined;
+    this.externalAccepted.set(key, user.id);
+    return this.principalFor(user);
   }
 
   /**

@@ -4,3 +4,4 @@ export * from './ldap';
 export * from './login-throttle';
 export * from './robot-name';
 export * from './auth-mode-identity';
+export * from './robot-permissions';

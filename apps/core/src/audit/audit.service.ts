@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Access, roleAllows } from '@wharf/auth';
+import { Access, robotProjectIds, roleAllows } from '@wharf/auth';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { actorName } from '../auth/authorize';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
@@ -84,11 +84,11 @@ export class AuditService {
     if (access.isSysadmin) return { kind: 'all' };
     if (p.kind === 'user') return { kind: 'projects', ids: [...p.roles].filter(([, role]) => roleAllows(role, 'log', 'list')).map(([id]) => id) };
     if (p.kind === 'robot') {
-      const names = p.permissions.filter((perm) => perm.kind === 'project').map((perm) => perm.namespace);
-      const projects = await this.sql.query<{ id: number; name: string; public: boolean }>(
-        'SELECT id, name, public FROM project WHERE $1::boolean OR name = ANY($2::text[])',
-        [names.includes('*'), names],
-      );
+      const granted = robotProjectIds(p.permissions);
+      const projects = await this.sql.query<{ id: number; name: string; public: boolean }>('SELECT id, name, public FROM project WHERE $1::boolean OR id = ANY($2::int[])', [
+        granted.all,
+        granted.all ? [] : granted.ids,
+      ]);
       return { kind: 'projects', ids: projects.filter((project) => access.can(project, 'log', 'list')).map((project) => project.id) };
     }
     return { kind: 'projects', ids: [] };

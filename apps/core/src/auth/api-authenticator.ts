@@ -27,7 +27,7 @@ export class ApiAuthenticator {
     if (await this.throttle.locked(username, address)) {
       // Refused without checking, so guessing gains nothing while locked.
       this.logger.warn(`refused login while locked: user=${JSON.stringify(username)} address=${address}`);
-      throw unauthorized('too many failed login attempts; try again later');
+      throw unauthorized('too many failed attempts; try again later');
     }
     const principal = await this.checkCredentials(username, password);
     if (!principal) {

@@ -1,5 +1,6 @@
 import type { ListRequest } from '../http/query-param';
 import { Inject, Injectable } from '@nestjs/common';
+import { Access, robotProjectIds } from '@wharf/auth';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import { SQL } from '../infra/tokens';
@@ -36,8 +37,22 @@ export const PROJECT_FIELDS: FieldSpecs = {
   update_time: { column: 'p.updated_at', type: 'time' },
 };
 
-/** Which projects a list may show (see ProjectsService.visibility). */
-export type Visibility = { kind: 'all' } | { kind: 'public' } | { kind: 'user'; userId: number } | { kind: 'names'; names: string[] };
+/** Which projects a list may show (see visibilityOf). */
+export type Visibility = { kind: 'all' } | { kind: 'public' } | { kind: 'user'; userId: number } | { kind: 'ids'; ids: number[] };
+
+/**
+ * Which projects a caller's lists show: public ones to everyone, plus their own; all to admins.
+ * Robots see the projects their grants name (all with `*`), as Harbor lists them.
+ */
+export function visibilityOf(access: Access): Visibility {
+  const p = access.principal;
+  if (p.kind === 'user') return p.sysadmin ? { kind: 'all' } : { kind: 'user', userId: p.id };
+  if (p.kind === 'robot') {
+    const projects = robotProjectIds(p.permissions);
+    return projects.all ? { kind: 'all' } : { kind: 'ids', ids: projects.ids };
+  }
+  return { kind: 'public' };
+}
 
 /** Ids of the projects a user is a member of, directly or through a group; `$n` is the user id. */
 export function memberProjectsSql(userParam: string): string {
@@ -91,8 +106,8 @@ export class ProjectRepository {
       case 'user':
         conditions.push(`p.public OR p.id IN (${memberProjectsSql(params.add(visibility.userId))})`);
         break;
-      case 'names':
-        conditions.push(`p.name = ANY(${params.add(visibility.names)}::text[])`);
+      case 'ids':
+        conditions.push(`p.id = ANY(${params.add(visibility.ids)}::int[])`);
         break;
       case 'all':
         break;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Access, ProjectRef, ProjectRole } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
+import { removeProjectFromRobots } from '@wharf/identity';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireProjectAccess, userIdOf } from '../auth/authorize';
 import { SettingsService } from '../configurations/settings.service';
@@ -13,7 +14,7 @@ import { storageLimitProblem } from '../quotas/storage-limit';
 import type { CreateProjectReqDto, CveAllowlistDto, ProjectMetadataDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { projectKey } from './project-key';
 import { projectNameProblem } from './project-name';
-import { CveAllowlist, ListFilter, ProjectRecord, ProjectRepository, Visibility } from './project.repository';
+import { CveAllowlist, ListFilter, ProjectRecord, ProjectRepository, visibilityOf } from './project.repository';
 import { projectRef, ProjectView, projectView } from './project-view';
 
 /** The metadata values that were given (class instances carry absent ones as undefined). */
@@ -61,19 +62,8 @@ export class ProjectsService {
     return project && projectRef(project);
   }
 
-  /** Which projects a caller's lists show: public ones to everyone, plus their own; all to admins. */
-  private visibility(access: Access): Visibility {
-    const p = access.principal;
-    if (p.kind === 'user') return p.sysadmin ? { kind: 'all' } : { kind: 'user', userId: p.id };
-    if (p.kind === 'robot') {
-      const names = p.permissions.filter((perm) => perm.kind === 'project').map((perm) => perm.namespace);
-      return names.includes('*') ? { kind: 'all' } : { kind: 'names', names };
-    }
-    return { kind: 'public' };
-  }
-
   async list(access: Access, filter: ListFilter): Promise<{ total: number; items: ProjectView[] }> {
-    const { total, rows } = await this.projects.list(this.visibility(access), filter, userIdOf(access));
+    const { total, rows } = await this.projects.list(visibilityOf(access), filter, userIdOf(access));
     return { total, items: rows.map((row) => projectView(row, access)) };
   }
 
@@ -165,6 +155,7 @@ export class ProjectsService {
       await this.sql.transaction(async (tx) => {
         if ((await this.projects.repositoryCount(project.id, tx)) > 0) throw notEmpty();
         if (!(await this.projects.delete(tx, project.id))) throw notFound(`project ${nameOrId} not found`);
+        await removeProjectFromRobots(tx, project.id);
         await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'project', resource: project.name }, tx);
       });
     } catch (err) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Access, Action, ProjectRef, Resource } from '@wharf/auth';
+import { Access, Action, ProjectRef, Resource, robotProjectIds } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
 import { requireProjectAccess } from '../auth/authorize';
 import { notFound } from '../http/harbor-error';
@@ -30,7 +30,7 @@ export class ProjectAccess {
 
   /**
    * Where the caller may do `resource`/`action`. Candidates are the projects the principal could
-   * hold anything in (public ones, a user's memberships, a robot's namespaces); the matrix then
+   * hold anything in (public ones, a user's memberships, a robot's granted projects); the matrix then
    * decides each, so lists never show what a direct request would refuse.
    */
   async scope(access: Access, resource: Resource, action: Action): Promise<ProjectScope> {
@@ -40,8 +40,11 @@ export class ProjectAccess {
     if (p.kind === 'user') {
       candidates = await this.sql.query<ProjectRef>('SELECT id, name, public FROM project WHERE public OR id = ANY($1::int[])', [[...p.roles.keys()]]);
     } else if (p.kind === 'robot') {
-      const names = p.permissions.filter((perm) => perm.kind === 'project').map((perm) => perm.namespace);
-      candidates = await this.sql.query<ProjectRef>('SELECT id, name, public FROM project WHERE $1::boolean OR name = ANY($2::text[])', [names.includes('*'), names]);
+      const projects = robotProjectIds(p.permissions);
+      candidates = await this.sql.query<ProjectRef>('SELECT id, name, public FROM project WHERE $1::boolean OR public OR id = ANY($2::int[])', [
+        projects.all,
+        projects.all ? [] : projects.ids,
+      ]);
     } else {
       candidates = await this.sql.query<ProjectRef>('SELECT id, name, public FROM project WHERE public');
     }

@@ -1,6 +1,7 @@
 import { Access, ProjectRole } from '@wharf/auth';
 import { HarborError } from '../http/harbor-error';
-import { escalations, namedProjects, normalizePermissions, PermissionInput } from './robot-permissions';
+import { namedProjects } from '@wharf/identity';
+import { escalations, normalizePermissions, PermissionInput } from './robot-permissions';
 import { durationProblem, robotNameProblem } from './robot-rules';
 
 const pull = (namespace: string, extra: PermissionInput['access'] = []): PermissionInput => ({
@@ -94,7 +95,7 @@ describe('escalations', () => {
     expect(escalations(developer, team, permission)).toEqual(['robot:create']);
     const admin = new Access({ kind: 'user', id: 3, username: 'pa', sysadmin: false, roles: new Map([[1, ProjectRole.ProjectAdmin]]) });
     expect(escalations(admin, team, permission)).toEqual([]);
-    const robot = new Access({ kind: 'robot', id: 4, name: 'robot$team+r', level: 'project', permissions: [{ kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull' }] }] });
+    const robot = new Access({ kind: 'robot', id: 4, name: 'robot$team+r', level: 'project', permissions: [{ kind: 'project', namespace: 'team', project_id: team.id, access: [{ resource: 'repository', action: 'pull' }] }] });
     expect(escalations(robot, team, permission)).toEqual(['repository:push', 'robot:create']);
   });
 });

@@ -103,11 +103,6 @@ export function normalizePermissions(level: RobotLevel, permissions: readonly Pe
   });
 }
 
-/** The project names a set of permissions names (not `*`). */
-export function namedProjects(permissions: readonly RobotPermission[]): string[] {
-  return [...new Set(permissions.filter((p) => p.kind === 'project' && p.namespace !== '*').map((p) => p.namespace))];
-}
-
 /**
  * What a permission would grant on `project` that the caller cannot do there: a robot is never
  * created (or changed) to hold more than its creator. Deny entries only take away, so they are

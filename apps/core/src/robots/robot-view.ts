@@ -1,5 +1,5 @@
 import type { RobotPermission } from '@wharf/auth';
-import { robotLoginName } from '@wharf/identity';
+import { robotLoginName, withoutProjectIds } from '@wharf/identity';
 import type { RobotRecord } from './robot.repository';
 
 /** Harbor's Robot as the API returns it (never with its secret). */
@@ -48,7 +48,7 @@ export function robotView(row: RobotRecord, prefix: string): RobotView {
     editable: true,
     disable: row.disabled,
     expires_at: expiresAtSeconds(row.expires_at),
-    permissions: row.permissions,
+    permissions: withoutProjectIds(row.permissions),
     creator_type: row.creator_type,
     creator_ref: row.creator_ref,
     creation_time: row.created_at.toISOString(),

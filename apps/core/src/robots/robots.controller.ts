@@ -67,6 +67,12 @@ export class RobotsController {
     return this.robots.refreshSecret(access, req.ip, id, body);
   }
 
+  @Delete(':robot_id/login-failures')
+  @HttpCode(200)
+  clearLoginFailures(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
+    return this.robots.clearLoginFailures(access, req.ip, id);
+  }
+
   @Delete(':robot_id')
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {

@@ -483,6 +483,34 @@ describe('robot accounts (/api/v2.0/robots)', () => {
     });
   });
 
+  it('binds a system robot\'s grant to the project it was made on, not to one created again under its name', async () => {
+    const token = async (secret: { name: string; secret: string }) => {
+      const res = await fetch(`${core.url}/service/token?service=${core.config.token.service}&scope=repository:phoenix/app:pull`, {
+        headers: { Authorization: basicAuthHeader(secret.name, secret.secret) },
+      });
+      expect(res.status).toBe(200);
+      const claims = JSON.parse(Buffer.from(((await res.json()) as { token: string }).token.split('.')[1], 'base64url').toString()) as { access: { actions: string[] }[] };
+      return claims.access[0].actions;
+    };
+    const first = await createTestProject(core.url, core.adminAuth, 'phoenix');
+    const permissions = projectPermission('phoenix', [['repository', 'pull']]);
+    const robot = await createRobot(core.adminAuth, { name: 'phoenix-reader', level: 'system', duration: -1, permissions });
+    expect(await token(robot)).toEqual(['pull']);
+    expect((await call<RobotView>('GET', `/robots/${robot.id}`, core.adminAuth)).body.permissions).toEqual([
+      { kind: 'project', namespace: 'phoenix', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }] },
+    ]);
+
+    expect((await call('DELETE', `/projects/${first}`, core.adminAuth)).status).toBe(200);
+    // The grant went with the project.
+    expect((await call<RobotView>('GET', `/robots/${robot.id}`, core.adminAuth)).body.permissions).toEqual([]);
+    await createTestProject(core.url, core.adminAuth, 'phoenix');
+    expect(await token(robot)).toEqual([]);
+    // An administrator granting it again means the new project.
+    const update = await call('PUT', `/robots/${robot.id}`, core.adminAuth, { name: robot.name, level: 'system', duration: -1, permissions });
+    expect(update.status).toBe(200);
+    expect(await token(robot)).toEqual(['pull']);
+  });
+
   it('keeps robots of other projects apart', async () => {
     const created = await createRobot(core.adminAuth, { name: 'elsewhere', level: 'project', permissions: projectPermission('other', [['repository', 'list']]) });
     // Alice administers team, not other.

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Access, generateSecret, hashPassword, passwordProblem, ProjectRef, RobotPermission } from '@wharf/auth';
-import type { Sql } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { bindRobotPermissions, namedProjects } from '@wharf/identity';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
+import { LoginFailures } from '../auth/login-failures';
 import type { CoreConfig } from '../config';
 import { badRequest, conflict, forbidden, notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
@@ -13,7 +15,7 @@ import { CORE_CONFIG, SQL } from '../infra/tokens';
 import type { RobotCreateDto } from './dto/robot-create.dto';
 import type { RobotDto } from './dto/robot.dto';
 import type { RobotSecDto } from './dto/robot-sec.dto';
-import { escalations, namedProjects, normalizePermissions, PermissionInput, RobotLevel } from './robot-permissions';
+import { escalations, normalizePermissions, PermissionInput, RobotLevel } from './robot-permissions';
 import { durationProblem, robotNameProblem } from './robot-rules';
 import { RobotRecord, RobotRepository } from './robot.repository';
 import { expiresAtSeconds, RobotCreated, robotFullName, RobotView, robotView } from './robot-view';
@@ -45,6 +47,7 @@ export class RobotsService {
     private readonly robots: RobotRepository,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    private readonly loginFailures: LoginFailures,
   ) {}
 
   private view(row: RobotRecord): RobotView {
@@ -73,6 +76,16 @@ export class RobotsService {
     const missing = names.find((name) => !found.has(name));
     if (missing !== undefined) throw notFound(`project ${missing} not found`);
     return found;
+  }
+
+  /**
+   * The permissions as stored: bound to their projects' ids inside the writing transaction, which
+   * keeps those projects from being deleted until it ends (404 for one deleted meanwhile).
+   */
+  private async bound(tx: SqlRunner, permissions: RobotPermission[]): Promise<RobotPermission[]> {
+    const { permissions: bound, missing } = await bindRobotPermissions(tx, permissions);
+    if (missing.length > 0) throw notFound(`project ${missing[0]} not found`);
+    return bound;
   }
 
   /** Non-administrators cannot hand a robot rights they lack themselves. */
@@ -135,7 +148,7 @@ export class RobotsService {
           secretHash,
           duration: days,
           disabled: req.disable ?? false,
-          permissions,
+          permissions: await this.bound(tx, permissions),
           ...this.creatorOf(access),
         });
         if (id === undefined) throw duplicate();
@@ -210,7 +223,7 @@ export class RobotsService {
       if (project) this.requireNoEscalation(access, project, permissions[0]);
     }
     await this.sql.transaction(async (tx) => {
-      const changed = await this.robots.update(tx, id, { description: req.description ?? '', disabled: req.disable ?? false, duration, permissions });
+      const changed = await this.robots.update(tx, id, { description: req.description ?? '', disabled: req.disable ?? false, duration, permissions: await this.bound(tx, permissions) });
       if (!changed) throw notFound(`robot ${id} not found`);
       await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName }, tx);
     });
@@ -233,16 +246,23 @@ export class RobotsService {
       answer = { secret };
     }
     const secretHash = await hashPassword(secret);
+    const fullName = robotFullName(robot, this.config.robotPrefix);
     await this.sql.transaction(async (tx) => {
       if (!(await this.robots.setSecret(tx, id, secretHash))) throw notFound(`robot ${id} not found`);
-      await this.audit.recordFor(
-        access,
-        clientIp,
-        { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: robotFullName(robot, this.config.robotPrefix) },
-        tx,
-      );
+      await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName }, tx);
     });
+    await this.loginFailures.forget(fullName);
     return answer;
+  }
+
+  /** DELETE /robots/{id}/login-failures (not Harbor's): unlocks the robot's name, as for users. */
+  async clearLoginFailures(access: Access, clientIp: string, id: number): Promise<void> {
+    requireAuthenticated(access);
+    const robot = await this.robot(id);
+    this.authorize(access, robot, 'update');
+    const fullName = robotFullName(robot, this.config.robotPrefix);
+    await this.loginFailures.clear(fullName);
+    await this.audit.recordFor(access, clientIp, { projectId: robot.project_id, operation: 'update', resourceType: 'robot', resource: fullName });
   }
 
   async delete(access: Access, clientIp: string, id: number): Promise<void> {

@@ -72,15 +72,16 @@ describe('search (/api/v2.0/search)', () => {
     expect(repositories(await search('_', core.adminAuth))).toEqual([]);
   });
 
-  it('gives robots what their permissions cover', async () => {
+  it('gives robots what their permissions cover, and the repositories of public projects (visitor rights)', async () => {
     const created = await api<{ name: string; secret: string }>(core.url, 'POST', '/api/v2.0/robots', {
       auth: core.adminAuth,
       body: { name: 'searcher', level: 'system', permissions: [{ kind: 'project', namespace: 'backend', access: [{ resource: 'repository', action: 'list' }] }] },
     });
     expect(created.status).toBe(201);
     const res = await search('', basicAuthHeader(created.body.name, created.body.secret));
+    // The project half lists what the grants name, as GET /projects does for robots.
     expect(projects(res)).toEqual(['backend']);
-    expect(repositories(res)).toEqual(['backend/api']);
+    expect(repositories(res)).toEqual(['backend/api', 'web-public/webapp']);
   });
 
   it('requires q', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { MAX_PAGE_SIZE } from '../http/paging';
-import { ProjectRepository, Visibility } from '../projects/project.repository';
+import { ProjectRepository, visibilityOf } from '../projects/project.repository';
 import { ProjectView, projectView } from '../projects/project-view';
 import { ProjectAccess } from '../repositories/project-access';
 import { RepositoryStore } from '../repositories/repository.store';
@@ -34,21 +34,10 @@ export class SearchService {
     private readonly repositories: RepositoryStore,
   ) {}
 
-  /** The projects the caller's project list shows (as GET /projects). */
-  private visibility(access: Access): Visibility {
-    const p = access.principal;
-    if (p.kind === 'user') return p.sysadmin ? { kind: 'all' } : { kind: 'user', userId: p.id };
-    if (p.kind === 'robot') {
-      const names = p.permissions.filter((perm) => perm.kind === 'project').map((perm) => perm.namespace);
-      return names.includes('*') ? { kind: 'all' } : { kind: 'names', names };
-    }
-    return { kind: 'public' };
-  }
-
   async search(access: Access, text: string): Promise<SearchView> {
     const paging = { page: 1, pageSize: SEARCH_LIMIT, offset: 0 };
     const viewerId = access.principal.kind === 'user' ? access.principal.id : undefined;
-    const { rows } = await this.projects.list(this.visibility(access), { query: new Map(), sort: [], paging, name: text || undefined }, viewerId);
+    const { rows } = await this.projects.list(visibilityOf(access), { query: new Map(), sort: [], paging, name: text || undefined }, viewerId);
     const scope = await this.projectAccess.scope(access, 'repository', 'list');
     const projectIds = scope.kind === 'all' ? undefined : scope.projects.map((p) => p.id);
     const repositories =

@@ -101,6 +101,12 @@ export class UsersController {
     return this.users.updatePassword(access, req.ip, id, body);
   }
 
+  @Delete(':user_id/login-failures')
+  @HttpCode(200)
+  clearLoginFailures(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number): Promise<void> {
+    return this.users.clearLoginFailures(access, req.ip, id);
+  }
+
   @Put(':user_id/sysadmin')
   @HttpCode(200)
   setSysadmin(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: UserSysAdminFlagDto): Promise<void> {

@@ -3,6 +3,7 @@ import { Access, hashPassword, passwordProblem, verifyPassword } from '@wharf/au
 import type { Sql } from '@wharf/db';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated, requireSysadmin, userIdOf } from '../auth/authorize';
+import { LoginFailures } from '../auth/login-failures';
 import { isBuiltinAdmin } from '../bootstrap/admin';
 import type { CoreConfig } from '../config';
 import { SettingsService } from '../configurations/settings.service';
@@ -34,6 +35,7 @@ export class UsersService {
     private readonly users: UserRepository,
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
+    private readonly loginFailures: LoginFailures,
   ) {}
 
   async create(access: Access, clientIp: string, req: UserCreationReqDto): Promise<number> {
@@ -119,6 +121,20 @@ export class UsersService {
       await this.users.updatePassword(tx, id, hash);
       await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username }, tx);
     });
+    // A reset is also how an administrator lets a locked-out user back in.
+    await this.loginFailures.forget(user.username);
+  }
+
+  /**
+   * DELETE /users/{id}/login-failures (not Harbor's: it has no login throttle to clear): forgets
+   * the user's failed logins, unlocking them from every address but those locked for guessing
+   * many users.
+   */
+  async clearLoginFailures(access: Access, clientIp: string, id: number): Promise<void> {
+    requireSysadmin(access);
+    const user = await this.existing(id);
+    await this.loginFailures.clear(user.username);
+    await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username });
   }
 
   async setSysadmin(access: Access, clientIp: string, id: number, sysadmin: boolean): Promise<void> {

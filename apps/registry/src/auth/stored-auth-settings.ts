@@ -14,8 +14,8 @@ export interface AuthSettings {
 
 /**
  * How long the registry keeps what it read. Core writes the settings (PUT /configurations); a
- * change reaches the registry within this time. Basic credentials already accepted stay valid
- * for the credential cache's lifetime (token-authorizer.ts) on top of it.
+ * change reaches the registry within this time. Directory logins already accepted are taken again
+ * for EXTERNAL_ACCEPTANCE_MS of @wharf/identity on top of it.
  */
 export const AUTH_SETTINGS_CACHE_MS = 3_000;
 

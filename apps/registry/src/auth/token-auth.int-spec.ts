@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectRole, signToken, TokenAccess } from '@wharf/auth';
+import { hashPassword, ProjectRole, signToken, TokenAccess } from '@wharf/auth';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
 import { errorCode, IdentityFixtures, makeImage, pushImage, RegistryHarness, repositoryPermissions, startTestRegistry } from '../testing';
@@ -327,8 +327,9 @@ describe('registry token authentication', () => {
     it('robots hold exactly their permissions', async () => {
       expect((await get('/v2/other/lib/tags/list', basic(robot.login, robot.secret))).status).toBe(200);
       expect((await get('/v2/team/app/tags/list', basic(robot.login, robot.secret))).status).toBe(403);
-      // Robots do not get visitor rights on public projects.
-      expect((await get('/v2/open/base/tags/list', basic(robot.login, robot.secret))).status).toBe(403);
+      // Robots get the visitor rights of public projects (pull), as in Harbor; no more.
+      expect((await get('/v2/open/base/tags/list', basic(robot.login, robot.secret))).status).toBe(200);
+      expect((await fetch(`${url}/v2/open/base/blobs/uploads/`, { method: 'POST', headers: basic(robot.login, robot.secret) })).status).toBe(403);
       expect((await get('/v2/', basic(robot.login, 'wrong'))).status).toBe(401);
     });
 
@@ -336,7 +337,81 @@ describe('registry token authentication', () => {
       const victim = `victim-${suffix}`;
       await fixtures.user(victim, PASSWORD);
       for (let i = 0; i < 5; i++) expect((await get('/v2/', basic(victim, `wrong-${i}`))).status).toBe(401);
-      expect((await get('/v2/', basic(victim, PASSWORD))).status).toBe(401);
+      const locked = await get('/v2/', basic(victim, PASSWORD));
+      expect(locked.status).toBe(401);
+      expect(locked.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}"`);
+      expect(((await locked.json()) as { errors: { code: string; message: string }[] }).errors[0]).toMatchObject({
+        code: 'UNAUTHORIZED',
+        message: 'too many failed attempts; try again later',
+      });
+    });
+
+    it('guesses from twenty addresses never lock the right password out of an address that has not failed', async () => {
+      const target = `target-${suffix}`;
+      await fixtures.user(target, PASSWORD);
+      const from = (address: string) => ({ 'X-Forwarded-For': address });
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          for (let n = 0; n < 5; n++) await get('/v2/', { ...basic(target, `guess-${i}-${n}`), ...from(`198.51.100.${i}`) });
+        }),
+      );
+      expect((await get('/v2/', { ...basic(target, PASSWORD), ...from('203.0.113.9') })).status).toBe(200);
+      expect((await get('/v2/', basic(target, PASSWORD))).status).toBe(200);
+      const guesser = await get('/v2/', { ...basic(target, PASSWORD), ...from('198.51.100.4') });
+      expect(guesser.status).toBe(401);
+      expect(((await guesser.json()) as { errors: { message: string }[] }).errors[0].message).toBe('too many failed attempts; try again later');
+    }, 120_000);
+  });
+
+  describe('account changes apply to the next request, on every registry serving the database', () => {
+    let second: RegistryHarness;
+    beforeAll(async () => {
+      second = await startTestRegistry({ auth: registry.config.auth }, { db });
+    });
+    afterAll(async () => {
+      await second?.close();
+    });
+    /** The status of the same request on both registries, each having answered it before. */
+    const onBoth = async (path: string, headers: Record<string, string>) => [
+      (await fetch(`${url}${path}`, { headers })).status,
+      (await fetch(`${second.url}${path}`, { headers })).status,
+    ];
+
+    it('a reset password: the old one is refused at once, the new one accepted', async () => {
+      const name = `reset-${suffix}`;
+      const id = await fixtures.user(name, PASSWORD);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([200, 200]);
+      // What core's password change writes.
+      await fixtures.sql.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [id, await hashPassword('Renewed12345')]);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([401, 401]);
+      expect(await onBoth('/v2/', basic(name, 'Renewed12345'))).toEqual([200, 200]);
+    });
+
+    it('a deleted user, or one who lost a role or the administrator flag, at once', async () => {
+      const name = `leaver-${suffix}`;
+      const id = await fixtures.user(name, PASSWORD, { sysadmin: true });
+      expect(await onBoth('/v2/hidden/secret/tags/list', basic(name, PASSWORD))).toEqual([200, 200]);
+      await fixtures.sql.query('UPDATE app_user SET sysadmin = false WHERE id = $1', [id]);
+      expect(await onBoth('/v2/hidden/secret/tags/list', basic(name, PASSWORD))).toEqual([403, 403]);
+      await fixtures.sql.query('DELETE FROM app_user WHERE id = $1', [id]);
+      expect(await onBoth('/v2/', basic(name, PASSWORD))).toEqual([401, 401]);
+    });
+
+    it('a robot disabled, given other permissions, with a new secret or deleted, at once', async () => {
+      const team = (await fixtures.sql.one<{ id: number }>("SELECT id FROM project WHERE name = 'team'"))?.id as number;
+      const bot = await fixtures.robot({ name: `bot-${suffix}`, project: { id: team, name: 'team' }, permissions: repositoryPermissions('team', ['pull']) });
+      const creds = basic(bot.login, bot.secret);
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([200, 200]);
+      await fixtures.sql.query('UPDATE robot SET disabled = true WHERE id = $1', [bot.id]);
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([401, 401]);
+      await fixtures.sql.query('UPDATE robot SET disabled = false WHERE id = $1', [bot.id]);
+      await fixtures.setRobotPermissions(bot.id, repositoryPermissions('team', ['push']));
+      expect(await onBoth('/v2/team/app/tags/list', creds)).toEqual([403, 403]);
+      await fixtures.sql.query('UPDATE robot SET secret_hash = $2 WHERE id = $1', [bot.id, await hashPassword('NewSecret12345')]);
+      expect(await onBoth('/v2/', creds)).toEqual([401, 401]);
+      expect(await onBoth('/v2/', basic(bot.login, 'NewSecret12345'))).toEqual([200, 200]);
+      await fixtures.sql.query('DELETE FROM robot WHERE id = $1', [bot.id]);
+      expect(await onBoth('/v2/', basic(bot.login, 'NewSecret12345'))).toEqual([401, 401]);
     });
   });
 
@@ -362,9 +437,9 @@ describe('registry token authentication', () => {
       expect(await catalog(basic(admin, PASSWORD))).toEqual(all);
     });
 
-    it('a robot lists what it is granted; anonymous callers and unknown subjects see public projects', async () => {
-      expect(await catalog(bearer(token([], { subject: robot.login })))).toEqual(['other/lib']);
-      expect(await catalog(basic(robot.login, robot.secret))).toEqual(['other/lib']);
+    it('a robot lists what it is granted and public projects; anonymous callers and unknown subjects see public projects', async () => {
+      expect(await catalog(bearer(token([], { subject: robot.login })))).toEqual(['open/base', 'other/lib']);
+      expect(await catalog(basic(robot.login, robot.secret))).toEqual(['open/base', 'other/lib']);
       expect(await catalog(bearer(token([], { subject: '' })))).toEqual(['open/base']);
       expect(await catalog(bearer(token([], { subject: 'deleted-user' })))).toEqual(['open/base']);
     });

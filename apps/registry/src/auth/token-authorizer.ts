@@ -1,6 +1,6 @@
 import { createHmac, KeyObject, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Access, grantedRegistryActions, Principal, ProjectRef, TokenClaims, TokenError, tokenGrants, verifyToken } from '@wharf/auth';
+import { Access, grantedRegistryActions, Principal, ProjectRef, TokenClaims, TokenError, tokenGrants, TtlCache, verifyToken } from '@wharf/auth';
 import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
 import { OciError } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
@@ -11,7 +11,6 @@ import { IDENTITY, LOGIN_THROTTLE, VERIFICATION_KEY } from './auth-tokens';
 import { bearerChallenge, ChallengeError, scopeOf, unauthorized } from './challenge';
 import { parseAuthorization } from './credentials';
 import { PrincipalDirectory } from './principal-directory';
-import { TtlCache } from './ttl-cache';
 
 /** Who got through `authorize`, kept for the catalog's filter and the audit trail. */
 export type Caller = { via: 'token'; claims: TokenClaims } | { via: 'basic'; principal: Principal };
@@ -24,12 +23,13 @@ export function callerNameOf(caller: Caller | undefined): string {
   return p.kind === 'user' ? p.username : p.kind === 'robot' ? p.name : ANONYMOUS_CALLER;
 }
 
-/** Basic credentials stay valid this long without another bcrypt check (role changes lag as much). */
-const BASIC_CACHE_MS = 30_000;
 /** Verified tokens are remembered at most this long (and never past their expiry). */
 const VERIFIED_TOKEN_CACHE_MS = 60_000;
 /** Project lookups of the basic-auth path; a project's visibility changes take this long to apply. */
 const PROJECT_CACHE_MS = 5_000;
+
+/** What a basic-auth check answers while the login throttle refuses to check. */
+const LOCKED = Symbol('locked');
 
 function isCatalog(access: AccessRequest): boolean {
   return access.type === 'registry' && access.name === 'catalog';
@@ -51,13 +51,17 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   private readonly service: string;
   private readonly issuer: string;
   private readonly callers = new WeakMap<FastifyRequest, Caller>();
-  private readonly principals = new TtlCache<string, Principal>(BASIC_CACHE_MS, 10_000);
-  /** Concurrent first requests with the same credentials (a client's parallel layer pushes) share one check. */
-  private readonly checking = new Map<string, Promise<Principal | undefined>>();
+  /**
+   * Concurrent requests with the same credentials (a client's parallel layer pushes) share one
+   * check, and a wrong password among them counts as one failure. Nothing outlives the check: the
+   * identity store reads the account on every request, so that a password reset or a disabled
+   * robot applies at once on every process.
+   */
+  private readonly checking = new Map<string, Promise<Principal | typeof LOCKED | undefined>>();
   private readonly projects = new TtlCache<string, ProjectRef>(PROJECT_CACHE_MS, 10_000);
   private readonly tokens = new TtlCache<string, TokenClaims>(VERIFIED_TOKEN_CACHE_MS, 10_000);
-  /** Keys the credential cache, so that memory holds no plain or fast-to-guess form of a password. */
-  private readonly cacheSecret = randomBytes(32);
+  /** Keys the map of running checks, so that memory holds no plain or fast-to-guess form of a password. */
+  private readonly checkSecret = randomBytes(32);
 
   constructor(
     @Inject(CONFIG) config: RegistryConfig,
@@ -132,6 +136,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
 
   private async authorizeBasic(request: FastifyRequest, username: string, password: string, access: AccessRequest[]): Promise<void> {
     const principal = await this.basicPrincipal(username, password, request.ip);
+    if (principal === LOCKED) throw this.challenge(access, 'too many failed attempts; try again later');
     if (!principal) throw this.challenge(access, 'invalid username or password');
     const rights = new Access(principal);
     for (const a of access) {
@@ -146,28 +151,23 @@ export class TokenAuthorizer implements RegistryAuthorizer {
     this.callers.set(request, { via: 'basic', principal });
   }
 
-  /** Basic credentials to a principal: cached briefly on success, throttled on failure. */
-  private basicPrincipal(username: string, password: string, address: string): Promise<Principal | undefined> {
-    const key = createHmac('sha256', this.cacheSecret).update(username).update('\u0000').update(password).digest('base64');
-    const cached = this.principals.get(key);
-    if (cached) return Promise.resolve(cached);
+  /** Basic credentials to a principal, behind the login throttle. */
+  private basicPrincipal(username: string, password: string, address: string): Promise<Principal | typeof LOCKED | undefined> {
+    const key = createHmac('sha256', this.checkSecret).update(username).update('\u0000').update(password).update('\u0000').update(address).digest('base64');
     let pending = this.checking.get(key);
     if (!pending) {
-      pending = this.checkCredentials(username, password, address).then((principal) => {
-        if (principal) this.principals.set(key, principal);
-        return principal;
-      });
+      pending = this.checkCredentials(username, password, address);
       pending.finally(() => this.checking.delete(key)).catch(() => undefined);
       this.checking.set(key, pending);
     }
     return pending;
   }
 
-  private async checkCredentials(username: string, password: string, address: string): Promise<Principal | undefined> {
+  private async checkCredentials(username: string, password: string, address: string): Promise<Principal | typeof LOCKED | undefined> {
     // While locked, credentials are not even checked (and a right guess does not unlock).
     if (await this.throttle.locked(username, address)) {
       this.logger.debug(`refused basic credentials while locked: user ${username}, address ${address}`);
-      return undefined;
+      return LOCKED;
     }
     const principal = await this.authenticate(username, password);
     if (!principal) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword, ProjectRole, RobotPermission } from '@wharf/auth';
 import { Sql } from '@wharf/db/plain';
+import { bindRobotPermissions } from '@wharf/identity';
 import { Pool } from 'pg';
 
 /**
@@ -40,8 +41,9 @@ export class IdentityFixtures {
   }
 
   /**
-   * A robot with a bcrypt-hashed secret; `project` makes it a project robot. Returns its login
-   * name (`robot$name` or `robot$project+name`) and secret.
+   * A robot with a bcrypt-hashed secret and its permissions bound to the projects they name;
+   * `project` makes it a project robot. Returns its login name (`robot$name` or
+   * `robot$project+name`) and secret.
    */
   async robot(options: {
     name: string;
@@ -60,7 +62,7 @@ export class IdentityFixtures {
         options.project ? 'project' : 'system',
         options.project?.id ?? null,
         await hashPassword(secret),
-        JSON.stringify(options.permissions),
+        JSON.stringify((await bindRobotPermissions(this.sql, options.permissions)).permissions),
         options.disabled ?? false,
         options.expiresAt ?? null,
         options.expiresAt ? 1 : -1,
@@ -69,6 +71,12 @@ export class IdentityFixtures {
     const prefix = options.prefix ?? 'robot$';
     const login = options.project ? `${prefix}${options.project.name}+${options.name}` : `${prefix}${options.name}`;
     return { id: idOf(row), login, secret };
+  }
+
+  /** Replaces a robot's permissions, bound to the projects they name as core's robot API does. */
+  async setRobotPermissions(id: number, permissions: RobotPermission[]): Promise<void> {
+    const bound = (await bindRobotPermissions(this.sql, permissions)).permissions;
+    await this.sql.query('UPDATE robot SET permissions = $2::jsonb WHERE id = $1', [id, JSON.stringify(bound)]);
   }
 
   async close(): Promise<void> {
