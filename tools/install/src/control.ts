@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { waitFor } from './health';
 import type { Layout } from './layout';
 import { alive, runningPid } from './pid-file';
+import { LOG_FILE_MODE } from './rotating-log';
 import type { SupervisorState } from './service-spec';
 
 /** Starts the supervisor detached from this process (it outlives the installer) and returns its pid. */
 export async function startSupervisor(layout: Layout, supervisorScript: string): Promise<number> {
-  const out = openSync(join(layout.logDir, 'supervisor.log'), 'a', 0o640);
+  const out = openSync(join(layout.logDir, 'supervisor.log'), 'a', LOG_FILE_MODE);
   const child = spawn(process.execPath, [supervisorScript, layout.servicesFile], {
     detached: true,
     stdio: ['ignore', out, out],

@@ -15,6 +15,7 @@ import { ensureSecrets } from './secrets';
 import { externalUrl, registryDataDir, renderServices, corePort, registryPort } from './service-env';
 import type { SupervisorPlan } from './service-spec';
 import { runningPid } from './pid-file';
+import { ensureLogFile } from './rotating-log';
 
 /**
  * The installer behind ./install.sh: validates harbor.yml, prepares the data volume (secrets,
@@ -151,6 +152,7 @@ async function install(configPath: string): Promise<void> {
     say(await runMigrations(DIST, dbUrl));
   }
 
+  const gatewayLogs = { access: join(layout.logDir, 'gateway-access.log'), error: join(layout.logDir, 'gateway-error.log') };
   const nginxConf = renderNginxConfig({
     prefix: layout.nginxPrefix,
     hostname: config.hostname,
@@ -159,10 +161,12 @@ async function install(configPath: string): Promise<void> {
     coreUpstream: `127.0.0.1:${corePort(config)}`,
     registryUpstream: `127.0.0.1:${registryPort(config)}`,
     blobRoot: registryDataDir(config, layout),
-    accessLog: join(layout.logDir, 'gateway-access.log'),
-    errorLog: join(layout.logDir, 'gateway-error.log'),
+    accessLog: gatewayLogs.access,
+    errorLog: gatewayLogs.error,
   });
   writeFileSync(join(layout.nginxPrefix, 'nginx.conf'), nginxConf);
+  ensureLogFile(gatewayLogs.access);
+  ensureLogFile(gatewayLogs.error);
 
   const plan: SupervisorPlan = {
     services,
