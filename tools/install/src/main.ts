@@ -12,7 +12,7 @@ import { httpGet, waitFor } from './health';
 import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
 import { ensureSecrets } from './secrets';
-import { externalUrl, registryDataDir, renderServices, corePort, registryPort } from './service-env';
+import { corePort, databasePassword, externalUrl, registryDataDir, registryPort, renderServices } from './service-env';
 import type { SupervisorPlan } from './service-spec';
 import { runningPid } from './pid-file';
 import { ensureLogFile } from './rotating-log';
@@ -145,7 +145,7 @@ async function install(configPath: string): Promise<void> {
     prepareDirectories(layout, dbUser);
     if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
     await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
-      ensureRoleAndDatabase(layout, dbUser, pgBinDir, secrets.databasePassword);
+      ensureRoleAndDatabase(layout, dbUser, pgBinDir, databasePassword(config, secrets));
       say(await runMigrations(DIST, dbUrl));
     });
   } else {

@@ -1,13 +1,13 @@
 import type { HarborConfig } from '@wharf/config';
 import { layoutOf } from './layout';
-import { databaseUrl, externalUrl, postgresMaxConnections, redisUrl, renderServices } from './service-env';
+import { databasePassword, databaseUrl, externalUrl, postgresMaxConnections, redisUrl, renderServices } from './service-env';
 import type { ServiceSpec } from './service-spec';
 
 const base: HarborConfig = {
   hostname: 'reg.example.com',
   http: { port: 80 },
   harbor_admin_password: 'Harbor12345',
-  database: { password: 'root123', max_idle_conns: 10, max_open_conns: 100 },
+  database: { max_idle_conns: 10, max_open_conns: 100 },
   data_volume: '/data',
   storage_service: { filesystem: {} },
   jobservice: { max_job_workers: 10 },
@@ -33,6 +33,14 @@ describe('service environment', () => {
   it('uses unix sockets for the bundled PostgreSQL and Redis (ioredis reads ?path=)', () => {
     expect(databaseUrl(base, layout, secrets)).toBe('postgres://wharf:pw_1-x@localhost/registry?host=%2Fdata%2Frun%2Fpostgresql');
     expect(redisUrl(base, layout, 'core')).toBe('redis://localhost/0?path=%2Fdata%2Frun%2Fredis.sock');
+  });
+
+  it('gives every service harbor.yml\'s database.password when it is set, the generated one otherwise', () => {
+    const config: HarborConfig = { ...base, database: { ...base.database, password: "it's p@ss/wörd" } };
+    expect(databasePassword(config, secrets)).toBe("it's p@ss/wörd");
+    expect(databasePassword(base, secrets)).toBe('pw_1-x');
+    const urls = renderServices(ctx(config)).filter((s) => s.env['DATABASE_URL']).map((s) => new URL(s.env['DATABASE_URL']));
+    expect(urls.map((u) => decodeURIComponent(u.password))).toEqual(["it's p@ss/wörd", "it's p@ss/wörd", "it's p@ss/wörd"]);
   });
 
   it('points at external services when configured', () => {

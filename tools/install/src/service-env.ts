@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HarborConfig } from '@wharf/config';
+import { postgresServerArgs } from './bundled-postgres';
 import { ACCEL_PREFIX } from './gateway/nginx-config';
 import type { Layout } from './layout';
 import type { Secrets } from './secrets';
@@ -59,6 +60,11 @@ export function appLogLevel(level: HarborConfig['log']['level']): string {
   }
 }
 
+/** The bundled PostgreSQL's password: harbor.yml's database.password when set, else the generated one. */
+export function databasePassword(config: HarborConfig, secrets: Secrets): string {
+  return config.database.password ?? secrets.databasePassword;
+}
+
 export function databaseUrl(config: HarborConfig, layout: Layout, secrets: Secrets): string {
   const ext = config.external_database?.harbor;
   if (ext) {
@@ -67,7 +73,7 @@ export function databaseUrl(config: HarborConfig, layout: Layout, secrets: Secre
     return `postgres://${auth}@${ext.host}:${ext.port}/${encodeURIComponent(ext.db_name)}${ssl}`;
   }
   // Only a unix socket: an installation never clashes with a port already in use.
-  return `postgres://wharf:${encodeURIComponent(secrets.databasePassword)}@localhost/registry?host=${encodeURIComponent(layout.pgSocketDir)}`;
+  return `postgres://wharf:${encodeURIComponent(databasePassword(config, secrets))}@localhost/registry?host=${encodeURIComponent(layout.pgSocketDir)}`;
 }
 
 /** Whose Redis database a URL points at: external_redis gives each its own index. */
@@ -208,12 +214,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     services.push({
       name: 'postgresql',
       command: join(ctx.pgBinDir, 'postgres'),
-      args: [
-        '-D', layout.databaseDir,
-        '-c', "listen_addresses=",
-        '-c', `unix_socket_directories=${layout.pgSocketDir}`,
-        '-c', `max_connections=${postgresMaxConnections(config)}`,
-      ],
+      args: [...postgresServerArgs(layout), '-c', `max_connections=${postgresMaxConnections(config)}`],
       env: { ...ctx.baseEnv, LC_ALL: 'C' },
       cwd: layout.databaseDir,
       ...(ctx.pgUser ? { uid: ctx.pgUser.uid, gid: ctx.pgUser.gid } : {}),
