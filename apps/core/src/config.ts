@@ -37,6 +37,12 @@ export interface CoreConfig {
   robotPrefix: string;
   authMode: AuthMode;
   token: TokenConfig;
+  /**
+   * INSTANCE_KEY: the installation's key of the instance proof (@wharf/auth): a request carrying
+   * a challenge is answered with its proof, so the installer knows it reached this core and not
+   * another process on its port. Unset: no proof is given.
+   */
+  instanceKey?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -74,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     throw new ConfigError('TRUSTED_PROXIES', (err as Error).message);
   }
 
+  const instanceKey = text(env, 'INSTANCE_KEY', '');
+  if (instanceKey !== '' && instanceKey.length < 16) throw new ConfigError('INSTANCE_KEY', 'must be at least 16 characters');
+
   return {
     port,
     host: text(env, 'CORE_HOST', '0.0.0.0'),
@@ -96,5 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       // Up to a year; Harbor's default is 30 minutes.
       expirationMinutes: int(env, 'TOKEN_EXPIRATION', 30, 1, 525_600),
     },
+    ...(instanceKey !== '' ? { instanceKey } : {}),
   };
 }

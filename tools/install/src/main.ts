@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { formatProblem, HarborConfigError, loadHarborConfigWithNotes, type HarborConfig } from '@wharf/config';
@@ -8,13 +8,12 @@ import { parseArgs } from './cli-args';
 import { startSupervisor, statusReport, stopSupervisor } from './control';
 import { runDockerCompose } from './docker-compose';
 import { renderNginxConfig } from './gateway/nginx-config';
-import { httpGet, waitFor } from './health';
 import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
-import { ensureSecrets } from './secrets';
-import { corePort, databasePassword, externalUrl, registryDataDir, registryPort, renderServices } from './service-env';
+import { ensureSecrets, instanceKey } from './secrets';
+import { StartFailure, tailLogs, waitUntilReady } from './readiness';
+import { corePort, databasePassword, externalUrl, gatewayUrl, registryDataDir, registryPort, renderServices } from './service-env';
 import type { SupervisorPlan } from './service-spec';
-import { runningPid } from './pid-file';
 import { ensureLogFile } from './rotating-log';
 
 /**
@@ -25,6 +24,8 @@ import { ensureLogFile } from './rotating-log';
 
 /** dist/tools/install/src -> dist/ */
 const DIST = resolve(__dirname, '../../..');
+/** Long enough for a first start on a slow machine (migrations, every service in turn). */
+const READY_TIMEOUT_MS = 240_000;
 const HELP = `Usage: ./install.sh [--config <path>] [--stop | --status | --docker | --help]`;
 
 const say = (line: string) => console.log(line);
@@ -92,26 +93,6 @@ function makeDirectories(config: HarborConfig, layout: Layout): void {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
   }
   mkdirSync(layout.redisDir, { recursive: true, mode: 0o700 });
-}
-
-async function waitForEntryPoint(config: HarborConfig, layout: Layout): Promise<void> {
-  const scheme = config.https ? 'https' : 'http';
-  const port = config.https ? config.https.port : config.http.port;
-  const base = `${scheme}://127.0.0.1:${port}`;
-  const host = `${config.hostname}:${port}`;
-  const supervisor = runningPid(layout.pidFile);
-  await waitFor(
-    'the registry to answer through the gateway',
-    async () => {
-      if (supervisor !== undefined && runningPid(layout.pidFile) === undefined) {
-        throw new Fatal(`error: the installation stopped while starting; see the logs in ${layout.logDir}`);
-      }
-      const [v2, ping] = await Promise.all([httpGet(`${base}/v2/`, { hostHeader: host }), httpGet(`${base}/api/v2.0/ping`, { hostHeader: host })]);
-      return v2.status === 401 && ping.status === 200 && ping.body.includes('Pong');
-    },
-    240_000,
-    500,
-  );
 }
 
 async function install(configPath: string): Promise<void> {
@@ -182,30 +163,21 @@ async function install(configPath: string): Promise<void> {
 
   const pid = await startSupervisor(layout, join(__dirname, 'supervisor.js'));
   say(`started the supervisor (pid ${pid}); waiting for every service`);
+  const port = config.https ? config.https.port : config.http.port;
   try {
-    await waitForEntryPoint(config, layout);
+    await waitUntilReady({ gatewayUrl: gatewayUrl(config), hostHeader: `${config.hostname}:${port}`, instanceKey: instanceKey(secrets), layout, supervisorPid: pid }, READY_TIMEOUT_MS);
   } catch (err) {
-    throw new Fatal(`${(err as Error).message}\n${tailLogs(layout)}`);
+    // Nothing half-started stays behind: the operator fixes the cause and runs ./install.sh again.
+    await stopSupervisor(layout);
+    const evidence = err instanceof StartFailure ? err.evidence : tailLogs(layout);
+    throw new Fatal(`error: ${(err as Error).message}; the installation was stopped\n${evidence}`);
   }
   const url = externalUrl(config);
-  const port = config.https ? config.https.port : config.http.port;
   say('');
   say(`Wharf is running at ${url}`);
   say(`  log in:  docker login ${config.hostname}${port === 80 || port === 443 ? '' : `:${port}`}`);
   say('  admin user: admin (password: harbor_admin_password in harbor.yml, used when admin was first created)');
   say(`  status: ./install.sh --status    stop: ./install.sh --stop    logs: ${layout.logDir}`);
-}
-
-/** The last lines of each service's log, for a start that failed. */
-function tailLogs(layout: Layout): string {
-  const parts: string[] = [];
-  for (const name of ['supervisor', 'postgresql', 'redis', 'core', 'registry', 'jobservice', 'nginx']) {
-    const file = join(layout.logDir, `${name}.log`);
-    if (!existsSync(file)) continue;
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8);
-    parts.push(`--- ${file}\n${lines.join('\n')}`);
-  }
-  return parts.join('\n');
 }
 
 async function main(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { HarborConfig } from '@wharf/config';
 import { layoutOf } from './layout';
 import { databasePassword, databaseUrl, externalUrl, postgresMaxConnections, redisUrl, renderServices } from './service-env';
+import { instanceKey } from './secrets';
 import type { ServiceSpec } from './service-spec';
 
 const base: HarborConfig = {
@@ -60,6 +61,22 @@ describe('service environment', () => {
     expect(services.find((s) => s.name === 'core')?.env).toMatchObject({ CORE_PORT: '8080', CORE_HOST: '127.0.0.1', DATA_DIR: '/data/core', LOG_LEVEL: 'warn', TOKEN_PRIVATE_KEY: '/data/secret/core/private_key.pem', EXTERNAL_URL: 'http://reg.example.com' });
     expect(services.find((s) => s.name === 'registry')?.env).toMatchObject({ REGISTRY_PORT: '5000', REGISTRY_AUTH: 'token', REGISTRY_ACCEL_PREFIX: '/_wharf_blobs', DATA_DIR: '/data/registry' });
     expect(services[0].stopSignal).toBe('SIGINT');
+  });
+
+  it('has core, the registry and the gateway (through to core) prove they are this installation\'s before they count as up', () => {
+    const services = renderServices(ctx(base));
+    const key = instanceKey(secrets);
+    // Derived from the installation's internal secret: another installation has another.
+    expect(instanceKey({ ...secrets, internalSecret: 'another-installation' })).not.toBe(key);
+    expect(envOf(services, 'core')['INSTANCE_KEY']).toBe(key);
+    expect(envOf(services, 'registry')['INSTANCE_KEY']).toBe(key);
+    expect(envOf(services, 'jobservice')['INSTANCE_KEY']).toBeUndefined();
+    const health = Object.fromEntries(services.map((s) => [s.name, s.health]));
+    expect(health['core']).toEqual({ kind: 'http', url: 'http://127.0.0.1:8080/api/v2.0/ping', instanceKey: key });
+    expect(health['registry']).toEqual({ kind: 'http', url: 'http://127.0.0.1:5000/healthz', instanceKey: key });
+    expect(health['nginx']).toEqual({ kind: 'http', url: 'http://127.0.0.1:80/api/v2.0/ping', instanceKey: key });
+    const tls = renderServices(ctx({ ...base, https: { port: 8443, certificate: '/c', private_key: '/k' } }));
+    expect(tls.find((s) => s.name === 'nginx')?.health).toEqual({ kind: 'http', url: 'https://127.0.0.1:8443/api/v2.0/ping', instanceKey: key });
   });
 
   it('runs the jobservice after core on the registry storage, with harbor.yml\'s job settings', () => {

@@ -3,7 +3,7 @@ import type { HarborConfig } from '@wharf/config';
 import { postgresServerArgs } from './bundled-postgres';
 import { ACCEL_PREFIX } from './gateway/nginx-config';
 import type { Layout } from './layout';
-import type { Secrets } from './secrets';
+import { instanceKey, type Secrets } from './secrets';
 import type { ServiceSpec } from './service-spec';
 
 export { ACCEL_PREFIX };
@@ -44,6 +44,11 @@ export function externalUrl(config: HarborConfig): string {
   if (config.external_url) return config.external_url.replace(/\/+$/, '');
   if (config.https) return `https://${config.hostname}${config.https.port === 443 ? '' : `:${config.https.port}`}`;
   return `http://${config.hostname}${config.http.port === 80 ? '' : `:${config.http.port}`}`;
+}
+
+/** The gateway's own address on this machine (its entry point when https is set). */
+export function gatewayUrl(config: HarborConfig): string {
+  return config.https ? `https://127.0.0.1:${config.https.port}` : `http://127.0.0.1:${config.http.port}`;
 }
 
 /** Harbor's log levels in the apps' vocabulary. */
@@ -144,6 +149,7 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     HARBOR_ADMIN_PASSWORD: config.harbor_admin_password,
     EXTERNAL_URL: externalUrl(config),
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
+    INSTANCE_KEY: instanceKey(secrets),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }
@@ -166,6 +172,7 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
     REGISTRY_ACCEL_PREFIX: ACCEL_PREFIX,
     REGISTRY_WORKERS: String(workers),
     REGISTRY_DB_POOL: String(registryPoolSize(config)),
+    INSTANCE_KEY: instanceKey(secrets),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }
@@ -247,7 +254,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: [join(ctx.distDir, 'apps/core/src/main.js')],
     env: coreEnv(ctx),
     cwd: layout.coreDir,
-    health: { kind: 'http', url: `http://127.0.0.1:${corePort(config)}/api/v2.0/ping` },
+    health: { kind: 'http', url: `http://127.0.0.1:${corePort(config)}/api/v2.0/ping`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   services.push({
@@ -256,7 +263,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: [join(ctx.distDir, 'apps/registry/src/main.js')],
     env: registryEnv(ctx),
     cwd: layout.registryDir,
-    health: { kind: 'http', url: `http://127.0.0.1:${registryPort(config)}/healthz` },
+    health: { kind: 'http', url: `http://127.0.0.1:${registryPort(config)}/healthz`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   // After core, which migrates the database; before the gateway, so that an installation that
@@ -276,7 +283,8 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: ['-p', layout.nginxPrefix, '-c', join(layout.nginxPrefix, 'nginx.conf'), '-g', 'daemon off;'],
     env: { ...ctx.baseEnv },
     cwd: layout.nginxPrefix,
-    health: { kind: 'tcp', host: '127.0.0.1', port: config.https ? config.https.port : config.http.port },
+    // Core's ping through the gateway, proven: an open port could be another program's.
+    health: { kind: 'http', url: `${gatewayUrl(config)}/api/v2.0/ping`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   return services;

@@ -5,8 +5,11 @@
 export type HealthCheck =
   | { kind: 'postgres'; socketDir: string }
   | { kind: 'redis'; socket: string }
-  | { kind: 'http'; url: string }
-  | { kind: 'tcp'; host: string; port: number }
+  /**
+   * A 200 from `url`; with `instanceKey`, only one carrying the installation's instance proof
+   * (another process on the port answers without it).
+   */
+  | { kind: 'http'; url: string; instanceKey?: string }
   /** For a service without a listener: up once it has run this long without exiting. */
   | { kind: 'process'; upForMs: number };
 
@@ -35,6 +38,12 @@ export interface SupervisorPlan {
   rotateSizeBytes: number;
   rotateCount: number;
 }
+
+/**
+ * Starts the supervisor's own lines in each service's log, `<time> [supervisor] starting core`
+ * and `<time> [supervisor] core exited code=1 signal=null`: they bound the output of each run.
+ */
+export const RUN_MARK = '[supervisor]';
 
 export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
