@@ -1,15 +1,16 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { formatProblem, HarborConfigError, loadHarborConfigWithNotes, type HarborConfig } from '@wharf/config';
 import { installPackages, isRoot, postgresBinDir, which, type MissingProgram } from './binaries';
 import { ensureCluster, ensureRoleAndDatabase, postgresUser, prepareDirectories, withTemporaryServer } from './bundled-postgres';
 import { parseArgs } from './cli-args';
-import { startSupervisor, statusReport, stopSupervisor } from './control';
+import { findRunning, startSupervisor, statusReport, stopSupervisor } from './control';
 import { runDockerCompose } from './docker-compose';
 import { renderNginxConfig } from './gateway/nginx-config';
+import { readRecord, writeRecord } from './installation-record';
 import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
+import { installationPorts, portsInUse } from './ports';
 import { ensureSecrets, instanceKey } from './secrets';
 import { StartFailure, tailLogs, waitUntilReady } from './readiness';
 import { corePort, databasePassword, externalUrl, gatewayUrl, registryDataDir, registryPort, renderServices } from './service-env';
@@ -26,6 +27,8 @@ import { ensureLogFile } from './rotating-log';
 const DIST = resolve(__dirname, '../../..');
 /** Long enough for a first start on a slow machine (migrations, every service in turn). */
 const READY_TIMEOUT_MS = 240_000;
+/** install.sh runs from its own directory, where the record of started installations is kept. */
+const INSTALL_DIR = process.cwd();
 const HELP = `Usage: ./install.sh [--config <path>] [--stop | --status | --docker | --help]`;
 
 const say = (line: string) => console.log(line);
@@ -55,24 +58,15 @@ function layoutFor(config: HarborConfig): Layout {
   return layoutOf(config.data_volume, config.log.local.location);
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolveFree(true)));
-  });
+async function checkPorts(config: HarborConfig, own: readonly number[] = []): Promise<void> {
+  const busy = await portsInUse(config, own);
+  if (busy.length > 0) throw new Fatal(`error: cannot start:\n${busy.map((line) => `  ${line}`).join('\n')}`, 2);
 }
 
-async function checkPorts(config: HarborConfig): Promise<void> {
-  const wanted: [string, number][] = [
-    ['http.port', config.http.port],
-    ...(config.https ? ([['https.port', config.https.port]] as [string, number][]) : []),
-    ['wharf.core_port', corePort(config)],
-    ['wharf.registry_port', registryPort(config)],
-  ];
-  const busy: string[] = [];
-  for (const [key, port] of wanted) if (!(await portFree(port))) busy.push(`  ${key}: port ${port} is already in use`);
-  if (busy.length > 0) throw new Fatal(`error: cannot start:\n${busy.join('\n')}`, 2);
+/** Where the installation `configPath` last started lives, whatever harbor.yml says now. */
+function recordedLayout(configPath: string): Layout | undefined {
+  const record = readRecord(INSTALL_DIR, configPath);
+  return record && layoutOf(record.dataVolume, record.logDir);
 }
 
 function ensurePrograms(config: HarborConfig): { pgBinDir?: string } {
@@ -102,10 +96,6 @@ async function install(configPath: string): Promise<void> {
   makeDirectories(config, layout);
   const secrets = await ensureSecrets(layout);
 
-  // A running installation is restarted with the new configuration.
-  if (await stopSupervisor(layout)) say('stopped the running installation');
-  await checkPorts(config);
-
   const dbUser = config.external_database ? undefined : postgresUser();
   const ctx = {
     config,
@@ -121,18 +111,6 @@ async function install(configPath: string): Promise<void> {
   };
   const services = renderServices(ctx);
   const dbUrl = services.find((s) => s.name === 'core')?.env['DATABASE_URL'] ?? '';
-
-  if (dbUser && pgBinDir) {
-    prepareDirectories(layout, dbUser);
-    if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
-    await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
-      ensureRoleAndDatabase(layout, dbUser, pgBinDir, databasePassword(config, secrets));
-      say(await runMigrations(DIST, dbUrl));
-    });
-  } else {
-    say(await runMigrations(DIST, dbUrl));
-  }
-
   const gatewayLogs = { access: join(layout.logDir, 'gateway-access.log'), error: join(layout.logDir, 'gateway-error.log') };
   const nginxConf = renderNginxConfig({
     prefix: layout.nginxPrefix,
@@ -145,6 +123,28 @@ async function install(configPath: string): Promise<void> {
     accessLog: gatewayLogs.access,
     errorLog: gatewayLogs.error,
   });
+
+  // A running installation is restarted with the new configuration, but only once the new one
+  // can start: ports another program holds are refused before anything is stopped. One started
+  // by an older installer does not say which ports are its own: they are checked once it stopped.
+  const running = findRunning([recordedLayout(configPath), layout].filter((l): l is Layout => l !== undefined));
+  if (!running || running.ports) await checkPorts(config, running?.ports);
+  if (running) {
+    if (await stopSupervisor(running.layout)) say('stopped the running installation');
+    await checkPorts(config);
+  }
+
+  if (dbUser && pgBinDir) {
+    prepareDirectories(layout, dbUser);
+    if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
+    await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
+      ensureRoleAndDatabase(layout, dbUser, pgBinDir, databasePassword(config, secrets));
+      say(await runMigrations(DIST, dbUrl));
+    });
+  } else {
+    say(await runMigrations(DIST, dbUrl));
+  }
+
   writeFileSync(join(layout.nginxPrefix, 'nginx.conf'), nginxConf);
   ensureLogFile(gatewayLogs.access);
   ensureLogFile(gatewayLogs.error);
@@ -156,10 +156,13 @@ async function install(configPath: string): Promise<void> {
     logDir: layout.logDir,
     rotateSizeBytes: config.log.local.rotate_size_bytes,
     rotateCount: config.log.local.rotate_count,
+    ports: installationPorts(config).map(([, port]) => port),
   };
   // Holds passwords (database, admin): readable by root only.
   writeFileSync(layout.servicesFile, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   chmodSync(layout.servicesFile, 0o600);
+
+  writeRecord(INSTALL_DIR, configPath, { dataVolume: layout.dataVolume, logDir: layout.logDir });
 
   const pid = await startSupervisor(layout, join(__dirname, 'supervisor.js'));
   say(`started the supervisor (pid ${pid}); waiting for every service`);
@@ -196,7 +199,9 @@ async function main(): Promise<number> {
     await install(args.configPath);
     return 0;
   }
-  const layout = layoutFor(loadConfig(args.configPath));
+  // The installation that runs, not the one harbor.yml would describe now: it may have changed
+  // or stopped validating since.
+  const layout = recordedLayout(args.configPath) ?? layoutFor(loadConfig(args.configPath));
   if (args.mode === 'stop') {
     say((await stopSupervisor(layout)) ? 'stopped' : 'not running');
     return 0;

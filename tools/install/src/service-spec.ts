@@ -37,6 +37,11 @@ export interface SupervisorPlan {
   logDir: string;
   rotateSizeBytes: number;
   rotateCount: number;
+  /**
+   * Every port the installation listens on: a new start may take them over. Absent in plans
+   * written by installers before it was added.
+   */
+  ports?: number[];
 }
 
 /**
