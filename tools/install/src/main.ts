@@ -12,8 +12,9 @@ import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
 import { installationPorts, portsInUse } from './ports';
 import { ensureSecrets, instanceKey } from './secrets';
+import { readyMessage } from './ready-message';
 import { StartFailure, tailLogs, waitUntilReady } from './readiness';
-import { corePort, databasePassword, externalUrl, gatewayUrl, registryDataDir, registryPort, renderServices } from './service-env';
+import { corePort, databasePassword, gatewayUrl, registryDataDir, registryPort, renderServices } from './service-env';
 import type { SupervisorPlan } from './service-spec';
 import { ensureLogFile } from './rotating-log';
 
@@ -175,12 +176,7 @@ async function install(configPath: string): Promise<void> {
     const evidence = err instanceof StartFailure ? err.evidence : tailLogs(layout);
     throw new Fatal(`error: ${(err as Error).message}; the installation was stopped\n${evidence}`);
   }
-  const url = externalUrl(config);
-  say('');
-  say(`Wharf is running at ${url}`);
-  say(`  log in:  docker login ${config.hostname}${port === 80 || port === 443 ? '' : `:${port}`}`);
-  say('  admin user: admin (password: harbor_admin_password in harbor.yml, used when admin was first created)');
-  say(`  status: ./install.sh --status    stop: ./install.sh --stop    logs: ${layout.logDir}`);
+  for (const line of readyMessage(config, layout.logDir)) say(line);
 }
 
 async function main(): Promise<number> {
