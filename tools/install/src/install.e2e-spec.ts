@@ -305,14 +305,17 @@ describe('./install.sh when things around it change', () => {
 
   it('--status and --stop act on the running installation while harbor.yml is invalid', async () => {
     writeFileSync(join(copy, 'harbor.yml'), harborYml({ databasePassword: SECOND_DB_PASSWORD, unknownKey: true }));
-    const status = await installSh(['--status']);
-    expect(status.code).toBe(0);
-    for (const name of ['core', 'registry', 'nginx']) expect(status.stdout).toMatch(new RegExp(`${name}\\s+running`));
-    const stop = await installSh(['--stop']);
-    expect([stop.code, stop.stdout.trim()]).toEqual([0, 'stopped']);
-    expect((await installSh(['--status'])).code).toBe(3);
-    await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
-    restore();
+    try {
+      const status = await installSh(['--status']);
+      expect(status.code).toBe(0);
+      for (const name of ['core', 'registry', 'nginx']) expect(status.stdout).toMatch(new RegExp(`${name}\\s+running`));
+      const stop = await installSh(['--stop']);
+      expect([stop.code, stop.stdout.trim()]).toEqual([0, 'stopped']);
+      expect((await installSh(['--status'])).code).toBe(3);
+      await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
+    } finally {
+      restore();
+    }
   });
 
   it("fails, naming core and why, when another program takes core's port after the port check", async () => {
