@@ -54,8 +54,10 @@ describe('loadConfig', () => {
       TOKEN_SERVICE: 'svc',
       TOKEN_EXPIRATION: '5',
       INTERNAL_SERVICES: 'registry:5000,gateway:8080',
+      INSTANCE_KEY: 'key-of-this-installation',
     });
     expect(config).toMatchObject({
+      instanceKey: 'key-of-this-installation',
       port: 9000,
       host: '127.0.0.1',
       dataDir: '/srv/wharf',
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
     ['TOKEN_EXPIRATION', '1.5', /TOKEN_EXPIRATION.*not an integer/],
     ['ROBOT_NAME_PREFIX', 'robot/', /ROBOT_NAME_PREFIX/],
     ['HARBOR_ADMIN_PASSWORD', 'short', /HARBOR_ADMIN_PASSWORD.*8 to 128/],
+    ['INSTANCE_KEY', 'guessable', /INSTANCE_KEY.*at least 16/],
   ])('refuses %s=%s, naming the variable and the reason', (key, value, message) => {
     expect(() => loadConfig({ [key]: value })).toThrow(message);
   });

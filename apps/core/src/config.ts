@@ -45,6 +45,12 @@ export interface CoreConfig {
    * INTERNAL_SERVICES lists), which webhook targets may not name unless an administrator allows it.
    */
   services: ServiceEndpoint[];
+  /**
+   * INSTANCE_KEY: the installation's key of the instance proof (@wharf/auth): a request carrying
+   * a challenge is answered with its proof, so the installer knows it reached this core and not
+   * another process on its port. Unset: no proof is given.
+   */
+  instanceKey?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -95,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
   } catch (err) {
     throw new ConfigError('INTERNAL_SERVICES', (err as Error).message);
   }
+  const instanceKey = text(env, 'INSTANCE_KEY', '');
+  if (instanceKey !== '' && instanceKey.length < 16) throw new ConfigError('INSTANCE_KEY', 'must be at least 16 characters');
 
   return {
     port,
@@ -120,5 +128,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     },
     ...(registryUrl ? { registryUrl } : {}),
     services,
+    ...(instanceKey !== '' ? { instanceKey } : {}),
   };
 }

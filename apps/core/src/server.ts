@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { drainUnreadBodies } from '@wharf/http';
+import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProof } from '@wharf/auth';
 import { CoreModule } from './app.module';
 import type { CoreConfig } from './config';
 import { isApiRoute } from './http/api-prefix';
@@ -61,6 +62,8 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    const proof = instanceProof(config.instanceKey, request.headers[INSTANCE_CHALLENGE_HEADER]);
+    if (proof) reply.header(INSTANCE_PROOF_HEADER, proof);
     // Harbor's API consumes JSON only; a form or text body would otherwise be parsed and half-understood.
     const type = request.headers['content-type'];
     if (isApiRoute(request) && METHODS_WITH_BODY.has(request.method) && type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {

@@ -85,6 +85,12 @@ export interface RegistryConfig {
    * streamed by the registry.
    */
   accelPrefix?: string;
+  /**
+   * INSTANCE_KEY: the installation's key of the instance proof (@wharf/auth): a request carrying
+   * a challenge is answered with its proof, so the installer knows it reached this registry and
+   * not another process on its port. Unset: no proof is given.
+   */
+  instanceKey?: string;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -152,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`invalid LOG_LEVEL: "${logLevel}"`);
   const dataDir = resolve(env['DATA_DIR'] ?? './data');
   const accel = accelPrefix(env);
+  const instanceKey = nonEmpty(env, 'INSTANCE_KEY');
+  if (instanceKey !== undefined && instanceKey.length < 16) throw new Error('invalid INSTANCE_KEY: must be at least 16 characters');
   return {
     port: int(env, 'REGISTRY_PORT', 5000, 0, 65535),
     host: env['REGISTRY_HOST'] ?? '0.0.0.0',
@@ -174,5 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
       prefix: env['JOB_QUEUE_PREFIX'] || 'wharf',
     },
     ...(accel ? { accelPrefix: accel } : {}),
+    ...(instanceKey !== undefined ? { instanceKey } : {}),
   };
 }

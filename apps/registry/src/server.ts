@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Pool } from 'pg';
 import { drainUnreadBodies } from '@wharf/http';
+import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProof } from '@wharf/auth';
 import { ociErrorBody } from '@wharf/oci';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryModule } from './app.module';
@@ -48,8 +49,10 @@ export async function createRegistryApp(config: RegistryConfig): Promise<NestFas
   // Bodies (blobs, manifests) are streamed by the handlers themselves, never parsed or buffered here.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_req, _payload, done) => done(null));
-  fastify.addHook('onRequest', (_req, reply, done) => {
+  fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('Docker-Distribution-API-Version', 'registry/2.0');
+    const proof = instanceProof(config.instanceKey, req.headers[INSTANCE_CHALLENGE_HEADER]);
+    if (proof) reply.header(INSTANCE_PROOF_HEADER, proof);
     done();
   });
   // Refusals answered before (or while) a body was read leave the rest of it to drain.

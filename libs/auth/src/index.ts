@@ -4,3 +4,4 @@ export * from './scope';
 export * from './token';
 export * from './bcrypt-pool';
 export * from './ttl-cache';
+export * from './instance-proof';

@@ -9,8 +9,11 @@ export function checkDatabase(c: Checker): HarborConfig['database'] {
   c.section(['database']);
   const password = c.string(['database', 'password'], { secret: true });
   if (password === undefined && typeof c.value(['database', 'password']) === 'string') c.problem(['database', 'password'], 'must not be empty');
+  // PostgreSQL cannot store a NUL, and the others only hide mistakes (a pasted line break).
+  // eslint-disable-next-line no-control-regex
+  if (password !== undefined && /[\x00-\x1f\x7f]/.test(password)) c.problem(['database', 'password'], 'must not contain control characters or line breaks');
   return {
-    password: password ?? HARBOR_DEFAULTS.databasePassword,
+    ...(password !== undefined ? { password } : {}),
     max_idle_conns: c.integer(['database', 'max_idle_conns'], CONNECTIONS) ?? HARBOR_DEFAULTS.databaseMaxIdleConns,
     max_open_conns: c.integer(['database', 'max_open_conns'], CONNECTIONS) ?? HARBOR_DEFAULTS.databaseMaxOpenConns,
   };

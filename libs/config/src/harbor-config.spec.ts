@@ -24,7 +24,7 @@ describe('parseHarborConfig defaults', () => {
       hostname: 'reg.example.com',
       http: { port: 80 },
       harbor_admin_password: 'Harbor12345',
-      database: { password: 'root123', max_idle_conns: 100, max_open_conns: 900 },
+      database: { max_idle_conns: 100, max_open_conns: 900 },
       data_volume: '/data',
       storage_service: { filesystem: {} },
       jobservice: { max_job_workers: 10 },
@@ -195,6 +195,13 @@ describe('refusing a bad harbor.yml', () => {
     const p = onlyProblem(`${MINIMAL}database:\n  password: 123456\n`);
     expect(p).toMatchObject({ key: 'database.password', reason: expect.stringMatching(/expected a string, got a number \(put the value in quotes\)/) });
     expect(p.reason).not.toContain('123456');
+  });
+
+  it('keeps database.password as written, any characters but control ones, without repeating it', () => {
+    expect(parseHarborConfig(`${MINIMAL}database:\n  password: "it's a \\\\ pa$$ word"\n`, '/').database.password).toBe("it's a \\ pa$$ word");
+    const p = onlyProblem(`${MINIMAL}database:\n  password: "sEcr3t\\nvalue"\n`);
+    expect(p).toMatchObject({ key: 'database.password', reason: expect.stringMatching(/control characters/) });
+    expect(p.reason).not.toContain('sEcr3t');
   });
 
   it('never repeats the admin password', () => {

@@ -25,8 +25,11 @@ export interface HttpsConfig {
 }
 
 export interface DatabaseConfig {
-  /** Password of the bundled PostgreSQL's user. */
-  password: string;
+  /**
+   * Password of the bundled PostgreSQL's user, which the installer sets on every run. Unset:
+   * the installer generates one (Harbor's default, root123, is not assumed).
+   */
+  password?: string;
   max_idle_conns: number;
   max_open_conns: number;
 }
@@ -120,7 +123,6 @@ export interface HarborConfig {
 export const HARBOR_DEFAULTS = {
   httpPort: 80,
   httpsPort: 443,
-  databasePassword: 'root123',
   databaseMaxIdleConns: 100,
   databaseMaxOpenConns: 900,
   dataVolume: '/data',

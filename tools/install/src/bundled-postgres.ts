@@ -64,11 +64,20 @@ export function ensureCluster(layout: Layout, user: PgUser, binDir: string): boo
 }
 
 /**
+ * How the server runs, for set-up work and under the supervisor alike: on a unix socket only,
+ * which only its own user and root may open (Wharf's services run as one or the other), so
+ * that a password known to others (harbor.yml's database.password) gives them nothing.
+ */
+export function postgresServerArgs(layout: Layout): string[] {
+  return ['-D', layout.databaseDir, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${layout.pgSocketDir}`, '-c', 'unix_socket_permissions=0700'];
+}
+
+/**
  * Runs the server for set-up work (role, database, migrations) before the supervisor takes over,
  * and stops it (fast shutdown) afterwards, whatever `work` does.
  */
 export async function withTemporaryServer<T>(layout: Layout, user: PgUser, binDir: string, work: () => Promise<T>): Promise<T> {
-  const server = spawn(join(binDir, 'postgres'), ['-D', layout.databaseDir, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${layout.pgSocketDir}`], {
+  const server = spawn(join(binDir, 'postgres'), postgresServerArgs(layout), {
     ...asUser(user),
     cwd: layout.databaseDir,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -98,15 +107,22 @@ export async function withTemporaryServer<T>(layout: Layout, user: PgUser, binDi
   }
 }
 
+/** A string as an SQL literal (standard_conforming_strings: only quotes are doubled). */
+function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /**
- * The `wharf` role (its password always set to the stored secret) and the `registry` database
- * owned by it; creating either only when missing.
+ * The `wharf` role, its password set to `password` on every run (so that a changed harbor.yml
+ * changes it), and the `registry` database owned by it; creating either only when missing.
  */
 export function ensureRoleAndDatabase(layout: Layout, user: PgUser, binDir: string, password: string): void {
-  if (!/^[A-Za-z0-9_-]+$/.test(password)) throw new Error('the database password secret holds unexpected characters');
+  // eslint-disable-next-line no-control-regex
+  if (password === '' || /[\x00-\x1f\x7f]/.test(password)) throw new Error('the database password is empty or holds control characters');
   const sql = [
+    'SET standard_conforming_strings = on;',
     "SELECT 'CREATE ROLE wharf LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'wharf') \\gexec",
-    `ALTER ROLE wharf WITH LOGIN PASSWORD '${password}';`,
+    `ALTER ROLE wharf WITH LOGIN PASSWORD ${sqlLiteral(password)};`,
     "SELECT 'CREATE DATABASE registry OWNER wharf' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'registry') \\gexec",
     '',
   ].join('\n');

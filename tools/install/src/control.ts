@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { waitFor } from './health';
 import type { Layout } from './layout';
 import { alive, runningPid } from './pid-file';
-import type { SupervisorState } from './service-spec';
+import { LOG_FILE_MODE } from './rotating-log';
+import type { SupervisorPlan, SupervisorState } from './service-spec';
 
 /** Starts the supervisor detached from this process (it outlives the installer) and returns its pid. */
 export async function startSupervisor(layout: Layout, supervisorScript: string): Promise<number> {
-  const out = openSync(join(layout.logDir, 'supervisor.log'), 'a', 0o640);
+  const out = openSync(join(layout.logDir, 'supervisor.log'), 'a', LOG_FILE_MODE);
   const child = spawn(process.execPath, [supervisorScript, layout.servicesFile], {
     detached: true,
     stdio: ['ignore', out, out],
@@ -33,6 +34,24 @@ export async function stopSupervisor(layout: Layout, timeoutMs = 120_000): Promi
   process.kill(pid, 'SIGTERM');
   await waitFor('the installation to stop', async () => !alive(pid), timeoutMs, 200);
   return true;
+}
+
+export interface RunningInstallation {
+  layout: Layout;
+  /** The ports it holds; undefined when its plan predates the record of them. */
+  ports?: number[];
+}
+
+/** The first of `layouts` whose supervisor runs, with the ports its plan says it holds. */
+export function findRunning(layouts: Layout[]): RunningInstallation | undefined {
+  const layout = layouts.find((l) => runningPid(l.pidFile) !== undefined);
+  if (!layout) return undefined;
+  try {
+    const plan = JSON.parse(readFileSync(layout.servicesFile, 'utf8')) as SupervisorPlan;
+    return { layout, ...(Array.isArray(plan.ports) ? { ports: plan.ports } : {}) };
+  } catch {
+    return { layout };
+  }
 }
 
 export function readState(layout: Layout): SupervisorState | undefined {

@@ -69,6 +69,9 @@ export function runDockerCompose(config: HarborConfig, layout: Layout, secrets: 
     if (process.getuid?.() === 0) chownSync(dir, IMAGE_UID, IMAGE_UID);
   }
   if (process.getuid?.() === 0) chownSync(layout.signingKeyFile, IMAGE_UID, IMAGE_UID);
+  if (config.database.password !== undefined) {
+    say(`note: database.password applies to ./install.sh's bundled PostgreSQL; the Compose database keeps the password in ${layout.databasePasswordFile}, which it was created with`);
+  }
   const envFile = join(repoRoot, '.env');
   writeFileSync(envFile, envFileText(composeEnv(config, secrets)), { mode: 0o600 });
   const files = ['-f', composeFile, ...(config.https ? ['-f', join(repoRoot, 'deploy', 'compose', 'https.yml')] : [])];

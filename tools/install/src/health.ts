@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProofValid, newInstanceChallenge } from '@wharf/auth';
 import type { ProbeCheck } from './service-spec';
 
 /** One attempt of a service's health check; resolves false instead of throwing. */
@@ -13,9 +14,7 @@ export function probe(check: ProbeCheck, timeoutMs = 2000): Promise<boolean> {
     case 'redis':
       return redisPing(check.socket, timeoutMs);
     case 'http':
-      return httpGet(check.url, { timeoutMs }).then((r) => r.status === 200, () => false);
-    case 'tcp':
-      return portOpen(check.host, check.port, timeoutMs);
+      return provenGet(check.url, check.instanceKey, { timeoutMs }).then((r) => r.status === 200 && r.proven, () => false);
   }
 }
 
@@ -59,19 +58,6 @@ export function redisPing(path: string, timeoutMs: number): Promise<boolean> {
   });
 }
 
-export function portOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.on('connect', () => done(true));
-    socket.on('error', () => done(false));
-  });
-}
-
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -82,7 +68,7 @@ export interface HttpResult {
  * A GET that can address the gateway by IP while sending the configured hostname (which may not
  * resolve on this machine). Certificates are not verified: this checks liveness, not trust.
  */
-export function httpGet(url: string, options: { timeoutMs?: number; hostHeader?: string } = {}): Promise<HttpResult> {
+export function httpGet(url: string, options: { timeoutMs?: number; hostHeader?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -90,7 +76,7 @@ export function httpGet(url: string, options: { timeoutMs?: number; hostHeader?:
       target,
       {
         method: 'GET',
-        headers: options.hostHeader ? { host: options.hostHeader } : {},
+        headers: { ...options.headers, ...(options.hostHeader ? { host: options.hostHeader } : {}) },
         rejectUnauthorized: false,
         timeout: options.timeoutMs ?? 5000,
       },
@@ -109,10 +95,25 @@ export function httpGet(url: string, options: { timeoutMs?: number; hostHeader?:
   });
 }
 
+/**
+ * A GET that challenges the answering service to prove it belongs to this installation
+ * (@wharf/auth's instance proof). Without a key, every answer counts as proven.
+ */
+export async function provenGet(url: string, instanceKey: string | undefined, options: { timeoutMs?: number; hostHeader?: string } = {}): Promise<HttpResult & { proven: boolean }> {
+  if (instanceKey === undefined) return { ...(await httpGet(url, options)), proven: true };
+  const challenge = newInstanceChallenge();
+  const result = await httpGet(url, { ...options, headers: { [INSTANCE_CHALLENGE_HEADER]: challenge } });
+  return { ...result, proven: instanceProofValid(instanceKey, challenge, result.headers[INSTANCE_PROOF_HEADER]) };
+}
+
+/**
+ * Polls `check` until it is true or the time is up. An error thrown by `check` ends the wait
+ * with that error: checks return false for what may still change and throw for what will not.
+ */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 300): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -1,8 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import { readLayoutBlobs, writeLayoutImage, type LayoutImage } from './testing/oci-image';
 import { run, runOk, type RunResult } from './testing/processes';
 
@@ -35,15 +37,27 @@ let logDir: string;
 let ports: { http: number; https: number; core: number; registry: number };
 let host: string;
 
-function harborYml(extra: { https?: { certificate: string; privateKey: string }; omitHostname?: boolean; unknownKey?: boolean } = {}): string {
+interface YmlOptions {
+  https?: { certificate: string; privateKey: string };
+  omitHostname?: boolean;
+  unknownKey?: boolean;
+  httpPort?: number;
+  databasePassword?: string;
+}
+
+const FIRST_DB_PASSWORD = 'root123';
+/** Quotes, a backslash, "$" and a space: whatever harbor.yml may hold must reach PostgreSQL intact. */
+const SECOND_DB_PASSWORD = `n3w pa$$'wo\\rd`;
+
+function harborYml(extra: YmlOptions = {}): string {
   return [
     ...(extra.omitHostname ? [] : ['hostname: 127.0.0.1']),
     'http:',
-    `  port: ${ports.http}`,
+    `  port: ${extra.httpPort ?? ports.http}`,
     ...(extra.https ? ['https:', `  port: ${ports.https}`, `  certificate: ${extra.https.certificate}`, `  private_key: ${extra.https.privateKey}`] : []),
     `harbor_admin_password: ${ADMIN_PASSWORD}`,
     'database:',
-    '  password: root123',
+    `  password: ${JSON.stringify(extra.databasePassword ?? FIRST_DB_PASSWORD)}`,
     '  max_idle_conns: 10',
     '  max_open_conns: 40',
     `data_volume: ${dataVolume}`,
@@ -71,6 +85,35 @@ async function installOk(args: string[] = []): Promise<RunResult> {
   if (r.code !== 0) throw new Error(`./install.sh ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
+
+/** Logs in to the bundled PostgreSQL as Wharf's services do; the error code when refused. */
+async function databaseLogin(password: string): Promise<string> {
+  const client = new Client({ host: join(dataVolume, 'run/postgresql'), user: 'wharf', password, database: 'registry' });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return 'ok';
+  } catch (err) {
+    return (err as { code?: string }).code ?? (err as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** An HTTP server on 127.0.0.1:`port` answering like a registry would: /v2/ 401, anything else 200 Pong. */
+function impostor(port: number): Promise<Server> {
+  const server = createHttpServer((req, res) => {
+    if (req.url?.startsWith('/v2/')) res.writeHead(401, { 'www-authenticate': 'Bearer realm="x"' }).end('{}');
+    else res.writeHead(200, { 'content-type': 'text/plain' }).end('Pong');
+  });
+  return new Promise((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, '127.0.0.1', () => res(server));
+  });
+}
+
+const closeServer = (server: Server) => new Promise((r) => server.close(r));
+const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 
 const authfile = () => join(root, 'auth.json');
 const skopeo = (args: string[]) => runOk('skopeo', ['--insecure-policy', ...args]);
@@ -128,13 +171,28 @@ describe('./install.sh over plain HTTP', () => {
   let image: LayoutImage;
   let keyBytes: Buffer;
 
-  it('installs, starts every service and prints how to log in', async () => {
+  it('installs, starts every service and prints how to log in, with the daemon.json line plain HTTP needs', async () => {
     const r = await installOk();
     expect(r.stdout).toContain(`Wharf is running at http://127.0.0.1:${ports.http}`);
     expect(r.stdout).toContain(`docker login 127.0.0.1:${ports.http}`);
+    expect(r.stdout).toContain(`{"insecure-registries": ["127.0.0.1:${ports.http}"]}`);
     keyBytes = readFileSync(join(dataVolume, 'secret/core/private_key.pem'));
     expect(spawnSync('stat', ['-c', '%a', join(dataVolume, 'secret/core/private_key.pem')], { encoding: 'utf8' }).stdout.trim()).toBe('600');
     expect(spawnSync('stat', ['-c', '%a', join(dataVolume, 'secret')], { encoding: 'utf8' }).stdout.trim()).toBe('700');
+  });
+
+  it('writes every log, the gateway\'s too, readable by the group only', async () => {
+    // A request through the gateway, so that nginx has written to its access log.
+    await fetch(`http://${host}/api/v2.0/ping`);
+    const logs = readdirSync(logDir).filter((f) => f.endsWith('.log'));
+    expect(logs).toEqual(expect.arrayContaining(['gateway-access.log', 'gateway-error.log', 'core.log', 'nginx.log', 'supervisor.log']));
+    expect(logs.map((f) => [f, mode(join(logDir, f))])).toEqual(logs.map((f) => [f, '640']));
+  });
+
+  it("gives the bundled database harbor.yml's database.password", async () => {
+    expect(await databaseLogin(FIRST_DB_PASSWORD)).toBe('ok');
+    // 28P01: invalid_password.
+    expect(await databaseLogin('Generated-or-anything-else')).toBe('28P01');
   });
 
   it('takes a private project, a user and an image pushed with skopeo, byte-identical on pull', async () => {
@@ -208,8 +266,11 @@ describe('./install.sh over plain HTTP', () => {
     expect((await installSh(['--status'])).code).toBe(3);
   });
 
-  it('runs again keeping users, projects, images and secrets', async () => {
+  it('runs again keeping users, projects, images and secrets, with the changed database.password', async () => {
+    writeFileSync(join(copy, 'harbor.yml'), harborYml({ databasePassword: SECOND_DB_PASSWORD }));
     await installOk();
+    expect(await databaseLogin(SECOND_DB_PASSWORD)).toBe('ok');
+    expect(await databaseLogin(FIRST_DB_PASSWORD)).toBe('28P01');
     expect(readFileSync(join(dataVolume, 'secret/core/private_key.pem')).equals(keyBytes)).toBe(true);
     const base = `http://${host}`;
     const users = (await (await api(base, 'GET', '/api/v2.0/users?username=alice')).json()) as { username: string }[];
@@ -217,6 +278,71 @@ describe('./install.sh over plain HTTP', () => {
     const project = await api(base, 'GET', '/api/v2.0/projects/secret');
     expect(project.status).toBe(200);
     await pullAndCompare(image, `docker://${host}/secret/app:v1`, ['--src-tls-verify=false'], join(root, 'pulled-2'));
+  });
+});
+
+describe('./install.sh when things around it change', () => {
+  const restore = () => writeFileSync(join(copy, 'harbor.yml'), harborYml({ databasePassword: SECOND_DB_PASSWORD }));
+  afterAll(restore);
+
+  it('refuses a new http.port another program holds before stopping the running installation', async () => {
+    const squatter = await impostor(await freePort());
+    const taken = (squatter.address() as { port: number }).port;
+    try {
+      writeFileSync(join(copy, 'harbor.yml'), harborYml({ databasePassword: SECOND_DB_PASSWORD, httpPort: taken }));
+      const r = await installSh();
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`http.port: port ${taken} is already in use`);
+      expect(r.stdout).not.toContain('stopped the running installation');
+      // Still serving on its own ports.
+      expect((await installSh(['--status'])).code).toBe(0);
+      expect((await fetch(`http://${host}/v2/`)).status).toBe(401);
+    } finally {
+      await closeServer(squatter);
+      restore();
+    }
+  });
+
+  it('--status and --stop act on the running installation while harbor.yml is invalid', async () => {
+    writeFileSync(join(copy, 'harbor.yml'), harborYml({ databasePassword: SECOND_DB_PASSWORD, unknownKey: true }));
+    try {
+      const status = await installSh(['--status']);
+      expect(status.code).toBe(0);
+      for (const name of ['core', 'registry', 'nginx']) expect(status.stdout).toMatch(new RegExp(`${name}\\s+running`));
+      const stop = await installSh(['--stop']);
+      expect([stop.code, stop.stdout.trim()]).toEqual([0, 'stopped']);
+      expect((await installSh(['--status'])).code).toBe(3);
+      await expect(fetch(`http://${host}/v2/`)).rejects.toThrow();
+    } finally {
+      restore();
+    }
+  });
+
+  it("fails, naming core and why, when another program takes core's port after the port check", async () => {
+    let squatter: Server | undefined;
+    let taking: Promise<void> | undefined;
+    const child = spawn('./install.sh', [], { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      // Printed after the ports were checked, before the supervisor starts core.
+      if (!taking && stdout.includes('migrations: ')) taking = impostor(ports.core).then((s) => void (squatter = s));
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    try {
+      await taking;
+      expect(squatter).toBeDefined();
+      expect(stdout).not.toContain('Wharf is running');
+      expect(code).toBe(1);
+      expect(stderr).toContain('core keeps restarting');
+      expect(stderr).toContain('EADDRINUSE');
+      expect(stderr).toContain('the installation was stopped');
+      expect((await installSh(['--status'])).code).toBe(3);
+    } finally {
+      if (squatter) await closeServer(squatter);
+    }
   });
 });
 

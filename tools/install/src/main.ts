@@ -1,20 +1,22 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatProblem, HarborConfigError, loadHarborConfigWithNotes, type HarborConfig } from '@wharf/config';
 import { installPackages, isRoot, postgresBinDir, which, type MissingProgram } from './binaries';
 import { ensureCluster, ensureRoleAndDatabase, postgresUser, prepareDirectories, withTemporaryServer } from './bundled-postgres';
 import { parseArgs } from './cli-args';
-import { startSupervisor, statusReport, stopSupervisor } from './control';
+import { findRunning, startSupervisor, statusReport, stopSupervisor } from './control';
 import { runDockerCompose } from './docker-compose';
 import { renderNginxConfig } from './gateway/nginx-config';
-import { httpGet, waitFor } from './health';
+import { readRecord, writeRecord } from './installation-record';
 import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
-import { ensureSecrets } from './secrets';
-import { externalUrl, registryDataDir, renderServices, corePort, registryPort } from './service-env';
+import { installationPorts, portsInUse } from './ports';
+import { ensureSecrets, instanceKey } from './secrets';
+import { readyMessage } from './ready-message';
+import { StartFailure, tailLogs, waitUntilReady } from './readiness';
+import { corePort, databasePassword, gatewayUrl, registryDataDir, registryPort, renderServices } from './service-env';
 import type { SupervisorPlan } from './service-spec';
-import { runningPid } from './pid-file';
+import { ensureLogFile } from './rotating-log';
 
 /**
  * The installer behind ./install.sh: validates harbor.yml, prepares the data volume (secrets,
@@ -24,6 +26,10 @@ import { runningPid } from './pid-file';
 
 /** dist/tools/install/src -> dist/ */
 const DIST = resolve(__dirname, '../../..');
+/** Long enough for a first start on a slow machine (migrations, every service in turn). */
+const READY_TIMEOUT_MS = 240_000;
+/** install.sh runs from its own directory, where the record of started installations is kept. */
+const INSTALL_DIR = process.cwd();
 const HELP = `Usage: ./install.sh [--config <path>] [--stop | --status | --docker | --help]`;
 
 const say = (line: string) => console.log(line);
@@ -53,24 +59,15 @@ function layoutFor(config: HarborConfig): Layout {
   return layoutOf(config.data_volume, config.log.local.location);
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolveFree) => {
-    const server = createServer();
-    server.once('error', () => resolveFree(false));
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolveFree(true)));
-  });
+async function checkPorts(config: HarborConfig, own: readonly number[] = []): Promise<void> {
+  const busy = await portsInUse(config, own);
+  if (busy.length > 0) throw new Fatal(`error: cannot start:\n${busy.map((line) => `  ${line}`).join('\n')}`, 2);
 }
 
-async function checkPorts(config: HarborConfig): Promise<void> {
-  const wanted: [string, number][] = [
-    ['http.port', config.http.port],
-    ...(config.https ? ([['https.port', config.https.port]] as [string, number][]) : []),
-    ['wharf.core_port', corePort(config)],
-    ['wharf.registry_port', registryPort(config)],
-  ];
-  const busy: string[] = [];
-  for (const [key, port] of wanted) if (!(await portFree(port))) busy.push(`  ${key}: port ${port} is already in use`);
-  if (busy.length > 0) throw new Fatal(`error: cannot start:\n${busy.join('\n')}`, 2);
+/** Where the installation `configPath` last started lives, whatever harbor.yml says now. */
+function recordedLayout(configPath: string): Layout | undefined {
+  const record = readRecord(INSTALL_DIR, configPath);
+  return record && layoutOf(record.dataVolume, record.logDir);
 }
 
 function ensurePrograms(config: HarborConfig): { pgBinDir?: string } {
@@ -93,36 +90,12 @@ function makeDirectories(config: HarborConfig, layout: Layout): void {
   mkdirSync(layout.redisDir, { recursive: true, mode: 0o700 });
 }
 
-async function waitForEntryPoint(config: HarborConfig, layout: Layout): Promise<void> {
-  const scheme = config.https ? 'https' : 'http';
-  const port = config.https ? config.https.port : config.http.port;
-  const base = `${scheme}://127.0.0.1:${port}`;
-  const host = `${config.hostname}:${port}`;
-  const supervisor = runningPid(layout.pidFile);
-  await waitFor(
-    'the registry to answer through the gateway',
-    async () => {
-      if (supervisor !== undefined && runningPid(layout.pidFile) === undefined) {
-        throw new Fatal(`error: the installation stopped while starting; see the logs in ${layout.logDir}`);
-      }
-      const [v2, ping] = await Promise.all([httpGet(`${base}/v2/`, { hostHeader: host }), httpGet(`${base}/api/v2.0/ping`, { hostHeader: host })]);
-      return v2.status === 401 && ping.status === 200 && ping.body.includes('Pong');
-    },
-    240_000,
-    500,
-  );
-}
-
 async function install(configPath: string): Promise<void> {
   const config = loadConfig(configPath);
   const layout = layoutFor(config);
   const { pgBinDir } = ensurePrograms(config);
   makeDirectories(config, layout);
   const secrets = await ensureSecrets(layout);
-
-  // A running installation is restarted with the new configuration.
-  if (await stopSupervisor(layout)) say('stopped the running installation');
-  await checkPorts(config);
 
   const dbUser = config.external_database ? undefined : postgresUser();
   const ctx = {
@@ -139,18 +112,7 @@ async function install(configPath: string): Promise<void> {
   };
   const services = renderServices(ctx);
   const dbUrl = services.find((s) => s.name === 'core')?.env['DATABASE_URL'] ?? '';
-
-  if (dbUser && pgBinDir) {
-    prepareDirectories(layout, dbUser);
-    if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
-    await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
-      ensureRoleAndDatabase(layout, dbUser, pgBinDir, secrets.databasePassword);
-      say(await runMigrations(DIST, dbUrl));
-    });
-  } else {
-    say(await runMigrations(DIST, dbUrl));
-  }
-
+  const gatewayLogs = { access: join(layout.logDir, 'gateway-access.log'), error: join(layout.logDir, 'gateway-error.log') };
   const nginxConf = renderNginxConfig({
     prefix: layout.nginxPrefix,
     hostname: config.hostname,
@@ -159,10 +121,34 @@ async function install(configPath: string): Promise<void> {
     coreUpstream: `127.0.0.1:${corePort(config)}`,
     registryUpstream: `127.0.0.1:${registryPort(config)}`,
     blobRoot: registryDataDir(config, layout),
-    accessLog: join(layout.logDir, 'gateway-access.log'),
-    errorLog: join(layout.logDir, 'gateway-error.log'),
+    accessLog: gatewayLogs.access,
+    errorLog: gatewayLogs.error,
   });
+
+  // A running installation is restarted with the new configuration, but only once the new one
+  // can start: ports another program holds are refused before anything is stopped. One started
+  // by an older installer does not say which ports are its own: they are checked once it stopped.
+  const running = findRunning([recordedLayout(configPath), layout].filter((l): l is Layout => l !== undefined));
+  if (!running || running.ports) await checkPorts(config, running?.ports);
+  if (running) {
+    if (await stopSupervisor(running.layout)) say('stopped the running installation');
+    await checkPorts(config);
+  }
+
+  if (dbUser && pgBinDir) {
+    prepareDirectories(layout, dbUser);
+    if (ensureCluster(layout, dbUser, pgBinDir)) say(`created the database cluster in ${layout.databaseDir}`);
+    await withTemporaryServer(layout, dbUser, pgBinDir, async () => {
+      ensureRoleAndDatabase(layout, dbUser, pgBinDir, databasePassword(config, secrets));
+      say(await runMigrations(DIST, dbUrl));
+    });
+  } else {
+    say(await runMigrations(DIST, dbUrl));
+  }
+
   writeFileSync(join(layout.nginxPrefix, 'nginx.conf'), nginxConf);
+  ensureLogFile(gatewayLogs.access);
+  ensureLogFile(gatewayLogs.error);
 
   const plan: SupervisorPlan = {
     services,
@@ -171,37 +157,26 @@ async function install(configPath: string): Promise<void> {
     logDir: layout.logDir,
     rotateSizeBytes: config.log.local.rotate_size_bytes,
     rotateCount: config.log.local.rotate_count,
+    ports: installationPorts(config).map(([, port]) => port),
   };
   // Holds passwords (database, admin): readable by root only.
   writeFileSync(layout.servicesFile, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   chmodSync(layout.servicesFile, 0o600);
 
+  writeRecord(INSTALL_DIR, configPath, { dataVolume: layout.dataVolume, logDir: layout.logDir });
+
   const pid = await startSupervisor(layout, join(__dirname, 'supervisor.js'));
   say(`started the supervisor (pid ${pid}); waiting for every service`);
-  try {
-    await waitForEntryPoint(config, layout);
-  } catch (err) {
-    throw new Fatal(`${(err as Error).message}\n${tailLogs(layout)}`);
-  }
-  const url = externalUrl(config);
   const port = config.https ? config.https.port : config.http.port;
-  say('');
-  say(`Wharf is running at ${url}`);
-  say(`  log in:  docker login ${config.hostname}${port === 80 || port === 443 ? '' : `:${port}`}`);
-  say('  admin user: admin (password: harbor_admin_password in harbor.yml, used when admin was first created)');
-  say(`  status: ./install.sh --status    stop: ./install.sh --stop    logs: ${layout.logDir}`);
-}
-
-/** The last lines of each service's log, for a start that failed. */
-function tailLogs(layout: Layout): string {
-  const parts: string[] = [];
-  for (const name of ['supervisor', 'postgresql', 'redis', 'core', 'registry', 'jobservice', 'nginx']) {
-    const file = join(layout.logDir, `${name}.log`);
-    if (!existsSync(file)) continue;
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-8);
-    parts.push(`--- ${file}\n${lines.join('\n')}`);
+  try {
+    await waitUntilReady({ gatewayUrl: gatewayUrl(config), hostHeader: `${config.hostname}:${port}`, instanceKey: instanceKey(secrets), layout, supervisorPid: pid }, READY_TIMEOUT_MS);
+  } catch (err) {
+    // Nothing half-started stays behind: the operator fixes the cause and runs ./install.sh again.
+    await stopSupervisor(layout);
+    const evidence = err instanceof StartFailure ? err.evidence : tailLogs(layout);
+    throw new Fatal(`error: ${(err as Error).message}; the installation was stopped\n${evidence}`);
   }
-  return parts.join('\n');
+  for (const line of readyMessage(config, layout.logDir)) say(line);
 }
 
 async function main(): Promise<number> {
@@ -220,7 +195,9 @@ async function main(): Promise<number> {
     await install(args.configPath);
     return 0;
   }
-  const layout = layoutFor(loadConfig(args.configPath));
+  // The installation that runs, not the one harbor.yml would describe now: it may have changed
+  // or stopped validating since.
+  const layout = recordedLayout(args.configPath) ?? layoutFor(loadConfig(args.configPath));
   if (args.mode === 'stop') {
     say((await stopSupervisor(layout)) ? 'stopped' : 'not running');
     return 0;

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RotatingLog } from './rotating-log';
+import { ensureLogFile, RotatingLog } from './rotating-log';
 
 describe('RotatingLog', () => {
   let dir: string;
@@ -27,5 +27,29 @@ describe('RotatingLog', () => {
     second.close();
     expect(readFileSync(join(dir, 'x.log'), 'utf8')).toBe('6789');
     expect(readFileSync(join(dir, 'x.log.1'), 'utf8')).toBe('12345');
+  });
+
+  it('writes its files readable by the group only', () => {
+    const log = new RotatingLog(join(dir, 'core.log'), 4, 1);
+    log.write('12345');
+    log.write('6789');
+    log.close();
+    for (const name of ['core.log', 'core.log.1']) expect((statSync(join(dir, name)).mode & 0o777).toString(8)).toBe('640');
+  });
+});
+
+describe('ensureLogFile', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'wharf-log-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a missing log file 0640 and narrows one that another program made 0644, keeping its lines', () => {
+    ensureLogFile(join(dir, 'gateway-access.log'));
+    expect((statSync(join(dir, 'gateway-access.log')).mode & 0o777).toString(8)).toBe('640');
+    writeFileSync(join(dir, 'gateway-error.log'), 'earlier line\n');
+    chmodSync(join(dir, 'gateway-error.log'), 0o644);
+    ensureLogFile(join(dir, 'gateway-error.log'));
+    expect((statSync(join(dir, 'gateway-error.log')).mode & 0o777).toString(8)).toBe('640');
+    expect(readFileSync(join(dir, 'gateway-error.log'), 'utf8')).toBe('earlier line\n');
   });
 });

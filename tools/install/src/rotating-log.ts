@@ -1,4 +1,16 @@
-import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+/** Every log file of an installation: the group may read them (log shippers), others may not. */
+export const LOG_FILE_MODE = 0o640;
+
+/**
+ * Creates a log file another program appends to (nginx's access and error logs), or narrows an
+ * existing one to LOG_FILE_MODE: nginx itself would create them readable by everyone.
+ */
+export function ensureLogFile(path: string): void {
+  closeSync(openSync(path, 'a', LOG_FILE_MODE));
+  chmodSync(path, LOG_FILE_MODE);
+}
 
 /**
  * An append-only log file rotated by size like logrotate's `size`/`rotate`: when the next write
@@ -15,7 +27,7 @@ export class RotatingLog {
     private readonly maxBytes: number,
     private readonly keep: number,
   ) {
-    this.fd = openSync(path, 'a', 0o640);
+    this.fd = openSync(path, 'a', LOG_FILE_MODE);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -41,7 +53,7 @@ export class RotatingLog {
       }
       renameSync(this.path, `${this.path}.1`);
     }
-    this.fd = openSync(this.path, 'a', 0o640);
+    this.fd = openSync(this.path, 'a', LOG_FILE_MODE);
     this.size = 0;
   }
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadOrCreateSigningKey } from '@wharf/auth';
@@ -35,4 +35,13 @@ export async function ensureSecrets(layout: Layout): Promise<Secrets> {
   await loadOrCreateSigningKey(layout.signingKeyFile);
   chmodSync(dirname(layout.signingKeyFile), 0o700);
   return { databasePassword, internalSecret };
+}
+
+/**
+ * The key core and the registry prove their identity with (INSTANCE_KEY, @wharf/auth's instance
+ * proof): derived from the internal secret, so that it stays the same across runs while the
+ * secret itself is handed to no service.
+ */
+export function instanceKey(secrets: Secrets): string {
+  return createHmac('sha256', secrets.internalSecret).update('wharf instance key').digest('base64url');
 }

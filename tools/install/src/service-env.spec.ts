@@ -1,13 +1,14 @@
 import type { HarborConfig } from '@wharf/config';
 import { layoutOf } from './layout';
-import { databaseUrl, externalUrl, postgresMaxConnections, redisUrl, renderServices } from './service-env';
+import { databasePassword, databaseUrl, externalUrl, postgresMaxConnections, redisUrl, renderServices } from './service-env';
+import { instanceKey } from './secrets';
 import type { ServiceSpec } from './service-spec';
 
 const base: HarborConfig = {
   hostname: 'reg.example.com',
   http: { port: 80 },
   harbor_admin_password: 'Harbor12345',
-  database: { password: 'root123', max_idle_conns: 10, max_open_conns: 100 },
+  database: { max_idle_conns: 10, max_open_conns: 100 },
   data_volume: '/data',
   storage_service: { filesystem: {} },
   jobservice: { max_job_workers: 10 },
@@ -33,6 +34,14 @@ describe('service environment', () => {
   it('uses unix sockets for the bundled PostgreSQL and Redis (ioredis reads ?path=)', () => {
     expect(databaseUrl(base, layout, secrets)).toBe('postgres://wharf:pw_1-x@localhost/registry?host=%2Fdata%2Frun%2Fpostgresql');
     expect(redisUrl(base, layout, 'core')).toBe('redis://localhost/0?path=%2Fdata%2Frun%2Fredis.sock');
+  });
+
+  it('gives every service harbor.yml\'s database.password when it is set, the generated one otherwise', () => {
+    const config: HarborConfig = { ...base, database: { ...base.database, password: "it's p@ss/wörd" } };
+    expect(databasePassword(config, secrets)).toBe("it's p@ss/wörd");
+    expect(databasePassword(base, secrets)).toBe('pw_1-x');
+    const urls = renderServices(ctx(config)).filter((s) => s.env['DATABASE_URL']).map((s) => new URL(s.env['DATABASE_URL']));
+    expect(urls.map((u) => decodeURIComponent(u.password))).toEqual(["it's p@ss/wörd", "it's p@ss/wörd", "it's p@ss/wörd"]);
   });
 
   it('points at external services when configured', () => {
@@ -61,6 +70,22 @@ describe('service environment', () => {
     const reserved = renderServices(ctx({ ...base, wharf: { registry_port: 15000, storage_reserve_mb: 2048 } }));
     expect(envOf(reserved, 'core')['REGISTRY_URL']).toBe('http://127.0.0.1:15000');
     expect(envOf(reserved, 'registry')['REGISTRY_STORAGE_RESERVE_MB']).toBe('2048');
+  });
+
+  it('has core, the registry and the gateway (through to core) prove they are this installation\'s before they count as up', () => {
+    const services = renderServices(ctx(base));
+    const key = instanceKey(secrets);
+    // Derived from the installation's internal secret: another installation has another.
+    expect(instanceKey({ ...secrets, internalSecret: 'another-installation' })).not.toBe(key);
+    expect(envOf(services, 'core')['INSTANCE_KEY']).toBe(key);
+    expect(envOf(services, 'registry')['INSTANCE_KEY']).toBe(key);
+    expect(envOf(services, 'jobservice')['INSTANCE_KEY']).toBeUndefined();
+    const health = Object.fromEntries(services.map((s) => [s.name, s.health]));
+    expect(health['core']).toEqual({ kind: 'http', url: 'http://127.0.0.1:8080/api/v2.0/ping', instanceKey: key });
+    expect(health['registry']).toEqual({ kind: 'http', url: 'http://127.0.0.1:5000/healthz', instanceKey: key });
+    expect(health['nginx']).toEqual({ kind: 'http', url: 'http://127.0.0.1:80/api/v2.0/ping', instanceKey: key });
+    const tls = renderServices(ctx({ ...base, https: { port: 8443, certificate: '/c', private_key: '/k' } }));
+    expect(tls.find((s) => s.name === 'nginx')?.health).toEqual({ kind: 'http', url: 'https://127.0.0.1:8443/api/v2.0/ping', instanceKey: key });
   });
 
   it('runs the jobservice after core on the registry storage, with harbor.yml\'s job settings', () => {

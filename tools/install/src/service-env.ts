@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { HarborConfig } from '@wharf/config';
+import { postgresServerArgs } from './bundled-postgres';
 import { ACCEL_PREFIX } from './gateway/nginx-config';
 import type { Layout } from './layout';
-import type { Secrets } from './secrets';
+import { instanceKey, type Secrets } from './secrets';
 import type { ServiceSpec } from './service-spec';
 
 export { ACCEL_PREFIX };
@@ -55,6 +56,11 @@ export function internalServices(config: HarborConfig): string {
   return ports.map((port) => `127.0.0.1:${port}`).join(',');
 }
 
+/** The gateway's own address on this machine (its entry point when https is set). */
+export function gatewayUrl(config: HarborConfig): string {
+  return config.https ? `https://127.0.0.1:${config.https.port}` : `http://127.0.0.1:${config.http.port}`;
+}
+
 /** Harbor's log levels in the apps' vocabulary. */
 export function appLogLevel(level: HarborConfig['log']['level']): string {
   switch (level) {
@@ -69,6 +75,11 @@ export function appLogLevel(level: HarborConfig['log']['level']): string {
   }
 }
 
+/** The bundled PostgreSQL's password: harbor.yml's database.password when set, else the generated one. */
+export function databasePassword(config: HarborConfig, secrets: Secrets): string {
+  return config.database.password ?? secrets.databasePassword;
+}
+
 export function databaseUrl(config: HarborConfig, layout: Layout, secrets: Secrets): string {
   const ext = config.external_database?.harbor;
   if (ext) {
@@ -77,7 +88,7 @@ export function databaseUrl(config: HarborConfig, layout: Layout, secrets: Secre
     return `postgres://${auth}@${ext.host}:${ext.port}/${encodeURIComponent(ext.db_name)}${ssl}`;
   }
   // Only a unix socket: an installation never clashes with a port already in use.
-  return `postgres://wharf:${encodeURIComponent(secrets.databasePassword)}@localhost/registry?host=${encodeURIComponent(layout.pgSocketDir)}`;
+  return `postgres://wharf:${encodeURIComponent(databasePassword(config, secrets))}@localhost/registry?host=${encodeURIComponent(layout.pgSocketDir)}`;
 }
 
 /** Whose Redis database a URL points at: external_redis gives each its own index. */
@@ -151,6 +162,7 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
     // /api/v2.0/health asks the registry about itself and its storage.
     REGISTRY_URL: `http://127.0.0.1:${registryPort(config)}`,
+    INSTANCE_KEY: instanceKey(secrets),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }
@@ -174,6 +186,7 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
     REGISTRY_WORKERS: String(workers),
     REGISTRY_DB_POOL: String(registryPoolSize(config)),
     ...(config.wharf?.storage_reserve_mb !== undefined ? { REGISTRY_STORAGE_RESERVE_MB: String(config.wharf.storage_reserve_mb) } : {}),
+    INSTANCE_KEY: instanceKey(secrets),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }
@@ -223,12 +236,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     services.push({
       name: 'postgresql',
       command: join(ctx.pgBinDir, 'postgres'),
-      args: [
-        '-D', layout.databaseDir,
-        '-c', "listen_addresses=",
-        '-c', `unix_socket_directories=${layout.pgSocketDir}`,
-        '-c', `max_connections=${postgresMaxConnections(config)}`,
-      ],
+      args: [...postgresServerArgs(layout), '-c', `max_connections=${postgresMaxConnections(config)}`],
       env: { ...ctx.baseEnv, LC_ALL: 'C' },
       cwd: layout.databaseDir,
       ...(ctx.pgUser ? { uid: ctx.pgUser.uid, gid: ctx.pgUser.gid } : {}),
@@ -261,7 +269,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: [join(ctx.distDir, 'apps/core/src/main.js')],
     env: coreEnv(ctx),
     cwd: layout.coreDir,
-    health: { kind: 'http', url: `http://127.0.0.1:${corePort(config)}/api/v2.0/ping` },
+    health: { kind: 'http', url: `http://127.0.0.1:${corePort(config)}/api/v2.0/ping`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   services.push({
@@ -270,7 +278,7 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: [join(ctx.distDir, 'apps/registry/src/main.js')],
     env: registryEnv(ctx),
     cwd: layout.registryDir,
-    health: { kind: 'http', url: `http://127.0.0.1:${registryPort(config)}/healthz` },
+    health: { kind: 'http', url: `http://127.0.0.1:${registryPort(config)}/healthz`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   // After core, which migrates the database; before the gateway, so that an installation that
@@ -290,7 +298,8 @@ export function renderServices(ctx: RenderContext): ServiceSpec[] {
     args: ['-p', layout.nginxPrefix, '-c', join(layout.nginxPrefix, 'nginx.conf'), '-g', 'daemon off;'],
     env: { ...ctx.baseEnv },
     cwd: layout.nginxPrefix,
-    health: { kind: 'tcp', host: '127.0.0.1', port: config.https ? config.https.port : config.http.port },
+    // Core's ping through the gateway, proven: an open port could be another program's.
+    health: { kind: 'http', url: `${gatewayUrl(config)}/api/v2.0/ping`, instanceKey: instanceKey(ctx.secrets) },
     stopSignal: 'SIGTERM',
   });
   return services;

@@ -5,8 +5,11 @@
 export type HealthCheck =
   | { kind: 'postgres'; socketDir: string }
   | { kind: 'redis'; socket: string }
-  | { kind: 'http'; url: string }
-  | { kind: 'tcp'; host: string; port: number }
+  /**
+   * A 200 from `url`; with `instanceKey`, only one carrying the installation's instance proof
+   * (another process on the port answers without it).
+   */
+  | { kind: 'http'; url: string; instanceKey?: string }
   /** For a service without a listener: up once it has run this long without exiting. */
   | { kind: 'process'; upForMs: number };
 
@@ -34,7 +37,18 @@ export interface SupervisorPlan {
   logDir: string;
   rotateSizeBytes: number;
   rotateCount: number;
+  /**
+   * Every port the installation listens on: a new start may take them over. Absent in plans
+   * written by installers before it was added.
+   */
+  ports?: number[];
 }
+
+/**
+ * Starts the supervisor's own lines in each service's log, `<time> [supervisor] starting core`
+ * and `<time> [supervisor] core exited code=1 signal=null`: they bound the output of each run.
+ */
+export const RUN_MARK = '[supervisor]';
 
 export type ServiceStatus = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { probe } from './health';
 import { acquirePidFile } from './pid-file';
 import { RotatingLog } from './rotating-log';
-import type { ServiceSpec, ServiceState, ServiceStatus, SupervisorPlan, SupervisorState } from './service-spec';
+import { RUN_MARK, type ServiceSpec, type ServiceState, type ServiceStatus, type SupervisorPlan, type SupervisorState } from './service-spec';
 
 /**
  * The supervisor daemon: `node supervisor.js <services.json>`. Starts each service in order once
@@ -47,9 +47,15 @@ class Service {
     this.changed();
   }
 
+  /** A line of the supervisor's own in the service's log: where one run starts and ends. */
+  private mark(event: string): void {
+    this.output.write(`${new Date().toISOString()} ${RUN_MARK} ${event}\n`);
+  }
+
   start(): void {
     const { spec } = this;
     this.startedAt = Date.now();
+    this.mark(`starting ${spec.name}`);
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -80,6 +86,7 @@ class Service {
     this.failures++;
     const delay = Math.min(30_000, 500 * 2 ** (this.failures - 1));
     log(`service exited service=${this.spec.name} code=${code} signal=${signal} restart_in_ms=${delay}`);
+    this.mark(`${this.spec.name} exited code=${code} signal=${signal}`);
     this.state = { ...this.state, restarts: this.state.restarts + 1 };
     this.set('restarting');
     setTimeout(() => {
@@ -106,7 +113,10 @@ class Service {
 
   private healthy(): Promise<boolean> {
     const { health } = this.spec;
-    if (health.kind === 'process') return Promise.resolve(this.child?.exitCode === null && Date.now() - this.startedAt >= health.upForMs);
+    // Whatever answers on the port, a service that has exited is not up.
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(false);
+    if (health.kind === 'process') return Promise.resolve(Date.now() - this.startedAt >= health.upForMs);
     return probe(health);
   }
 

@@ -1,10 +1,13 @@
 import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
+import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProofValid, newInstanceChallenge } from '@wharf/auth';
 import { api, basicAuthHeader, CoreHarness, errorCode, startTestCore } from '../testing';
+
+const INSTANCE_KEY = 'instance-key-of-this-test-core';
 
 describe('system endpoints and the API error format', () => {
   let core: CoreHarness;
   beforeAll(async () => {
-    core = await startTestCore();
+    core = await startTestCore({ instanceKey: INSTANCE_KEY });
   });
   afterAll(async () => {
     await core.close();
@@ -15,6 +18,18 @@ describe('system endpoints and the API error format', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await res.text()).toBe('Pong');
+  });
+
+  it("answers an installer's challenge with this installation's proof, on any route, and only when asked", async () => {
+    const challenge = newInstanceChallenge();
+    const ping = await api(core.url, 'GET', '/api/v2.0/ping', { headers: { [INSTANCE_CHALLENGE_HEADER]: challenge } });
+    expect(ping.status).toBe(200);
+    expect(instanceProofValid(INSTANCE_KEY, challenge, ping.headers.get(INSTANCE_PROOF_HEADER))).toBe(true);
+    expect(instanceProofValid('another-installation-key', challenge, ping.headers.get(INSTANCE_PROOF_HEADER))).toBe(false);
+    const missing = await api(core.url, 'GET', '/api/v2.0/nothing-here', { headers: { [INSTANCE_CHALLENGE_HEADER]: challenge } });
+    expect(missing.status).toBe(404);
+    expect(instanceProofValid(INSTANCE_KEY, challenge, missing.headers.get(INSTANCE_PROOF_HEADER))).toBe(true);
+    expect((await api(core.url, 'GET', '/api/v2.0/ping')).headers.get(INSTANCE_PROOF_HEADER)).toBeNull();
   });
 
   it('ping and health ignore even wrong credentials', async () => {

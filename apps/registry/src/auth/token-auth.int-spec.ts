@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashPassword, ProjectRole, signToken, TokenAccess } from '@wharf/auth';
+import { hashPassword, INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProofValid, newInstanceChallenge, ProjectRole, signToken, TokenAccess } from '@wharf/auth';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
 import { SendThenRead, type SentAnswer } from '@wharf/http/testing';
 import { errorCode, IdentityFixtures, makeImage, pushImage, RegistryHarness, repositoryPermissions, startTestRegistry } from '../testing';
@@ -16,6 +16,7 @@ import { errorCode, IdentityFixtures, makeImage, pushImage, RegistryHarness, rep
 const ISSUER = 'test-issuer';
 const SERVICE = 'test-registry';
 const REALM = 'http://token.example.test/service/token';
+const INSTANCE_KEY = 'instance-key-of-this-test-registry';
 
 function keyPair(): KeyObject {
   // 2048 bits keeps key generation quick; core uses 3072.
@@ -63,7 +64,7 @@ describe('registry token authentication', () => {
     const keyPath = join(keyDir, 'private_key.pem');
     await writeFile(keyPath, signingKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
     registry = await startTestRegistry(
-      { auth: { mode: 'token', realm: REALM, issuer: ISSUER, service: SERVICE, privateKeyPath: keyPath, robotPrefix: 'robot$' } },
+      { auth: { mode: 'token', realm: REALM, issuer: ISSUER, service: SERVICE, privateKeyPath: keyPath, robotPrefix: 'robot$' }, instanceKey: INSTANCE_KEY },
       { db },
     );
     url = registry.url;
@@ -99,6 +100,16 @@ describe('registry token authentication', () => {
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}"`);
       expect(await errorCode(res)).toBe('UNAUTHORIZED');
+    });
+
+    it("answers an installer's challenge with this installation's proof, even on a 401, and only when asked", async () => {
+      const challenge = newInstanceChallenge();
+      const res = await get('/v2/', { [INSTANCE_CHALLENGE_HEADER]: challenge });
+      expect(res.status).toBe(401);
+      expect(instanceProofValid(INSTANCE_KEY, challenge, res.headers.get(INSTANCE_PROOF_HEADER))).toBe(true);
+      const health = await get('/healthz', { [INSTANCE_CHALLENGE_HEADER]: challenge });
+      expect(instanceProofValid(INSTANCE_KEY, challenge, health.headers.get(INSTANCE_PROOF_HEADER))).toBe(true);
+      expect((await get('/v2/')).headers.get(INSTANCE_PROOF_HEADER)).toBeNull();
     });
 
     it('a pull route names the repository and pull; an upload names pull,push; a delete names delete', async () => {
