@@ -120,11 +120,11 @@ describe('conformance: bad input', () => {
       ['a non-ASCII letter', 't%C3%A9'],
       ['encoded slashes', '..%2F..%2Fetc'],
     ];
-    it.each(invalidTags)('%s is 400 TAG_INVALID on GET, HEAD, PUT and DELETE', async (_what, tag) => {
+    it.each(invalidTags)('%s is 404 MANIFEST_UNKNOWN on GET and HEAD, 400 TAG_INVALID on PUT and DELETE', async (_what, tag) => {
       const get = await rawRequest(r.url, { method: 'GET', path: `/v2/good/repo/manifests/${tag}` });
-      expectRawOciError(get, 400, 'TAG_INVALID');
+      expectRawOciError(get, 404, 'MANIFEST_UNKNOWN');
       const head = await rawRequest(r.url, { method: 'HEAD', path: `/v2/good/repo/manifests/${tag}` });
-      expect(head.status).toBe(400);
+      expect(head.status).toBe(404);
       const put = await rawRequest(r.url, { method: 'PUT', path: `/v2/good/repo/manifests/${tag}`, headers: { 'Content-Type': OCI_MANIFEST }, body: image.manifest });
       expectRawOciError(put, 400, 'TAG_INVALID');
       const del = await rawRequest(r.url, { method: 'DELETE', path: `/v2/good/repo/manifests/${tag}` });
@@ -148,7 +148,7 @@ describe('conformance: bad input', () => {
 
     it('a ".." in the reference position is refused, not resolved', async () => {
       const res = await rawRequest(r.url, { method: 'GET', path: '/v2/good/repo/manifests/%2e%2e' });
-      expect(res.status).toBe(400);
+      expectRawOciError(res, 404, 'MANIFEST_UNKNOWN');
       const res2 = await rawRequest(r.url, { method: 'GET', path: '/v2/good/repo/blobs/..%2F..%2Fblobs%2Fsha256' });
       expectRawOciError(res2, 400, 'DIGEST_INVALID');
     });

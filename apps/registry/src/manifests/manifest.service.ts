@@ -80,12 +80,24 @@ export class ManifestService {
     return { ...served, body: await this.bytes(served.digest) };
   }
 
+  /**
+   * A reference that is neither a valid tag nor a valid digest names nothing the repository can
+   * hold: reading it is MANIFEST_UNKNOWN (as in distribution and Harbor, and as the OCI conformance
+   * suite expects), while pushing to it stays a 400 that says what is wrong with it.
+   */
   private async resolve(repository: string, reference: string): Promise<ResolvedManifest> {
-    const found = await this.cache.readThrough(this.cache.manifests, repository, reference, () => {
-      const ref = parseReference(reference);
-      return ref.kind === 'tag' ? this.artifacts.resolveTag(repository, ref.tag) : this.artifacts.resolveDigest(repository, ref.digest);
-    });
-    if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
+    const unknown = () => new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
+    let ref: Reference;
+    try {
+      ref = parseReference(reference);
+    } catch (err) {
+      if (err instanceof OciError) throw unknown();
+      throw err;
+    }
+    const found = await this.cache.readThrough(this.cache.manifests, repository, reference, () =>
+      ref.kind === 'tag' ? this.artifacts.resolveTag(repository, ref.tag) : this.artifacts.resolveDigest(repository, ref.digest),
+    );
+    if (!found) throw unknown();
     return found;
   }
 
