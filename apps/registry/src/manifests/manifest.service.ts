@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db/plain';
 import {
+  checkDescriptorUrls,
   Descriptor,
+  type DescriptorUrlPolicy,
   digestOf,
   effectiveArtifactType,
   isIndexMediaType,
@@ -54,6 +56,7 @@ function pushedManifest(repository: string, ref: Reference, digest: string, mani
 @Injectable()
 export class ManifestService {
   private readonly bodies: ManifestBytesCache;
+  private readonly urlPolicy: DescriptorUrlPolicy;
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
@@ -69,6 +72,7 @@ export class ManifestService {
     private readonly policies: ProjectPolicies,
   ) {
     this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
+    this.urlPolicy = config.manifestUrls;
   }
 
   /** Resolves a reference under content negotiation; `withBody` also loads the bytes. */
@@ -132,6 +136,7 @@ export class ManifestService {
   async put(repository: string, reference: string, contentType: string | undefined, body: Buffer): Promise<{ digest: string; manifest: ParsedManifest }> {
     const ref = parseReference(reference);
     const manifest = parseManifest(body, contentType);
+    checkDescriptorUrls(manifest, this.urlPolicy);
     const digest = digestOf(body, ref.kind === 'digest' ? ref.algorithm : 'sha256');
     if (ref.kind === 'digest' && ref.digest !== digest) {
       throw new OciError('DIGEST_INVALID', `manifest digest ${digest} does not match reference ${ref.digest}`);
