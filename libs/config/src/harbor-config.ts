@@ -87,6 +87,11 @@ export interface WharfConfig {
   core_port?: number;
   /** Port of the registry on 127.0.0.1. */
   registry_port?: number;
+  /**
+   * Regular expressions the `urls` of pushed descriptors (foreign layers) must match (`allow`)
+   * or must not match (`deny`), as distribution's `validation.manifests.urls`.
+   */
+  manifest_urls?: { allow?: string[]; deny?: string[] };
 }
 
 export interface HarborConfig {
