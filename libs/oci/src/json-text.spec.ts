@@ -15,6 +15,12 @@ describe('jsonNestsDeeperThan', () => {
     expect(jsonNestsDeeperThan(JSON.stringify({ a: 'x\\', b: [[1]] }), 2)).toBe(true);
   });
 
+  it('finds the end of strings that end in escaped backslashes', () => {
+    expect(jsonNestsDeeperThan(JSON.stringify({ a: 'x\\', b: '\\\\', c: [[1]] }), 2)).toBe(true);
+    expect(jsonNestsDeeperThan(JSON.stringify({ a: 'x\\"[[[', c: [1] }), 2)).toBe(false);
+    expect(jsonNestsDeeperThan('{"unterminated": "[[[[', 1)).toBe(false);
+  });
+
   it('scans 50,000 levels without recursion', () => {
     expect(jsonNestsDeeperThan('['.repeat(50_000) + ']'.repeat(50_000), 64)).toBe(true);
   });
