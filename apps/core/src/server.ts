@@ -9,9 +9,10 @@ import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProof } from 
 import { CoreModule } from './app.module';
 import type { CoreConfig } from './config';
 import { isApiRoute } from './http/api-prefix';
+import { registerBodyParsers } from './http/body-parsers';
 import { codeForStatus, HarborError, harborErrorBody } from './http/harbor-error';
 import { HarborExceptionFilter } from './http/harbor-exception.filter';
-import { containsNul, urlContainsNul } from './http/nul-guard';
+import { unstorableTextIn, urlContainsNul } from './http/nul-guard';
 import { RouteTable } from './http/route-table';
 import { createValidationPipe } from './http/validation';
 import type { InfraOptions } from './infra/infra.module';
@@ -53,11 +54,13 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
   });
   const app = await NestFactory.create<NestFastifyApplication>(CoreModule.forRoot(config, options), adapter, {
     logger: new CoreLogger(config.logLevel),
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // An answer given before the body was read (too large, refused) must reach the client: the rest
   // of the body is drained after it.
   drainUnreadBodies(fastify);
+  registerBodyParsers(fastify);
   const routes = new RouteTable();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -73,11 +76,16 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
     done();
   });
   fastify.addHook('preHandler', (request, _reply, done) => {
-    if (isApiRoute(request) && (urlContainsNul(request.url) || containsNul(request.body))) {
-      done(new HarborError('BAD_REQUEST', 'NUL characters are not allowed in requests'));
+    if (!isApiRoute(request)) {
+      done();
       return;
     }
-    done();
+    if (urlContainsNul(request.url)) {
+      done(new HarborError('BAD_REQUEST', 'NUL characters are not allowed in request URLs'));
+      return;
+    }
+    const unstorable = unstorableTextIn(request.body);
+    done(unstorable === undefined ? undefined : new HarborError('BAD_REQUEST', unstorable));
   });
   app.useGlobalFilters(new HarborExceptionFilter(routes));
   app.useGlobalPipes(createValidationPipe());

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
 import { IdentityFixtures, RegistryHarness, repositoryPermissions, startTokenRegistry } from '../src/testing';
+import { UploadService } from '../src/uploads/upload.service';
 import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
 import { Podman } from './podman';
 import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
@@ -137,6 +138,24 @@ describe('token authentication with skopeo and podman', () => {
     const pushed = await push('bob', 'shared/base', 'by-bob');
     expect(pushed.code).toBe(1);
     expect(pushed.stderr).toMatch(/denied: requested access to the resource is denied/);
+  });
+
+  it('skopeo copies an image from one repository to another of the registry by mounting its blobs, with the tokens core gives', async () => {
+    await skopeoOk(['login', INSECURE, '--authfile', authfile('alice'), '--username', alice.username, '--password', alice.password, host]);
+    expect((await push('alice', 'private/mount-src')).code).toBe(0);
+    const mounts = jest.spyOn(registry.app.get(UploadService), 'mount');
+    try {
+      const copied = await skopeo(['copy', SRC_INSECURE, DEST_INSECURE, '--src-authfile', authfile('alice'), '--dest-authfile', authfile('alice'), '--preserve-digests', ref('private/mount-src', 'v1'), ref('shared/mount-dst', 'v1')]);
+      expect({ code: copied.code, stderr: copied.stderr }).toEqual({ code: 0, stderr: '' });
+      // Every layer came by a mount from the source (skopeo sends the small config itself).
+      const mounted = await Promise.all(mounts.mock.results.map((r) => r.value as Promise<{ digest: string } | undefined>));
+      expect(mounts.mock.calls.map(([to, from]) => `${from} -> ${to}`)).toEqual(image.layers.map(() => 'private/mount-src -> shared/mount-dst'));
+      expect(mounted.map((b) => b?.digest).sort()).toEqual(image.layers.map((l) => l.digest).sort());
+    } finally {
+      mounts.mockRestore();
+    }
+    const pulled = await pull('alice', 'shared/mount-dst');
+    expect(await compareLayout(pulled.dir, 'v1', image)).toEqual(faithfulCopyOf(image));
   });
 
   it('a push into a project that does not exist is denied, saying so; no project appears', async () => {

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadAuditConfig, type RegistryAuditConfig } from './audit/audit-config';
 import { parseTrustedProxies } from '@wharf/config';
+import type { DescriptorUrlPolicy } from '@wharf/oci';
 
 /**
  * How the data plane authenticates. `token`: Docker registry token authentication, with tokens
@@ -91,6 +92,13 @@ export interface RegistryConfig {
    * not another process on its port. Unset: no proof is given.
    */
   instanceKey?: string;
+  /**
+   * REGISTRY_MANIFEST_URLS_ALLOW / _DENY: regular expressions the `urls` of pushed descriptors
+   * (foreign layers) must match / must not match, as distribution's `validation.manifests.urls`.
+   * Whatever they say, only http and https URLs without a fragment are accepted, and none that
+   * names a loopback, link-local or unspecified address.
+   */
+  manifestUrls: DescriptorUrlPolicy;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
@@ -145,6 +153,22 @@ function accelPrefix(env: NodeJS.ProcessEnv): string | undefined {
   return prefix;
 }
 
+function pattern(env: NodeJS.ProcessEnv, key: string): RegExp | undefined {
+  const raw = nonEmpty(env, key);
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (err) {
+    throw new Error(`invalid ${key}: ${(err as Error).message}`);
+  }
+}
+
+function manifestUrls(env: NodeJS.ProcessEnv): DescriptorUrlPolicy {
+  const allow = pattern(env, 'REGISTRY_MANIFEST_URLS_ALLOW');
+  const deny = pattern(env, 'REGISTRY_MANIFEST_URLS_DENY');
+  return { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}) };
+}
+
 function trustedProxies(env: NodeJS.ProcessEnv): string[] {
   try {
     return parseTrustedProxies(env['TRUSTED_PROXIES']);
@@ -183,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     },
     ...(accel ? { accelPrefix: accel } : {}),
     ...(instanceKey !== undefined ? { instanceKey } : {}),
+    manifestUrls: manifestUrls(env),
   };
 }

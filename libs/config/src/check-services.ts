@@ -1,4 +1,5 @@
 import type { Checker } from './checker';
+import type { KeyPath } from './yaml-source';
 import { closestKey } from './closest-key';
 import { HARBOR_DEFAULTS, PROXY_COMPONENTS, type HarborConfig } from './harbor-config';
 
@@ -55,16 +56,39 @@ function checkProxy(c: Checker): HarborConfig['proxy'] {
   };
 }
 
+/** A list of regular expressions (JavaScript syntax, as the registry compiles them). */
+function patternList(c: Checker, path: KeyPath): string[] | undefined {
+  const list = c.stringList(path);
+  list?.forEach((pattern, i) => {
+    try {
+      new RegExp(pattern);
+    } catch (err) {
+      c.problem([...path, i], `is not a regular expression: ${(err as Error).message}`);
+    }
+  });
+  return list !== undefined && list.length > 0 ? list : undefined;
+}
+
+function checkManifestUrls(c: Checker): NonNullable<HarborConfig['wharf']>['manifest_urls'] {
+  if (!c.section(['wharf', 'manifest_urls'])) return undefined;
+  const allow = patternList(c, ['wharf', 'manifest_urls', 'allow']);
+  const deny = patternList(c, ['wharf', 'manifest_urls', 'deny']);
+  if (allow === undefined && deny === undefined) return undefined;
+  return { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}) };
+}
+
 function checkWharf(c: Checker): HarborConfig['wharf'] {
   c.section(['wharf']);
   // The registry's own limit on worker processes.
   const registry_workers = c.integer(['wharf', 'registry_workers'], { min: 1, max: 64 });
   const storage_reserve_mb = c.integer(['wharf', 'storage_reserve_mb'], { min: 0, max: 1024 * 1024 });
+  const manifest_urls = checkManifestUrls(c);
   return {
     ...(registry_workers !== undefined ? { registry_workers } : {}),
     ...(storage_reserve_mb !== undefined ? { storage_reserve_mb } : {}),
     core_port: c.port(['wharf', 'core_port']) ?? HARBOR_DEFAULTS.corePort,
     registry_port: c.port(['wharf', 'registry_port']) ?? HARBOR_DEFAULTS.registryPort,
+    ...(manifest_urls ? { manifest_urls } : {}),
   };
 }
 

@@ -87,6 +87,10 @@ wharf:
   registry_workers: 2
   core_port: 18080
   registry_port: 15000
+  manifest_urls:
+    allow:
+      - '^https://([^/]+\\.)?example\\.com/'
+    deny: []
 `,
       '/',
     );
@@ -101,7 +105,7 @@ wharf:
       notification: { webhook_job_max_retry: 0, webhook_job_http_client_timeout: 30 },
       log: { level: 'warning', local: { rotate_count: 0, rotate_size: '1G', rotate_size_bytes: 1024 ** 3, location: '/var/log/wharf' } },
       proxy: { http_proxy: 'http://proxy.example.com:3128', no_proxy: '.internal,10.0.0.0/8', components: ['core', 'jobservice'] },
-      wharf: { registry_workers: 2, core_port: 18080, registry_port: 15000 },
+      wharf: { registry_workers: 2, core_port: 18080, registry_port: 15000, manifest_urls: { allow: ['^https://([^/]+\\.)?example\\.com/'] } },
     });
   });
 });
@@ -166,6 +170,8 @@ describe('refusing a bad harbor.yml', () => {
     ['tracing', 'trace:\n  enabled: true\n', 'trace.enabled', /not supported yet/],
     ['too many registry workers', 'wharf:\n  registry_workers: 65\n', 'wharf.registry_workers', /between 1 and 64/],
     ['a negative storage reserve', 'wharf:\n  storage_reserve_mb: -1\n', 'wharf.storage_reserve_mb', /between 0 and/],
+    ['a manifest URL pattern that does not compile', "wharf:\n  manifest_urls:\n    deny: ['^https://ok/', '(unclosed']\n", 'wharf.manifest_urls.deny[1]', /^is not a regular expression: /],
+    ['manifest URL patterns not in a list', 'wharf:\n  manifest_urls:\n    allow: ^https://\n', 'wharf.manifest_urls.allow', /expected a list/],
   ])('%s', (_label, extra, key, reason) => {
     const p = onlyProblem(MINIMAL + extra);
     expect(p.key).toBe(key);
@@ -246,7 +252,7 @@ describe('unknown keys', () => {
     ['dashes for underscores', 'https:\n  private-key: /x\n', 'https.private-key', 'unknown key; did you mean "private_key"?'],
     ['a missing word', 'jobservice:\n  max_workers: 4\n', 'jobservice.max_workers', 'unknown key; did you mean "max_job_workers"?'],
     ['a key at the wrong level', 'log:\n  rotate_size: 1G\n', 'log.rotate_size', 'unknown key here; did you mean "log.local.rotate_size"?'],
-    ['a key from nowhere', 'wharf:\n  colour: blue\n', 'wharf.colour', 'unknown key; the keys known under wharf are registry_workers, core_port, registry_port, storage_reserve_mb'],
+    ['a key from nowhere', 'wharf:\n  colour: blue\n', 'wharf.colour', 'unknown key; the keys known under wharf are registry_workers, core_port, registry_port, storage_reserve_mb, manifest_urls'],
   ])('%s', (_label, extra, key, reason) => {
     const found = problems(MINIMAL + extra);
     expect(found).toContainEqual(expect.objectContaining({ key, reason }));

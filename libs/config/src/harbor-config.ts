@@ -92,6 +92,11 @@ export interface WharfConfig {
   registry_port?: number;
   /** Free space (MiB) on the registry's storage that uploads never take; the registry's default when unset. */
   storage_reserve_mb?: number;
+  /**
+   * Regular expressions the `urls` of pushed descriptors (foreign layers) must match (`allow`)
+   * or must not match (`deny`), as distribution's `validation.manifests.urls`.
+   */
+  manifest_urls?: { allow?: string[]; deny?: string[] };
 }
 
 export interface HarborConfig {

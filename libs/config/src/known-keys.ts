@@ -107,7 +107,13 @@ export const HARBOR_KEYS = section({
   upload_purging: ignored('not configurable in Wharf'),
   cache: ignored('not configurable in Wharf'),
   core: ignored('not configurable in Wharf'),
-  wharf: section({ registry_workers: value, core_port: value, registry_port: value, storage_reserve_mb: value }),
+  wharf: section({
+    registry_workers: value,
+    core_port: value,
+    registry_port: value,
+    storage_reserve_mb: value,
+    manifest_urls: section({ allow: value, deny: value }),
+  }),
 });
 
 export interface KeyFinding {

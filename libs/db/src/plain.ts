@@ -3,6 +3,6 @@
 export { createPool } from './pool';
 export type { PoolOptions } from './pool';
 export { RecentRead } from './recent-read';
-export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
+export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
 export { retryingConflicts, Sql } from './sql';
 export type { SqlRunner } from './sql';

@@ -6,3 +6,11 @@
  */
 export const REPOSITORY_CHANGED_CHANNEL = 'wharf_repository_changed';
 export const REPOSITORY_VERSION_KEY_PREFIX = 'wharf:registry:repo-version:';
+
+/**
+ * Whoever deletes a repository row must also NOTIFY this channel with the repository's name inside
+ * the deleting transaction: registry processes cache repository ids for their writes and forget
+ * the deleted one on this notice, so that a push under the same name creates the repository afresh
+ * instead of writing under the dead id (which fails on a foreign key and is retried).
+ */
+export const REPOSITORY_DELETED_CHANNEL = 'wharf_repository_deleted';

@@ -26,6 +26,10 @@ describe('@wharf/oci public API', () => {
     'parseManifest',
     'referencedBlobs',
     'effectiveArtifactType',
+    'checkDescriptorUrls',
+    'descriptorUrlProblem',
+    'jsonNestsDeeperThan',
+    'unstorableTextReason',
   ])('exports the function %s', (name) => {
     expect(typeof (oci as Record<string, unknown>)[name]).toBe('function');
   });
@@ -37,6 +41,7 @@ describe('@wharf/oci public API', () => {
     expect(oci.MAX_MANIFEST_BYTES).toBe(4 * 1024 * 1024);
     expect(oci.MAX_REPOSITORY_NAME_LENGTH).toBe(255);
     expect(oci.MAX_TAG_LENGTH).toBe(128);
+    expect(oci.MAX_JSON_DEPTH).toBe(64);
   });
 
   it('keeps internal helpers private', () => {

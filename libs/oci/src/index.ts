@@ -4,3 +4,5 @@ export * from './digest';
 export * from './names';
 export * from './descriptor';
 export * from './manifest';
+export * from './json-text';
+export * from './descriptor-urls';

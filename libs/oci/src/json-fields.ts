@@ -1,4 +1,5 @@
 import { OciError } from './errors';
+import { unstorableTextReason } from './json-text';
 
 /**
  * Field readers for untrusted manifest JSON. Every failure is MANIFEST_INVALID with the field's
@@ -19,11 +20,21 @@ export function fieldPath(parent: string, key: string): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
+/**
+ * Every string the registry reads from a manifest may end up in PostgreSQL (annotations, platforms,
+ * artifact types, media types): one it cannot store is refused here, naming the field.
+ */
+function storable(value: string, path: string): string {
+  const reason = unstorableTextReason(value);
+  if (reason !== undefined) throw manifestInvalid(`${path} ${reason}`);
+  return value;
+}
+
 export function optionalString(obj: JsonObject, key: string, parent = ''): string | undefined {
   const value = obj[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw manifestInvalid(`${fieldPath(parent, key)} must be a string`);
-  return value;
+  return storable(value, fieldPath(parent, key));
 }
 
 export function requiredString(obj: JsonObject, key: string, parent = ''): string {
@@ -46,6 +57,7 @@ export function optionalStringArray(obj: JsonObject, key: string, parent = ''): 
   if (!Array.isArray(value)) throw manifestInvalid(`${path} must be an array of strings`);
   value.forEach((item: unknown, i) => {
     if (typeof item !== 'string') throw manifestInvalid(`${path}[${i}] must be a string`);
+    storable(item, `${path}[${i}]`);
   });
   return value as string[];
 }
@@ -58,7 +70,9 @@ export function optionalStringMap(obj: JsonObject, key: string, parent = ''): Re
   if (!isJsonObject(value)) throw manifestInvalid(`${path} must be an object of strings`);
   const entries = Object.entries(value);
   for (const [k, v] of entries) {
+    storable(k, `a key of ${path}`);
     if (typeof v !== 'string') throw manifestInvalid(`${path}[${JSON.stringify(k)}] must be a string`);
+    storable(v, `${path}[${JSON.stringify(k)}]`);
   }
   // fromEntries defines own properties, so a key such as "__proto__" survives as data.
   return Object.fromEntries(entries) as Record<string, string>;

@@ -327,6 +327,50 @@ describe('parseManifest: body rules', () => {
   });
 });
 
+describe('parseManifest: text PostgreSQL cannot store', () => {
+  // JSON.stringify writes NUL and a lone surrogate as the escapes \u0000 and \ud800, as a client would send them.
+  const withPlatform = (platform: Record<string, unknown>) => ({ ...ociIndex, manifests: [{ ...ociIndex.manifests[0], platform }] });
+  const amd64 = { architecture: 'amd64', os: 'linux' };
+  it.each([
+    ['an annotation value', { ...ociImage, annotations: { a: 'x\u0000y' } }, 'annotations["a"] contains a NUL character (\\u0000)'],
+    ['an annotation key', { ...ociImage, annotations: { 'a\u0000': 'x' } }, 'a key of annotations contains a NUL character (\\u0000)'],
+    ['an annotation value with a lone high surrogate', { ...ociImage, annotations: { a: 'x\ud800' } }, 'annotations["a"] contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['an annotation value with a lone low surrogate', { ...ociImage, annotations: { a: '\udc00x' } }, 'annotations["a"] contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['artifactType', { ...ociArtifactImage, artifactType: 'application/x\u0000' }, 'artifactType contains a NUL character (\\u0000)'],
+    ['artifactType of an artifact manifest', { ...artifactManifest, artifactType: 'application/\udfff' }, 'artifactType contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['a layer annotation', { ...ociImage, layers: [{ ...ociImage.layers[0], annotations: { t: '\u0000' } }] }, 'layers[0].annotations["t"] contains a NUL character (\\u0000)'],
+    ['a descriptor artifactType', { ...ociIndex, manifests: [{ ...ociIndex.manifests[0], artifactType: 'a/\ud800' }] }, 'manifests[0].artifactType contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['a subject mediaType', { ...ociArtifactImage, subject: { ...subject, mediaType: 'application/x\u0000' } }, 'subject.mediaType contains a NUL character (\\u0000)'],
+    ['platform.os', withPlatform({ ...amd64, os: 'linux\u0000' }), 'manifests[0].platform.os contains a NUL character (\\u0000)'],
+    ['platform.architecture', withPlatform({ ...amd64, architecture: '\ud800' }), 'manifests[0].platform.architecture contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['platform.variant', withPlatform({ ...amd64, variant: 'v8\u0000' }), 'manifests[0].platform.variant contains a NUL character (\\u0000)'],
+    ['platform os.version', withPlatform({ ...amd64, 'os.version': '\udc00' }), 'manifests[0].platform.os.version contains an unpaired UTF-16 surrogate (invalid Unicode)'],
+    ['platform os.features', withPlatform({ ...amd64, 'os.features': ['ok', 'win\u0000'] }), 'manifests[0].platform.os.features[1] contains a NUL character (\\u0000)'],
+  ])('refuses %s with NUL or an unpaired surrogate, naming the field', (_what, body, message) => {
+    expect(invalid(body)).toBe(message);
+  });
+
+  it('accepts characters outside the BMP (a proper surrogate pair) and other control characters', () => {
+    const parsed = parseManifest(json({ ...ociImage, annotations: { a: 'ship \ud83d\udea2', b: 'tab\tbell\u0007' } }));
+    expect(parsed.annotations).toEqual({ a: 'ship 🚢', b: 'tab\tbell\u0007' });
+  });
+});
+
+describe('parseManifest: nesting depth', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const withExtra = (extra: string) => Buffer.from(`${JSON.stringify(ociImage).slice(0, -1)},"extra":${extra}}`);
+  it('refuses a manifest nested deeper than the limit, even in an unknown field', () => {
+    expect(invalid(withExtra(nested(50_000)))).toBe('manifest nests arrays and objects deeper than 64 levels');
+    expect(invalid(withExtra(nested(64)))).toBe('manifest nests arrays and objects deeper than 64 levels');
+  });
+
+  it('accepts nesting up to the limit and does not count brackets inside strings', () => {
+    expect(parseManifest(withExtra(nested(63))).kind).toBe('image');
+    expect(parseManifest(withExtra(JSON.stringify('['.repeat(1000)))).kind).toBe('image');
+    expect(parseManifest(withExtra(JSON.stringify('\\"['.repeat(1000)))).kind).toBe('image');
+  });
+});
+
 describe('parseManifest: image manifests', () => {
   it('requires config', () => {
     const { config: _c, ...body } = ociImage;

@@ -8,6 +8,7 @@ import {
   requiredString,
   type JsonObject,
 } from './json-fields';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './json-text';
 import { resolveManifestMediaType } from './manifest-media-type';
 import { MediaType, type ManifestMediaType } from './media-types';
 
@@ -72,6 +73,8 @@ function decodeJsonObject(body: Buffer): JsonObject {
   } catch {
     throw manifestInvalid('manifest is not valid UTF-8');
   }
+  // Before parsing: whatever walks the parsed document later must not meet a depth it cannot recurse through.
+  if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) throw manifestInvalid(`manifest nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

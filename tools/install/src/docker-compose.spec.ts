@@ -47,6 +47,15 @@ describe('the Compose variables install.sh --docker writes', () => {
     expect(Object.keys(env).filter((k) => k.includes('PROXY'))).toEqual([]);
   });
 
+  it('carry wharf.manifest_urls to the registry, each list as one pattern', () => {
+    const withUrls = composeEnv({ ...config, wharf: { manifest_urls: { allow: ['^https://a/', '^https://b/'], deny: ['x'] } } }, { databasePassword: 'generated', internalSecret: 's' });
+    expect(withUrls).toMatchObject({ WHARF_REGISTRY_MANIFEST_URLS_ALLOW: '(?:^https://a/)|(?:^https://b/)', WHARF_REGISTRY_MANIFEST_URLS_DENY: '(?:x)' });
+    const compose = readFileSync(join(REPO, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain('REGISTRY_MANIFEST_URLS_ALLOW: ${WHARF_REGISTRY_MANIFEST_URLS_ALLOW:-}');
+    expect(compose).toContain('REGISTRY_MANIFEST_URLS_DENY: ${WHARF_REGISTRY_MANIFEST_URLS_DENY:-}');
+    expect(Object.keys(env).filter((k) => k.includes('MANIFEST_URLS'))).toEqual([]);
+  });
+
   it('are all documented in deploy/compose/env.example, which docker-compose.yml is checked against', () => {
     const documented = new Set(
       readFileSync(join(REPO, 'deploy/compose/env.example'), 'utf8')

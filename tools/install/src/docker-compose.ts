@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HarborConfig } from '@wharf/config';
 import type { Layout } from './layout';
 import type { Secrets } from './secrets';
-import { appLogLevel, externalUrl, proxyEnv, registryWorkers } from './service-env';
+import { appLogLevel, externalUrl, manifestUrlPatterns, proxyEnv, registryWorkers } from './service-env';
 
 /** The user the Wharf images run as (deploy/docker/wharf.Dockerfile). */
 const IMAGE_UID = 10001;
@@ -22,6 +22,7 @@ export function composeEnv(config: HarborConfig, secrets: Secrets): Record<strin
   if (proxy['HTTP_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_HTTP_PROXY'] = proxy['HTTP_PROXY'];
   if (proxy['HTTPS_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_HTTPS_PROXY'] = proxy['HTTPS_PROXY'];
   if (proxy['NO_PROXY']) jobserviceProxy['WHARF_JOBSERVICE_NO_PROXY'] = ['core', 'registry', 'postgres', 'redis', proxy['NO_PROXY']].join(',');
+  const urls = manifestUrlPatterns(config);
   return {
     WHARF_HOSTNAME: config.hostname,
     WHARF_HTTP_PORT: String(config.http.port),
@@ -36,6 +37,8 @@ export function composeEnv(config: HarborConfig, secrets: Secrets): Record<strin
     WHARF_DATABASE_PASSWORD: secrets.databasePassword,
     WHARF_LOG_LEVEL: appLogLevel(config.log.level),
     WHARF_REGISTRY_WORKERS: String(registryWorkers(config)),
+    ...(urls.allow ? { WHARF_REGISTRY_MANIFEST_URLS_ALLOW: urls.allow } : {}),
+    ...(urls.deny ? { WHARF_REGISTRY_MANIFEST_URLS_DENY: urls.deny } : {}),
     WHARF_JOBSERVICE_WORKERS: String(config.jobservice.max_job_workers),
     ...jobserviceProxy,
   };

@@ -149,6 +149,16 @@ describe('service environment', () => {
     expect(jobservice['REDIS_URL']).toBe(registry['REDIS_URL']);
   });
 
+  it('gives the registry wharf.manifest_urls as one pattern per list, and nothing when unset', () => {
+    const config: HarborConfig = { ...base, wharf: { manifest_urls: { allow: ['^https://a\\.example/', '^https://b\\.example/'], deny: ['/private/'] } } };
+    const registry = envOf(renderServices(ctx(config)), 'registry');
+    expect(registry).toMatchObject({ REGISTRY_MANIFEST_URLS_ALLOW: '(?:^https://a\\.example/)|(?:^https://b\\.example/)', REGISTRY_MANIFEST_URLS_DENY: '(?:/private/)' });
+    // The registry compiles each as one regular expression: either list entry matches.
+    const allow = new RegExp(registry['REGISTRY_MANIFEST_URLS_ALLOW']);
+    expect(['https://a.example/x', 'https://b.example/y', 'https://c.example/z'].map((u) => allow.test(u))).toEqual([true, true, false]);
+    expect(Object.keys(envOf(renderServices(ctx(base)), 'registry')).filter((k) => k.startsWith('REGISTRY_MANIFEST_URLS'))).toEqual([]);
+  });
+
   it('sends the jobservice through the proxy only when proxy.components names it', () => {
     const proxied = (components: string[]) => {
       const services = renderServices(ctx({ ...base, proxy: { http_proxy: 'http://proxy:3128', no_proxy: '.internal', components } }));

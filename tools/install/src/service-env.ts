@@ -134,6 +134,17 @@ export function registryDataDir(config: HarborConfig, layout: Layout): string {
   return config.storage_service.filesystem.rootdirectory ?? layout.registryDir;
 }
 
+/**
+ * `wharf.manifest_urls` as the registry reads it (REGISTRY_MANIFEST_URLS_ALLOW / _DENY): each list
+ * as one pattern of grouped alternatives, as distribution joins its lists.
+ */
+export function manifestUrlPatterns(config: HarborConfig): { allow?: string; deny?: string } {
+  const joined = (list: string[] | undefined) => list?.map((pattern) => `(?:${pattern})`).join('|');
+  const allow = joined(config.wharf?.manifest_urls?.allow);
+  const deny = joined(config.wharf?.manifest_urls?.deny);
+  return { ...(allow ? { allow } : {}), ...(deny ? { deny } : {}) };
+}
+
 export function registryWorkers(config: HarborConfig): number {
   return config.wharf?.registry_workers ?? 2;
 }
@@ -170,6 +181,7 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
 export function registryEnv(ctx: RenderContext): Record<string, string> {
   const { config, layout, secrets } = ctx;
   const workers = registryWorkers(config);
+  const urls = manifestUrlPatterns(config);
   return {
     ...ctx.baseEnv,
     ...proxyEnv(config, 'registry'),
@@ -187,6 +199,8 @@ export function registryEnv(ctx: RenderContext): Record<string, string> {
     REGISTRY_DB_POOL: String(registryPoolSize(config)),
     ...(config.wharf?.storage_reserve_mb !== undefined ? { REGISTRY_STORAGE_RESERVE_MB: String(config.wharf.storage_reserve_mb) } : {}),
     INSTANCE_KEY: instanceKey(secrets),
+    ...(urls.allow ? { REGISTRY_MANIFEST_URLS_ALLOW: urls.allow } : {}),
+    ...(urls.deny ? { REGISTRY_MANIFEST_URLS_DENY: urls.deny } : {}),
     LOG_LEVEL: appLogLevel(config.log.level),
   };
 }

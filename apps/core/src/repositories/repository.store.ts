@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Sql, SqlRunner } from '@wharf/db';
+import { REPOSITORY_DELETED_CHANNEL, type Sql, type SqlRunner } from '@wharf/db';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
@@ -86,7 +86,8 @@ export class RepositoryStore {
       [id],
     );
     await tx.query('DELETE FROM artifact_reference ar USING artifact a WHERE a.id = ar.parent_id AND a.repository_id = $1', [id]);
-    await tx.query('DELETE FROM repository WHERE id = $1', [id]);
+    // Registry processes forget the id they cached for the name (libs/db repository-change.ts).
+    await tx.query('WITH r AS (DELETE FROM repository WHERE id = $1 RETURNING name) SELECT pg_notify($2, name) FROM r', [id, REPOSITORY_DELETED_CHANNEL]);
     return artifacts;
   }
 }

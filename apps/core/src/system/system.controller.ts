@@ -11,12 +11,15 @@ import { HealthService, OverallHealth } from './health.service';
 /** The Harbor release whose API this implements, marked as Wharf's. */
 export const HARBOR_VERSION = 'v2.13.0-wharf';
 
-/** Harbor's GeneralInfo; the second half only for authenticated callers, as in Harbor. */
+/**
+ * Harbor's GeneralInfo; the second half only for authenticated callers, as in Harbor (the version,
+ * too, tells an anonymous scanner which known flaws to try).
+ */
 export interface GeneralInfo {
   auth_mode: string;
   primary_auth_mode: boolean;
   self_registration: boolean;
-  harbor_version: string;
+  harbor_version?: string;
   current_time?: string;
   registry_url?: string;
   external_url?: string;
@@ -57,11 +60,11 @@ export class SystemController {
       auth_mode: settings.auth_mode,
       primary_auth_mode: false,
       self_registration: false,
-      harbor_version: HARBOR_VERSION,
     };
     if (access.isAnonymous) return info;
     return {
       ...info,
+      harbor_version: HARBOR_VERSION,
       current_time: new Date().toISOString(),
       // What `docker login` / `docker push` use: host[:port] of the external URL.
       registry_url: new URL(this.config.externalUrl).host,

@@ -51,11 +51,11 @@ describe('system endpoints and the API error format', () => {
   it('shows anonymous callers the public part of systeminfo and users the rest', async () => {
     const anonymous = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo');
     expect(anonymous.status).toBe(200);
-    expect(anonymous.body).toMatchObject({ auth_mode: 'db_auth', self_registration: false });
-    expect(anonymous.body['harbor_version']).toEqual(expect.any(String));
-    expect(anonymous.body['registry_url']).toBeUndefined();
+    // Exactly Harbor's unprotected fields that Wharf has: no version, no URLs, no settings.
+    expect(anonymous.body).toEqual({ auth_mode: 'db_auth', primary_auth_mode: false, self_registration: false });
     const admin = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo', { auth: core.adminAuth });
     expect(admin.body).toMatchObject({
+      harbor_version: expect.stringMatching(/^v2\./),
       auth_mode: 'db_auth',
       external_url: core.url,
       registry_url: new URL(core.url).host,
@@ -130,6 +130,11 @@ describe('system endpoints and the API error format', () => {
       ['POST', '/api/v2.0/projects', { project_name: 'big-quota', storage_limit: 1e20 }],
       ['POST', '/api/v2.0/projects/library/members', { role_id: 2, member_user: { user_id: 1e10 } }],
       ['POST', '/api/v2.0/projects/library/members', { role_id: 2, member_group: { id: 4294967296 } }],
+      // Unpaired surrogates (sent as \ud800 escapes): refused by jsonb, turned into U+FFFD in text.
+      ['POST', '/api/v2.0/users', { username: 'surrogate', password: 'Passw0rd1', email: 's@example.com', realname: 'a\ud800' }],
+      ['PUT', '/api/v2.0/projects/library', { cve_allowlist: { items: [{ cve_id: 'CVE-2024-\udc00' }] } }],
+      ['PUT', '/api/v2.0/configurations', { ldap_base_dn: 'dc=example\ud800' }],
+      ['PUT', '/api/v2.0/configurations', { ldap_base_dn: 'dc=example\u0000' }],
     ];
     for (const [method, path, body] of cases) {
       const res = await api(core.url, method, path, { auth: core.adminAuth, body });
@@ -137,6 +142,36 @@ describe('system endpoints and the API error format', () => {
       expect(errorCode(res)).toBe('BAD_REQUEST');
     }
     expect((await api(core.url, 'HEAD', '/api/v2.0/projects?project_name=big-quota', { auth: core.adminAuth })).status).toBe(404);
+  });
+
+  it('names the field that holds a NUL or an unpaired surrogate', async () => {
+    const res = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: 'named', metadata: { public: 'tr\ud800ue' } } });
+    expect(res.body).toEqual({ errors: [{ code: 'BAD_REQUEST', message: 'metadata.public contains an unpaired UTF-16 surrogate (invalid Unicode)' }] });
+  });
+
+  it('refuses JSON nested 50,000 deep with 400, from anonymous and signed-in callers alike', async () => {
+    const deepArray = `{"project_name":"deep","metadata":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const deepObject = `{"project_name":"deep","metadata":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
+    const routes: [string, string][] = [['POST', '/api/v2.0/projects'], ['PUT', '/api/v2.0/projects/library'], ['POST', '/api/v2.0/users'], ['PUT', '/api/v2.0/configurations']];
+    for (const [method, path] of routes) {
+      for (const body of [deepArray, deepObject]) {
+        for (const auth of [undefined, core.adminAuth]) {
+          const res = await api(core.url, method, path, { auth, body });
+          expect([method, path, auth ? 'admin' : 'anonymous', res.status, res.body]).toEqual([
+            method,
+            path,
+            auth ? 'admin' : 'anonymous',
+            400,
+            { errors: [{ code: 'BAD_REQUEST', message: 'the request body nests arrays and objects deeper than 64 levels' }] },
+          ]);
+        }
+      }
+    }
+    // A body at the limit is parsed and judged on its content.
+    const shallow = await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: `{"project_name":"deep","metadata":${'['.repeat(63)}${']'.repeat(63)}}` });
+    expect(shallow.status).toBe(400);
+    expect(errorCode(shallow)).toBe('BAD_REQUEST');
+    expect((shallow.body as { errors: { message: string }[] }).errors[0].message).not.toMatch(/nests/);
   });
 
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {

@@ -145,6 +145,25 @@ describe('registry token authentication', () => {
       }
     });
 
+    it('a cross-repository mount names pull on its source beside the target in its first challenge (as distribution and Harbor)', async () => {
+      const layer = (await (await get('/v2/other/lib/manifests/v1', { ...bearer(token([repo('other/lib', 'pull')], { subject: admin })), Accept: 'application/vnd.oci.image.manifest.v1+json' })).json()) as {
+        layers: { digest: string }[];
+      };
+      const mountPath = `/v2/team/app/blobs/uploads/?mount=${layer.layers[0].digest}&from=other/lib`;
+      const both = 'scope="repository:team/app:pull,push repository:other/lib:pull"';
+      const anonymous = await fetch(`${url}${mountPath}`, { method: 'POST' });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}",${both}`);
+      // A token for the target alone (what a client holds from the push's earlier requests) is
+      // sent back for one that holds both, not for one holding the source alone.
+      const targetOnly = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(token([repo('team/app', 'pull', 'push')])) });
+      expect(targetOnly.status).toBe(401);
+      expect(targetOnly.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}",${both},error="insufficient_scope"`);
+      const mounted = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(token([repo('team/app', 'pull', 'push'), repo('other/lib', 'pull')])) });
+      expect(mounted.status).toBe(201);
+      expect(mounted.headers.get('docker-content-digest')).toBe(layer.layers[0].digest);
+    });
+
     it('HEAD requests get the challenge without a body', async () => {
       const res = await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'HEAD' });
       expect(res.status).toBe(401);

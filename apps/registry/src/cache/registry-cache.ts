@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db/plain';
+import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db/plain';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { RegistryConfig } from '../config';
@@ -29,12 +29,22 @@ export interface TagPage {
  *   entries everywhere even if the version bump was lost (Redis unreachable at that moment).
  * Every write goes through `write()` and every cached read through `readThrough()`.
  * Without Redis, lookups go to the database.
+ *
+ * It also holds the repository ids that writes outside a transaction use (RepositoryStore), which
+ * the same feed keeps: a repository's deletion (REPOSITORY_DELETED_CHANNEL) drops its id.
  */
 @Injectable()
 export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   readonly manifests = new ResolutionCache<ResolvedManifest>(TTL_MS, MAX_ENTRIES);
   readonly blobs = new ResolutionCache<BlobRow>(TTL_MS, MAX_ENTRIES);
   readonly tagPages = new ResolutionCache<TagPage>(TTL_MS, MAX_TAG_PAGES);
+  /**
+   * Repository ids by name. An id never changes while its repository exists; a deletion notice
+   * drops it, and so does (re)connecting the feed, since notices may have been missed meanwhile.
+   * A write that meets a deleted id all the same (its notice still on the way) fails on the
+   * foreign key, and RepositoryStore retries it with a fresh id.
+   */
+  readonly repositoryIds = new Map<string, string>();
   private readonly logger = new Logger('cache');
   private client: Client | undefined;
   private stopped = false;
@@ -166,14 +176,17 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'wharf-registry-feed' });
     client.on('notification', (msg) => {
-      if (msg.payload) this.invalidate(msg.payload);
+      if (!msg.payload) return;
+      if (msg.channel === REPOSITORY_DELETED_CHANNEL) this.repositoryIds.delete(msg.payload);
+      else this.invalidate(msg.payload);
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${REPOSITORY_CHANGED_CHANNEL}`);
+      await client.query(`LISTEN ${REPOSITORY_CHANGED_CHANNEL}; LISTEN ${REPOSITORY_DELETED_CHANNEL}`);
       this.client = client;
+      this.repositoryIds.clear();
       this.setEnabled(true);
     } catch (err) {
       this.lost(client, err as Error);

@@ -120,11 +120,11 @@ describe('conformance: bad input', () => {
       ['a non-ASCII letter', 't%C3%A9'],
       ['encoded slashes', '..%2F..%2Fetc'],
     ];
-    it.each(invalidTags)('%s is 400 TAG_INVALID on GET, HEAD, PUT and DELETE', async (_what, tag) => {
+    it.each(invalidTags)('%s is 404 MANIFEST_UNKNOWN on GET and HEAD, 400 TAG_INVALID on PUT and DELETE', async (_what, tag) => {
       const get = await rawRequest(r.url, { method: 'GET', path: `/v2/good/repo/manifests/${tag}` });
-      expectRawOciError(get, 400, 'TAG_INVALID');
+      expectRawOciError(get, 404, 'MANIFEST_UNKNOWN');
       const head = await rawRequest(r.url, { method: 'HEAD', path: `/v2/good/repo/manifests/${tag}` });
-      expect(head.status).toBe(400);
+      expect(head.status).toBe(404);
       const put = await rawRequest(r.url, { method: 'PUT', path: `/v2/good/repo/manifests/${tag}`, headers: { 'Content-Type': OCI_MANIFEST }, body: image.manifest });
       expectRawOciError(put, 400, 'TAG_INVALID');
       const del = await rawRequest(r.url, { method: 'DELETE', path: `/v2/good/repo/manifests/${tag}` });
@@ -148,7 +148,7 @@ describe('conformance: bad input', () => {
 
     it('a ".." in the reference position is refused, not resolved', async () => {
       const res = await rawRequest(r.url, { method: 'GET', path: '/v2/good/repo/manifests/%2e%2e' });
-      expect(res.status).toBe(400);
+      expectRawOciError(res, 404, 'MANIFEST_UNKNOWN');
       const res2 = await rawRequest(r.url, { method: 'GET', path: '/v2/good/repo/blobs/..%2F..%2Fblobs%2Fsha256' });
       expectRawOciError(res2, 400, 'DIGEST_INVALID');
     });
@@ -163,6 +163,36 @@ describe('conformance: bad input', () => {
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expectRawOciError(res, res.status);
+    });
+  });
+
+  describe('manifest fields PostgreSQL cannot store, and deep nesting', () => {
+    const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+    const manifestWith = (fields: Record<string, unknown>) => JSON.stringify({ ...(JSON.parse(image.manifest.toString('utf8')) as object), ...fields });
+    const indexWith = (platform: Record<string, unknown>) =>
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: image.digest, size: image.manifest.length, platform }] });
+    const amd64 = { os: 'linux', architecture: 'amd64' };
+    // JSON.stringify sends NUL as the escape \u0000 and a lone surrogate as \ud800, as a hostile client would.
+    // Bodies are built when the test runs, once beforeAll has made the image.
+    const cases: [string, string, () => string, RegExp][] = [
+      ['a NUL in an annotation value', OCI_MANIFEST, () => manifestWith({ annotations: { a: 'x\u0000y' } }), /^annotations\["a"\] contains a NUL character/],
+      ['a NUL in an annotation key', OCI_MANIFEST, () => manifestWith({ annotations: { 'a\u0000': 'x' } }), /^a key of annotations contains a NUL character/],
+      ['a lone surrogate in an annotation value', OCI_MANIFEST, () => manifestWith({ annotations: { a: '\ud800' } }), /^annotations\["a"\] contains an unpaired UTF-16 surrogate/],
+      ['a NUL in artifactType', OCI_MANIFEST, () => manifestWith({ artifactType: 'application/x\u0000' }), /^artifactType contains a NUL character/],
+      ['a lone surrogate in artifactType', OCI_MANIFEST, () => manifestWith({ artifactType: 'application/x\udc00' }), /^artifactType contains an unpaired UTF-16 surrogate/],
+      ['a NUL in platform.os', OCI_INDEX, () => indexWith({ ...amd64, os: 'linux\u0000' }), /^manifests\[0\]\.platform\.os contains a NUL character/],
+      ['a lone surrogate in platform.architecture', OCI_INDEX, () => indexWith({ ...amd64, architecture: '\ud800' }), /^manifests\[0\]\.platform\.architecture contains an unpaired UTF-16 surrogate/],
+      ['a NUL in platform os.features', OCI_INDEX, () => indexWith({ ...amd64, 'os.features': ['\u0000'] }), /^manifests\[0\]\.platform\.os\.features\[0\] contains a NUL character/],
+      ['a lone surrogate in platform.variant', OCI_INDEX, () => indexWith({ ...amd64, variant: 'v\udfff' }), /^manifests\[0\]\.platform\.variant contains an unpaired UTF-16 surrogate/],
+      ['nesting 50,000 deep in an unknown field', OCI_MANIFEST, () => `${image.manifest.toString('utf8').slice(0, -1)},"x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`, /^manifest nests arrays and objects deeper than 64 levels$/],
+    ];
+
+    it.each(cases)('%s is 400 MANIFEST_INVALID naming the field, and nothing is stored', async (_what, mediaType, body, message) => {
+      const tag = `text-${Math.random().toString(36).slice(2)}`;
+      const res = await rawRequest(r.url, { method: 'PUT', path: `/v2/good/repo/manifests/${tag}`, headers: { 'Content-Type': mediaType }, body: body() });
+      const error = expectRawOciError(res, 400, 'MANIFEST_INVALID');
+      expect(error.errors[0].message).toMatch(message);
+      expectRawOciError(await rawRequest(r.url, { method: 'GET', path: `/v2/good/repo/manifests/${tag}` }), 404, 'MANIFEST_UNKNOWN');
     });
   });
 

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { retryingConflicts, type Sql, type SqlRunner } from '@wharf/db/plain';
 import {
+  checkDescriptorUrls,
   Descriptor,
+  type DescriptorUrlPolicy,
   digestOf,
   effectiveArtifactType,
   isIndexMediaType,
@@ -54,6 +56,7 @@ function pushedManifest(repository: string, ref: Reference, digest: string, mani
 @Injectable()
 export class ManifestService {
   private readonly bodies: ManifestBytesCache;
+  private readonly urlPolicy: DescriptorUrlPolicy;
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
@@ -69,6 +72,7 @@ export class ManifestService {
     private readonly policies: ProjectPolicies,
   ) {
     this.bodies = new ManifestBytesCache(config.manifestCacheBytes);
+    this.urlPolicy = config.manifestUrls;
   }
 
   /** Resolves a reference under content negotiation; `withBody` also loads the bytes. */
@@ -80,12 +84,24 @@ export class ManifestService {
     return { ...served, body: await this.bytes(served.digest) };
   }
 
+  /**
+   * A reference that is neither a valid tag nor a valid digest names nothing the repository can
+   * hold: reading it is MANIFEST_UNKNOWN (as in distribution and Harbor, and as the OCI conformance
+   * suite expects), while pushing to it stays a 400 that says what is wrong with it.
+   */
   private async resolve(repository: string, reference: string): Promise<ResolvedManifest> {
-    const found = await this.cache.readThrough(this.cache.manifests, repository, reference, () => {
-      const ref = parseReference(reference);
-      return ref.kind === 'tag' ? this.artifacts.resolveTag(repository, ref.tag) : this.artifacts.resolveDigest(repository, ref.digest);
-    });
-    if (!found) throw new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
+    const unknown = () => new OciError('MANIFEST_UNKNOWN', `manifest ${reference} is unknown to repository ${repository}`, { reference });
+    let ref: Reference;
+    try {
+      ref = parseReference(reference);
+    } catch (err) {
+      if (err instanceof OciError) throw unknown();
+      throw err;
+    }
+    const found = await this.cache.readThrough(this.cache.manifests, repository, reference, () =>
+      ref.kind === 'tag' ? this.artifacts.resolveTag(repository, ref.tag) : this.artifacts.resolveDigest(repository, ref.digest),
+    );
+    if (!found) throw unknown();
     return found;
   }
 
@@ -120,6 +136,7 @@ export class ManifestService {
   async put(repository: string, reference: string, contentType: string | undefined, body: Buffer, pusher: string): Promise<{ digest: string; manifest: ParsedManifest }> {
     const ref = parseReference(reference);
     const manifest = parseManifest(body, contentType);
+    checkDescriptorUrls(manifest, this.urlPolicy);
     const digest = digestOf(body, ref.kind === 'digest' ? ref.algorithm : 'sha256');
     if (ref.kind === 'digest' && ref.digest !== digest) {
       throw new OciError('DIGEST_INVALID', `manifest digest ${digest} does not match reference ${ref.digest}`);

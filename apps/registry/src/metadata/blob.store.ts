@@ -3,7 +3,7 @@ import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { RegistryCache } from '../cache/registry-cache';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
-import { isForeignKeyViolation } from './repository.store';
+import { isForeignKeyViolation, isMissingRepository } from './repository.store';
 
 export interface BlobRow {
   id: string;
@@ -88,12 +88,13 @@ export class BlobStore {
   /**
    * Links a blob that `from` already holds into repository `toId`. Undefined if `from` lacks it,
    * or if garbage collection deleted it while the link was being made (then the client uploads).
+   * A `toId` whose repository has been deleted fails, for the caller to retry with a fresh id.
    */
   async mount(from: string, toId: string, digest: string): Promise<BlobRow | undefined> {
     try {
       return await this.mountLinked(from, toId, digest);
     } catch (err) {
-      if (isForeignKeyViolation(err)) return undefined;
+      if (isForeignKeyViolation(err) && !isMissingRepository(err)) return undefined;
       throw err;
     }
   }

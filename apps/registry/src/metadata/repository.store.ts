@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db/plain';
 import { OciError } from '@wharf/oci';
+import { RegistryCache } from '../cache/registry-cache';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
 
@@ -10,27 +11,29 @@ export function projectOf(repository: string): string | null {
   return slash === -1 ? null : repository.slice(0, slash);
 }
 
-/** foreign_key_violation: a cached repository id whose repository has since been deleted. */
+/** foreign_key_violation: a cached repository id whose repository has since been deleted, or a blob GC deleted. */
 export function isForeignKeyViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === '23503';
 }
 
+/** A foreign-key violation on a `repository_id` column: the repository, not a blob, is gone. */
+export function isMissingRepository(err: unknown): boolean {
+  return isForeignKeyViolation(err) && /_repository_id_fkey$/.test((err as { constraint?: string }).constraint ?? '');
+}
+
 @Injectable()
 export class RepositoryStore {
-  /**
-   * Repository ids by name. An id never changes while its repository exists; a repository deleted
-   * elsewhere surfaces as a foreign-key violation on the next write, after which the caller
-   * forgets the id (`forget`) and retries.
-   */
-  private readonly ids = new Map<string, string>();
+  /** Repository ids by name, kept by the cache's feed (RegistryCache.repositoryIds). */
+  private readonly ids: Map<string, string>;
   /**
    * An open registry creates a project for the first path component of a pushed name; with
    * authentication, projects are made through the API only (they carry owners, members, quotas).
    */
   private readonly createsProjects: boolean;
 
-  constructor(@Inject(SQL) private readonly sql: Sql, @Inject(CONFIG) config: RegistryConfig) {
+  constructor(@Inject(SQL) private readonly sql: Sql, @Inject(CONFIG) config: RegistryConfig, cache: RegistryCache) {
     this.createsProjects = config.auth.mode === 'none';
+    this.ids = cache.repositoryIds;
   }
 
   async findId(name: string, runner: SqlRunner = this.sql): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 import { Controller, Delete, Get, Inject, Param, Patch, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
-import { parseDigest, validateRepositoryName } from '@wharf/oci';
+import { parseDigest } from '@wharf/oci';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { REGISTRY_AUTHORIZER, RegistryAuthorizer } from '../auth/access';
-import { RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
+import { MountsFrom, RegistryAccessGuard, RequireAccess } from '../auth/registry-access.guard';
 import { hasBody, queryParam, uploadBody } from '../http/request-body';
 import { uploadRange } from './content-range';
 import { UploadService } from './upload.service';
@@ -17,15 +17,15 @@ export class UploadController {
 
   @Post(':name/blobs/uploads')
   @RequireAccess('pull', 'push')
+  @MountsFrom()
   async start(@Param('name') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const mount = queryParam(req, 'mount');
     const digest = queryParam(req, 'digest');
     if (mount !== undefined) {
+      // The guard checked `from` and the caller's pull access to it (MountsFrom).
       const from = queryParam(req, 'from');
       const d = parseDigest(mount);
       if (from !== undefined) {
-        validateRepositoryName(from);
-        await this.authorizer.authorize(req, [{ type: 'repository', name: from, actions: ['pull'] }]);
         const blob = await this.uploads.mount(name, from, d.digest, this.authorizer.callerName(req));
         if (blob) {
           this.created(reply, name, blob.digest);
