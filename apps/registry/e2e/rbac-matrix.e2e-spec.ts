@@ -38,7 +38,8 @@ const WHERE: readonly Where[] = ['public', 'private'];
 const OPS: readonly Op[] = ['pull', 'push', 'delete'];
 
 // What each principal may do, in the public and in the private project. Role holders are members
-// of both projects with that role; both robots belong to the private project.
+// of both projects with that role; both robots belong to the private project, and pull from the
+// public one as any visitor does (Harbor gives robots a public project's visitor rights).
 //                                public project        private project
 const EXPECTED: Readonly<Record<Who, readonly [string, string]>> = {
   projectAdmin:  ['pull push delete', 'pull push delete'],
@@ -49,8 +50,8 @@ const EXPECTED: Readonly<Record<Who, readonly [string, string]>> = {
   nonMember:     ['pull',             ''],
   anonymous:     ['pull',             ''],
   sysadmin:      ['pull push delete', 'pull push delete'],
-  robotPullPush: ['',                 'pull push'],
-  robotPull:     ['',                 'pull'],
+  robotPullPush: ['pull',             'pull push'],
+  robotPull:     ['pull',             'pull'],
 };
 
 const allowed = (who: Who, where: Where, op: Op) => EXPECTED[who][where === 'public' ? 0 : 1].split(' ').includes(op);
@@ -231,7 +232,14 @@ describe('RBAC matrix through real clients', () => {
           return { kind: 'anonymous' };
         case 'robotPullPush':
         case 'robotPull':
-          return { kind: 'robot', id: 1, name: who, level: 'project', permissions: repositoryPermissions(PROJECT.private, who === 'robotPull' ? ['pull'] : ['pull', 'push']) };
+          // Grants name their project by id, as the robot store binds them.
+          return {
+            kind: 'robot',
+            id: 1,
+            name: who,
+            level: 'project',
+            permissions: repositoryPermissions(PROJECT.private, who === 'robotPull' ? ['pull'] : ['pull', 'push']).map((p) => ({ ...p, project_id: projects.private.id })),
+          };
         default: {
           const role = ROLE[who];
           const roles = new Map<number, ProjectRole>(role === undefined ? [] : [[1, role], [2, role]]);
@@ -430,7 +438,8 @@ describe('RBAC matrix through real clients', () => {
           ? [`${name}:base`]
           : c.op === 'push'
             ? [`${name}:${pushTag(c)}`, `${name}:hpush-${c.who.toLowerCase()}`]
-            : [`${name}:${deleteTargets.get(`skopeo/${cellKey(c)}`)}`, `${name}:${deleteTargets.get(`http/${cellKey(c)}`)}`];
+            : // Deletes name the artifact by digest, as Harbor writes them: <repository>@<digest>.
+              [`${name}@${deleteTargets.get(`skopeo/${cellKey(c)}`)}`, `${name}@${deleteTargets.get(`http/${cellKey(c)}`)}`];
       const found = rows.filter((r) => r.operation === operation && resources.includes(r.resource) && (c.op !== 'pull' || r.username === auditName));
       const expected = c.allow ? [auditName, auditName] : [];
       if (JSON.stringify(found.map((r) => r.username)) !== JSON.stringify(expected)) {

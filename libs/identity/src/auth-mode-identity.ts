@@ -32,6 +32,7 @@ export class AuthModeIdentityStore extends IdentityStore {
     private readonly db: Sql,
     private readonly prefix: string,
     private readonly settings: () => Promise<AuthModeSettings>,
+    private readonly externalAcceptanceMs = 0,
   ) {
     super(db, { robotPrefix: prefix });
   }
@@ -47,7 +48,7 @@ export class AuthModeIdentityStore extends IdentityStore {
     if (this.ldapStore?.key !== key) {
       const problem = ldapSettingsProblem(ldap);
       const external = problem ? new MisconfiguredLdap(problem) : new LdapAuthenticator(this.db, ldap);
-      this.ldapStore = { key, store: new IdentityStore(this.db, { robotPrefix: this.prefix, external, passwords: this.passwords }) };
+      this.ldapStore = { key, store: new IdentityStore(this.db, { robotPrefix: this.prefix, external, passwords: this.passwords, externalAcceptanceMs: this.externalAcceptanceMs }) };
     }
     return this.ldapStore.store;
   }

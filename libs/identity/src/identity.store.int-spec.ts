@@ -304,9 +304,17 @@ describe('IdentityStore (real PostgreSQL)', () => {
       expect(directory.asked).toEqual([]);
     });
 
+    it('asks the directory at every login unless told to take an accepted one again for a while', async () => {
+      const directory = new FakeDirectory(sql, { fay: 'Fay-Pass-1' });
+      const asking = new IdentityStore(sql, { external: directory });
+      expect(await asking.authenticate('fay', 'Fay-Pass-1')).toMatchObject({ username: 'fay' });
+      expect(await asking.authenticate('fay', 'Fay-Pass-1')).toMatchObject({ username: 'fay' });
+      expect(directory.asked).toEqual(['fay', 'fay']);
+    });
+
     it('takes an accepted directory login again for a while without asking, but never for a deleted user', async () => {
       const directory = new FakeDirectory(sql, { erin: 'Erin-Pass-1' });
-      const withDirectory = new IdentityStore(sql, { external: directory });
+      const withDirectory = new IdentityStore(sql, { external: directory, externalAcceptanceMs: 30_000 });
       expect(await withDirectory.authenticate('erin', 'Erin-Pass-1')).toMatchObject({ username: 'erin' });
       expect(await withDirectory.authenticate('erin', 'Erin-Pass-1')).toMatchObject({ username: 'erin' });
       expect(directory.asked).toEqual(['erin']);

@@ -36,14 +36,14 @@ export interface IdentityOptions {
   external?: ExternalAuthenticator;
   /** The process's remembered password matches; stores of one process share them. */
   passwords?: VerifiedPasswords;
+  /**
+   * How long a password the external directory accepted is taken without asking it again
+   * (default 0: the directory is asked at every login, so its outages and group changes show at
+   * once). The directory owns the password, so a change made there applies after this time; the
+   * local user row is still read on every login (a deleted user is refused at once).
+   */
+  externalAcceptanceMs?: number;
 }
-
-/**
- * How long a password the external directory accepted is taken without asking it again. The
- * directory owns the password, so a change made there applies after this time; the local user row
- * is still read on every login (a deleted user is refused at once).
- */
-export const EXTERNAL_ACCEPTANCE_MS = 30_000;
 
 /**
  * Who a set of credentials belongs to and what they hold: users (with their project roles,
@@ -54,7 +54,7 @@ export class IdentityStore {
   private readonly robotPrefix: string;
   protected readonly passwords: VerifiedPasswords;
   /** Logins the external directory accepted: an HMAC of name and password -> the local user id. */
-  private readonly externalAccepted = new TtlCache<string, number>(EXTERNAL_ACCEPTANCE_MS, 10_000);
+  private readonly externalAccepted: TtlCache<string, number> | undefined;
   private readonly externalKey = randomBytes(32);
 
   constructor(
@@ -63,6 +63,7 @@ export class IdentityStore {
   ) {
     this.robotPrefix = options.robotPrefix ?? DEFAULT_ROBOT_PREFIX;
     this.passwords = options.passwords ?? new VerifiedPasswords();
+    if (options.externalAcceptanceMs) this.externalAccepted = new TtlCache(options.externalAcceptanceMs, 10_000);
   }
 
   /**
@@ -93,14 +94,14 @@ export class IdentityStore {
 
   private async authenticateExternally(external: ExternalAuthenticator, login: string, password: string): Promise<Principal | undefined> {
     const key = createHmac('sha256', this.externalKey).update(login).update('\u0000').update(password).digest('base64');
-    const acceptedId = this.externalAccepted.get(key);
+    const acceptedId = this.externalAccepted?.get(key);
     if (acceptedId !== undefined) {
       const principal = await this.principalForUserId(acceptedId);
       if (principal) return principal;
     }
     const user = await external.authenticate(login, password);
     if (!user) return undefined;
-    this.externalAccepted.set(key, user.id);
+    this.externalAccepted?.set(key, user.id);
     return this.principalFor(user);
   }
 

@@ -11,6 +11,13 @@ import { StoredAuthSettings } from './stored-auth-settings';
 import { TokenAuthorizer } from './token-authorizer';
 import { loadVerificationKey } from './verification-key';
 
+/**
+ * Basic credentials sent straight to /v2/ come with every request of a push or pull: a password
+ * the LDAP directory accepted is taken again for this long without a bind per request. Core's
+ * logins (the API, the token service docker uses) ask the directory every time.
+ */
+const DIRECTORY_ACCEPTANCE_MS = 30_000;
+
 /** The authorizer `REGISTRY_AUTH` asks for, with what it needs (nothing at all for `none`). */
 export function authProviders(config: RegistryConfig): Provider[] {
   const auth = config.auth;
@@ -21,7 +28,7 @@ export function authProviders(config: RegistryConfig): Provider[] {
     {
       provide: IDENTITY,
       // Basic credentials follow the auth mode core stored (LDAP users too in ldap_auth).
-      useFactory: (sql: Sql, settings: StoredAuthSettings) => new AuthModeIdentityStore(sql, auth.robotPrefix, () => settings.current()),
+      useFactory: (sql: Sql, settings: StoredAuthSettings) => new AuthModeIdentityStore(sql, auth.robotPrefix, () => settings.current(), DIRECTORY_ACCEPTANCE_MS),
       inject: [SQL, StoredAuthSettings],
     },
     RegistryRedis,

@@ -15,7 +15,7 @@ export interface AuthSettings {
 /**
  * How long the registry keeps what it read. Core writes the settings (PUT /configurations); a
  * change reaches the registry within this time. Directory logins already accepted are taken again
- * for EXTERNAL_ACCEPTANCE_MS of @wharf/identity on top of it.
+ * for DIRECTORY_ACCEPTANCE_MS (auth.providers.ts) on top of it.
  */
 export const AUTH_SETTINGS_CACHE_MS = 3_000;
 

@@ -121,8 +121,11 @@ describe('quota refusals on the event stream, token mode', () => {
     location.searchParams.set('digest', sha256(big));
     const put = await fetch(location, { method: 'PUT', body: new Uint8Array(big), headers: { 'Content-Type': 'application/octet-stream', ...alice() } });
     expect(put.status).toBe(403);
-    // Blobs that fit one by one, a manifest that takes the project past its limit together.
-    const image = makeImage({ layers: [Buffer.alloc(600, 3), Buffer.alloc(600, 4)] });
+    // Blobs that fit (each is charged as its upload completes), a manifest whose own bytes take
+    // the project past its limit.
+    const image = makeImage({ layers: [Buffer.alloc(400, 3), Buffer.alloc(300, 4)] });
+    const blobBytes = image.config.length + 700;
+    expect([blobBytes <= 1000, blobBytes + image.manifest.length > 1000]).toEqual([true, true]);
     await pushBlob(r.url, 'tight/app', image.config, alice());
     for (const layer of image.layers) await pushBlob(r.url, 'tight/app', layer, alice());
     expect((await putManifest(r.url, 'tight/app', 'v1', image.manifest, image.mediaType, alice())).status).toBe(403);
@@ -131,7 +134,7 @@ describe('quota refusals on the event stream, token mode', () => {
     expect(seen.map((e) => [e.operator, e.digest ?? null])).toEqual([
       ['alice', sha256(Buffer.alloc(1500, 1))],
       ['alice', sha256(big)],
-      ['alice', null],
+      ['alice', image.digest],
     ]);
     expect(seen.every((e) => e.repository === 'tight/app' && /quota exceeded/.test(e.message ?? ''))).toBe(true);
   });
