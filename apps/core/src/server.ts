@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OutageLogs } from '@wharf/outage';
 import { CoreModule } from './app.module';
 import type { CoreConfig } from './config';
 import { isApiRoute } from './http/api-prefix';
@@ -72,7 +73,7 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
     }
     done();
   });
-  app.useGlobalFilters(new HarborExceptionFilter(routes));
+  app.useGlobalFilters(new HarborExceptionFilter(routes, app.get(OutageLogs)));
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   return app;

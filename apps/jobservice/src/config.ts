@@ -9,6 +9,14 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface JobServiceConfig {
   databaseUrl: string;
+  /**
+   * DATABASE_CONNECT_TIMEOUT_SECONDS. Statements have no time limit here: garbage collection and
+   * retention run long ones, and no client waits on them (a frozen database holds a job up until
+   * it answers again; the job's queue lock is renewed meanwhile).
+   */
+  databaseConnectTimeoutMs: number;
+  /** REDIS_TIMEOUT_MS: how long a cache version bump may wait for Redis before it is left to the notification. */
+  redisTimeoutMs: number;
   /** Redis of the registry cache contract (repository versions). */
   redisUrl: string;
   /** Redis holding the job queues (JOB_REDIS_URL, default REDIS_URL). */
@@ -72,7 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) throw new EnvError('JOB_QUEUE_PREFIX', 'use 1-64 letters, digits, ".", "_" or "-"');
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wharf', ['postgres:', 'postgresql:']),
+    databaseConnectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
     redisUrl,
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000),
     jobRedisUrl: url(env, 'JOB_REDIS_URL', redisUrl, ['redis:', 'rediss:']),
     queuePrefix: prefix,
     dataDir: resolve(text(env, 'DATA_DIR', './data')),

@@ -1,3 +1,4 @@
+import type { CircuitBreaker } from '@wharf/outage';
 import type Redis from 'ioredis';
 
 /** Failures that lock one user name from one address, one address, and one user name. */
@@ -14,23 +15,31 @@ export interface LoginThrottleOptions {
   limits?: Partial<Record<keyof typeof THROTTLE_LIMITS, number>>;
   /** Redis key prefix, so that installations (or tests) sharing one Redis stay apart. */
   keyPrefix?: string;
+  /**
+   * Skips Redis for a while after it failed or did not answer in time, so that a Redis that is
+   * out costs one timeout, not one per login (see the connection's command timeout).
+   */
+  breaker?: CircuitBreaker;
 }
 
 /**
  * Slows online password guessing down, across every replica (the counters live in Redis):
  * five wrong passwords for one user from one address lock that pair for the window; an address
  * guessing many users, or many addresses guessing one user, are locked at higher counts. While
- * locked, credentials are not even checked. Without Redis the throttle is open (logins keep working).
+ * locked, credentials are not even checked. Without Redis (down, or not answering in time) the
+ * throttle is open: logins keep working.
  */
 export class LoginThrottle {
   private readonly windowMs: number;
   private readonly limits: Record<keyof typeof THROTTLE_LIMITS, number>;
   private readonly prefix: string;
+  private readonly breaker: CircuitBreaker | undefined;
 
   constructor(
     private readonly redis: Redis,
     options: LoginThrottleOptions = {},
   ) {
+    this.breaker = options.breaker;
     // Milliseconds (PEXPIRE) so that short windows stay exact; never below 1 ms.
     this.windowMs = Math.max(1, Math.round((options.windowSeconds ?? THROTTLE_WINDOW_SECONDS) * 1000));
     this.limits = { ...THROTTLE_LIMITS, ...options.limits };
@@ -46,7 +55,7 @@ export class LoginThrottle {
   /** True when attempts for this user from this address must be refused without checking. */
   async locked(username: string, address: string): Promise<boolean> {
     try {
-      const [pair, addr, user] = await this.redis.mget(...this.keys(username, address));
+      const [pair, addr, user] = await this.guarded(() => this.redis.mget(...this.keys(username, address)));
       return (
         Number(pair ?? 0) >= this.limits.pair || Number(addr ?? 0) >= this.limits.address || Number(user ?? 0) >= this.limits.user
       );
@@ -57,9 +66,11 @@ export class LoginThrottle {
 
   async failed(username: string, address: string): Promise<void> {
     try {
-      const multi = this.redis.multi();
-      for (const key of this.keys(username, address)) multi.incr(key).pexpire(key, this.windowMs);
-      await multi.exec();
+      await this.guarded(() => {
+        const multi = this.redis.multi();
+        for (const key of this.keys(username, address)) multi.incr(key).pexpire(key, this.windowMs);
+        return multi.exec();
+      });
     } catch {
       // Counting is best effort.
     }
@@ -68,9 +79,13 @@ export class LoginThrottle {
   /** A successful login clears the pair's count (not the address's or the user's). */
   async succeeded(username: string, address: string): Promise<void> {
     try {
-      await this.redis.del(this.keys(username, address)[0]);
+      await this.guarded(() => this.redis.del(this.keys(username, address)[0]));
     } catch {
       // best effort
     }
+  }
+
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    return this.breaker ? this.breaker.run(work) : work();
   }
 }
