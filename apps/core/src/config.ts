@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
 import { EnvError as ConfigError, envInt as int, envOneOf as oneOf, envText as text, envUrl as url, parseTrustedProxies } from '@wharf/config';
+import type { DatabaseTimeouts } from '@wharf/db';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
 import { installationServices, type ServiceEndpoint } from '@wharf/policy';
 
@@ -23,7 +24,17 @@ export interface CoreConfig {
   trustedProxies: string[];
   dataDir: string;
   databaseUrl: string;
+  /**
+   * DATABASE_CONNECT_TIMEOUT_SECONDS, DATABASE_STATEMENT_TIMEOUT_SECONDS: how long a request waits
+   * for PostgreSQL before it is answered 503 (an unreachable, frozen or overloaded database).
+   */
+  databaseTimeouts: DatabaseTimeouts;
   redisUrl: string;
+  /**
+   * REDIS_TIMEOUT_MS: how long a Redis command may take before core goes on without Redis (login
+   * throttle open, registry cache versions left to the database's notifications) for a few seconds.
+   */
+  redisTimeoutMs: number;
   /** Redis of the job queues (JOB_REDIS_URL); the jobservice must read the same one. */
   jobRedisUrl: string;
   /** Redis the registry keeps its repository cache versions in (REGISTRY_REDIS_URL, default REDIS_URL). */
@@ -110,7 +121,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
     trustedProxies,
     dataDir,
     databaseUrl,
+    databaseTimeouts: {
+      connectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
+      statementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_SECONDS', 30, 0, 86_400) * 1000,
+    },
     redisUrl,
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000),
     jobRedisUrl,
     registryRedisUrl,
     jobQueuePrefix,

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { drainUnreadBodies } from '@wharf/http';
 import { INSTANCE_CHALLENGE_HEADER, INSTANCE_PROOF_HEADER, instanceProof } from '@wharf/auth';
+import { OutageLogs } from '@wharf/outage';
 import { CoreModule } from './app.module';
 import type { CoreConfig } from './config';
 import { isApiRoute } from './http/api-prefix';
@@ -87,7 +88,7 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
     const unstorable = unstorableTextIn(request.body);
     done(unstorable === undefined ? undefined : new HarborError('BAD_REQUEST', unstorable));
   });
-  app.useGlobalFilters(new HarborExceptionFilter(routes));
+  app.useGlobalFilters(new HarborExceptionFilter(routes, app.get(OutageLogs)));
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app);
   return app;

@@ -10,6 +10,14 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface JobServiceConfig {
   databaseUrl: string;
+  /**
+   * DATABASE_CONNECT_TIMEOUT_SECONDS. Statements have no time limit here: garbage collection and
+   * retention run long ones, and no client waits on them (a frozen database holds a job up until
+   * it answers again; the job's queue lock is renewed meanwhile).
+   */
+  databaseConnectTimeoutMs: number;
+  /** REDIS_TIMEOUT_MS: how long a cache version bump may wait for Redis before it is left to the notification. */
+  redisTimeoutMs: number;
   /** Redis of the registry cache contract (repository versions). */
   redisUrl: string;
   /** Redis holding the job queues (JOB_REDIS_URL, default REDIS_URL). */
@@ -88,7 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): JobServiceConf
   }
   return {
     databaseUrl,
+    databaseConnectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
     redisUrl,
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000),
     jobRedisUrl,
     queuePrefix: prefix,
     dataDir: resolve(text(env, 'DATA_DIR', './data')),

@@ -1,5 +1,6 @@
 import { createDataSource, Sql } from '@wharf/db';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
+import { blockingRedisOptions, failFastRedisOptions } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -23,16 +24,22 @@ export interface RunningJobService {
 
 /** Starts the workers and the schedule sync; `close()` finishes running tasks and disconnects. */
 export async function startJobService(config: JobServiceConfig, logger = new Logger('jobservice', config.logLevel)): Promise<RunningJobService> {
-  const dataSource: DataSource = await createDataSource({ url: config.databaseUrl, poolSize: Math.min(20, config.workers + 4), applicationName: 'wharf-jobservice' }).initialize();
+  const dataSource: DataSource = await createDataSource({
+    url: config.databaseUrl,
+    poolSize: Math.min(20, config.workers + 4),
+    applicationName: 'wharf-jobservice',
+    timeouts: { connectTimeoutMs: config.databaseConnectTimeoutMs, statementTimeoutMs: 0 },
+  }).initialize();
   const sql = Sql.fromDataSource(dataSource);
   const storage = createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir });
   const executions = new ExecutionStore(sql);
   const schedules = new ScheduleStore(sql);
   const queues = new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.queuePrefix });
   // BullMQ workers block on their connection: one of their own, separate from the producer's.
-  const workerConnection = new Redis(config.jobRedisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-workers' });
-  const subscriber = new Redis(config.jobRedisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-schedules' });
-  const cacheRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'wharf-jobservice-cache' });
+  const workerConnection = new Redis(config.jobRedisUrl, blockingRedisOptions('wharf-jobservice-workers'));
+  const subscriber = new Redis(config.jobRedisUrl, blockingRedisOptions('wharf-jobservice-schedules'));
+  // Bumps after a job's commit: one Redis does not take in time is covered by the notification.
+  const cacheRedis = new Redis(config.redisUrl, failFastRedisOptions('wharf-jobservice-cache', config.redisTimeoutMs));
   for (const r of [workerConnection, subscriber, cacheRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
   const changes = new RepositoryChanges(cacheRedis);
 

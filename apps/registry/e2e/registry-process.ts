@@ -2,11 +2,11 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, TestDatabase } from '@wharf/db/testing';
+import { freePort, startWatchdog } from '@wharf/outage/testing';
 
 /**
  * The real registry as a separate process: `node dist/apps/registry/src/main.js`, on a free
@@ -21,6 +21,9 @@ const ROOT = resolve(__dirname, '../../..');
 const execFileAsync = promisify(execFile);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Shared with the other process helpers of these tests.
+export { freePort, startWatchdog };
 
 let buildOnce: Promise<string> | undefined;
 
@@ -122,18 +125,6 @@ async function removeOldSnapshots(keep: string): Promise<void> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /** Linux process state ('R', 'S', 'Z', ...) and process group, or undefined when gone. */
 function procStat(pid: number): { state: string; pgid: number } | undefined {
   try {
@@ -168,24 +159,6 @@ function readdirSafe(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-/**
- * A few-line sentinel process: SIGKILLs the registry (its group when detached) if this test process
- * dies without running its afterAll (a killed jest), and exits by itself once the registry is gone.
- */
-const WATCHDOG = `
-const [parent, target] = process.argv.slice(1).map(Number);
-const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-setInterval(() => {
-  if (!alive(target)) process.exit(0);
-  if (!alive(parent)) { try { process.kill(target, 'SIGKILL'); } catch {} process.exit(0); }
-}, 500);
-`;
-
-/** Makes sure `target` (a pid, or a group as a negative pid) dies with this test process. */
-export function startWatchdog(target: number): void {
-  spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), String(target)], { stdio: 'ignore', detached: true }).unref();
 }
 
 /** SIGKILL a pid (or a group, as a negative pid) that may already be gone. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { createPool, Sql } from '@wharf/db/plain';
+import { asDatabaseOutage, DatabaseUnavailableError, OutageLogs } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';
 import type { Pool } from 'pg';
 import { auditProviders } from './audit/audit.providers';
@@ -44,14 +45,25 @@ export class RegistryModule {
       providers: [
         { provide: CONFIG, useValue: config },
         {
+          provide: OutageLogs,
+          useFactory: () => new OutageLogs({ database: (line) => new Logger('database').error(line), redis: (line) => new Logger('redis').warn(line) }),
+        },
+        {
           provide: DB_POOL,
-          useFactory: () =>
+          useFactory: (outages: OutageLogs) =>
             createPool({
               url: config.databaseUrl,
               size: config.dbPoolSize,
               applicationName: 'wharf-registry',
-              onIdleError: (err) => new Logger('database').warn(`an idle database connection failed: ${err.message}`),
+              timeouts: config.databaseTimeouts,
+              // Every idle connection fails at once when PostgreSQL goes away: one line for all.
+              onIdleError: (err) => {
+                const outage = asDatabaseOutage(err);
+                if (outage instanceof DatabaseUnavailableError) outages.database.report(outage.summary, outage.reason);
+                else new Logger('database').warn(`an idle database connection failed: ${err.message}`);
+              },
             }),
+          inject: [OutageLogs],
         },
         { provide: SQL, useFactory: (pool: Pool) => new Sql(pool), inject: [DB_POOL] },
         { provide: STORAGE, useFactory: () => createStorageDriver({ driver: 'filesystem', rootDirectory: config.dataDir }) },

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadAuditConfig, type RegistryAuditConfig } from './audit/audit-config';
 import { parseTrustedProxies } from '@wharf/config';
 import type { DescriptorUrlPolicy } from '@wharf/oci';
+import type { DatabaseTimeouts } from '@wharf/db/plain';
 
 /**
  * How the data plane authenticates. `token`: Docker registry token authentication, with tokens
@@ -51,6 +52,16 @@ export interface RegistryConfig {
   /** Worker processes sharing the port (node cluster); 1 runs in-process. */
   workers: number;
   dbPoolSize: number;
+  /**
+   * DATABASE_CONNECT_TIMEOUT_SECONDS, DATABASE_STATEMENT_TIMEOUT_SECONDS: how long a request waits
+   * for PostgreSQL before it is answered 503 (an unreachable, frozen or overloaded database).
+   */
+  databaseTimeouts: DatabaseTimeouts;
+  /**
+   * REDIS_TIMEOUT_MS: how long a Redis command may take before the registry goes on without Redis
+   * (lookups in PostgreSQL, login throttle open, events held) and skips it for a few seconds.
+   */
+  redisTimeoutMs: number;
   /** In-process cache of immutable manifest bytes, by digest. */
   manifestCacheBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -192,6 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     redisUrl: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     workers: int(env, 'REGISTRY_WORKERS', Math.min(cpus().length, 8), 1, 64),
     dbPoolSize: int(env, 'REGISTRY_DB_POOL', 16, 1, 200),
+    databaseTimeouts: {
+      connectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
+      statementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_SECONDS', 30, 0, 86_400) * 1000,
+    },
+    redisTimeoutMs: int(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000),
     manifestCacheBytes: int(env, 'REGISTRY_MANIFEST_CACHE_MB', 64, 0, 4096) * 1024 * 1024,
     logLevel: logLevel as RegistryConfig['logLevel'],
     trustedProxies: trustedProxies(env),

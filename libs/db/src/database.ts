@@ -1,12 +1,15 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities';
+import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, poolTimeoutSettings } from './timeouts';
 
 export interface DatabaseOptions {
   url: string;
   /** Connections in this process's pool. */
   poolSize?: number;
   applicationName?: string;
+  /** Defaults to DEFAULT_DATABASE_TIMEOUTS. */
+  timeouts?: DatabaseTimeouts;
 }
 
 /** Creates the database named in `url` if it does not exist (safe when several processes race). */
@@ -43,6 +46,6 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsRun: false,
     logging: false,
     applicationName: options.applicationName ?? 'wharf',
-    extra: { max: options.poolSize ?? 10 },
+    extra: { max: options.poolSize ?? 10, ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS) },
   });
 }

@@ -5,4 +5,6 @@ export type { PoolOptions } from './pool';
 export { RecentRead } from './recent-read';
 export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
 export { retryingConflicts, Sql } from './sql';
+export { DEFAULT_DATABASE_TIMEOUTS } from './timeouts';
+export type { DatabaseTimeouts } from './timeouts';
 export type { SqlRunner } from './sql';

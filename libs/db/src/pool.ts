@@ -1,10 +1,13 @@
 import { Pool } from 'pg';
+import { type DatabaseTimeouts, DEFAULT_DATABASE_TIMEOUTS, poolTimeoutSettings } from './timeouts';
 
 export interface PoolOptions {
   url: string;
   /** Connections in this process's pool. */
   size?: number;
   applicationName?: string;
+  /** Defaults to DEFAULT_DATABASE_TIMEOUTS. */
+  timeouts?: DatabaseTimeouts;
   /**
    * An idle connection failed (PostgreSQL restarted, the network dropped it). The pool discards
    * it and opens another on next use; without a listener the error would end the process.
@@ -18,7 +21,12 @@ export interface PoolOptions {
  * first request.
  */
 export async function createPool(options: PoolOptions): Promise<Pool> {
-  const pool = new Pool({ connectionString: options.url, max: options.size ?? 10, application_name: options.applicationName ?? 'wharf' });
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.size ?? 10,
+    application_name: options.applicationName ?? 'wharf',
+    ...poolTimeoutSettings(options.timeouts ?? DEFAULT_DATABASE_TIMEOUTS),
+  });
   pool.on('error', (err) => options.onIdleError?.(err));
   try {
     await pool.query('SELECT 1');

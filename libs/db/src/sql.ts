@@ -1,3 +1,4 @@
+import { asDatabaseOutage, DatabaseUnavailableError } from '@wharf/outage';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 
@@ -12,6 +13,10 @@ export interface SqlRunner {
  * Raw SQL on a pg pool: one from createPool, or the one behind a TypeORM DataSource
  * (fromDataSource). The data plane's hot paths (manifest GET, blob HEAD, upload offsets) use
  * prepared statements through this instead of the entity manager.
+ *
+ * A failure that says the database is out (unreachable, shutting down, not answering in time) is
+ * raised as a DatabaseUnavailableError, so that every caller up to the exception filters can
+ * tell it from a failure of the statement itself.
  */
 export class Sql implements SqlRunner {
   constructor(private readonly pool: Pool) {}
@@ -23,8 +28,11 @@ export class Sql implements SqlRunner {
   }
 
   async query<T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string): Promise<T[]> {
-    const res = await this.pool.query<T>(name ? { name, text, values } : { text, values });
-    return res.rows;
+    try {
+      return (await this.pool.query<T>(name ? { name, text, values } : { text, values })).rows;
+    } catch (err) {
+      throw asDatabaseOutage(err);
+    }
   }
 
   async one<T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string): Promise<T | undefined> {
@@ -32,24 +40,39 @@ export class Sql implements SqlRunner {
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    let client: PoolClient;
     try {
-      await client.query('BEGIN');
-      const result = await fn(clientRunner(client));
-      await client.query('COMMIT');
+      client = await this.pool.connect();
+    } catch (err) {
+      throw asDatabaseOutage(err);
+    }
+    let broken: DatabaseUnavailableError | undefined;
+    try {
+      const runner = clientRunner(client);
+      await runner.query('BEGIN');
+      const result = await fn(runner);
+      await runner.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection the outage hit may still have a statement in flight: it is discarded, not
+      // rolled back (the server ends the transaction with the session) and not reused.
+      if (err instanceof DatabaseUnavailableError) broken = err;
+      else await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 }
 
 function clientRunner(client: PoolClient): SqlRunner {
-  const query = async <T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string) =>
-    (await client.query<T>(name ? { name, text, values } : { text, values })).rows;
+  const query = async <T extends QueryResultRow>(text: string, values: unknown[] = [], name?: string) => {
+    try {
+      return (await client.query<T>(name ? { name, text, values } : { text, values })).rows;
+    } catch (err) {
+      throw asDatabaseOutage(err);
+    }
+  };
   return {
     query,
     one: async <T extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<T | undefined> =>

@@ -1,3 +1,4 @@
+import type { CircuitBreaker } from '@wharf/outage';
 import type Redis from 'ioredis';
 
 /**
@@ -18,6 +19,11 @@ export interface LoginThrottleOptions {
   limits?: Partial<Record<keyof typeof THROTTLE_LIMITS, number>>;
   /** Redis key prefix, so that installations (or tests) sharing one Redis stay apart. */
   keyPrefix?: string;
+  /**
+   * Skips Redis for a while after it failed or did not answer in time, so that a Redis that is
+   * out costs one timeout, not one per login (see the connection's command timeout).
+   */
+  breaker?: CircuitBreaker;
 }
 
 /**
@@ -29,17 +35,19 @@ export interface LoginThrottleOptions {
  *   first failure for that user, so that spreading guesses over addresses gains little; an
  *   address that has not failed for the user still logs in with the right password.
  * While locked, credentials are not even checked. Without Redis the throttle is open (logins keep
- * working). An administrator can clear a user's counters (`clear`).
+ * working; Redis down or not answering in time). An administrator can clear a user's counters (`clear`).
  */
 export class LoginThrottle {
   private readonly windowMs: number;
   private readonly limits: Record<keyof typeof THROTTLE_LIMITS, number>;
   private readonly prefix: string;
+  private readonly breaker: CircuitBreaker | undefined;
 
   constructor(
     private readonly redis: Redis,
     options: LoginThrottleOptions = {},
   ) {
+    this.breaker = options.breaker;
     // Milliseconds (PEXPIRE) so that short windows stay exact; never below 1 ms.
     this.windowMs = Math.max(1, Math.round((options.windowSeconds ?? THROTTLE_WINDOW_SECONDS) * 1000));
     this.limits = { ...THROTTLE_LIMITS, ...options.limits };
@@ -65,7 +73,7 @@ export class LoginThrottle {
   async locked(username: string, address: string): Promise<boolean> {
     const keys = this.keys(username, address);
     try {
-      const counts = await this.redis.mget(keys.pair, keys.addr, keys.user);
+      const counts = await this.guarded(() => this.redis.mget(keys.pair, keys.addr, keys.user));
       const [pair, addr, user] = counts.map((c) => Number(c ?? 0));
       return pair >= this.limits.pair || addr >= this.limits.address || (user >= this.limits.user && pair > 0);
     } catch {
@@ -76,10 +84,12 @@ export class LoginThrottle {
   async failed(username: string, address: string): Promise<void> {
     const keys = this.keys(username, address);
     try {
-      const multi = this.redis.multi();
-      for (const key of [keys.pair, keys.addr, keys.user]) multi.incr(key).pexpire(key, this.windowMs);
-      multi.sadd(keys.addresses, address).pexpire(keys.addresses, this.windowMs);
-      await multi.exec();
+      await this.guarded(() => {
+        const multi = this.redis.multi();
+        for (const key of [keys.pair, keys.addr, keys.user]) multi.incr(key).pexpire(key, this.windowMs);
+        multi.sadd(keys.addresses, address).pexpire(keys.addresses, this.windowMs);
+        return multi.exec();
+      });
     } catch {
       // Counting is best effort.
     }
@@ -88,7 +98,7 @@ export class LoginThrottle {
   /** A successful login clears the pair's count (not the address's or the user's). */
   async succeeded(username: string, address: string): Promise<void> {
     try {
-      await this.redis.del(this.keys(username, address).pair);
+      await this.guarded(() => this.redis.del(this.keys(username, address).pair));
     } catch {
       // best effort
     }
@@ -103,5 +113,9 @@ export class LoginThrottle {
     const user = username.toLowerCase();
     const addresses = await this.redis.smembers(this.addressesKey(user));
     await this.redis.del(`${this.prefix}user:${user}`, this.addressesKey(user), ...addresses.map((a) => this.pairKey(user, a)));
+  }
+
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    return this.breaker ? this.breaker.run(work) : work();
   }
 }

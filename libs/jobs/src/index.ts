@@ -5,7 +5,7 @@ export { ExecutionStore, formatLogLine } from './execution.store';
 export type { CreatedExecution, Execution, ExecutionPage, NewExecution, Task } from './execution.store';
 export { ScheduleStore } from './schedule.store';
 export type { Schedule, ScheduleInput } from './schedule.store';
-export { JobQueues, KEEP_FINISHED, launchExecution, removeQueueKeys, schedulesChangedChannel } from './job-queues';
+export { JobQueues, JobQueueUnavailableError, KEEP_FINISHED, launchExecution, removeQueueKeys, schedulesChangedChannel } from './job-queues';
 export type { JobQueuesOptions } from './job-queues';
 export { addEvents, EVENTS_MAX_LENGTH, EventType, eventsStream, projectOfRepository } from './events';
 export type { ArtifactEvent, RetentionFigures } from './events';

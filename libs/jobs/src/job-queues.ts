@@ -1,3 +1,4 @@
+import { CircuitBreaker, CircuitOpenError, REDIS_CONNECT_TIMEOUT_MS, REDIS_RETRY_MS, withTimeout } from '@wharf/outage';
 import { Queue, type JobsOptions } from 'bullmq';
 import Redis from 'ioredis';
 import { DEFAULT_QUEUE_PREFIX, ExecutionStatus, JobName, QUEUE_OF, type RunTaskPayload, SCHEDULES_CHANGED_CHANNEL, VendorType } from './contract';
@@ -8,36 +9,71 @@ export interface JobQueuesOptions {
   redisUrl: string;
   /** Prefix of the queues' Redis keys (default "wharf"); every service of one installation uses the same. */
   prefix?: string;
+  /**
+   * Skips Redis for a while after it failed or did not answer, so that callers get their
+   * JobQueueUnavailableError at once (and the failure is logged where the caller says) instead of
+   * each waiting for the timeout. Default: one that only skips.
+   */
+  breaker?: CircuitBreaker;
+}
+
+/**
+ * Redis did not take the job (or events, or announcement): down, not answering in time, or
+ * skipped after such a failure. The work was not queued, or may have been if Redis answers
+ * later; callers answer 503.
+ */
+export class JobQueueUnavailableError extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`${what}: ${cause instanceof CircuitOpenError ? 'redis is out' : ((cause as Error)?.message ?? String(cause))}`, { cause });
+    this.name = 'JobQueueUnavailableError';
+  }
 }
 
 /** Finished jobs kept in Redis for inspection; the execution rows in PostgreSQL are the record. */
 export const KEEP_FINISHED = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } as const;
 
-/** How long a producer waits for Redis before it reports the queue unreachable. */
-const QUEUE_TIMEOUT_MS = 5000;
-
-function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: redis did not answer within ${QUEUE_TIMEOUT_MS} ms`)), QUEUE_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+/**
+ * How long one command may wait for Redis's answer, and a whole operation (with the wait for a
+ * connection, in the offline queue) before the queue is reported unreachable.
+ */
+const COMMAND_TIMEOUT_MS = 2_000;
+const QUEUE_TIMEOUT_MS = 5_000;
 
 /**
  * The producer side of the job queues: what core (and any other service) uses to hand work to the
- * jobservice. One Redis connection for all queues.
+ * jobservice. One Redis connection for all queues; none of its commands blocks, so each has a
+ * timeout, and a Redis that is out fails every operation with JobQueueUnavailableError within
+ * QUEUE_TIMEOUT_MS (at once while the breaker skips it).
  */
 export class JobQueues {
   readonly prefix: string;
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
+  private readonly breaker: CircuitBreaker;
 
   constructor(options: JobQueuesOptions) {
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
-    // BullMQ requires maxRetriesPerRequest null on its connections.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-job-producer', lazyConnect: true, disconnectTimeout: 100 });
+    this.breaker = options.breaker ?? new CircuitBreaker({ name: 'redis (job queues)', openMs: REDIS_RETRY_MS });
+    // Commands wait in the offline queue while (re)connecting and are sent again after a lost
+    // connection (the job id keeps a job single), each within the command timeout.
+    this.connection = new Redis(options.redisUrl, {
+      connectionName: 'wharf-job-producer',
+      lazyConnect: true,
+      disconnectTimeout: 100,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      maxRetriesPerRequest: null,
+    });
     this.connection.on('error', () => undefined);
+  }
+
+  /** Runs `work` on Redis within the timeout and the breaker; any failure is JobQueueUnavailableError. */
+  private async guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.breaker.run(() => withTimeout(work(), QUEUE_TIMEOUT_MS, `redis did not answer within ${QUEUE_TIMEOUT_MS} ms`));
+    } catch (err) {
+      throw new JobQueueUnavailableError(what, err);
+    }
   }
 
   queue(vendorType: VendorType): Queue {
@@ -54,23 +90,38 @@ export class JobQueues {
   /** Queues a task that has its rows; the job id is derived from the task, so a retry never doubles it. */
   async enqueue(vendorType: VendorType, payload: RunTaskPayload, options: JobsOptions = {}): Promise<string> {
     const jobId = `task-${payload.taskId}`;
-    await withTimeout(this.queue(vendorType).add(JobName.RunTask, payload, { ...KEEP_FINISHED, ...options, jobId }), 'failed to queue the job');
+    const queue = this.queue(vendorType);
+    try {
+      await this.guarded('failed to queue the job', () => queue.add(JobName.RunTask, payload, { ...KEEP_FINISHED, ...options, jobId }));
+    } catch (err) {
+      // A queue whose first command failed keeps that failure for good (BullMQ's start-up check):
+      // the next attempt gets a fresh one.
+      this.discard(vendorType, queue);
+      throw err;
+    }
     return jobId;
   }
 
   /** Appends events to the installation's event stream (the queues' Redis); throws if it cannot. */
   async publishEvents(events: readonly ArtifactEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const pipeline = this.connection.pipeline();
-    addEvents(pipeline, this.prefix, events);
-    const results = (await withTimeout(pipeline.exec(), 'failed to publish events')) ?? [];
-    const failed = results.find(([err]) => err);
-    if (failed) throw failed[0];
+    await this.guarded('failed to publish events', async () => {
+      const pipeline = this.connection.pipeline();
+      addEvents(pipeline, this.prefix, events);
+      const failed = ((await pipeline.exec()) ?? []).find(([err]) => err);
+      if (failed) throw failed[0];
+    });
   }
 
   /** Tells the jobservices that schedule rows changed, so they re-register them now. */
   async announceSchedulesChanged(vendorType: VendorType): Promise<void> {
-    await withTimeout(this.connection.publish(schedulesChangedChannel(this.prefix), vendorType), 'failed to announce the schedule change');
+    await this.guarded('failed to announce the schedule change', () => this.connection.publish(schedulesChangedChannel(this.prefix), vendorType));
+  }
+
+  private discard(vendorType: VendorType, queue: Queue): void {
+    const name = QUEUE_OF[vendorType];
+    if (this.queues.get(name) === queue) this.queues.delete(name);
+    queue.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {

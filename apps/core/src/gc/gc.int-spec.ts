@@ -329,17 +329,18 @@ describe('garbage collection with the queues’ Redis unreachable', () => {
     await core?.close();
   });
 
-  it('answers 500 "failed to queue the job" and the history shows the run as Error', async () => {
+  it('answers 503 "failed to queue the job" with Retry-After, and the history shows the run as Error', async () => {
     const res = await api(core.url, 'POST', '/api/v2.0/system/gc/schedule', { auth: core.adminAuth, body: { schedule: { type: 'Manual' } } });
-    expect(res.status).toBe(500);
-    expect(errorCode(res)).toBe('INTERNAL_SERVER_ERROR');
+    expect(res.status).toBe(503);
+    expect(errorCode(res)).toBe('SERVICE_UNAVAILABLE');
+    expect(res.headers.get('retry-after')).toBe('5');
     expect((res.body as { errors: { message: string }[] }).errors[0].message).toMatch(/^failed to queue the job/);
     const history = await api<GcHistory[]>(core.url, 'GET', '/api/v2.0/system/gc', { auth: core.adminAuth });
     expect(history.body).toHaveLength(1);
     expect(history.body[0].job_status).toBe('Error');
     // Nothing is left pending, so the next attempt is not refused as a conflict.
     const again = await api(core.url, 'POST', '/api/v2.0/system/gc/schedule', { auth: core.adminAuth, body: { schedule: { type: 'Manual' } } });
-    expect(again.status).toBe(500);
+    expect(again.status).toBe(503);
   });
 
   it('still stores a schedule change (the jobservice re-reads schedules on its own)', async () => {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { type Execution, ExecutionStore, type GcParameters, JobQueues, launchExecution, ScheduleStore, Trigger, VendorType } from '@wharf/jobs';
 import { requireSysadmin } from '../auth/authorize';
-import { badRequest, conflict, HarborError, notFound } from '../http/harbor-error';
+import { badRequest, conflict, notFound } from '../http/harbor-error';
 import type { ListRequest } from '../http/query-param';
 import { GcScheduleRequest, parseGcScheduleRequest } from './gc-schedule-request';
 import { GcHistoryView, gcHistoryView, gcScheduleView } from './gc-view';
@@ -77,19 +77,14 @@ export class GcService {
   }
 
   private async runNow(parameters: GcParameters): Promise<string> {
-    let created: Awaited<ReturnType<typeof launchExecution>>;
-    try {
-      created = await launchExecution(this.executions, this.queues, {
-        vendorType: VendorType.GarbageCollection,
-        trigger: Trigger.Manual,
-        parameters: { ...parameters },
-        exclusive: true,
-      });
-    } catch (err) {
-      // The task is already marked Error with the reason, so the history shows the failed attempt.
-      const message = (err as Error).message;
-      throw new HarborError('INTERNAL_SERVER_ERROR', message.startsWith('failed to queue the job') ? message : `failed to queue the job: ${message}`);
-    }
+    // A queue Redis does not take leaves the task in Error with the reason (the history shows the
+    // failed attempt) and is answered 503 (JobQueueUnavailableError).
+    const created = await launchExecution(this.executions, this.queues, {
+      vendorType: VendorType.GarbageCollection,
+      trigger: Trigger.Manual,
+      parameters: { ...parameters },
+      exclusive: true,
+    });
     if (created === 'busy') throw conflict('a garbage collection is already pending or running; wait for it to end or stop it first');
     this.logger.log(`queued gc: execution=${created.executionId}`);
     return created.executionId;

@@ -1,4 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { JobQueueUnavailableError } from '@wharf/jobs';
+import { DatabaseUnavailableError, OUTAGE_RETRY_AFTER_SECONDS, type OutageLogs } from '@wharf/outage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { codeForStatus, HarborError, HarborErrorBody, harborErrorBody, HarborErrorCode } from './harbor-error';
 import type { RouteTable } from './route-table';
@@ -15,12 +17,18 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
  * The one place that writes Harbor's `{"errors":[{"code","message"}]}` body: for HarborError
  * raised by handlers, for Nest's own exceptions (unknown route, failed pipes), for fastify's
  * (unparsable JSON, body too large, wrong content type) and, without details, for anything else.
+ * A database outage, and work the job queues' Redis does not take, are SERVICE_UNAVAILABLE (503),
+ * which always comes with Retry-After; a database outage goes to the outage log (one line per
+ * interval) rather than a stack trace per request.
  */
 @Catch()
 export class HarborExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('core');
 
-  constructor(private readonly routes?: RouteTable) {}
+  constructor(
+    private readonly routes?: RouteTable,
+    private readonly outages?: OutageLogs,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -32,6 +40,7 @@ export class HarborExceptionFilter implements ExceptionFilter {
     }
     const { status, body, headers } = this.toResponse(exception, request);
     if (headers) reply.headers(headers);
+    if (status === 503) reply.header('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
     reply.status(status).type('application/json; charset=utf-8');
     reply.send(request.method === 'HEAD' ? undefined : JSON.stringify(body));
   }
@@ -41,6 +50,13 @@ export class HarborExceptionFilter implements ExceptionFilter {
       if (exception.getStatus() >= 500) this.logger.error(`failed to serve ${request.method} ${request.routeOptions.url ?? request.url}: ${exception.message}`);
       return { status: exception.getStatus(), body: exception.body() };
     }
+    if (exception instanceof DatabaseUnavailableError) {
+      if (this.outages) this.outages.database.report(exception.summary, exception.reason);
+      else this.logger.error(exception.message);
+      return { status: 503, body: harborErrorBody('SERVICE_UNAVAILABLE', 'the database is unavailable; try again later') };
+    }
+    // The queues' breaker has logged the failure behind it.
+    if (exception instanceof JobQueueUnavailableError) return { status: 503, body: harborErrorBody('SERVICE_UNAVAILABLE', exception.message) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 404) return this.noRoute(request);

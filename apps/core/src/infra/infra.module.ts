@@ -3,6 +3,7 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import { createDataSource, Sql } from '@wharf/db';
 import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
+import { failFastRedisOptions, OutageLogs, redisBreaker } from '@wharf/outage';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config';
@@ -26,10 +27,8 @@ const REDIS_READY_TIMEOUT_MS = 3000;
 async function connectRedis(config: CoreConfig, options: InfraOptions): Promise<Redis> {
   const logger = new Logger('redis');
   const redis = new Redis(config.redisUrl, {
-    // Fail fast while disconnected: callers (login throttle, health) degrade instead of waiting.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectionName: 'wharf-core',
+    // Fail fast while disconnected or unanswered: callers (login throttle, health) degrade instead of waiting.
+    ...failFastRedisOptions('wharf-core', config.redisTimeoutMs),
     keyPrefix: options.redisKeyPrefix,
   });
   redis.on('error', (err: Error) => logger.debug(`failed to reach redis: ${err.message}`));
@@ -57,7 +56,7 @@ class InfraLifecycle implements OnApplicationShutdown {
 
 /**
  * Core's shared infrastructure, injectable everywhere (the API's feature modules and the token
- * service alike): the configuration, PostgreSQL (TypeORM DataSource and the raw Sql helper over
+ * service alike): the configuration, the outage logs, PostgreSQL (TypeORM DataSource and the raw Sql helper over
  * its pool), Redis, the stored system settings, the identity store, the login throttle, and the
  * job records (executions, schedules) with the producer side of the job queues.
  */
@@ -70,8 +69,13 @@ export class InfraModule {
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         {
+          provide: OutageLogs,
+          useFactory: () => new OutageLogs({ database: (line) => new Logger('database').error(line), redis: (line) => new Logger('redis').warn(line) }),
+        },
+        {
           provide: DATA_SOURCE,
-          useFactory: () => createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName: 'wharf-core' }).initialize(),
+          useFactory: () =>
+            createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName: 'wharf-core', timeouts: config.databaseTimeouts }).initialize(),
         },
         { provide: SQL, useFactory: (ds: DataSource) => Sql.fromDataSource(ds), inject: [DATA_SOURCE] },
         { provide: REDIS, useFactory: () => connectRedis(config, options) },
@@ -86,14 +90,23 @@ export class InfraModule {
             }),
           inject: [SQL, SettingsService],
         },
-        { provide: LOGIN_THROTTLE, useFactory: (redis: Redis) => new LoginThrottle(redis), inject: [REDIS] },
+        {
+          provide: LOGIN_THROTTLE,
+          useFactory: (redis: Redis, outages: OutageLogs) => new LoginThrottle(redis, { breaker: redisBreaker(outages, 'login throttle') }),
+          inject: [REDIS, OutageLogs],
+        },
         { provide: ExecutionStore, useFactory: (sql: Sql) => new ExecutionStore(sql), inject: [SQL] },
         { provide: ScheduleStore, useFactory: (sql: Sql) => new ScheduleStore(sql), inject: [SQL] },
         // Connects on first use: core starts (and serves everything else) while the queues' Redis is down.
-        { provide: JobQueues, useFactory: () => new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.jobQueuePrefix }) },
+        {
+          provide: JobQueues,
+          useFactory: (outages: OutageLogs) =>
+            new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.jobQueuePrefix, breaker: redisBreaker(outages, 'job queues') }),
+          inject: [OutageLogs],
+        },
         InfraLifecycle,
       ],
-      exports: [CORE_CONFIG, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService, ExecutionStore, ScheduleStore, JobQueues],
+      exports: [CORE_CONFIG, OutageLogs, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService, ExecutionStore, ScheduleStore, JobQueues],
     };
   }
 }

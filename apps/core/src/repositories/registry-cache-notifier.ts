@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db';
+import { type CircuitBreaker, failFastRedisOptions, OutageLogs, redisBreaker } from '@wharf/outage';
 import Redis from 'ioredis';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
@@ -23,18 +24,16 @@ export class RegistryCacheNotifier implements OnModuleInit, OnApplicationShutdow
   // Its own connection: the shared client may carry a key prefix (tests give each server one),
   // and these keys are a contract with the registry that must be spelled exactly.
   private readonly redis: Redis;
+  private readonly breaker: CircuitBreaker;
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
     @Inject(CORE_CONFIG) config: CoreConfig,
+    outages: OutageLogs,
   ) {
-    this.redis = new Redis(config.registryRedisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectionName: 'wharf-core-cache-notifier',
-      lazyConnect: true,
-    });
+    this.redis = new Redis(config.registryRedisUrl, { ...failFastRedisOptions('wharf-core-cache-notifier', config.redisTimeoutMs), lazyConnect: true });
     this.redis.on('error', (err: Error) => this.logger.debug(`failed to reach redis: ${err.message}`));
+    this.breaker = redisBreaker(outages, 'registry cache versions');
   }
 
   async onModuleInit(): Promise<void> {
@@ -63,15 +62,16 @@ export class RegistryCacheNotifier implements OnModuleInit, OnApplicationShutdow
     return result;
   }
 
+  /** A bump Redis misses (failed, or skipped while Redis is out) is covered by the notification. */
   private async bump(repository: string): Promise<void> {
     const key = REPOSITORY_VERSION_KEY_PREFIX + repository;
-    try {
-      // A missing counter is seeded beyond any value it could have had before (as the registry
-      // does), so that the bump never lands on a version old cache entries were stored under.
-      await this.redis.set(key, String(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 'NX');
-      await this.redis.incr(key);
-    } catch (err) {
-      this.logger.warn(`failed to bump the cache version of ${repository}: ${(err as Error).message}`);
-    }
+    await this.breaker
+      .run(async () => {
+        // A missing counter is seeded beyond any value it could have had before (as the registry
+        // does), so that the bump never lands on a version old cache entries were stored under.
+        await this.redis.set(key, String(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 'NX');
+        await this.redis.incr(key);
+      })
+      .catch(() => undefined);
   }
 }

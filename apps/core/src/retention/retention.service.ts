@@ -3,7 +3,7 @@ import type { Access, Action, ProjectRef } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
 import { type Execution, ExecutionStore, JobQueues, launchExecution, ScheduleStore, Trigger, VendorType } from '@wharf/jobs';
 import { actorName, requireAuthenticated, requireProjectAccess } from '../auth/authorize';
-import { badRequest, conflict, HarborError, notFound } from '../http/harbor-error';
+import { badRequest, conflict, notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
@@ -96,22 +96,17 @@ export class RetentionService {
   async trigger(access: Access, id: number, body: unknown): Promise<number> {
     const policy = await this.policy(access, id, 'update');
     const dryRun = dryRunFromRequest(body);
-    let created: Awaited<ReturnType<typeof launchExecution>>;
-    try {
-      created = await launchExecution(this.executions, this.queues, {
-        vendorType: VendorType.Retention,
-        vendorId: policy.id,
-        trigger: Trigger.Manual,
-        parameters: { dry_run: dryRun },
-        // Harbor's operator of the run (its TAG_RETENTION webhook names it).
-        extraAttrs: { operator: actorName(access) },
-        exclusive: true,
-      });
-    } catch (err) {
-      // The task is already marked Error with the reason, so the history shows the failed attempt.
-      const message = (err as Error).message;
-      throw new HarborError('INTERNAL_SERVER_ERROR', message.startsWith('failed to queue the job') ? message : `failed to queue the job: ${message}`);
-    }
+    // A queue Redis does not take leaves the task in Error with the reason (the history shows the
+    // failed attempt) and is answered 503 (JobQueueUnavailableError).
+    const created = await launchExecution(this.executions, this.queues, {
+      vendorType: VendorType.Retention,
+      vendorId: policy.id,
+      trigger: Trigger.Manual,
+      parameters: { dry_run: dryRun },
+      // Harbor's operator of the run (its TAG_RETENTION webhook names it).
+      extraAttrs: { operator: actorName(access) },
+      exclusive: true,
+    });
     if (created === 'busy') throw conflict(`a run of retention policy ${id} is already pending or running; wait for it to end or stop it first`);
     this.logger.log(`queued retention run: policy=${id} execution=${created.executionId} dry_run=${dryRun}`);
     return Number(created.executionId);

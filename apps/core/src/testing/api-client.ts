@@ -14,6 +14,8 @@ export interface ApiRequest {
   auth?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Ends the call (a test telling a hang from an answer). */
+  signal?: AbortSignal;
 }
 
 /** One call of the core API at `url` (`path` starts with /api/v2.0/...). */
@@ -25,7 +27,7 @@ export async function api<T = unknown>(url: string, method: string, path: string
     body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     headers['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(`${url}${path}`, { method, headers, body });
+  const res = await fetch(`${url}${path}`, { method, headers, body, signal: req.signal });
   const text = await res.text();
   let parsed: unknown = undefined;
   if (text.length > 0) {

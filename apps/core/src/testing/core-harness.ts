@@ -35,14 +35,19 @@ async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> 
   }
 }
 
+export interface TestCoreOptions extends CoreAppOptions {
+  /** A database of the test's own making (on a private cluster): used as is, dropped by close(). */
+  db?: TestDatabase;
+}
+
 /**
  * Core on a free loopback port with its own fresh database, data directory, Redis key space
  * (so that login-failure counters of parallel test files stay apart) and job queue prefix (so
  * they never see each other's jobs). `close()` stops it and removes the database, the directory
  * and the queues' keys.
  */
-export async function startTestCore(overrides: Partial<CoreConfig> = {}, options: CoreAppOptions = {}): Promise<CoreHarness> {
-  const db = await createTestDatabase('wharf_core');
+export async function startTestCore(overrides: Partial<CoreConfig> = {}, { db: given, ...options }: TestCoreOptions = {}): Promise<CoreHarness> {
+  const db = given ?? (await createTestDatabase('wharf_core'));
   const dataDir = await mkdtemp(join(tmpdir(), 'wharf-core-'));
   const base = loadConfig({ DATA_DIR: dataDir });
   const config: CoreConfig = {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { blockingRedisOptions } from '@wharf/outage';
 import Redis from 'ioredis';
 import type { Logger } from '../logger';
 
@@ -68,9 +69,11 @@ export class EventConsumer {
   ) {
     this.blockMs = options.blockMs ?? 5000;
     this.batch = options.batch ?? 200;
-    // XREADGROUP BLOCK holds its connection: the acknowledgements and claims use another.
-    this.reader = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-events' });
-    this.commands = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'wharf-jobservice-events-ack' });
+    // XREADGROUP BLOCK holds its connection: the acknowledgements and claims use another. Neither
+    // has a command timeout: an acknowledgement given up on would have its event delivered twice,
+    // and a frozen Redis only pauses the deliveries.
+    this.reader = new Redis(options.redisUrl, blockingRedisOptions('wharf-jobservice-events'));
+    this.commands = new Redis(options.redisUrl, blockingRedisOptions('wharf-jobservice-events-ack'));
     for (const r of [this.reader, this.commands]) r.on('error', (err: Error) => options.logger.debug('failed to reach redis', { error: err.message }));
   }
 

@@ -102,6 +102,14 @@ describe('AuditBuffer', () => {
     expect(sink.resources).toEqual(['team/app:a', 'team/app:b', 'team/app:c']);
   });
 
+  it('says that it keeps failing once, not once per retry', async () => {
+    sink.failWith = pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432');
+    buffer.add(event('a'));
+    for (let i = 0; i < 20; i++) await buffer.flush();
+    expect(sink.attempts).toBe(20);
+    expect(log.lines).toEqual([expect.stringMatching(/^error failed to write audit events, will retry: count=1 pending=1 reason=connect ECONNREFUSED/)]);
+  });
+
   it('after a failed write a full buffer waits for the timer instead of retrying on every event', async () => {
     sink.failWith = pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432');
     buffer.add(event('a'));

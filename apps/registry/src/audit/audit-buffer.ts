@@ -1,3 +1,4 @@
+import { FailureLog } from '@wharf/outage';
 import type { RegistryAuditEvent } from './audit-event';
 
 export type AuditSink = (events: readonly RegistryAuditEvent[]) => Promise<void>;
@@ -29,7 +30,8 @@ function isDataError(err: unknown): boolean {
  * ledger that grants or denies anything, so that trade is acceptable.
  *
  * While the database is unreachable, events are kept (up to `maxPending`, newer ones are then
- * dropped and counted) and retried on the next tick. A batch the database rejects for its content
+ * dropped and counted) and retried on the next tick; the failed retries are one log line per
+ * interval (`retries`, by default a FailureLog of its own). A batch the database rejects for its content
  * would be rejected again, so it is dropped at once.
  */
 export class AuditBuffer {
@@ -47,6 +49,7 @@ export class AuditBuffer {
     private readonly sink: AuditSink,
     private readonly options: AuditBufferOptions,
     private readonly log: AuditBufferLog,
+    private readonly retries: FailureLog = new FailureLog((line) => log.error(line)),
   ) {}
 
   start(): void {
@@ -102,7 +105,7 @@ export class AuditBuffer {
         // Back to the front, to be retried on the next tick in their original order.
         this.pending = batch.concat(this.pending);
         this.retryAfter = Date.now() + this.options.flushMs;
-        this.log.error(`failed to write audit events, will retry: count=${batch.length} pending=${this.pending.length} reason=${reason}`);
+        this.retries.report('failed to write audit events, will retry', `count=${batch.length} pending=${this.pending.length} reason=${reason}`);
         break;
       } finally {
         this.inFlight = 0;

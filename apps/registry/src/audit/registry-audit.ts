@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OutageLogs } from '@wharf/outage';
 import type { FastifyRequest } from 'fastify';
 import { REGISTRY_AUTHORIZER, RegistryAuthorizer } from '../auth/access';
 import { AuditBuffer } from './audit-buffer';
@@ -19,9 +20,10 @@ export class RegistryAudit implements OnApplicationShutdown {
     @Inject(AUDIT_CONFIG) config: RegistryAuditConfig,
     @Inject(REGISTRY_AUTHORIZER) private readonly authorizer: RegistryAuthorizer,
     writer: AuditLogWriter,
+    outages: OutageLogs,
   ) {
     if (config.enabled) {
-      this.buffer = new AuditBuffer((events) => writer.write(events), config, new Logger('audit'));
+      this.buffer = new AuditBuffer((events) => writer.write(events), config, new Logger('audit'), outages.database);
       this.buffer.start();
     }
   }

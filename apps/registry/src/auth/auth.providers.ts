@@ -32,7 +32,7 @@ export function authProviders(config: RegistryConfig): Provider[] {
       inject: [SQL, StoredAuthSettings],
     },
     RegistryRedis,
-    { provide: LOGIN_THROTTLE, useFactory: (redis: RegistryRedis) => new LoginThrottle(redis.client, { keyPrefix: auth.loginThrottleKeyPrefix }), inject: [RegistryRedis] },
+    { provide: LOGIN_THROTTLE, useFactory: (redis: RegistryRedis) => new LoginThrottle(redis.client, { keyPrefix: auth.loginThrottleKeyPrefix, breaker: redis.breaker }), inject: [RegistryRedis] },
     PrincipalDirectory,
     TokenAuthorizer,
     { provide: REGISTRY_AUTHORIZER, useExisting: TokenAuthorizer },

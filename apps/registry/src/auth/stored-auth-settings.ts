@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RecentRead, type Sql } from '@wharf/db/plain';
 import type { LdapSettings } from '@wharf/identity';
+import { DatabaseUnavailableError } from '@wharf/outage';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
 
@@ -69,7 +70,10 @@ export class StoredAuthSettings {
           await sql.query<{ key: string; value: unknown }>("SELECT key, value FROM setting WHERE key = 'auth_mode' OR key LIKE 'ldap\\_%'", [], 'registry_auth_settings'),
           fallback,
         ),
-      (err) => this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`),
+      // A database outage fails the request that asked, and the outage log reports it.
+      (err) => {
+        if (!(err instanceof DatabaseUnavailableError)) this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`);
+      },
     );
   }
 

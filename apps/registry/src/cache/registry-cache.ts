@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX, type Sql, type SqlRunner } from '@wharf/db/plain';
+import { type CircuitBreaker, failFastRedisOptions, OutageLogs, redisBreaker } from '@wharf/outage';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { RegistryConfig } from '../config';
@@ -28,7 +29,9 @@ export interface TagPage {
  * - PostgreSQL NOTIFY, sent inside the writing transaction and delivered at commit, which evicts
  *   entries everywhere even if the version bump was lost (Redis unreachable at that moment).
  * Every write goes through `write()` and every cached read through `readThrough()`.
- * Without Redis, lookups go to the database.
+ * Without Redis (down, or not answering within REDIS_TIMEOUT_MS), lookups go to the database
+ * and Redis is skipped for a few seconds, so that a frozen Redis costs one timeout now and then,
+ * not one per request.
  *
  * It also holds the repository ids that writes outside a transaction use (RepositoryStore), which
  * the same feed keeps: a repository's deletion (REPOSITORY_DELETED_CHANNEL) drops its id.
@@ -50,43 +53,47 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private readonly redis: Redis;
+  private readonly breaker: CircuitBreaker;
 
-  constructor(@Inject(CONFIG) private readonly config: RegistryConfig) {
+  constructor(
+    @Inject(CONFIG) private readonly config: RegistryConfig,
+    private readonly outages: OutageLogs,
+  ) {
     // Nothing is cached until the feed is listening.
     this.setEnabled(false);
     this.redis = new Redis(config.redisUrl, {
+      // Fail fast while disconnected or unanswered: the caller then asks the database instead of waiting.
+      ...failFastRedisOptions('wharf-registry-cache', config.redisTimeoutMs),
       enableAutoPipelining: true,
-      // Fail fast while disconnected: the caller then asks the database instead of waiting.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectionName: 'wharf-registry-cache',
     });
     this.redis.on('error', (err) => this.logger.debug(`failed to reach redis: ${err.message}`));
+    this.breaker = redisBreaker(outages, 'cache versions');
   }
 
   /** The repository's current version, or undefined when it cannot be known (then do not cache). */
   async version(repository: string): Promise<string | undefined> {
     try {
-      const key = REPOSITORY_VERSION_KEY_PREFIX + repository;
-      const current = await this.redis.get(key);
-      if (current !== null) return current;
-      // A lost counter (Redis restarted without persistence) must not come back as a value that
-      // old entries were cached under: seed it from the clock, beyond any earlier count.
-      await this.redis.set(key, String(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 'NX');
-      return (await this.redis.get(key)) ?? undefined;
+      return await this.breaker.run(async () => {
+        const key = REPOSITORY_VERSION_KEY_PREFIX + repository;
+        const current = await this.redis.get(key);
+        if (current !== null) return current;
+        // A lost counter (Redis restarted without persistence) must not come back as a value that
+        // old entries were cached under: seed it from the clock, beyond any earlier count.
+        await this.redis.set(key, String(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 'NX');
+        return (await this.redis.get(key)) ?? undefined;
+      });
     } catch {
       return undefined;
     }
   }
 
-  /** After a committed change: drop local entries and bump the shared version. */
+  /**
+   * After a committed change: drop local entries and bump the shared version. A bump Redis
+   * misses (failed, or skipped while Redis is out) is covered by the change notification.
+   */
   private async committed(repository: string): Promise<void> {
     this.invalidate(repository);
-    try {
-      await this.redis.incr(REPOSITORY_VERSION_KEY_PREFIX + repository);
-    } catch (err) {
-      this.logger.warn(`failed to bump the cache version of ${repository}: ${(err as Error).message}`);
-    }
+    await this.breaker.run(() => this.redis.incr(REPOSITORY_VERSION_KEY_PREFIX + repository)).catch(() => undefined);
   }
 
   async onModuleInit(): Promise<void> {
@@ -174,7 +181,11 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'wharf-registry-feed' });
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'wharf-registry-feed',
+      connectionTimeoutMillis: this.config.databaseTimeouts.connectTimeoutMs,
+    });
     client.on('notification', (msg) => {
       if (!msg.payload) return;
       if (msg.channel === REPOSITORY_DELETED_CHANNEL) this.repositoryIds.delete(msg.payload);
@@ -200,7 +211,8 @@ export class RegistryCache implements OnModuleInit, OnModuleDestroy {
     client.removeAllListeners();
     client.end().catch(() => undefined);
     if (this.stopped) return;
-    if (err) this.logger.warn(`failed to keep the cache invalidation feed: ${err.message}; caching is off until it reconnects`);
+    // While the database is out this repeats every second: the outage log sums the repeats up.
+    if (err) this.outages.database.report('failed to keep the cache invalidation feed', `${err.message}; caching is off until it reconnects`);
     this.retry = setTimeout(() => void this.connect(), 1000);
     this.retry.unref();
   }

@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { OciError, ociErrorBody, OciErrorCode } from '@wharf/oci';
+import { DatabaseUnavailableError, OUTAGE_RETRY_AFTER_SECONDS, OutageLogs } from '@wharf/outage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isOutOfSpace, outOfSpace } from '../infra/storage-space';
 
@@ -14,10 +15,17 @@ const HTTP_STATUS_CODES: Record<number, OciErrorCode> = {
   429: 'TOOMANYREQUESTS',
 };
 
-/** The one place that writes the `{"errors":[...]}` body of the Distribution API. */
+/**
+ * The one place that writes the `{"errors":[...]}` body of the Distribution API. A database
+ * outage is UNAVAILABLE (503) with Retry-After, as is every 503, and goes to the outage log (one
+ * line per interval) rather than a stack trace per request.
+ */
+@Injectable()
 @Catch()
 export class OciExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('registry');
+
+  constructor(private readonly outages: OutageLogs) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -32,7 +40,7 @@ export class OciExceptionFilter implements ExceptionFilter {
     }
     // A body left unread is drained after the answer (see drainUnreadBodies in server.ts): closing
     // the connection now would reset it under the client, who would never see this answer.
-    reply.headers(error.headers);
+    reply.headers(error.status === 503 ? { 'Retry-After': String(OUTAGE_RETRY_AFTER_SECONDS), ...error.headers } : error.headers);
     reply.status(error.status).type('application/json; charset=utf-8');
     const body = JSON.stringify(ociErrorBody([error.toEntry()]));
     if (request.method !== 'HEAD') {
@@ -55,6 +63,10 @@ export class OciExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const code = HTTP_STATUS_CODES[status];
       if (code) return new OciError(code, status === 404 ? 'no such route' : exception.message, undefined, {}, status);
+    }
+    if (exception instanceof DatabaseUnavailableError) {
+      this.outages.database.report(exception.summary, exception.reason);
+      return new OciError('UNAVAILABLE', 'the database is unavailable; try again later');
     }
     const err = exception as Error & { code?: string };
     if (isOutOfSpace(err)) {

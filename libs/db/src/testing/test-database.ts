@@ -11,17 +11,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the machine's real PostgreSQL, unique to one test file. */
-export async function createTestDatabase(prefix = 'wharf_test'): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database on the machine's real PostgreSQL (or on the server at `base`, such
+ * as a test's private cluster), unique to one test file.
+ */
+export async function createTestDatabase(prefix = 'wharf_test', base = TEST_PG_BASE): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const url = `${TEST_PG_BASE}/${name}`;
+  const url = `${base}/${name}`;
   await ensureDatabase(url);
   await runMigrations(url);
   return {
     url,
     name,
     async drop() {
-      const client = new Client({ connectionString: `${TEST_PG_BASE}/postgres` });
+      const client = new Client({ connectionString: `${base}/postgres` });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -1,0 +1,9 @@
+module.exports = {
+  displayName: 'outage:int',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ["<rootDir>/src/**/*.int-spec.ts"],
+  testTimeout: 30000,
+  globals: { WHARF_TEST_TIMEOUT_MS: 30000 },
+  setupFilesAfterEnv: [require('node:path').join(__dirname, '../../tools/jest/set-timeout.cjs')],
+};
