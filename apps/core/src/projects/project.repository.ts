@@ -4,6 +4,7 @@ import { Access, robotProjectIds } from '@wharf/auth';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import { SQL } from '../infra/tokens';
+import { LISTED } from '../repositories/repository.store';
 
 export interface CveAllowlist {
   items: { cve_id: string }[];
@@ -63,7 +64,7 @@ export function memberProjectsSql(userParam: string): string {
 function selectSql(viewerParam: string): string {
   return `SELECT p.id, p.name, p.public, p.owner_id, o.username AS owner_name, p.metadata, p.storage_limit::text AS storage_limit,
                  p.cve_allowlist, p.cve_allowlist_updated_at, p.created_at, p.updated_at,
-                 (SELECT count(*) FROM repository r WHERE r.project_id = p.id)::int AS repo_count,
+                 (SELECT count(*) FROM repository r WHERE r.project_id = p.id AND ${LISTED})::int AS repo_count,
                  ARRAY(SELECT DISTINCT m.role FROM project_member m
                         WHERE m.project_id = p.id
                           AND (m.user_id = ${viewerParam}::int
@@ -153,11 +154,13 @@ export class ProjectRepository {
   }
 
   async delete(runner: SqlRunner, id: number): Promise<boolean> {
+    // Rows of pushes that never recorded an artifact go with the project (their blobs' charges too).
+    await runner.query(`DELETE FROM repository r WHERE r.project_id = $1 AND NOT (${LISTED})`, [id]);
     return (await runner.query('DELETE FROM project WHERE id = $1 RETURNING id', [id])).length > 0;
   }
 
   async repositoryCount(id: number, runner: SqlRunner = this.sql): Promise<number> {
-    const row = await runner.one<{ n: number }>('SELECT count(*)::int AS n FROM repository WHERE project_id = $1', [id]);
+    const row = await runner.one<{ n: number }>(`SELECT count(*)::int AS n FROM repository r WHERE r.project_id = $1 AND ${LISTED}`, [id]);
     return row?.n ?? 0;
   }
 

@@ -37,7 +37,8 @@ describe('projects API', () => {
   const names = (res: ApiResponse<Project[]>) => res.body.map((p) => p.name);
   const projectCount = async () => Number((await sqlQuery<{ n: string }>(core.db.url, 'SELECT count(*) AS n FROM project'))[0].n);
   const addRepository = async (projectId: number, name: string) =>
-    sqlQuery(core.db.url, 'INSERT INTO repository (project_id, name) VALUES ($1, $2)', [projectId, name]);
+    // As a push that recorded an artifact leaves it: listed (migration 0015).
+    sqlQuery(core.db.url, 'INSERT INTO repository (project_id, name, first_push_time) VALUES ($1, $2, now())', [projectId, name]);
 
   beforeAll(async () => {
     core = await startTestCore();

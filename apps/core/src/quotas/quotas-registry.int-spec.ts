@@ -44,6 +44,21 @@ describe('quotas with a real registry', () => {
     expect(quota.body.used.storage).toBe(await recomputed(id));
   });
 
+  it('shows no repository for a first push the quota refused, and lets the project be deleted', async () => {
+    const name = `q-${randomBytes(3).toString('hex')}`;
+    const id = await createTestProject(core.url, core.adminAuth, name);
+    const image = makeImage({ layers: [randomBytes(3000)] });
+    // Room for the config, not for the layer: the config is stored and charged, the push refused.
+    expect((await call('PUT', `/quotas/${id}`, { hard: { storage: image.config.length + 100 } })).status).toBe(200);
+    await expect(pushImage(registry.url, `${name}/app`, image, 'v1')).rejects.toThrow(/403/);
+    const listed = await call<unknown[]>('GET', `/projects/${name}/repositories`);
+    expect([listed.status, listed.body, listed.headers.get('x-total-count')]).toEqual([200, [], '0']);
+    expect((await call('GET', `/projects/${name}/repositories/app`)).status).toBe(404);
+    expect((await call<{ repo_count: number }>('GET', `/projects/${name}/summary`)).body.repo_count).toBe(0);
+    expect((await call('DELETE', `/projects/${name}`)).status).toBe(200);
+    expect(await sqlQuery(core.db.url, 'SELECT 1 FROM repository WHERE name = $1', [`${name}/app`])).toEqual([]);
+  });
+
   it('has the registry refuse a push past a limit set through PUT /quotas, and accept one within it', async () => {
     const name = `q-${randomBytes(3).toString('hex')}`;
     const id = await createTestProject(core.url, core.adminAuth, name);

@@ -47,18 +47,24 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A repository exists for the API from its first artifact on (migration 0015): the registry's row
+ * for a push that never recorded a manifest (refused by the quota, say) is not shown.
+ */
+export const LISTED = 'r.first_push_time IS NOT NULL';
+
 /** Rows of `repository` (written by the registry on push), as the API shows and deletes them. */
 @Injectable()
 export class RepositoryStore {
   constructor(@Inject(SQL) private readonly sql: Sql) {}
 
   byName(name: string, runner: SqlRunner = this.sql): Promise<RepositoryRecord | undefined> {
-    return runner.one<RepositoryRecord>(`${SELECT} WHERE r.name = $1`, [name], 'content_repository_by_name');
+    return runner.one<RepositoryRecord>(`${SELECT} WHERE r.name = $1 AND ${LISTED}`, [name], 'content_repository_by_name');
   }
 
   async list(filter: RepositoryFilter): Promise<{ total: number; rows: RepositoryRecord[] }> {
     const params = new SqlParams();
-    const conditions = whereFromQuery(filter.query, REPOSITORY_FIELDS, params);
+    const conditions = [LISTED, ...whereFromQuery(filter.query, REPOSITORY_FIELDS, params)];
     if (filter.projectIds !== undefined) conditions.push(`r.project_id = ANY(${params.add(filter.projectIds)}::int[])`);
     if (filter.nameContains !== undefined) conditions.push(`r.name ILIKE ${params.add(`%${escapeLike(filter.nameContains)}%`)}`);
     const where = whereClause(conditions);

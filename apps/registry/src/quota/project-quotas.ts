@@ -82,9 +82,8 @@ export class ProjectQuotas {
 
   /**
    * Runs a write that charges the project (recording a blob, a mount, a manifest): the database's
-   * refusal becomes DENIED with the figures. A repository the refused push created and left
-   * without artifacts goes too, with what its earlier blobs were charged: a push refused by the
-   * quota leaves nothing behind.
+   * refusal becomes DENIED with the figures. A repository that never recorded an artifact is not
+   * shown by the API (migration 0015), so a push refused this way leaves no empty repository behind.
    */
   async charging<T>(repository: string, digest: string | undefined, pusher: string, write: () => Promise<T>): Promise<T> {
     try {
@@ -92,13 +91,6 @@ export class ProjectQuotas {
     } catch (err) {
       const refusal = refusalOf(err);
       if (!refusal) throw err;
-      await this.sql
-        .query(
-          `DELETE FROM repository r WHERE r.name = $1 AND NOT EXISTS (SELECT 1 FROM artifact a WHERE a.repository_id = r.id)
-              AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.repository_name = r.name AND u.lease_until > now())`,
-          [repository],
-        )
-        .catch(() => undefined);
       throw this.refuse(repository, digest, pusher, refusal.project, refusal.adding, refusal.used, refusal.hard);
     }
   }

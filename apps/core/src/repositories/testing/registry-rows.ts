@@ -45,11 +45,14 @@ export class RegistryRows {
     return (await this.pool.query(text, values)).rows as T[];
   }
 
-  /** A repository in the project named by its first component (which must exist). */
+  /**
+   * A repository in the project named by its first component (which must exist), as a push that
+   * recorded an artifact leaves it: listed by the API even before this helper adds artifacts.
+   */
   async repository(name: string): Promise<string> {
     const project = name.slice(0, name.indexOf('/'));
     const rows = await this.query<{ id: string }>(
-      'INSERT INTO repository (name, project_id) SELECT $1, id FROM project WHERE name = $2 RETURNING id',
+      'INSERT INTO repository (name, project_id, first_push_time) SELECT $1, id, now() FROM project WHERE name = $2 RETURNING id',
       [name, project],
     );
     if (rows.length === 0) throw new Error(`project ${project} does not exist`);
