@@ -77,7 +77,7 @@ export class StorageSpace {
       bytes > 0
         ? `${mib(capacity.freeBytes)} free, ${mib(bytes)} to upload, ${mib(this.reserve)} kept in reserve`
         : `${mib(capacity.freeBytes)} free, ${mib(this.reserve)} kept in reserve`;
-    this.logger.warn(`refused an upload: storage below its reserve: ${detail}`);
+    // Logged once, by the exception filter, like every 5xx answer.
     throw outOfSpace(detail);
   }
 
