@@ -158,6 +158,25 @@ describe('token service /service/token', () => {
       expect((await claimsOf(await requestToken(['repository:team/app:pull'], as('dev')))).sub).toBe('dev');
     });
 
+    it('is handed out again for the same grants within seconds, never for other grants', async () => {
+      const first = (await (await requestToken(['repository:team/reuse:pull,push'], as('dev'))).json()) as TokenBody;
+      const again = (await (await requestToken(['repository:team/reuse:pull,push'], as('dev'))).json()) as TokenBody;
+      expect(again.token).toBe(first.token);
+      expect(again.issued_at).toBe(first.issued_at);
+      expect(again.expires_in).toBeLessThanOrEqual(45 * 60);
+      // Another subject, another scope or other actions granted: another token.
+      const maint = (await (await requestToken(['repository:team/reuse:pull,push'], as('maint'))).json()) as TokenBody;
+      const pullOnly = (await (await requestToken(['repository:team/reuse:pull'], as('dev'))).json()) as TokenBody;
+      expect(new Set([first.token, maint.token, pullOnly.token]).size).toBe(3);
+      // Grants are worked out for every request: a lost membership shows in the next token at once.
+      const other = await project('reuse-p');
+      const devId = (await sql.one<{ id: number }>("SELECT id FROM app_user WHERE username = 'dev'"))!.id;
+      await member(other, devId, ProjectRole.Developer);
+      expect(await grants(['repository:reuse-p/app:pull,push'], as('dev'))).toEqual({ 'repository:reuse-p/app': ['pull', 'push'] });
+      await sql.query('DELETE FROM project_member WHERE project_id = $1 AND user_id = $2', [other, devId]);
+      expect(await grants(['repository:reuse-p/app:pull,push'], as('dev'))).toEqual({ 'repository:reuse-p/app': [] });
+    });
+
     it('is signed by a key created once with mode 0600 and reused by the next start', async () => {
       const info = await stat(config.token.privateKeyPath);
       expect(info.mode & 0o777).toBe(0o600);

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Access, formatScope, grantedRegistryActions, parseScopes, ProjectRef, Scope, signToken, TokenAccess } from '@wharf/auth';
+import { Access, formatScope, grantedRegistryActions, parseScopes, ProjectRef, Scope, signToken, TokenAccess, type TokenClaims, TtlCache } from '@wharf/auth';
 import type { IdentityStore } from '@wharf/identity';
 import { isValidRepositoryName } from '@wharf/oci';
 import type { CoreConfig } from '../config';
@@ -9,6 +9,9 @@ import { badRequest } from '../http/harbor-error';
 import { CORE_CONFIG, IDENTITY } from '../infra/tokens';
 import { SIGNING_KEY } from './signing-key';
 import type { TokenRequest, TokenResponse } from './token-request';
+
+/** A token signed this recently for the same claims is handed out again (see TokenService.signed). */
+const TOKEN_REUSE_MS = 10_000;
 
 /** More scopes than any client asks for at once; bounds the lookups one request can cause. */
 const MAX_SCOPES = 100;
@@ -21,6 +24,7 @@ const MAX_SCOPES = 100;
 @Injectable()
 export class TokenService {
   private readonly logger = new Logger('token');
+  private readonly recent = new TtlCache<string, { token: string; claims: TokenClaims }>(TOKEN_REUSE_MS, 10_000);
 
   constructor(
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
@@ -50,15 +54,28 @@ export class TokenService {
       granted.push({ type: scope.type, name: scope.name, actions: await this.grant(access, scope, projects) });
     }
     const expiresIn = (await this.settings.current()).token_expiration * 60;
-    const { token, claims } = signToken(this.signingKey, {
-      issuer: this.config.token.issuer,
-      audience: service,
-      subject: subjectOf(access),
-      access: granted,
-      expiresIn,
-    });
+    const { token, claims, reused } = this.signed(subjectOf(access), service, granted, expiresIn);
     this.logger.debug(`issued token: subject=${JSON.stringify(claims.sub)} granted=${JSON.stringify(granted.filter((a) => a.actions.length > 0).map(formatScope))}`);
-    return { token, access_token: token, expires_in: expiresIn, issued_at: new Date(claims.iat * 1000).toISOString() };
+    // A token handed out again has less of its lifetime left.
+    const left = reused ? Math.min(expiresIn, claims.exp - Math.floor(Date.now() / 1000)) : expiresIn;
+    return { token, access_token: token, expires_in: left, issued_at: new Date(claims.iat * 1000).toISOString() };
+  }
+
+  /**
+   * The token for exactly these claims: signed afresh, or the one this process signed for the same
+   * subject, audience, grants and lifetime less than TOKEN_REUSE_MS ago. The RS256 signature is
+   * most of a token request's CPU (~2 ms here), and clients ask for the same token again and again
+   * (docker before each push and pull of a repository, CI jobs in parallel). Handing out a token
+   * signed a few seconds earlier grants nothing a fresh one would not, and the grants are computed
+   * for every request first, so a changed permission is never served from here.
+   */
+  private signed(subject: string, audience: string, access: TokenAccess[], expiresIn: number): { token: string; claims: TokenClaims; reused: boolean } {
+    const key = JSON.stringify([subject, audience, expiresIn, access]);
+    const recent = this.recent.get(key);
+    if (recent) return { ...recent, reused: true };
+    const fresh = signToken(this.signingKey, { issuer: this.config.token.issuer, audience, subject, access, expiresIn });
+    this.recent.set(key, fresh);
+    return { ...fresh, reused: false };
   }
 
   private async grant(access: Access, scope: Scope, projects: Map<string, Promise<ProjectRef | undefined>>): Promise<string[]> {
