@@ -193,6 +193,7 @@ async function installedTarget(o: BenchOptions, tmp: string, ctx: SuiteContext):
   const installed = await startInstalled({ checkout: o.installedFrom ?? REPO_ROOT, dir: join(tmp, 'installed'), pgBase: o.pgBase, registryWorkers: o.wharfWorkers });
   const login = { username: `bench${ctx.runId}`, password: benchPassword() };
   const target = await managedTarget(installed, 'installed', { login });
+  target.probe.services = () => installed.services();
   await addProjectDeveloper(installed.url, installed.adminPassword, benchProject(ctx), login);
   installed.markLogs();
   await probeDatabase(target, installed.adminUrl, installed.database);

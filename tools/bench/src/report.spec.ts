@@ -1,4 +1,4 @@
-import { allTables, baselineTable, comparisonTable, installedTable } from './report';
+import { allTables, baselineTable, comparisonTable, installedTable, serviceCpuTable } from './report';
 import type { BenchReport, TargetResult } from './results';
 
 const MiB = 1024 * 1024;
@@ -99,5 +99,28 @@ describe('installed table', () => {
     expect(allTables(report([wharf, dist])).map((t) => t.title)).not.toContain(expect.stringMatching(/^Installed/));
     const nginx = target('nginx', 'nginx', { 'pull-1': { unit: 'MB/s', value: 2000, samples: [2000] } });
     expect(baselineTable(report([wharf, installed, nginx]))?.headers).toEqual(['blob pull', 'nginx MB/s', 'Wharf MB/s', 'Wharf % of nginx']);
+  });
+});
+
+describe('CPU by service of the installation', () => {
+  const cpu = (serverS: number, dbS: number, byServiceS?: Record<string, number>) => ({ wallS: 1, clientS: 0.1, serverS, dbS, ...(byServiceS ? { byServiceS } : {}) });
+  const installed = target('installed', 'Wharf installed', {
+    'small-images': { unit: 'images/s', value: 60, samples: [60], requests: 2000, cpu: cpu(4, 1, { core: 0.8, registry: 2.6, nginx: 0.4 }) },
+    'token-credentials': { unit: 'req/s', value: 400, samples: [400], requests: 4000, cpu: cpu(11, 1, { core: 10.4, registry: 0.1, nginx: 0.5 }) },
+  });
+  const wharf = target('wharf', 'Wharf', { 'small-images': { unit: 'images/s', value: 100, samples: [100], requests: 1600, cpu: cpu(2, 0.8) } });
+
+  it('divides each service by the images or requests of the scenario, beside the direct total', () => {
+    const t = serviceCpuTable(report([wharf, installed])) as NonNullable<ReturnType<typeof serviceCpuTable>>;
+    expect(t.headers).toEqual(['scenario', 'per', 'core', 'registry', 'nginx', 'PostgreSQL', 'all', 'Wharf direct, all']);
+    // 200 images in the settings: 0.8 s of core is 4 ms per image; all = server 4 s + db 1 s.
+    expect(t.rows[0]).toEqual(['small-images', 'image', '4.00', '13.0', '2.00', '5.00', '25.0', '14.0']);
+    // A token request: per request measured (4,000), no direct figure.
+    expect(t.rows[1]).toEqual(['token-credentials', 'request', '2.60', '0.025', '0.125', '0.250', '3.00', '—']);
+  });
+
+  it('is left out when no service was measured apart', () => {
+    expect(serviceCpuTable(report([wharf]))).toBeUndefined();
+    expect(serviceCpuTable(report([wharf, target('installed', 'x', { 'small-images': { unit: 'images/s', value: 1, samples: [1], cpu: cpu(1, 1) } })]))).toBeUndefined();
   });
 });

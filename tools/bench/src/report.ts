@@ -1,5 +1,5 @@
 import { formatNumber, formatPercent, formatRatio, ratio, Table } from './format';
-import type { BenchReport, ScenarioId, ScenarioResult, TargetResult } from './results';
+import type { BenchReport, CpuUsage, ScenarioId, ScenarioResult, TargetResult } from './results';
 
 const MiB = 1024 * 1024;
 
@@ -196,6 +196,44 @@ export function installedTable(report: BenchReport): Table | undefined {
   return { title: 'Installed Wharf: gateway, token auth, a token per image as docker fetches them', headers, align: headers.map((_, i) => (i < 2 ? 'left' : 'right')), rows, notes };
 }
 
+/**
+ * Where the installation's CPU goes per image pushed or pulled and per token request, service by
+ * service, beside the direct Wharf's total for the same operation.
+ */
+export function serviceCpuTable(report: BenchReport): Table | undefined {
+  const installed = report.targets.find((t) => t.name === 'installed');
+  const direct = report.targets.find((t) => t.name === 'wharf');
+  const measured = (['small-images', 'small-pulls', 'token-credentials', 'token-anonymous'] as const).filter((id) => installed?.scenarios[id]?.cpu?.byServiceS);
+  if (!installed || measured.length === 0) return undefined;
+  const services = [...new Set(measured.flatMap((id) => Object.keys(installed.scenarios[id]?.cpu?.byServiceS ?? {})))];
+  const headers = ['scenario', 'per', ...services, 'PostgreSQL', 'all', 'Wharf direct, all'];
+  const perOp = (id: ScenarioId, r: ScenarioResult | undefined) => {
+    const ops = id.startsWith('small-') ? report.settings.images : r?.requests;
+    return (seconds: number | undefined) => (seconds === undefined || !ops ? undefined : (seconds * 1000) / ops);
+  };
+  const total = (c: CpuUsage | undefined) => (c?.serverS === undefined ? undefined : c.serverS + (c.dbS ?? 0));
+  const rows = measured.map((id) => {
+    const r = installed.scenarios[id] as ScenarioResult;
+    const ms = perOp(id, r);
+    const d = direct?.scenarios[id];
+    return [
+      id,
+      id.startsWith('small-') ? 'image' : 'request',
+      ...services.map((name) => formatNumber(ms(r.cpu?.byServiceS?.[name]))),
+      formatNumber(ms(r.cpu?.dbS)),
+      formatNumber(ms(total(r.cpu))),
+      formatNumber(perOp(id, d)(total(d?.cpu))),
+    ];
+  });
+  return {
+    title: `${installed.label}: CPU milliseconds per operation, by service (measured part)`,
+    headers,
+    align: headers.map((_, i) => (i < 2 ? 'left' : 'right')),
+    rows,
+    notes: ["Each service's whole process tree (the registry's cluster workers, nginx's workers); all: every service, the supervisor and PostgreSQL's backends for the installation's database."],
+  };
+}
+
 export function allTables(report: BenchReport): Table[] {
-  return [comparisonTable(report), installedTable(report), baselineTable(report), cpuTable(report)].filter((t): t is Table => t !== undefined);
+  return [comparisonTable(report), installedTable(report), serviceCpuTable(report), baselineTable(report), cpuTable(report)].filter((t): t is Table => t !== undefined);
 }

@@ -25,6 +25,8 @@ export interface CpuUsage {
   serverS?: number;
   /** PostgreSQL backends connected to the server's database (Wharf started by the bench only). */
   dbS?: number;
+  /** An installation: CPU seconds of each service's process tree (part of serverS). */
+  byServiceS?: Record<string, number>;
   /** The benchmark process (its load-generating worker threads) and its reaped children (wrk). */
   clientS: number;
   /** Everything else the machine ran meanwhile: a busy machine makes every figure unreliable. */

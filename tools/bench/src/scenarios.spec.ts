@@ -1,4 +1,4 @@
-import { kindOf, runsOn, SuiteTarget } from './scenarios';
+import { kindOf, runsOn, serviceCpuDelta, SuiteTarget } from './scenarios';
 
 describe('which targets take part', () => {
   const target = (extra: Partial<SuiteTarget>): SuiteTarget => ({ result: { name: 'wharf', label: 'x', url: 'http://127.0.0.1:1', managed: true, scenarios: {} }, probe: {}, ...extra });
@@ -19,5 +19,22 @@ describe('which targets take part', () => {
     expect(runsOn(['tags-list'], 'registry')).toBe(true);
     expect(runsOn(['pull-1', 'pull-4', 'manifest-get', 'catalog'], 'installed')).toBe(false);
     expect(runsOn(['token-anonymous'], 'file')).toBe(false);
+  });
+});
+
+describe('CPU of an installation by service', () => {
+  it('is the difference per service, leaving out one the supervisor restarted meanwhile', () => {
+    const before = new Map([
+      ['core', { pid: 10, cpuS: 1 }],
+      ['registry', { pid: 11, cpuS: 2 }],
+      ['nginx', { pid: 12, cpuS: 0.5 }],
+    ]);
+    const after = new Map([
+      ['core', { pid: 10, cpuS: 3.5 }],
+      ['registry', { pid: 13, cpuS: 0.2 }],
+      ['nginx', { pid: 12, cpuS: 0.75 }],
+      ['jobservice', { pid: 14, cpuS: 1 }],
+    ]);
+    expect(serviceCpuDelta(before, after)).toEqual({ core: 2.5, nginx: 0.25 });
   });
 });

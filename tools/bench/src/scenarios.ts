@@ -34,6 +34,8 @@ export interface ServerProbe {
   pid?: number;
   rss?: RssSampler;
   db?: PgBackendCpu;
+  /** An installation: the services its supervisor runs now (each the root of its own tree). */
+  services?(): { name: string; pid: number }[];
 }
 
 /**
@@ -76,6 +78,19 @@ interface CpuMark {
   client: number;
   server?: number;
   db?: Map<number, number>;
+  services?: ServiceCpu;
+}
+
+export type ServiceCpu = Map<string, { pid: number; cpuS: number }>;
+
+/** CPU seconds of each service between two snapshots; one restarted meanwhile (another pid) is left out. */
+export function serviceCpuDelta(before: ServiceCpu, after: ServiceCpu): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, now] of after) {
+    const then = before.get(name);
+    if (then?.pid === now.pid) out[name] = now.cpuS - then.cpuS;
+  }
+  return out;
 }
 
 /** CPU and RSS over one scenario's measured part. */
@@ -92,6 +107,7 @@ class Meter {
       client: clientCpuSeconds(),
       server: this.probe.pid === undefined ? undefined : treeCpuSeconds(this.probe.pid),
       db: this.probe.db ? await this.probe.db.snapshot() : undefined,
+      services: this.probe.services ? new Map(this.probe.services().map((s) => [s.name, { pid: s.pid, cpuS: treeCpuSeconds(s.pid) }])) : undefined,
     };
   }
 
@@ -112,6 +128,7 @@ class Meter {
       diskReadBytes: end.disk.read - start.disk.read,
       diskWrittenBytes: end.disk.written - start.disk.written,
     };
+    if (end.services && start.services) cpu.byServiceS = serviceCpuDelta(start.services, end.services);
     // Only meaningful when the server is observed too; otherwise its CPU would count as "other".
     if (cpu.serverS !== undefined) {
       cpu.otherS = Math.max(0, end.machine - start.machine - cpu.clientS - cpu.serverS - (cpu.dbS ?? 0));

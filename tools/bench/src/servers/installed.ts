@@ -31,6 +31,8 @@ export interface InstalledWharf extends RunningServer {
   adminUrl: string;
   /** Starts the part of the services' logs that runProblems() reports (call once set up). */
   markLogs(): void;
+  /** The services the supervisor runs now, by the pid it last recorded. */
+  services(): { name: string; pid: number }[];
 }
 
 export interface HarborYmlValues {
@@ -177,6 +179,7 @@ export async function startInstalled(o: InstalledOptions): Promise<InstalledWhar
     database,
     adminUrl,
     stop,
+    services: () => (readState(layout)?.services ?? []).flatMap((s) => (s.pid === null ? [] : [{ name: s.name, pid: s.pid }])),
     markLogs: () => {
       for (const name of WATCHED_LOGS) marks.set(name, size(join(layout.logDir, name)));
     },
