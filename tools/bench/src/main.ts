@@ -34,11 +34,20 @@ const log = logger('bench');
 
 /** Undo steps (stop servers, drop the database, remove temp data), run once, newest first. */
 const cleanups: (() => Promise<void>)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop() as () => Promise<void>;
-    await step().catch((err: Error) => log(`failed to clean up: ${err.message}`));
-  }
+let cleaning: Promise<void> | undefined;
+/**
+ * One clean-up at a time: a second caller (a signal during a failing start, which the bench's
+ * main path also cleans up after) waits for the running one, so that the process exits only once
+ * every step is done.
+ */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const step = cleanups.pop() as () => Promise<void>;
+      await step().catch((err: Error) => log(`failed to clean up: ${err.message}`));
+    }
+  })().finally(() => (cleaning = undefined));
+  return cleaning;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -190,7 +199,13 @@ async function probeDatabase(target: SuiteTarget, adminUrl: string, database: st
  */
 async function installedTarget(o: BenchOptions, tmp: string, ctx: SuiteContext): Promise<SuiteTarget> {
   log(`installing Wharf with ${o.installedFrom ?? 'this checkout'}'s installer (gateway, core, registry with token auth, jobservice, Redis)`);
-  const installed = await startInstalled({ checkout: o.installedFrom ?? REPO_ROOT, dir: join(tmp, 'installed'), pgBase: o.pgBase, registryWorkers: o.wharfWorkers });
+  const installed = await startInstalled({
+    checkout: o.installedFrom ?? REPO_ROOT,
+    dir: join(tmp, 'installed'),
+    pgBase: o.pgBase,
+    registryWorkers: o.wharfWorkers,
+    onStop: (stop) => cleanups.push(once(stop)),
+  });
   const login = { username: `bench${ctx.runId}`, password: benchPassword() };
   const target = await managedTarget(installed, 'installed', { login });
   target.probe.services = () => installed.services();

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { layoutOf } from '../../../install/src/layout';
 import { runningPid } from '../../../install/src/pid-file';
 import type { RegistryLogin } from '../load/token';
 import { benchDatabaseName, dropDatabase } from './database';
-import { freePort, logTail, RunningServer, spawnLogged } from './process';
+import { freePort, logTail, RunningServer, spawnLogged, stopProcess } from './process';
 
 export interface InstalledOptions {
   /** The checkout whose built installer (dist/tools/install/src/main.js) installs Wharf. */
@@ -22,6 +22,11 @@ export interface InstalledOptions {
   pgBase: string;
   /** wharf.registry_workers; the installer's default when absent. */
   registryWorkers?: number;
+  /**
+   * Receives the undo step (stop the installation, drop its database) before the installer runs,
+   * so that an interrupted bench stops an installation that is still starting.
+   */
+  onStop?(stop: () => Promise<void>): void;
 }
 
 export interface InstalledWharf extends RunningServer {
@@ -89,10 +94,10 @@ export function benchPassword(): string {
   return `Bench-${randomBytes(9).toString('base64url')}-9a`;
 }
 
-/** Runs the checkout's installer with `args`, its output appended to `logFile`; fails unless it exits 0. */
-function runInstaller(installer: string, args: string[], cwd: string, logFile: string, timeoutMs: number): Promise<void> {
+/** Runs the checkout's installer with `args`, its output appended to `logFile`; `done` fails unless it exits 0. */
+function runInstaller(installer: string, args: string[], cwd: string, logFile: string, timeoutMs: number): { child: ChildProcess; done: Promise<void> } {
   const child = spawnLogged(process.execPath, [installer, ...args], { cwd, logFile });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -101,6 +106,7 @@ function runInstaller(installer: string, args: string[], cwd: string, logFile: s
       else reject(new Error(`the installer (${args.join(' ')}) exited ${signal ?? code}:\n${logTail(logFile)}`));
     });
   });
+  return { child, done };
 }
 
 function commitOf(checkout: string): string | undefined {
@@ -148,15 +154,21 @@ export async function startInstalled(o: InstalledOptions): Promise<InstalledWhar
   );
   const installLog = join(o.dir, 'install.log');
   const adminUrl = `${o.pgBase}/postgres`;
+  let installing: ChildProcess | undefined;
   const stop = async () => {
     try {
-      if (runningPid(layout.pidFile) !== undefined) await runInstaller(installer, ['--config', config, '--stop'], o.dir, installLog, 180_000);
+      // An installer still at work is ended first: otherwise it could start the supervisor after --stop.
+      if (installing && installing.exitCode === null && installing.signalCode === null) await stopProcess(installing);
+      if (runningPid(layout.pidFile) !== undefined) await runInstaller(installer, ['--config', config, '--stop'], o.dir, installLog, 180_000).done;
     } finally {
       await dropDatabase(adminUrl, database);
     }
   };
+  o.onStop?.(stop);
   try {
-    await runInstaller(installer, ['--config', config], o.dir, installLog, 300_000);
+    const install = runInstaller(installer, ['--config', config], o.dir, installLog, 300_000);
+    installing = install.child;
+    await install.done;
   } catch (err) {
     // The installer stops what it started when it fails; a killed one may not have.
     await stop().catch(() => undefined);
