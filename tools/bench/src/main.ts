@@ -13,11 +13,12 @@ import { RssSampler } from './probes/rss-sampler';
 import { allTables } from './report';
 import type { BenchReport, MachineInfo, TargetResult } from './results';
 import { PageCache } from './probes/page-cache';
-import { pulledBlobPath, runSuite, SuiteContext, SuiteTarget } from './scenarios';
+import { benchProject, pulledBlobPath, runSuite, runsOn, SuiteContext, SuiteTarget } from './scenarios';
 import { distributionAvailable, startDistribution } from './servers/distribution';
 import { GATEWAY_ACCEL_PREFIX, startGateway } from './servers/gateway';
 import { nginxAvailable, startNginx } from './servers/nginx';
-import { logTail, ManagedServer } from './servers/process';
+import { addProjectDeveloper, benchPassword, startInstalled } from './servers/installed';
+import { logTail, ManagedServer, RunningServer } from './servers/process';
 import { startWharf, WharfServer } from './servers/wharf';
 import { logger, runCommand } from './cli';
 
@@ -33,11 +34,20 @@ const log = logger('bench');
 
 /** Undo steps (stop servers, drop the database, remove temp data), run once, newest first. */
 const cleanups: (() => Promise<void>)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop() as () => Promise<void>;
-    await step().catch((err: Error) => log(`failed to clean up: ${err.message}`));
-  }
+let cleaning: Promise<void> | undefined;
+/**
+ * One clean-up at a time: a second caller (a signal during a failing start, which the bench's
+ * main path also cleans up after) waits for the running one, so that the process exits only once
+ * every step is done.
+ */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const step = cleanups.pop() as () => Promise<void>;
+      await step().catch((err: Error) => log(`failed to clean up: ${err.message}`));
+    }
+  })().finally(() => (cleaning = undefined));
+  return cleaning;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
@@ -72,28 +82,34 @@ function writeBlobFile(path: string, blob: BlobSpec): void {
   }
 }
 
-/** A started server as a suite target, with its RSS sampled from now (idle) to the end. */
 /** Warnings and errors a server logged during the run (at its quiet log level it logs none normally). */
-function reportServerLog(server: ManagedServer): void {
-  const lines = logTail(server.logFile, 10_000)
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/applied migrations/.test(l));
+function reportServerLog(server: RunningServer): void {
+  const lines = server.runProblems
+    ? server.runProblems()
+    : logTail(server.logFile, 10_000)
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/^migrations: |applied migrations/.test(l));
   if (lines.length === 0) return;
   const shown = lines.slice(-3).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
   log(`${server.label} logged ${lines.length} line(s) during the run; the last ones:\n${shown.join('\n')}`);
 }
 
-/** A server that exits by itself invalidates the run: say so at once, with its last words. */
-function watchForDeath(server: ManagedServer): { stopping(): void } {
+/**
+ * A server that exits by itself invalidates the run: say so at once, with its last words. (An
+ * installation's supervisor restarts its services instead: its runProblems() lists restarts.)
+ */
+function watchForDeath(server: RunningServer): { stopping(): void } {
   let stopping = false;
-  server.child.once('exit', (code, signal) => {
+  if (!('child' in server)) return { stopping: () => undefined };
+  (server as ManagedServer).child.once('exit', (code, signal) => {
     if (stopping) return;
     log(`${server.label} (pid ${server.pid}) exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}); its last log lines:\n${logTail(server.logFile)}`);
   });
   return { stopping: () => (stopping = true) };
 }
 
-async function managedTarget(server: ManagedServer, name: TargetResult['name'], extra: Partial<SuiteTarget> = {}): Promise<SuiteTarget> {
+/** A started server as a suite target, with its RSS sampled from now (idle) to the end. */
+async function managedTarget(server: RunningServer, name: TargetResult['name'], extra: Partial<SuiteTarget> = {}): Promise<SuiteTarget> {
   const watch = watchForDeath(server);
   const stop = once(async () => {
     watch.stopping();
@@ -162,14 +178,41 @@ async function wharfTarget(o: BenchOptions, tmp: string): Promise<{ target: Suit
     ...(o.gateway ? { accelPrefix: GATEWAY_ACCEL_PREFIX } : {}),
   });
   const target = await managedTarget(wharf, 'wharf');
+  await probeDatabase(target, wharf.adminUrl, wharf.database);
+  return { target, wharf };
+}
+
+/** Counts the CPU of the PostgreSQL backends serving `database` as the target's (when PostgreSQL runs here). */
+async function probeDatabase(target: SuiteTarget, adminUrl: string, database: string): Promise<void> {
   try {
-    const db = await PgBackendCpu.connect(wharf.adminUrl, wharf.database);
+    const db = await PgBackendCpu.connect(adminUrl, database);
     cleanups.push(() => db.close());
     target.probe.db = db;
   } catch (err) {
     log(`not measuring PostgreSQL CPU: ${(err as Error).message}`);
   }
-  return { target, wharf };
+}
+
+/**
+ * Wharf as install.sh installs it, on the PostgreSQL of the direct Wharf, with a developer of the
+ * run's project, as an administrator sets one up: the figures users get with docker.
+ */
+async function installedTarget(o: BenchOptions, tmp: string, ctx: SuiteContext): Promise<SuiteTarget> {
+  log(`installing Wharf with ${o.installedFrom ?? 'this checkout'}'s installer (gateway, core, registry with token auth, jobservice, Redis)`);
+  const installed = await startInstalled({
+    checkout: o.installedFrom ?? REPO_ROOT,
+    dir: join(tmp, 'installed'),
+    pgBase: o.pgBase,
+    registryWorkers: o.wharfWorkers,
+    onStop: (stop) => cleanups.push(once(stop)),
+  });
+  const login = { username: `bench${ctx.runId}`, password: benchPassword() };
+  const target = await managedTarget(installed, 'installed', { login });
+  target.probe.services = () => installed.services();
+  await addProjectDeveloper(installed.url, installed.adminPassword, benchProject(ctx), login);
+  installed.markLogs();
+  await probeDatabase(target, installed.adminUrl, installed.database);
+  return target;
 }
 
 function printReport(report: BenchReport, markdown: boolean): void {
@@ -250,6 +293,15 @@ async function main(): Promise<void> {
     if (gateway) targets.push(gateway);
   } else if (o.gateway && wharf) {
     log('nginx is not installed (/usr/sbin/nginx): no gateway figures');
+  }
+
+  if (o.installed && runsOn(o.only, 'installed')) {
+    if (nginxAvailable()) {
+      const installed = await optional('the installed Wharf', () => installedTarget(o, tmp, ctx));
+      if (installed) targets.push(installed);
+    } else {
+      log('nginx is not installed (/usr/sbin/nginx): no figures of the installed Wharf');
+    }
   }
 
   await runSuite(ctx, targets);

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ScenarioId, SCENARIOS } from './results';
 
@@ -15,6 +16,10 @@ export interface BenchOptions {
   nginx: boolean;
   /** Also pull through Wharf's nginx gateway (X-Accel-Redirect blob offload). */
   gateway: boolean;
+  /** Also measure Wharf as install.sh installs it (gateway, core, token auth). */
+  installed: boolean;
+  /** The checkout whose installer installs it (default: this one), e.g. an older build. */
+  installedFrom?: string;
   blobBytes: number;
   chunkBytes: number;
   iterations: number;
@@ -49,6 +54,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-nginx               skip the nginx static-file baseline
   --gateway                also pull the blob through Wharf's nginx gateway (blobs sent by nginx
                            from disk after the registry authorizes them), as the installer runs it
+  --no-installed           skip "Wharf installed": Wharf as install.sh installs it (gateway, core,
+                           the registry with token auth, jobservice, Redis) with a user and a
+                           project, pushing and pulling small images with a token per image as
+                           docker does, and measuring the token service (on by default without --url)
+  --installed-from <dir>   install with the installer of this checkout (built with
+                           "node tools/build.mjs" there), e.g. an older commit, instead of this one
   --blob-mb <n>            large blob size (default 256, quick 32)
   --chunk-mb <n>           PATCH size of the chunked push (default 8)
   --iterations <n>         repetitions of each push/pull, median reported (default 3, quick 1)
@@ -93,6 +104,8 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
       'no-distribution': { type: 'boolean', default: false },
       'no-nginx': { type: 'boolean', default: false },
       gateway: { type: 'boolean', default: false },
+      'no-installed': { type: 'boolean', default: false },
+      'installed-from': { type: 'string' },
       'blob-mb': { type: 'string' },
       'chunk-mb': { type: 'string' },
       iterations: { type: 'string' },
@@ -124,6 +137,8 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
   }
   if (values.pid !== undefined && values.url === undefined) throw new Error('--pid only makes sense with --url');
   if (values.gateway === true && values.url !== undefined) throw new Error('--gateway needs the Wharf the bench starts (not --url)');
+  const installed = values['no-installed'] !== true && values.url === undefined;
+  if (values['installed-from'] !== undefined && !installed) throw new Error('--installed-from needs the installed Wharf (not --url or --no-installed)');
   const only = values.only?.split(',').map((x) => x.trim());
   const unknown = only?.filter((x) => !(SCENARIOS as readonly string[]).includes(x)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
@@ -137,6 +152,8 @@ export function parseOptions(argv: string[], wrkInstalled: boolean): BenchOption
     distribution: values['no-distribution'] !== true,
     nginx: values['no-nginx'] !== true,
     gateway: values.gateway === true,
+    installed,
+    installedFrom: values['installed-from'] === undefined ? undefined : resolve(values['installed-from']),
     blobBytes: positiveNumber('blob-mb', values['blob-mb'], quick ? 32 : 256) * MiB,
     chunkBytes: positiveNumber('chunk-mb', values['chunk-mb'], 8) * MiB,
     iterations: positiveNumber('iterations', values.iterations, quick ? 1 : 3),

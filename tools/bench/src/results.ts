@@ -6,21 +6,27 @@ export const SCENARIOS = [
   'pull-1',
   'pull-4',
   'small-images',
+  'small-pulls',
   'manifest-get',
   'tags-list',
   'catalog',
+  'token-credentials',
+  'token-anonymous',
 ] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
-export type TargetName = 'wharf' | 'distribution' | 'nginx' | 'gateway';
+/** `installed`: Wharf as install.sh runs it (gateway, core, token auth), reached through its gateway. */
+export type TargetName = 'wharf' | 'distribution' | 'nginx' | 'gateway' | 'installed';
 
 /** CPU seconds spent while one scenario ran (all iterations), next to its wall-clock time. */
 export interface CpuUsage {
   wallS: number;
-  /** The server's process tree (Wharf: primary and cluster workers). */
+  /** The server's process tree (Wharf: primary and cluster workers; installed: the supervisor and every service). */
   serverS?: number;
   /** PostgreSQL backends connected to the server's database (Wharf started by the bench only). */
   dbS?: number;
+  /** An installation: CPU seconds of each service's process tree (part of serverS). */
+  byServiceS?: Record<string, number>;
   /** The benchmark process (its load-generating worker threads) and its reaped children (wrk). */
   clientS: number;
   /** Everything else the machine ran meanwhile: a busy machine makes every figure unreliable. */

@@ -3,7 +3,8 @@ import type { BlobFamily } from './load/blob';
 import { expectStatus, keepAliveAgent, request } from './load/http';
 import { MANIFEST_ACCEPT } from './load/image';
 import type { LoadPool } from './load/pool';
-import { LoadResult, mergeResults, split } from './load/tasks';
+import { LoadResult, LoadTask, mergeResults, split } from './load/tasks';
+import { basicAuthorization, grantedAccess, parseBearerChallenge, RegistryLogin, repositoryScope, tokenOf, tokenUrl } from './load/token';
 import { runWrk } from './load/wrk';
 import type { BenchOptions } from './options';
 import type { PageCache } from './probes/page-cache';
@@ -33,17 +34,33 @@ export interface ServerProbe {
   pid?: number;
   rss?: RssSampler;
   db?: PgBackendCpu;
+  /** An installation: the services its supervisor runs now (each the root of its own tree). */
+  services?(): { name: string; pid: number }[];
 }
 
 /**
- * A server under test: a registry, or a server taking part in the pulls only (nginx's static file,
- * the gateway in front of Wharf) and holding the monolithic blob.
+ * A server under test: a registry, a server taking part in the pulls only (nginx's static file,
+ * the gateway in front of Wharf) and holding the monolithic blob, or an installation clients
+ * reach with tokens.
  */
 export interface SuiteTarget {
   result: TargetResult;
   probe: ServerProbe;
   /** Pull-only servers: where the monolithic blob's bytes (variant 0) are served. */
   fileUrl?: string;
+  /** An installation with token auth: the user that pushes and pulls (a developer of the project). */
+  login?: RegistryLogin;
+}
+
+/**
+ * Which steps a target takes part in: `registry`, a registry without authentication (Wharf
+ * direct, distribution); `file`, a pull-only server; `installed`, Wharf as install.sh runs it.
+ */
+export type TargetKind = 'registry' | 'file' | 'installed';
+
+export function kindOf(t: SuiteTarget): TargetKind {
+  if (t.fileUrl !== undefined) return 'file';
+  return t.login ? 'installed' : 'registry';
 }
 
 /** Large-blob pushes made to each target so far: the next push uses the next variant. */
@@ -61,6 +78,19 @@ interface CpuMark {
   client: number;
   server?: number;
   db?: Map<number, number>;
+  services?: ServiceCpu;
+}
+
+export type ServiceCpu = Map<string, { pid: number; cpuS: number }>;
+
+/** CPU seconds of each service between two snapshots; one restarted meanwhile (another pid) is left out. */
+export function serviceCpuDelta(before: ServiceCpu, after: ServiceCpu): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, now] of after) {
+    const then = before.get(name);
+    if (then?.pid === now.pid) out[name] = now.cpuS - then.cpuS;
+  }
+  return out;
 }
 
 /** CPU and RSS over one scenario's measured part. */
@@ -77,6 +107,7 @@ class Meter {
       client: clientCpuSeconds(),
       server: this.probe.pid === undefined ? undefined : treeCpuSeconds(this.probe.pid),
       db: this.probe.db ? await this.probe.db.snapshot() : undefined,
+      services: this.probe.services ? new Map(this.probe.services().map((s) => [s.name, { pid: s.pid, cpuS: treeCpuSeconds(s.pid) }])) : undefined,
     };
   }
 
@@ -97,6 +128,7 @@ class Meter {
       diskReadBytes: end.disk.read - start.disk.read,
       diskWrittenBytes: end.disk.written - start.disk.written,
     };
+    if (end.services && start.services) cpu.byServiceS = serviceCpuDelta(start.services, end.services);
     // Only meaningful when the server is observed too; otherwise its CPU would count as "other".
     if (cpu.serverS !== undefined) {
       cpu.otherS = Math.max(0, end.machine - start.machine - cpu.clientS - cpu.serverS - (cpu.dbS ?? 0));
@@ -171,8 +203,13 @@ async function fetchJson(url: string, headers: Record<string, string> = {}): Pro
   }
 }
 
+/** The namespace of every repository of the run: the project of the installation. */
+export function benchProject(ctx: Pick<SuiteContext, 'runId'>): string {
+  return `bench-${ctx.runId}`;
+}
+
 function repos(ctx: SuiteContext) {
-  const prefix = `bench-${ctx.runId}`;
+  const prefix = benchProject(ctx);
   return { monolithic: `${prefix}/monolithic`, chunked: `${prefix}/chunked`, small: `${prefix}/small`, app: `${prefix}/app` };
 }
 
@@ -184,15 +221,19 @@ export function pulledBlobPath(ctx: SuiteContext): string {
 interface Step {
   id: ScenarioId;
   describe(o: BenchOptions): string;
-  /** Static file servers take part in the pulls only. */
-  static: boolean;
+  on: readonly TargetKind[];
   run(ctx: SuiteContext, target: SuiteTarget, meter: Meter): Promise<ScenarioResult>;
 }
+
+const REGISTRIES: readonly TargetKind[] = ['registry'];
+const PULLS: readonly TargetKind[] = ['registry', 'file'];
+const IMAGES: readonly TargetKind[] = ['registry', 'installed'];
+const INSTALLED: readonly TargetKind[] = ['installed'];
 
 function pullStep(id: 'pull-1' | 'pull-4', streams: number): Step {
   return {
     id,
-    static: true,
+    on: PULLS,
     describe: (o) => `pull ${o.blobBytes / MiB} MB, ${streams === 1 ? '1 stream' : `${streams} parallel streams`} ×${o.iterations}`,
     run: async (ctx, t, meter) => {
       const blob = ctx.blobs.monolithic.variant(0);
@@ -205,13 +246,18 @@ function pullStep(id: 'pull-1' | 'pull-4', streams: number): Step {
   };
 }
 
-function getStep(id: 'manifest-get' | 'tags-list' | 'catalog', describe: (o: BenchOptions) => string, prepare: (ctx: SuiteContext, base: string) => Promise<{ url: string; headers: Record<string, string> }>): Step {
+function getStep(
+  id: 'manifest-get' | 'tags-list' | 'catalog' | 'token-credentials' | 'token-anonymous',
+  on: readonly TargetKind[],
+  describe: (o: BenchOptions) => string,
+  prepare: (ctx: SuiteContext, t: SuiteTarget) => Promise<{ url: string; headers: Record<string, string> }>,
+): Step {
   return {
     id,
-    static: false,
+    on,
     describe: (o) => `${describe(o)}, ${o.concurrency} connections, ${o.durationS}s`,
     run: async (ctx, t, meter) => {
-      const { url, headers } = await prepare(ctx, t.result.url);
+      const { url, headers } = await prepare(ctx, t);
       const r = await getLoad(ctx, meter, url, headers);
       if (r.errors) ctx.log(`  warning: ${t.result.label} ${id}: ${r.errors} of ${r.requests} requests failed${r.note ? ` (${r.note})` : ''}`);
       return r;
@@ -219,11 +265,72 @@ function getStep(id: 'manifest-get' | 'tags-list' | 'catalog', describe: (o: Ben
   };
 }
 
+function warmupTags(o: BenchOptions): string[] {
+  return Array.from({ length: Math.ceil(o.images / 4) }, (_, i) => `warmup-${i}`);
+}
+
+/**
+ * Pushes or pulls `tags` of `repo` spread over the load threads, each at its share of the push
+ * concurrency; on an installation each image fetches its token first, as docker does.
+ */
+async function imagesOnThreads(ctx: SuiteContext, t: SuiteTarget, kind: 'push-images' | 'pull-images', repo: string, tags: string[]): Promise<LoadResult> {
+  const threads = split(ctx.options.pushConcurrency, ctx.pool.size);
+  const tasks: LoadTask[] = threads.map((concurrency, i) => ({
+    kind,
+    base: t.result.url,
+    repo,
+    tags: tags.filter((_, n) => n % threads.length === i),
+    concurrency,
+    ...(t.login ? { login: t.login } : {}),
+  }));
+  return mergeResults(await ctx.pool.runEach(tasks));
+}
+
+function imagesResult(images: number, r: LoadResult, measured: { cpu: CpuUsage; peakRssBytes?: number }): ScenarioResult {
+  const perImage = summarizeLatencies(r.latenciesMs ?? []);
+  const imagesPerS = images / ((r.endMs - r.startMs) / 1000);
+  return { unit: 'images/s', value: imagesPerS, samples: [imagesPerS], p50Ms: perImage?.p50Ms, p99Ms: perImage?.p99Ms, requests: r.requests, errors: 0, ...measured };
+}
+
+/** The challenge an installation's `GET /v2/` answers without credentials. */
+async function challengeOf(base: string): Promise<ReturnType<typeof parseBearerChallenge>> {
+  const agent = keepAliveAgent(1);
+  try {
+    const res = await request(agent, new URL(`${base}/v2/`), { method: 'GET', collect: true });
+    expectStatus(res, `GET ${base}/v2/`, 401);
+    return parseBearerChallenge(res.headers['www-authenticate']);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * The token request docker sends before each push of the small-image repository, with the
+ * user's basic credentials or none. Checked once first: with credentials the token grants pull
+ * and push; without, nothing (the project is private), so the figure is of a real answer.
+ */
+function tokenStep(id: 'token-credentials' | 'token-anonymous', credentials: boolean): Step {
+  return getStep(
+    id,
+    INSTALLED,
+    () => `token requests ${credentials ? 'with credentials' : 'without credentials'} (scope pull,push)`,
+    async (ctx, t) => {
+      const repo = repos(ctx).small;
+      const url = tokenUrl(await challengeOf(t.result.url), [repositoryScope(repo, ['pull', 'push'])]).toString();
+      const headers: Record<string, string> = credentials && t.login ? { Authorization: basicAuthorization(t.login) } : {};
+      const actions = grantedAccess(tokenOf((await fetchJson(url, headers)).body)).flatMap((a) => (a.name === repo ? a.actions : []));
+      const expected = credentials ? ['pull', 'push'] : [];
+      if ([...actions].sort().join(',') !== expected.join(',')) throw new Error(`the token ${url} issued grants [${actions.join(',')}], expected [${expected.join(',')}]`);
+      return { url, headers };
+    },
+  );
+}
+
 /** The scenarios in order: each builds on what the previous ones pushed. */
 export const STEPS: Step[] = [
   {
     id: 'push-monolithic',
-    static: false,
+    on: REGISTRIES,
     describe: (o) => `push ${o.blobBytes / MiB} MB monolithic ×${o.iterations}`,
     run: (ctx, t, meter) =>
       repeated(meter, ctx.options.iterations, 'MB/s', async () => {
@@ -234,7 +341,7 @@ export const STEPS: Step[] = [
   },
   {
     id: 'push-chunked',
-    static: false,
+    on: REGISTRIES,
     describe: (o) => `push ${o.blobBytes / MiB} MB in ${o.chunkBytes / MiB} MB chunks ×${o.iterations}`,
     run: (ctx, t, meter) =>
       repeated(meter, ctx.options.iterations, 'MB/s', async () => {
@@ -247,32 +354,40 @@ export const STEPS: Step[] = [
   pullStep('pull-4', 4),
   {
     id: 'small-images',
-    static: false,
+    on: IMAGES,
     describe: (o) => `push ${o.images} small images at concurrency ${o.pushConcurrency}`,
     run: async (ctx, t, meter) => {
       const o = ctx.options;
       const tags = Array.from({ length: o.images }, (_, i) => `v${i}`);
-      const threads = split(o.pushConcurrency, ctx.pool.size);
-      // The images spread over the load threads, each pushing its share at its part of the concurrency.
-      const pushAll = (repo: string, names: string[]) =>
-        ctx.pool.runEach(
-          threads.map((concurrency, i) => ({ kind: 'push-images', base: t.result.url, repo, tags: names.filter((_, n) => n % threads.length === i), concurrency })),
-        );
       // Unmeasured warm-up, as the GET runs have one: a quarter as many images (into the repository
       // the manifest GET reads, so that the catalog does not grow), pushed the same way.
-      await pushAll(repos(ctx).app, Array.from({ length: Math.ceil(o.images / 4) }, (_, i) => `warmup-${i}`));
+      await imagesOnThreads(ctx, t, 'push-images', repos(ctx).app, warmupTags(o));
       await meter.begin();
-      const pushed = mergeResults(await pushAll(repos(ctx).small, tags));
+      const pushed = await imagesOnThreads(ctx, t, 'push-images', repos(ctx).small, tags);
+      return imagesResult(o.images, pushed, await meter.end());
+    },
+  },
+  {
+    id: 'small-pulls',
+    on: IMAGES,
+    describe: (o) => `pull ${o.images} small images at concurrency ${o.pushConcurrency}`,
+    run: async (ctx, t, meter) => {
+      const o = ctx.options;
+      // The warm-up pulls what the push warm-up pushed; then every image small-images pushed.
+      await imagesOnThreads(ctx, t, 'pull-images', repos(ctx).app, warmupTags(o));
+      await meter.begin();
+      const pulled = await imagesOnThreads(ctx, t, 'pull-images', repos(ctx).small, Array.from({ length: o.images }, (_, i) => `v${i}`));
       const measured = await meter.end();
-      const perImage = summarizeLatencies(pushed.latenciesMs ?? []);
-      const imagesPerS = o.images / ((pushed.endMs - pushed.startMs) / 1000);
-      return { unit: 'images/s', value: imagesPerS, samples: [imagesPerS], p50Ms: perImage?.p50Ms, p99Ms: perImage?.p99Ms, requests: pushed.requests, errors: 0, ...measured };
+      if (Object.keys(pulled.manifests ?? {}).length !== o.images) throw new Error(`pulled ${Object.keys(pulled.manifests ?? {}).length} images, expected ${o.images}`);
+      return imagesResult(o.images, pulled, measured);
     },
   },
   getStep(
     'manifest-get',
+    REGISTRIES,
     () => 'manifest GET by tag',
-    async (ctx, base) => {
+    async (ctx, t) => {
+      const base = t.result.url;
       // The manifest served under load: one more small image, pushed outside any measurement.
       const app = repos(ctx).app;
       const pushed = await ctx.pool.run({ kind: 'push-images', base, repo: app, tags: ['latest'], concurrency: 1 });
@@ -286,9 +401,10 @@ export const STEPS: Step[] = [
   ),
   getStep(
     'tags-list',
+    REGISTRIES,
     (o) => `tags list (${o.images} tags)`,
-    async (ctx, base) => {
-      const url = `${base}/v2/${repos(ctx).small}/tags/list`;
+    async (ctx, t) => {
+      const url = `${t.result.url}/v2/${repos(ctx).small}/tags/list`;
       const listed = (await fetchJson(url)).body as { tags?: string[] };
       if (listed.tags?.length !== ctx.options.images) throw new Error(`tags list returned ${listed.tags?.length} tags, expected ${ctx.options.images}`);
       return { url, headers: {} };
@@ -296,9 +412,10 @@ export const STEPS: Step[] = [
   ),
   getStep(
     'catalog',
+    REGISTRIES,
     () => 'catalog',
-    async (ctx, base) => {
-      const url = `${base}/v2/_catalog`;
+    async (ctx, t) => {
+      const url = `${t.result.url}/v2/_catalog`;
       const catalog = (await fetchJson(url)).body as { repositories?: string[] };
       // Repositories holding only blobs may or may not be listed (Wharf does not, distribution does).
       const r = repos(ctx);
@@ -307,7 +424,25 @@ export const STEPS: Step[] = [
       return { url, headers: {} };
     },
   ),
+  tokenStep('token-credentials', true),
+  tokenStep('token-anonymous', false),
 ];
+
+/**
+ * What `step` does on targets of `kind` when `only` selects scenarios (all when undefined):
+ * measure; set up unmeasured, because a selected step reads there what it writes; or nothing.
+ */
+function roleOf(step: Step, kind: TargetKind, only: readonly ScenarioId[] | undefined): 'measure' | 'setup' | undefined {
+  if (!step.on.includes(kind)) return undefined;
+  if (only === undefined || only.includes(step.id)) return 'measure';
+  const needers = NEEDED_BY[step.id] ?? [];
+  return STEPS.some((s) => needers.includes(s.id) && only.includes(s.id) && s.on.includes(kind)) ? 'setup' : undefined;
+}
+
+/** Whether any step runs on targets of `kind` with these scenarios selected. */
+export function runsOn(only: readonly ScenarioId[] | undefined, kind: TargetKind): boolean {
+  return STEPS.some((step) => roleOf(step, kind, only) !== undefined);
+}
 
 /** Waits (up to `maxS`) until other processes leave the machine idle; returns the busy cores seen last. */
 export async function waitForIdle(maxS: number, log: (m: string) => void): Promise<number> {
@@ -327,7 +462,7 @@ export async function waitForIdle(maxS: number, log: (m: string) => void): Promi
 /** Scenarios that read what an earlier one pushed. */
 const NEEDED_BY: Partial<Record<ScenarioId, ScenarioId[]>> = {
   'push-monolithic': ['pull-1', 'pull-4'],
-  'small-images': ['tags-list'],
+  'small-images': ['tags-list', 'small-pulls'],
 };
 
 /** Cores other processes used on average while `r` was measured (0 when unknown). */
@@ -345,21 +480,19 @@ const DISTURBED_CORES = 0.2;
 export async function runSuite(ctx: SuiteContext, targets: SuiteTarget[]): Promise<void> {
   const o = ctx.options;
   const meters = new Map(targets.map((t) => [t, new Meter(t.probe)]));
-  const selected = (id: ScenarioId) => o.only === undefined || o.only.includes(id);
   for (const [i, step] of STEPS.entries()) {
-    if (!selected(step.id)) {
-      // Skipped, unless a selected later step reads what this one writes: then it runs unmeasured.
-      const needed = NEEDED_BY[step.id]?.some(selected);
-      if (!needed) continue;
+    const setup = targets.filter((t) => roleOf(step, kindOf(t), o.only) === 'setup');
+    const measured = targets.filter((t) => roleOf(step, kindOf(t), o.only) === 'measure');
+    if (setup.length > 0) {
+      // Not selected, but a selected later step reads what this one writes: it runs unmeasured.
       ctx.log(`${step.describe({ ...o, iterations: 1 })} (setup, not measured)`);
       const once = { ...ctx, options: { ...o, iterations: 1 } };
-      for (const t of targets) if (t.fileUrl === undefined) await step.run(once, t, new Meter({}));
-      continue;
+      for (const t of setup) await step.run(once, t, new Meter({}));
     }
+    if (measured.length === 0) continue;
     ctx.log(step.describe(o));
-    const order = i % 2 === 0 ? targets : [...targets].reverse();
+    const order = i % 2 === 0 ? measured : [...measured].reverse();
     for (const t of order) {
-      if (t.fileUrl !== undefined && !step.static) continue;
       let best: ScenarioResult | undefined;
       for (let attempt = 1; ; attempt++) {
         // What the previous measurement left in the page cache is written out first: otherwise the

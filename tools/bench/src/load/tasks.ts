@@ -1,4 +1,5 @@
 import type { BlobSpec } from './blob';
+import type { RegistryLogin } from './token';
 
 /** Work a load thread does; the main thread splits concurrency over threads and adds up results. */
 export type LoadTask =
@@ -6,7 +7,9 @@ export type LoadTask =
   | { kind: 'push-chunked'; base: string; repo: string; blob: BlobSpec; chunkBytes: number }
   | { kind: 'pull'; url: string; streams: number; expectBytes: number }
   | { kind: 'get-load'; url: string; headers: Record<string, string>; connections: number; durationMs: number }
-  | { kind: 'push-images'; base: string; repo: string; tags: string[]; concurrency: number };
+  /** With `login`, each image's push first fetches a token as docker does (see token.ts). */
+  | { kind: 'push-images'; base: string; repo: string; tags: string[]; concurrency: number; login?: RegistryLogin }
+  | { kind: 'pull-images'; base: string; repo: string; tags: string[]; concurrency: number; login?: RegistryLogin };
 
 export interface LoadResult {
   /** Wall-clock interval of the work, in epoch milliseconds (comparable across threads). */
@@ -16,9 +19,9 @@ export interface LoadResult {
   requests: number;
   errors: number;
   firstError?: string;
-  /** Per-request (get-load) or per-image (push-images) latencies. */
+  /** Per-request (get-load) or per-image (push-images, pull-images) latencies. */
   latenciesMs?: Float64Array;
-  /** push-images: tag -> manifest digest. */
+  /** push-images and pull-images: tag -> manifest digest. */
   manifests?: Record<string, string>;
 }
 

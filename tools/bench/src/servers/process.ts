@@ -4,16 +4,22 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { processTree, startTime } from '../probes/process-tree';
 
-/** A server process the benchmark started and must stop. */
-export interface ManagedServer {
+/** A server the benchmark started and must stop; `pid` is the root of its process tree. */
+export interface RunningServer {
   label: string;
   url: string;
   pid: number;
   version?: string;
-  child: ChildProcess;
-  /** Its stdout and stderr. */
+  /** Its stdout and stderr (or, for several services, where their logs are). */
   logFile: string;
   stop(): Promise<void>;
+  /** What went wrong during the run, when the lines of `logFile` do not say it. */
+  runProblems?(): string[];
+}
+
+/** A server process the benchmark started as its own child. */
+export interface ManagedServer extends RunningServer {
+  child: ChildProcess;
 }
 
 export function freePort(): Promise<number> {

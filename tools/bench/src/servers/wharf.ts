@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { benchDatabaseName, dropDatabase } from './database';
 import { freePort, ManagedServer, spawnLogged, stopProcess, waitForHttp } from './process';
 
 export interface WharfOptions {
@@ -29,7 +28,7 @@ export async function startWharf(o: WharfOptions): Promise<WharfServer> {
   const main = join(o.repoRoot, 'dist/apps/registry/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run "node tools/build.mjs" first (npm run bench does)`);
   const port = await freePort();
-  const database = `wharf_bench_${randomBytes(6).toString('hex')}`;
+  const database = benchDatabaseName();
   const dataDir = join(o.tmpDir, 'wharf-data');
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(o.tmpDir, 'wharf.log');
@@ -53,18 +52,9 @@ export async function startWharf(o: WharfOptions): Promise<WharfServer> {
   writeFileSync(launcher, `require(${JSON.stringify(main)});\n`);
   const child = spawnLogged(process.execPath, [launcher], { env, cwd: o.repoRoot, logFile });
   const adminUrl = `${o.pgBase}/postgres`;
-  const dropDatabase = async () => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  };
   const stop = async () => {
     await stopProcess(child);
-    await dropDatabase();
+    await dropDatabase(adminUrl, database);
   };
   const url = `http://127.0.0.1:${port}`;
   try {
