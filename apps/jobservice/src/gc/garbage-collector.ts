@@ -28,6 +28,8 @@ export interface GcReport {
    * elsewhere still do (the blob stays; the repository's project stops paying for it).
    */
   blob_links_released: number;
+  /** Repository rows that never recorded an artifact and held nothing any more (never listed). */
+  repositories_deleted: number;
   /** Projects whose stored usage differed from a recount of their references (and was corrected). */
   quotas_corrected: number;
   /** Total bytes released (Harbor's name). */
@@ -121,6 +123,7 @@ export class GarbageCollector {
       orphan_bytes_freed: 0,
       uploads_purged: 0,
       blob_links_released: 0,
+      repositories_deleted: 0,
       quotas_corrected: 0,
       freed_space: 0,
     };
@@ -152,6 +155,7 @@ export class GarbageCollector {
       await this.releaseLinks(doomed);
       await this.deleteBlobs(doomed);
       await this.deleteOrphanFiles();
+      await this.deleteUnlistedRepositories();
       await this.checkQuotas();
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
@@ -465,6 +469,26 @@ export class GarbageCollector {
       }
     };
     await Promise.all(Array.from({ length: Math.min(20, this.params.workers * 4) }, lane));
+  }
+
+  /**
+   * Rows of repositories that never recorded an artifact (a push refused before its manifest, an
+   * abandoned one) and hold nothing any more: the API never showed them (migration 0015). Only
+   * those created before the time window, without upload sessions; a push that is about to link
+   * a blob to one fails on the foreign key and recreates it (RepositoryStore.retryingStaleId).
+   */
+  private async deleteUnlistedRepositories(): Promise<void> {
+    const { sql } = this.deps;
+    const unlisted = `r.first_push_time IS NULL AND r.created_at < $1
+        AND NOT EXISTS (SELECT 1 FROM repository_blob rb WHERE rb.repository_id = r.id)
+        AND NOT EXISTS (SELECT 1 FROM artifact a WHERE a.repository_id = r.id)
+        AND NOT EXISTS (SELECT 1 FROM upload u WHERE u.repository_name = r.name)`;
+    const rows = this.params.dry_run
+      ? await sql.query<{ name: string }>(`SELECT r.name FROM repository r WHERE ${unlisted}`, [this.cutoff])
+      : await sql.query<{ name: string }>(`DELETE FROM repository r WHERE ${unlisted} RETURNING r.name`, [this.cutoff]);
+    for (const r of rows) this.item(`${this.params.dry_run ? 'would delete' : 'deleted'} empty repository ${r.name}, which never held an artifact`);
+    this.report.repositories_deleted = rows.length;
+    await this.checkpoint();
   }
 
   /**

@@ -212,6 +212,27 @@ describe('garbage collection', () => {
     expect(await t.sql.query('SELECT r.name FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id WHERE rb.blob_id = $1', [shared.id])).toEqual([{ name: 'theirs/app' }]);
   });
 
+  it('deletes the rows of repositories that never recorded an artifact once they hold nothing', async () => {
+    const gone = await seed.repository('empty/refused');
+    const busy = await seed.repository('empty/uploading');
+    const young = await seed.repository('empty/young');
+    const listed = await seed.repository('empty/emptied');
+    await t.sql.query("UPDATE repository SET first_push_time = NULL, created_at = now() - interval '2 days' WHERE id = ANY($1::bigint[])", [[gone, busy]]);
+    await t.sql.query('UPDATE repository SET first_push_time = NULL WHERE id = $1', [young]);
+    // Emptied by deletes after its first artifact: listed, and kept until someone deletes it.
+    await t.sql.query("UPDATE repository SET created_at = now() - interval '2 days', first_push_time = now() - interval '1 day' WHERE id = $1", [listed]);
+    await t.sql.query("INSERT INTO upload (id, repository_name) VALUES ('pending-upload', 'empty/uploading')");
+    const names = async () => (await t.sql.query<{ name: string }>("SELECT name FROM repository WHERE name LIKE 'empty/%' ORDER BY name")).map((r) => r.name);
+
+    const dry = await gc({ ...HOUR_WINDOW, dry_run: true });
+    expect(dry.extraAttrs['repositories_deleted']).toBe(1);
+    expect(await names()).toEqual(['empty/emptied', 'empty/refused', 'empty/uploading', 'empty/young']);
+    const run = await gc(HOUR_WINDOW);
+    expect(run.extraAttrs['repositories_deleted']).toBe(1);
+    expect(await names()).toEqual(['empty/emptied', 'empty/uploading', 'empty/young']);
+    expect(await t.service.executions.log(run.id)).toContain('deleted empty repository empty/refused, which never held an artifact');
+  });
+
   it('refuses a second GC while one is waiting or running', async () => {
     await t.service.executions.create({ vendorType: 'GARBAGE_COLLECTION' as never, trigger: 'MANUAL' as never });
     await expect(gc(HOUR_WINDOW)).rejects.toThrow(/already running/);
