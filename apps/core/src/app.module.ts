@@ -29,6 +29,7 @@ import { RetentionModule } from './retention/retention.module';
 import { RobotsModule } from './robots/robots.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
+import { SessionModule } from './session/session.module';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -40,7 +41,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

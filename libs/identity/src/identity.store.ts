@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Principal, ProjectRef, ProjectRole, RobotPermission, ROLE_STRENGTH, TtlCache, VerifiedPasswords, verifyPassword } from '@wharf/auth';
 import type { SqlRunner } from '@wharf/db';
 import { DEFAULT_ROBOT_PREFIX, parseRobotName, robotLoginName } from './robot-name';
@@ -43,6 +43,14 @@ export interface IdentityOptions {
    * local user row is still read on every login (a deleted user is refused at once).
    */
   externalAcceptanceMs?: number;
+}
+
+/**
+ * A short fingerprint of a password hash (the same for every user without a local password):
+ * it changes exactly when the password does, and tells nothing about the password.
+ */
+export function passwordStamp(passwordHash: string | null): string {
+  return createHash('sha256').update(passwordHash ?? '').digest('base64url').slice(0, 22);
 }
 
 /**
@@ -165,8 +173,16 @@ export class IdentityStore {
   }
 
   async principalForUserId(id: number): Promise<Principal | undefined> {
-    const user = await this.sql.one<UserRow>('SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE id = $1', [id]);
-    return user ? this.principalFor(user) : undefined;
+    return (await this.userById(id))?.principal;
+  }
+
+  /**
+   * A user by id as they are now, with the stamp of their password: a login session remembers
+   * the stamp and ends when it changes (a new password, an administrator's reset).
+   */
+  async userById(id: number): Promise<{ principal: Principal; passwordStamp: string } | undefined> {
+    const user = await this.sql.one<UserRow>('SELECT id, username, sysadmin, password_hash, auth_source FROM app_user WHERE id = $1', [id], 'identity_user_by_id');
+    return user && { principal: await this.principalFor(user), passwordStamp: passwordStamp(user.password_hash) };
   }
 
   /** The project a repository name belongs to (its first path component), if it exists. */

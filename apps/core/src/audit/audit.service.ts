@@ -7,7 +7,7 @@ import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
 import { SQL } from '../infra/tokens';
 
-export type AuditOperation = 'create' | 'update' | 'delete' | 'pull' | 'push';
+export type AuditOperation = 'create' | 'update' | 'delete' | 'pull' | 'push' | 'login' | 'logout';
 export type AuditResourceType = 'user' | 'project' | 'project_member' | 'robot' | 'artifact' | 'repository' | 'tag';
 
 export interface AuditEntry {

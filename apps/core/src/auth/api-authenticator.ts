@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Access } from '@wharf/auth';
+import { Access, type Principal } from '@wharf/auth';
 import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
 import { HarborError, unauthorized } from '../http/harbor-error';
 import { IDENTITY, LOGIN_THROTTLE } from '../infra/tokens';
@@ -8,7 +8,8 @@ import { ANONYMOUS } from './request-access';
 
 /**
  * Turns an API request's credentials into an `Access`: none is anonymous; Basic credentials of a
- * user or robot are checked (behind the login throttle); anything else is 401.
+ * user or robot are checked (behind the login throttle); anything else is 401. The token
+ * service's form and the console's login check their name and password the same way (`login`).
  */
 @Injectable()
 export class ApiAuthenticator {
@@ -23,7 +24,14 @@ export class ApiAuthenticator {
     const credentials = parseBasicAuth(authorization);
     if (credentials === undefined) return ANONYMOUS;
     if (credentials === 'invalid') throw unauthorized('invalid authorization header: only Basic credentials are accepted');
-    const { username, password } = credentials;
+    return new Access(await this.login(credentials.username, credentials.password, address));
+  }
+
+  /**
+   * Checks a user name (or robot name) and password from `address`, behind the login throttle:
+   * the principal, or 401 (wrong, or locked: the message says which), or 503 (directory down).
+   */
+  async login(username: string, password: string, address: string): Promise<Principal> {
     if (await this.throttle.locked(username, address)) {
       // Refused without checking, so guessing gains nothing while locked.
       this.logger.warn(`refused login while locked: user=${JSON.stringify(username)} address=${address}`);
@@ -36,7 +44,7 @@ export class ApiAuthenticator {
       throw unauthorized('invalid username or password');
     }
     await this.throttle.succeeded(username, address);
-    return new Access(principal);
+    return principal;
   }
 
   /**

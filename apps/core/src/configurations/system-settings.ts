@@ -35,6 +35,8 @@ export interface SystemSettings {
   token_expiration: number;
   /** Days a new robot account lives by default. */
   robot_token_duration: number;
+  /** Minutes a web console session lives after its last use. */
+  session_timeout: number;
   /** Users are created by administrators (or come from LDAP); there is no sign-up. */
   self_registration: boolean;
   /** The global webhook switch: off, the jobservice delivers no webhook at all. */
@@ -102,6 +104,8 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   // The same bounds as TOKEN_EXPIRATION: up to a year.
   token_expiration: { type: 'int', editable: true, check: between('token_expiration', 1, 525_600, 'minutes') },
   robot_token_duration: { type: 'int', editable: true, check: between('robot_token_duration', 1, 99_999, 'days') },
+  // Harbor's bound: its console takes up to ten digits.
+  session_timeout: { type: 'int', editable: true, check: between('session_timeout', 1, 9_999_999_999, 'minutes') },
   self_registration: { type: 'bool', editable: false },
   notification_enable: { type: 'bool', editable: true },
   webhook_allowed_networks: { type: 'string', editable: true, check: (value: string) => maxLength('webhook_allowed_networks', 4096)(value) ?? allowedNetworksProblem(value) },
@@ -137,6 +141,7 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     robot_name_prefix: config.robotPrefix,
     token_expiration: config.token.expirationMinutes,
     robot_token_duration: 30,
+    session_timeout: 60,
     self_registration: false,
     notification_enable: true,
     webhook_allowed_networks: DEFAULT_WEBHOOK_ALLOWED_NETWORKS,

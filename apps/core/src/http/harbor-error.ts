@@ -60,12 +60,15 @@ export function codeForStatus(status: number): HarborErrorCode {
  */
 export class HarborError extends HttpException {
   readonly code: HarborErrorCode;
+  /** True when the cause is logged already (an outage log's line per interval): no line per answer. */
+  readonly logged: boolean;
 
-  constructor(code: HarborErrorCode, message?: string) {
+  constructor(code: HarborErrorCode, message?: string, options: { logged?: boolean } = {}) {
     const body = harborErrorBody(code, message);
     super(body, HARBOR_ERROR_STATUS[code]);
     this.code = code;
     this.message = body.errors[0].message;
+    this.logged = options.logged ?? false;
   }
 
   body(): HarborErrorBody {

@@ -47,7 +47,7 @@ export class HarborExceptionFilter implements ExceptionFilter {
 
   private toResponse(exception: unknown, request: FastifyRequest): { status: number; body: HarborErrorBody; headers?: Record<string, string> } {
     if (exception instanceof HarborError) {
-      if (exception.getStatus() >= 500) this.logger.error(`failed to serve ${request.method} ${request.routeOptions.url ?? request.url}: ${exception.message}`);
+      if (exception.getStatus() >= 500 && !exception.logged) this.logger.error(`failed to serve ${request.method} ${request.routeOptions.url ?? request.url}: ${exception.message}`);
       return { status: exception.getStatus(), body: exception.body() };
     }
     if (exception instanceof DatabaseUnavailableError) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Access } from '@wharf/auth';
 import type { FastifyRequest } from 'fastify';
 import { ApiAuthenticator } from '../auth/api-authenticator';
-import { basicAuthHeader } from '../auth/basic-auth';
 import { badRequest } from '../http/harbor-error';
 import { many, single, TokenResponse } from './token-request';
 import { TokenService } from './token.service';
@@ -38,7 +38,7 @@ export class TokenController {
     const username = single(form['username']);
     const password = single(form['password']);
     if (!username || password === undefined) throw badRequest('grant_type "password" needs username and password');
-    const access = await this.authenticator.authenticate(basicAuthHeader(username, password), request.ip);
+    const access = new Access(await this.authenticator.login(username, password, request.ip));
     const scopes = many(form['scope']);
     const issued = await this.tokens.issue(access, { service: single(form['service']), scopes });
     return { ...issued, scope: scopes.join(' ') };

@@ -8,6 +8,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ProjectsService } from '../projects/projects.service';
+import { ConsoleSessions } from '../session/console-sessions';
 import { PasswordReqDto } from './dto/password-req.dto';
 import { UserCreationReqDto } from './dto/user-creation-req.dto';
 import { UserProfileDto } from './dto/user-profile.dto';
@@ -24,6 +25,7 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly projects: ProjectsService,
+    private readonly sessions: ConsoleSessions,
   ) {}
 
   @Post()
@@ -97,8 +99,10 @@ export class UsersController {
 
   @Put(':user_id/password')
   @HttpCode(200)
-  updatePassword(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: PasswordReqDto): Promise<void> {
-    return this.users.updatePassword(access, req.ip, id, body);
+  async updatePassword(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: PasswordReqDto): Promise<void> {
+    // The new password ends the user's console sessions, except the one that changed it.
+    await this.users.updatePassword(access, req.ip, id, body);
+    await this.sessions.keepAfterPasswordChange(req, id);
   }
 
   @Delete(':user_id/login-failures')
