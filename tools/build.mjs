@@ -16,6 +16,8 @@ async function* walk(dir) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name === 'e2e') continue;
+      // The web console is browser code, bundled by tools/build-portal.mjs.
+      if (p === join(root, 'apps', 'portal')) continue;
       yield* walk(p);
     } else if (p.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(p) && !p.endsWith('.d.ts')) {
       yield p;

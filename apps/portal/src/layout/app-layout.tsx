@@ -1,0 +1,101 @@
+import { DownOutlined, GlobalOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { type ReactNode, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSession } from '../auth/session';
+import { changeLanguage } from '../i18n';
+import { LANGUAGES, type Language } from '../i18n/languages';
+import { AboutDialog } from './about-dialog';
+import { ChangePasswordDialog } from './change-password-dialog';
+import { PageLoading } from './page-loading';
+
+/** The console's frame: the header with language and user menus, the navigation, the page. */
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const { user, logout } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [dialog, setDialog] = useState<'password' | 'about' | null>(null);
+
+  const admin = !!user?.sysadmin_flag;
+  const items: { key: string; label: ReactNode; children?: { key: string; label: ReactNode }[] }[] = [
+    { key: '/harbor/projects', label: <Link to="/harbor/projects">{t('common:nav.projects')}</Link> },
+    { key: '/harbor/logs', label: <Link to="/harbor/logs">{t('common:nav.logs')}</Link> },
+  ];
+  if (admin) {
+    items.push({
+      key: 'admin',
+      label: t('common:nav.administration'),
+      children: [
+        { key: '/harbor/users', label: <Link to="/harbor/users">{t('common:nav.users')}</Link> },
+        { key: '/harbor/robot-accounts', label: <Link to="/harbor/robot-accounts">{t('common:nav.robots')}</Link> },
+        { key: '/harbor/clearing-job', label: <Link to="/harbor/clearing-job">{t('common:nav.gc')}</Link> },
+        { key: '/harbor/configs', label: <Link to="/harbor/configs">{t('common:nav.configuration')}</Link> },
+        { key: '/harbor/system-info', label: <Link to="/harbor/system-info">{t('common:nav.systemInfo')}</Link> },
+      ],
+    });
+  }
+  const selected = [...items, ...items.flatMap((i) => i.children ?? [])].map((i) => i.key).filter((k) => k.startsWith('/') && location.pathname.startsWith(k));
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 24 }}>
+        <Link to="/harbor/projects" style={{ display: 'flex', alignItems: 'center', gap: 8 }} aria-label={t('common:home')}>
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>Wharf</Typography.Text>
+        </Link>
+        <div style={{ flex: 1 }} />
+        <Dropdown
+          menu={{
+            selectable: true,
+            selectedKeys: [i18n.language],
+            items: LANGUAGES.map((l) => ({ key: l.code, label: <span lang={l.code}>{l.label}</span> })),
+            onClick: ({ key }) => void changeLanguage(key as Language),
+          }}
+        >
+          <Button type="text" style={{ color: '#fff' }} icon={<GlobalOutlined />} aria-label={t('common:language')} data-testid="language-menu">
+            {LANGUAGES.find((l) => l.code === i18n.language)?.label} <DownOutlined />
+          </Button>
+        </Dropdown>
+        <Dropdown
+          menu={{
+            items: [
+              { key: 'password', label: t('common:user.changePassword') },
+              { key: 'about', label: t('common:user.about') },
+              { type: 'divider' },
+              { key: 'logout', label: t('common:user.logout') },
+            ],
+            onClick: ({ key }) => {
+              if (key === 'logout') void logout().then(() => navigate('/harbor/sign-in'));
+              else setDialog(key as 'password' | 'about');
+            },
+          }}
+        >
+          <Button type="text" style={{ color: '#fff' }} icon={<UserOutlined />} data-testid="user-menu">
+            <Space>
+              {user?.username}
+              <DownOutlined />
+            </Space>
+          </Button>
+        </Dropdown>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
+          <nav aria-label={t('common:nav.label')}>
+            <Menu mode="inline" selectedKeys={selected} defaultOpenKeys={['admin']} items={items} style={{ borderInlineEnd: 0 }} />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24 }}>
+          <main>
+            <Suspense fallback={<PageLoading />}>
+              <Outlet />
+            </Suspense>
+          </main>
+        </Layout.Content>
+      </Layout>
+      <ChangePasswordDialog open={dialog === 'password'} onClose={() => setDialog(null)} />
+      <AboutDialog open={dialog === 'about'} onClose={() => setDialog(null)} />
+    </Layout>
+  );
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Builds the web console (apps/portal) with Vite into dist/apps/portal: index.html plus hashed
+// files under assets/. `--if-stale` skips the build when no source is newer than the last one.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { portalConfig } from '../apps/portal/vite.config.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const portal = join(root, 'apps/portal');
+const outDir = process.env.PORTAL_OUT_DIR ? resolve(process.env.PORTAL_OUT_DIR) : join(root, 'dist/apps/portal');
+const marker = join(outDir, 'index.html');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'e2e') continue;
+    const p = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+if (process.argv.includes('--if-stale') && existsSync(marker)) {
+  const sources = Math.max(newest(portal), statSync(join(root, 'package-lock.json')).mtimeMs);
+  if (sources <= statSync(marker).mtimeMs) process.exit(0);
+}
+
+const started = Date.now();
+await build({ ...portalConfig({ outDir }), configFile: false });
+console.log(`built the web console into ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
