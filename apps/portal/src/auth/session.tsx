@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
 import { API, ApiError, api, request, resetCsrfToken, setUnauthenticatedHandler } from '../api/client';
 import type { CurrentUser, Permission } from '../api/types';
@@ -25,6 +25,11 @@ async function currentUser(): Promise<CurrentUser | null> {
   }
 }
 
+/** What the previous user saw is not kept for the next; the current-user query stays observed. */
+function forgetAllBut(client: QueryClient): void {
+  client.removeQueries({ predicate: (q) => !(q.queryKey.length === 2 && q.queryKey[0] === 'users' && q.queryKey[1] === 'current') });
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const { data: user } = useQuery({ queryKey: CURRENT_USER_KEY, queryFn: currentUser, staleTime: 60_000, retry: 1 });
@@ -44,8 +49,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const login = useCallback(
     async (principal: string, password: string) => {
       await request('POST', '/c/login', { form: { principal, password }, quiet401: true });
-      client.clear();
-      await client.fetchQuery({ queryKey: CURRENT_USER_KEY, queryFn: currentUser });
+      const me = await currentUser();
+      forgetAllBut(client);
+      client.setQueryData(CURRENT_USER_KEY, me);
     },
     [client],
   );
@@ -55,7 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       await request('GET', '/c/log_out', { quiet401: true });
     } finally {
       resetCsrfToken();
-      client.clear();
+      forgetAllBut(client);
       client.setQueryData(CURRENT_USER_KEY, null);
     }
   }, [client]);
