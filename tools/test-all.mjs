@@ -10,9 +10,9 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: '
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
 
 // The end-to-end tests drive real clients and servers from Debian's packages (registry clients,
-// OpenLDAP's slapd, nginx for the gateway, the Docker engine and CLI): install the packages whose
+// OpenLDAP's slapd, nginx for the gateway, the Docker engine and CLI, Chromium for the console): install the packages whose
 // programs are missing.
-const needed = { skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', slapd: 'slapd', slapadd: 'slapd', ldapsearch: 'ldap-utils', nginx: 'nginx-light', dockerd: 'docker.io', openssl: 'openssl' };
+const needed = { skopeo: 'skopeo', umoci: 'umoci', podman: 'podman', slapd: 'slapd', slapadd: 'slapd', ldapsearch: 'ldap-utils', nginx: 'nginx-light', dockerd: 'docker.io', openssl: 'openssl', chromium: 'chromium' };
 const clients = [
   ...new Set(
     Object.entries(needed)
