@@ -21,8 +21,6 @@ export interface AuditLog {
   op_time: string;
 }
 
-const OPERATION_COLORS: Record<string, string> = { create: 'green', delete: 'red', update: 'blue', push: 'geekblue', pull: 'cyan' };
-
 /**
  * One page of audit records from `path` (GET /audit-logs, GET /projects/{name}/logs): newest
  * first, filtered by the server through `q` (user and resource contain the text, type and
@@ -44,7 +42,7 @@ export function AuditLogTable({ path }: { path: string }) {
     { title: t('logs:column.username'), dataIndex: 'username', key: 'username', sorter: true },
     { title: t('logs:column.resource'), dataIndex: 'resource', key: 'resource', sorter: true },
     { title: t('logs:column.resourceType'), dataIndex: 'resource_type', key: 'resource_type', sorter: true, render: (v: string) => resourceTypeLabel(v) },
-    { title: t('logs:column.operation'), dataIndex: 'operation', key: 'operation', sorter: true, render: (v: string) => <Tag color={OPERATION_COLORS[v]}>{operationLabel(v)}</Tag> },
+    { title: t('logs:column.operation'), dataIndex: 'operation', key: 'operation', sorter: true, render: (v: string) => <Tag>{operationLabel(v)}</Tag> },
     {
       title: t('logs:column.time'),
       dataIndex: 'op_time',
@@ -61,20 +59,18 @@ export function AuditLogTable({ path }: { path: string }) {
         <Input.Search allowClear placeholder={t('logs:filter.username')} aria-label={t('logs:filter.username')} onSearch={(v) => list.setFilter('username', fuzzyTerm(v))} style={{ width: 200 }} />
         <Input.Search allowClear placeholder={t('logs:filter.resource')} aria-label={t('logs:filter.resource')} onSearch={(v) => list.setFilter('resource', fuzzyTerm(v))} style={{ width: 220 }} />
         <Select
-          allowClear
           aria-label={t('logs:filter.resourceType')}
-          placeholder={t('logs:filter.resourceType')}
-          style={{ width: 180 }}
-          onChange={(v?: string) => list.setFilter('resource_type', exactTerm(v))}
-          options={AUDIT_RESOURCE_TYPES.map((type) => ({ value: type, label: resourceTypeLabel(type) }))}
+          style={{ width: 190 }}
+          value={list.state.filters?.resource_type ?? ''}
+          onChange={(v: string) => list.setFilter('resource_type', exactTerm(v))}
+          options={[{ value: '', label: t('logs:filter.allResourceTypes') }, ...AUDIT_RESOURCE_TYPES.map((type) => ({ value: type, label: resourceTypeLabel(type) }))]}
         />
         <Select
-          allowClear
           aria-label={t('logs:filter.operation')}
-          placeholder={t('logs:filter.operation')}
           style={{ width: 160 }}
-          onChange={(v?: string) => list.setFilter('operation', exactTerm(v))}
-          options={AUDIT_OPERATIONS.map((op) => ({ value: op, label: operationLabel(op) }))}
+          value={list.state.filters?.operation ?? ''}
+          onChange={(v: string) => list.setFilter('operation', exactTerm(v))}
+          options={[{ value: '', label: t('logs:filter.allOperations') }, ...AUDIT_OPERATIONS.map((op) => ({ value: op, label: operationLabel(op) }))]}
         />
         <DatePicker.RangePicker
           allowEmpty={[true, true]}
