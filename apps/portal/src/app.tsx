@@ -22,8 +22,13 @@ const queryClient = new QueryClient({
   },
 });
 
-/** Darker blue than antd's default, so that links and primary buttons keep a 4.5:1 contrast. */
-const theme: ThemeConfig = { token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', borderRadius: 4 } };
+/**
+ * Darker blue than antd's default, so that links and primary buttons keep a 4.5:1 contrast; the
+ * same for the red of form errors and the grey of field help texts (antd's are about 3.3:1).
+ */
+const theme: ThemeConfig = {
+  token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', colorError: '#cf1322', colorTextDescription: 'rgba(0, 0, 0, 0.65)', borderRadius: 4 },
+};
 
 /** antd's own texts (pagination, pickers, empty tables) follow the console's language. */
 function useAntdLocale(language: string): Locale {

@@ -1,5 +1,6 @@
 import { lazy } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
+import { RequireAdmin } from './auth/require-admin';
 import { RequireSession } from './auth/require-session';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './layout/not-found-page';
@@ -10,6 +11,10 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const ProjectLogsPage = lazy(() => import('./pages/logs/project-logs-page'));
+const UsersPage = lazy(() => import('./pages/users/users-page'));
+const LogsPage = lazy(() => import('./pages/logs/logs-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +28,16 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      { path: '/harbor/projects/:projectId', element: <ProjectLayout />, children: [{ path: 'logs', element: <ProjectLogsPage /> }] },
+      { path: '/harbor/logs', element: <LogsPage /> },
+      {
+        path: '/harbor/users',
+        element: (
+          <RequireAdmin>
+            <UsersPage />
+          </RequireAdmin>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
