@@ -1,18 +1,19 @@
 import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 
 export function NotFoundPage() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   return (
     <Result
       status="404"
       title={t('common:notFound.title')}
       subTitle={t('common:notFound.text')}
       extra={
-        <Link to="/harbor/projects">
-          <Button type="primary">{t('common:notFound.back')}</Button>
-        </Link>
+        <Button type="primary" onClick={() => navigate('/harbor/projects')}>
+          {t('common:notFound.back')}
+        </Button>
       }
     />
   );
