@@ -10,6 +10,9 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
+const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +26,14 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      {
+        path: '/harbor/projects/:projectId',
+        element: <ProjectLayout />,
+        children: [
+          { path: 'webhooks', element: <WebhooksPage /> },
+          { path: 'configs', element: <ProjectConfigPage /> },
+        ],
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
