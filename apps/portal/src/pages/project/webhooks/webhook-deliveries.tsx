@@ -53,7 +53,7 @@ function DeliveryTasks({ projectId, policyId, execution, onLog }: { projectId: n
   const payload = payloadText(execution.extra_attrs);
   const columns: ColumnsType<Task> = [
     { title: t('webhooks:history.task'), dataIndex: 'id', key: 'id' },
-    { title: t('webhooks:history.status'), dataIndex: 'status', key: 'status', render: (s: string, task) => <Space direction="vertical" size={0}><DeliveryStatus status={s} />{task.status_message && <Typography.Text type="secondary">{task.status_message}</Typography.Text>}</Space> },
+    { title: t('webhooks:history.status'), dataIndex: 'status', key: 'status', render: (s: string, task) => <Space orientation="vertical" size={0}><DeliveryStatus status={s} />{task.status_message && <Typography.Text type="secondary">{task.status_message}</Typography.Text>}</Space> },
     { title: t('webhooks:history.attempts'), dataIndex: 'run_count', key: 'run_count' },
     { title: t('webhooks:history.started'), dataIndex: 'start_time', key: 'start_time', render: (v: string) => (isZeroTime(v) ? '—' : formatDate(v, i18n.language)) },
     { title: t('webhooks:history.ended'), dataIndex: 'end_time', key: 'end_time', render: (v: string) => (isZeroTime(v) ? '—' : formatDate(v, i18n.language)) },

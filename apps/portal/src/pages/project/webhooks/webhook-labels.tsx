@@ -1,4 +1,4 @@
-import { Tag } from 'antd';
+import { Badge } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 /** An event type in the reader's language; a type this console does not know keeps its API name. */
@@ -32,22 +32,22 @@ export function useEventTypeLabel(): (type: string) => string {
   };
 }
 
-/** The status of a delivery or of one attempt at it. */
+/** The status of a delivery or of one attempt at it: a coloured dot beside text of the page's own colour. */
 export function DeliveryStatus({ status }: { status: string }) {
   const { t } = useTranslation();
   switch (status) {
     case 'Success':
-      return <Tag color="green">{t('webhooks:status.success')}</Tag>;
+      return <Badge status="success" text={t('webhooks:status.success')} />;
     case 'Error':
-      return <Tag color="red">{t('webhooks:status.error')}</Tag>;
+      return <Badge status="error" text={t('webhooks:status.error')} />;
     case 'Running':
-      return <Tag color="blue">{t('webhooks:status.running')}</Tag>;
+      return <Badge status="processing" text={t('webhooks:status.running')} />;
     case 'Pending':
-      return <Tag color="gold">{t('webhooks:status.pending')}</Tag>;
+      return <Badge status="warning" text={t('webhooks:status.pending')} />;
     case 'Stopped':
-      return <Tag>{t('webhooks:status.stopped')}</Tag>;
+      return <Badge status="default" text={t('webhooks:status.stopped')} />;
     default:
-      return <Tag>{status}</Tag>;
+      return <Badge status="default" text={status} />;
   }
 }
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/error-alert';
@@ -25,6 +25,7 @@ export function WebhookPolicyDialog({ projectId, supported, policy, open, onClos
   const [form] = Form.useForm<PolicyFormValues>();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
   const notifyType = Form.useWatch('notifyType', form) ?? 'http';
   const formats = payloadFormatsFor(supported, notifyType);
 
@@ -46,6 +47,8 @@ export function WebhookPolicyDialog({ projectId, supported, policy, open, onClos
       onClose();
     } catch (err) {
       setError(err);
+      // The API's reason is above the form, which may be scrolled past.
+      requestAnimationFrame(() => errorRef.current?.scrollIntoView({ block: 'nearest' }));
     } finally {
       setBusy(false);
     }
@@ -63,7 +66,9 @@ export function WebhookPolicyDialog({ projectId, supported, policy, open, onClos
       forceRender
       width={640}
     >
-      <ErrorAlert error={error} title={policy ? t('webhooks:form.updateRefused') : t('webhooks:form.createRefused')} />
+      <div ref={errorRef}>
+        <ErrorAlert error={error} title={policy ? t('webhooks:form.updateRefused') : t('webhooks:form.createRefused')} />
+      </div>
       <Form form={form} layout="vertical" onFinish={submit} initialValues={emptyFormValues(supported)}>
         <Form.Item name="name" label={t('webhooks:form.name')} rules={[{ required: true, whitespace: true, message: t('common:required') }, { max: 256, message: t('webhooks:form.tooLong', { max: 256 }) }]}>
           <Input autoComplete="off" />
@@ -103,8 +108,19 @@ export function WebhookPolicyDialog({ projectId, supported, policy, open, onClos
         <Form.Item name="verifyRemoteCert" label={t('webhooks:form.verifyCert')} valuePropName="checked" extra={t('webhooks:form.verifyCertHelp')}>
           <Switch />
         </Form.Item>
-        <Form.Item name="eventTypes" label={t('webhooks:form.eventTypes')} rules={[{ required: true, type: 'array', min: 1, message: t('webhooks:form.eventTypesRule') }]}>
-          <Checkbox.Group options={(supported?.event_type ?? []).map((type) => ({ value: type, label: eventLabel(type) }))} />
+        <Form.Item
+          name="eventTypes"
+          label={t('webhooks:form.eventTypes')}
+          rules={[
+            {
+              // A validator rather than `required`: antd would put aria-required on the checkbox group, which that role does not take.
+              validator: async (_, value: string[] | undefined) => {
+                if (!value || value.length === 0) throw new Error(t('webhooks:form.eventTypesRule'));
+              },
+            },
+          ]}
+        >
+          <Checkbox.Group aria-label={t('webhooks:form.eventTypes')} options={(supported?.event_type ?? []).map((type) => ({ value: type, label: eventLabel(type) }))} />
         </Form.Item>
         <Form.Item name="enabled" label={t('webhooks:form.enabled')} valuePropName="checked">
           <Switch />

@@ -91,7 +91,7 @@ export default function WebhooksPage() {
       key: 'name',
       sorter: true,
       render: (name: string, p) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <Typography.Text strong>{name}</Typography.Text>
           {p.description && <Typography.Text type="secondary">{p.description}</Typography.Text>}
         </Space>
@@ -116,7 +116,7 @@ export default function WebhooksPage() {
       title: t('webhooks:column.endpoint'),
       key: 'endpoint',
       render: (_, p) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           {p.targets.map((target, i) => (
             <Typography.Text key={i} style={{ wordBreak: 'break-all' }}>
               <Tag>
