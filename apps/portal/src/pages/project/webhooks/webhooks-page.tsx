@@ -24,6 +24,7 @@ export default function WebhooksPage() {
   const project = useProject();
   const projectId = project.project_id;
   const permissions = useProjectPermissions(projectId);
+  const canList = permissions.can('notification-policy', 'list');
   const canRead = permissions.can('notification-policy', 'read');
   const canCreate = permissions.can('notification-policy', 'create');
   const canUpdate = permissions.can('notification-policy', 'update');
@@ -186,7 +187,7 @@ export default function WebhooksPage() {
         />
         <Button onClick={() => void client.invalidateQueries({ queryKey: ['webhooks', projectId] })}>{t('common:refresh')}</Button>
       </Space>
-      {permissions.loaded && !canCreate && <Alert type="info" showIcon title={t('webhooks:readOnly')} style={{ marginBottom: 16 }} />}
+      {permissions.loaded && canList && !canCreate && <Alert type="info" showIcon title={t('webhooks:readOnly')} style={{ marginBottom: 16 }} />}
       <ErrorAlert error={policies.error} />
       <ErrorAlert error={supported.error} />
       <Table<WebhookPolicy>
