@@ -15,6 +15,8 @@ const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
 const ProjectLogsPage = lazy(() => import('./pages/logs/project-logs-page'));
 const UsersPage = lazy(() => import('./pages/users/users-page'));
 const LogsPage = lazy(() => import('./pages/logs/logs-page'));
+const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
+const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -28,7 +30,15 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
-      { path: '/harbor/projects/:projectId', element: <ProjectLayout />, children: [{ path: 'logs', element: <ProjectLogsPage /> }] },
+      {
+        path: '/harbor/projects/:projectId',
+        element: <ProjectLayout />,
+        children: [
+          { path: 'webhooks', element: <WebhooksPage /> },
+          { path: 'logs', element: <ProjectLogsPage /> },
+          { path: 'configs', element: <ProjectConfigPage /> },
+        ],
+      },
       { path: '/harbor/logs', element: <LogsPage /> },
       {
         path: '/harbor/users',
