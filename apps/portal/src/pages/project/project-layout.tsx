@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { API, api } from '../../api/client';
 import type { Project } from '../../api/types';
+import { AccessTag } from '../../components/access-tag';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { RoleName } from '../../components/role-name';
@@ -29,7 +30,7 @@ export default function ProjectLayout() {
         title={
           <Space>
             {project.data?.name ?? '…'}
-            {project.data && (project.data.metadata?.public === 'true' ? <Tag color="green">{t('projects:public')}</Tag> : <Tag>{t('projects:private')}</Tag>)}
+            {project.data && <AccessTag metadata={project.data.metadata} />}
           </Space>
         }
         extra={project.data && <RoleName id={project.data.current_user_role_id} />}

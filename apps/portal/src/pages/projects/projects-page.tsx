@@ -9,6 +9,7 @@ import { API, api } from '../../api/client';
 import { listQuery } from '../../api/list';
 import type { Project } from '../../api/types';
 import { useSession } from '../../auth/session';
+import { AccessTag } from '../../components/access-tag';
 import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { RoleName } from '../../components/role-name';
@@ -61,7 +62,7 @@ export default function ProjectsPage() {
     {
       title: t('projects:column.access'),
       key: 'public',
-      render: (_, p) => (p.metadata?.public === 'true' ? <Tag color="green">{t('projects:public')}</Tag> : <Tag>{t('projects:private')}</Tag>),
+      render: (_, p) => <AccessTag metadata={p.metadata} />,
     },
     { title: t('projects:column.role'), key: 'role', render: (_, p) => <RoleName id={p.current_user_role_id} /> },
     { title: t('projects:column.repositories'), dataIndex: 'repo_count', key: 'repo_count' },
