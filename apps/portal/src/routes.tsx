@@ -10,6 +10,9 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const GcPage = lazy(() => import('./pages/gc/gc-page'));
+const ConfigurationPage = lazy(() => import('./pages/configuration/configuration-page'));
+const SystemInfoPage = lazy(() => import('./pages/system-info/system-info-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +26,9 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      { path: '/harbor/clearing-job', element: <GcPage /> },
+      { path: '/harbor/configs', element: <ConfigurationPage /> },
+      { path: '/harbor/system-info', element: <SystemInfoPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
