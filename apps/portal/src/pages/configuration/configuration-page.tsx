@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Spin, Tabs } from 'antd';
+import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
+import { PageLoading } from '../../layout/page-loading';
 import { AdminOnly } from '../admin/admin-only';
 import { AuthSettingsForm } from './auth-settings-form';
 import type { ConfigurationsAnswer } from './settings';
@@ -25,7 +26,7 @@ function Settings() {
   const { t } = useTranslation();
   const query = useQuery({ queryKey: CONFIGURATIONS_KEY, queryFn: () => api.get<ConfigurationsAnswer>(`${API}/configurations`) });
   if (query.error) return <ErrorAlert error={query.error} />;
-  if (!query.data) return <Spin aria-label={t('common:loading')} />;
+  if (!query.data) return <PageLoading />;
   // A new answer (after a save) starts the forms again from the stored values.
   const key = query.dataUpdatedAt;
   return (

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { listQuery } from '../../api/list';
 import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { formatBytes, formatDate, formatNumber } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
+import { ToneTag } from '../admin/tone-tag';
 import { type GcRun, gcFigures, isActive } from './gc-run';
 import { GcLogDialog } from './gc-log-dialog';
 import { GcStatusTag } from './gc-status-tag';
@@ -59,7 +60,7 @@ export function GcHistory() {
     {
       title: t('gc:column.dryRun'),
       key: 'dry_run',
-      render: (_, r) => (gcFigures(r).dryRun ? <Tag color="purple">{t('gc:dryRunTag')}</Tag> : t('common:no')),
+      render: (_, r) => (gcFigures(r).dryRun ? <ToneTag tone="processing">{t('gc:dryRunTag')}</ToneTag> : t('common:no')),
     },
     { title: t('gc:column.status'), key: 'status', render: (_, r) => <GcStatusTag status={r.job_status} /> },
     {
@@ -83,11 +84,11 @@ export function GcHistory() {
       key: 'actions',
       render: (_, r) => (
         <Space>
-          <Button size="small" onClick={() => setLogOf(r.id)} aria-label={t('gc:log.button', { id: r.id })}>
+          <Button size="small" autoInsertSpace={false} onClick={() => setLogOf(r.id)} aria-label={t('gc:log.button', { id: r.id })}>
             {t('gc:log.short')}
           </Button>
           {isActive(r.job_status) && (
-            <Button size="small" danger onClick={() => stop(r)} aria-label={t('gc:stop.aria', { id: r.id })}>
+            <Button size="small" danger autoInsertSpace={false} onClick={() => stop(r)} aria-label={t('gc:stop.aria', { id: r.id })}>
               {t('gc:stop.button')}
             </Button>
           )}

@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Modal, Spin } from 'antd';
+import { Button, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
+import { PageLoading } from '../../layout/page-loading';
 
 const ACTIVE_REFRESH_MS = 3000;
 
@@ -34,10 +35,10 @@ export function GcLogDialog({ id, active, onClose }: { id: number | null; active
     >
       <ErrorAlert error={query.error} />
       {query.isLoading ? (
-        <Spin aria-label={t('common:loading')} />
+        <PageLoading />
       ) : (
         !query.error && (
-          <pre tabIndex={0} aria-label={t('gc:log.title', { id })} style={{ maxHeight: '60vh', overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all', background: '#f6f6f6', padding: 12, fontSize: 12 }}>
+          <pre tabIndex={0} aria-label={t('gc:log.title', { id })} style={{ maxHeight: '60vh', overflow: 'auto', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', background: '#f6f6f6', padding: 12, fontSize: 12 }}>
             {typeof query.data === 'string' && query.data !== '' ? query.data : t('gc:log.empty')}
           </pre>
         )

@@ -1,21 +1,21 @@
-import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ToneTag } from '../admin/tone-tag';
 
 /** An execution's status (Pending, Running, Success, Error, Stopped) as a coloured tag. */
 export function GcStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   switch (status) {
     case 'Pending':
-      return <Tag color="default">{t('gc:status.pending')}</Tag>;
+      return <ToneTag tone="neutral">{t('gc:status.pending')}</ToneTag>;
     case 'Running':
-      return <Tag color="processing">{t('gc:status.running')}</Tag>;
+      return <ToneTag tone="processing">{t('gc:status.running')}</ToneTag>;
     case 'Success':
-      return <Tag color="success">{t('gc:status.success')}</Tag>;
+      return <ToneTag tone="success">{t('gc:status.success')}</ToneTag>;
     case 'Error':
-      return <Tag color="error">{t('gc:status.error')}</Tag>;
+      return <ToneTag tone="error">{t('gc:status.error')}</ToneTag>;
     case 'Stopped':
-      return <Tag color="warning">{t('gc:status.stopped')}</Tag>;
+      return <ToneTag tone="warning">{t('gc:status.stopped')}</ToneTag>;
     default:
-      return <Tag>{status || '—'}</Tag>;
+      return <ToneTag tone="neutral">{status || '—'}</ToneTag>;
   }
 }

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Flex, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Flex, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { formatDate } from '../../lib/format';
 import { AdminOnly } from '../admin/admin-only';
+import { ToneTag } from '../admin/tone-tag';
 
 interface ComponentHealth {
   name: string;
@@ -39,9 +40,9 @@ export default function SystemInfoPage() {
 
 function HealthTag({ status }: { status: string }) {
   const { t } = useTranslation();
-  if (status === 'healthy') return <Tag color="success">{t('system-info:health.healthy')}</Tag>;
-  if (status === 'unhealthy') return <Tag color="error">{t('system-info:health.unhealthy')}</Tag>;
-  return <Tag>{status || '—'}</Tag>;
+  if (status === 'healthy') return <ToneTag tone="success">{t('system-info:health.healthy')}</ToneTag>;
+  if (status === 'unhealthy') return <ToneTag tone="error">{t('system-info:health.unhealthy')}</ToneTag>;
+  return <ToneTag tone="neutral">{status || '—'}</ToneTag>;
 }
 
 function GeneralInfo() {
@@ -62,7 +63,7 @@ function GeneralInfo() {
         {
           key: 'readonly',
           label: t('system-info:readOnly'),
-          value: info.read_only === undefined ? '—' : info.read_only ? <Tag color="warning">{t('system-info:readOnlyOn')}</Tag> : t('common:no'),
+          value: info.read_only === undefined ? '—' : info.read_only ? <ToneTag tone="warning">{t('system-info:readOnlyOn')}</ToneTag> : t('common:no'),
         },
         { key: 'creation', label: t('system-info:projectCreation'), value: creation(info.project_creation_restriction) },
         { key: 'selfreg', label: t('system-info:selfRegistration'), value: yesNo(info.self_registration) },
