@@ -1,4 +1,4 @@
-import { lazy } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { RequireAdmin } from './auth/require-admin';
 import { RequireSession } from './auth/require-session';
@@ -17,6 +17,12 @@ const UsersPage = lazy(() => import('./pages/users/users-page'));
 const LogsPage = lazy(() => import('./pages/logs/logs-page'));
 const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
 const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
+const GcPage = lazy(() => import('./pages/gc/gc-page'));
+const ConfigurationPage = lazy(() => import('./pages/configuration/configuration-page'));
+const SystemInfoPage = lazy(() => import('./pages/system-info/system-info-page'));
+
+/** System administrators' pages; others see why not, and the page's chunk never loads. */
+const admin = (page: ReactNode) => <RequireAdmin>{page}</RequireAdmin>;
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -40,14 +46,10 @@ export const routes: RouteObject[] = [
         ],
       },
       { path: '/harbor/logs', element: <LogsPage /> },
-      {
-        path: '/harbor/users',
-        element: (
-          <RequireAdmin>
-            <UsersPage />
-          </RequireAdmin>
-        ),
-      },
+      { path: '/harbor/users', element: admin(<UsersPage />) },
+      { path: '/harbor/clearing-job', element: admin(<GcPage />) },
+      { path: '/harbor/configs', element: admin(<ConfigurationPage />) },
+      { path: '/harbor/system-info', element: admin(<SystemInfoPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
