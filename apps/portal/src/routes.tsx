@@ -10,6 +10,8 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const PolicyPage = lazy(() => import('./pages/project/policy/policy-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +25,11 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      {
+        path: '/harbor/projects/:projectId',
+        element: <ProjectLayout />,
+        children: [{ path: 'policy', element: <PolicyPage /> }],
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
