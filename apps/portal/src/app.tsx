@@ -22,8 +22,14 @@ const queryClient = new QueryClient({
   },
 });
 
-/** Darker blue than antd's default, so that links and primary buttons keep a 4.5:1 contrast. */
-const theme: ThemeConfig = { token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', borderRadius: 4 } };
+/**
+ * Darker blue than antd's default, so that links and primary buttons keep a 4.5:1 contrast; the
+ * same for danger buttons (antd's #ff4d4f has 3.3:1 on white) and secondary texts (3.3:1 on the
+ * page's grey).
+ */
+const theme: ThemeConfig = {
+  token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', colorError: '#c4161c', colorTextDescription: 'rgba(0, 0, 0, 0.62)', borderRadius: 4 },
+};
 
 /** antd's own texts (pagination, pickers, empty tables) follow the console's language. */
 function useAntdLocale(language: string): Locale {

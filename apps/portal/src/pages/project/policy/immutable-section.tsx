@@ -21,7 +21,7 @@ export function ImmutableSection({ project, can }: { project: Project; can: Can 
   const { t } = useTranslation();
   const { modal, message } = App.useApp();
   const client = useQueryClient();
-  const list = useListState({ pageSize: 15 });
+  const list = useListState();
   const [editing, setEditing] = useState<{ rule?: PolicyRule } | null>(null);
   const [toggling, setToggling] = useState<number | null>(null);
   const base = `${API}/projects/${project.project_id}/immutabletagrules`;

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Modal, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Modal, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,12 +10,13 @@ import { ErrorAlert, errorMessage } from '../../../components/error-alert';
 import { formatDate } from '../../../lib/format';
 import { useListState } from '../../../lib/use-list-state';
 import { ACTIVE_STATUSES, type RetentionExecution, type RetentionTask } from './policy-types';
+import { StatusTag, type Tone } from './status-tag';
 
-const STATUS_COLOR: Readonly<Record<string, string>> = { Pending: 'default', Running: 'processing', Success: 'success', Error: 'error', Stopped: 'warning' };
+const STATUS_TONE: Readonly<Record<string, Tone>> = { Pending: 'neutral', Running: 'processing', Success: 'success', Error: 'error', Stopped: 'warning' };
 /** How often a list with a run still going asks again. */
 const POLL_MS = 3000;
 
-function StatusTag({ status }: { status: string }) {
+function RunStatus({ status }: { status: string }) {
   const { t } = useTranslation();
   const label =
     status === 'Pending'
@@ -29,7 +30,7 @@ function StatusTag({ status }: { status: string }) {
             : status === 'Stopped'
               ? t('retention:status.Stopped')
               : status;
-  return <Tag color={STATUS_COLOR[status] ?? 'default'}>{label}</Tag>;
+  return <StatusTag tone={STATUS_TONE[status] ?? 'neutral'}>{label}</StatusTag>;
 }
 
 /** The runs of a policy, newest first, paged by the server; each expands to its repositories. */
@@ -37,7 +38,7 @@ export function RetentionRuns({ policyId, canStop }: { policyId: number; canStop
   const { t, i18n } = useTranslation();
   const { modal, message } = App.useApp();
   const client = useQueryClient();
-  const list = useListState({ pageSize: 10 });
+  const list = useListState();
 
   const executions = useQuery({
     queryKey: ['retention-executions', policyId, list.state.page, list.state.pageSize],
@@ -66,7 +67,7 @@ export function RetentionRuns({ policyId, canStop }: { policyId: number; canStop
 
   const columns: ColumnsType<RetentionExecution> = [
     { title: t('retention:runs.id'), dataIndex: 'id', key: 'id', width: 80 },
-    { title: t('retention:runs.status'), dataIndex: 'status', key: 'status', render: (s: string) => <StatusTag status={s} /> },
+    { title: t('retention:runs.status'), dataIndex: 'status', key: 'status', render: (s: string) => <RunStatus status={s} /> },
     { title: t('retention:runs.dryRun'), dataIndex: 'dry_run', key: 'dry_run', render: (d: boolean) => (d ? t('common:yes') : t('common:no')) },
     {
       title: t('retention:runs.trigger'),
@@ -76,18 +77,19 @@ export function RetentionRuns({ policyId, canStop }: { policyId: number; canStop
     },
     { title: t('retention:runs.started'), dataIndex: 'start_time', key: 'start_time', render: (v: string) => formatDate(v, i18n.language) },
     { title: t('retention:runs.ended'), dataIndex: 'end_time', key: 'end_time', render: (v: string | undefined) => formatDate(v, i18n.language) },
-    {
+  ];
+  if (canStop) {
+    columns.push({
       title: t('common:actions'),
       key: 'actions',
       render: (_, e) =>
-        canStop &&
         ACTIVE_STATUSES.includes(e.status) && (
           <Button size="small" danger onClick={() => stop(e)} aria-label={t('retention:runs.stopLabel', { id: e.id })}>
             {t('retention:runs.stop')}
           </Button>
         ),
-    },
-  ];
+    });
+  }
 
   return (
     <section aria-labelledby="retention-runs-title">
@@ -116,7 +118,7 @@ export function RetentionRuns({ policyId, canStop }: { policyId: number; canStop
 /** The repositories of one run: what each kept of how many, and its log. */
 function RetentionTasks({ policyId, execution }: { policyId: number; execution: RetentionExecution }) {
   const { t, i18n } = useTranslation();
-  const list = useListState({ pageSize: 10 });
+  const list = useListState();
   const [logOf, setLogOf] = useState<RetentionTask | null>(null);
   const running = ACTIVE_STATUSES.includes(execution.status);
 
@@ -131,7 +133,7 @@ function RetentionTasks({ policyId, execution }: { policyId: number; execution: 
   const columns: ColumnsType<RetentionTask> = [
     { title: t('retention:tasks.repository'), dataIndex: 'repository', key: 'repository' },
     { title: t('retention:tasks.retained'), key: 'retained', render: (_, task) => t('retention:tasks.retainedOf', { retained: task.retained, total: task.total }) },
-    { title: t('retention:tasks.status'), dataIndex: 'status', key: 'status', render: (s: string) => <StatusTag status={s} /> },
+    { title: t('retention:tasks.status'), dataIndex: 'status', key: 'status', render: (s: string) => <RunStatus status={s} /> },
     { title: t('retention:runs.started'), dataIndex: 'start_time', key: 'start_time', render: (v: string | undefined) => formatDate(v, i18n.language) },
     { title: t('retention:runs.ended'), dataIndex: 'end_time', key: 'end_time', render: (v: string | undefined) => formatDate(v, i18n.language) },
     {
@@ -188,7 +190,7 @@ function TaskLog({ policyId, executionId, task, onClose }: { policyId: number; e
       {log.isPending ? (
         <Typography.Text type="secondary">{t('common:loading')}</Typography.Text>
       ) : (
-        <pre aria-label={t('retention:tasks.logTitle', { repository: task.repository })} tabIndex={0} style={{ maxHeight: '60vh', overflow: 'auto', background: '#f6f6f6', padding: 12, fontSize: 12, whiteSpace: 'pre-wrap', wordBreak: 'break-all', margin: 0 }}>
+        <pre aria-label={t('retention:tasks.logTitle', { repository: task.repository })} tabIndex={0} style={{ maxHeight: '60vh', overflow: 'auto', background: '#f6f6f6', padding: 12, fontSize: 12, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: 0 }}>
           {text || t('retention:tasks.logEmpty')}
         </pre>
       )}

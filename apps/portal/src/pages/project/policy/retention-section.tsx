@@ -1,6 +1,6 @@
 import { PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Flex, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { retentionRuleSentence } from './rule-sentence';
 import { RetentionRuleDialog } from './retention-rule-dialog';
 import { RetentionRuns } from './retention-runs';
 import { RetentionSchedule } from './retention-schedule';
+import { StatusTag } from './status-tag';
 
 type Can = (resource: string, action: string) => boolean;
 
@@ -124,7 +125,7 @@ export function RetentionSection({ project, can }: { project: Project; can: Can 
       title: t('retention:column.status'),
       key: 'status',
       width: 120,
-      render: (_, r) => (r.disabled ? <Tag>{t('retention:disabled')}</Tag> : <Tag color="green">{t('retention:enabled')}</Tag>),
+      render: (_, r) => (r.disabled ? <StatusTag tone="neutral">{t('retention:disabled')}</StatusTag> : <StatusTag tone="success">{t('retention:enabled')}</StatusTag>),
     },
   ];
   if (canChange) {
