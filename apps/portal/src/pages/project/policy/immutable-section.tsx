@@ -146,7 +146,7 @@ export function ImmutableSection({ project, can }: { project: Project; can: Can 
         pagination={list.pagination(rules.data?.total)}
         onChange={list.onTableChange}
         size="middle"
-        locale={{ emptyText: t('immutable:empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('immutable:empty')}</Typography.Text> }}
       />
       {editing && (
         <ImmutableRuleDialog

@@ -108,7 +108,7 @@ export function RetentionRuns({ policyId, canStop }: { policyId: number; canStop
         pagination={list.pagination(executions.data?.total)}
         onChange={list.onTableChange}
         size="middle"
-        locale={{ emptyText: t('retention:runs.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('retention:runs.empty')}</Typography.Text> }}
         expandable={{ expandedRowRender: (e) => <RetentionTasks policyId={policyId} execution={e} /> }}
       />
     </section>
@@ -158,7 +158,7 @@ function RetentionTasks({ policyId, execution }: { policyId: number; execution: 
         pagination={list.pagination(tasks.data?.total)}
         onChange={list.onTableChange}
         size="small"
-        locale={{ emptyText: running ? t('retention:tasks.waiting') : t('retention:tasks.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{running ? t('retention:tasks.waiting') : t('retention:tasks.empty')}</Typography.Text> }}
       />
       {logOf && <TaskLog policyId={policyId} executionId={execution.id} task={logOf} onClose={() => setLogOf(null)} />}
     </>

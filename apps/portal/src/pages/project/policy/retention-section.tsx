@@ -175,7 +175,7 @@ export function RetentionSection({ project, can }: { project: Project; can: Can 
         dataSource={rules}
         pagination={false}
         size="middle"
-        locale={{ emptyText: t('retention:rules.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('retention:rules.empty')}</Typography.Text> }}
         style={{ marginBottom: 24 }}
       />
 
