@@ -5,7 +5,8 @@ import { selectsUntagged } from './rule-form';
 /**
  * Rules read as one sentence in the reader's language, e.g. "In repositories matching **, retain
  * the 10 most recently pushed artifacts with tags matching ** (untagged artifacts included)".
- * Patterns are shown as typed; the sentence is rendered as text.
+ * Patterns are shown as typed; the sentence is rendered as text. Both kinds of rule share the
+ * selector phrases ("matching **"), kept in the retention namespace.
  */
 
 function selectorText(s: Selector, t: TFunction): string {
