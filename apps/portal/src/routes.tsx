@@ -17,6 +17,7 @@ const UsersPage = lazy(() => import('./pages/users/users-page'));
 const LogsPage = lazy(() => import('./pages/logs/logs-page'));
 const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
 const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
+const PolicyPage = lazy(() => import('./pages/project/policy/policy-page'));
 const GcPage = lazy(() => import('./pages/gc/gc-page'));
 const ConfigurationPage = lazy(() => import('./pages/configuration/configuration-page'));
 const SystemInfoPage = lazy(() => import('./pages/system-info/system-info-page'));
@@ -40,6 +41,7 @@ export const routes: RouteObject[] = [
         path: '/harbor/projects/:projectId',
         element: <ProjectLayout />,
         children: [
+          { path: 'policy', element: <PolicyPage /> },
           { path: 'webhooks', element: <WebhooksPage /> },
           { path: 'logs', element: <ProjectLogsPage /> },
           { path: 'configs', element: <ProjectConfigPage /> },

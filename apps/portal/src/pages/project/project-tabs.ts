@@ -12,6 +12,7 @@ export function useProjectTabs(): { path: string; label: string }[] {
   const permissions = useProjectPermissions(projectId === undefined ? undefined : Number(projectId));
   return [
     { path: 'repositories', label: t('project:tab.repositories') },
+    { path: 'policy', label: t('project:tab.policy') },
     ...(permissions.can('notification-policy', 'list') ? [{ path: 'webhooks', label: t('project:tab.webhooks') }] : []),
     { path: 'logs', label: t('logs:tab') },
     { path: 'configs', label: t('project:tab.configs') },
