@@ -1,14 +1,15 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { installPortalFiles } from '../portal-files';
 import { testNginxConfig } from './nginx-command';
 import { CONSOLE_CSP } from './nginx-config';
 import { EchoedRequest, EchoServer, startEchoServer } from './testing/echo-server';
 import { startTestGateway, TestGateway } from './testing/gateway-harness';
-import { buildPortal } from './testing/portal-build';
+import { buildPortal, writeSmallPortal } from './testing/portal-build';
 
 /**
  * The web console as the gateway serves it: the real build (tools/build-portal.mjs) under the
@@ -223,4 +224,28 @@ describe('gateway (nginx) serving the web console', () => {
     },
     60_000,
   );
+
+  it('a running gateway switches to a build the installer puts behind its link, without a reload', async () => {
+    const run = mkdtempSync(join(tmpdir(), 'wharf-run-'));
+    const served = join(run, 'portal');
+    const next = writeSmallPortal();
+    let other: TestGateway | undefined;
+    try {
+      installPortalFiles(portal, served);
+      other = await startTestGateway({ coreUpstream: core.address, registryUpstream: registry.address, blobRoot: tmpdir(), portalRoot: served });
+      const before = await fetch(`${other.url}/harbor/projects`);
+      expect(Buffer.from(await before.arrayBuffer()).equals(indexHtml)).toBe(true);
+      expect((await fetch(`${other.url}${entry}`)).status).toBe(200);
+
+      expect(installPortalFiles(next.root, served)).toBe(true);
+      const after = await fetch(`${other.url}/harbor/projects`);
+      expect(await after.text()).toContain(`src="${next.script}"`);
+      expect((await fetch(`${other.url}${next.script}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect((await fetch(`${other.url}${entry}`)).status).toBe(404);
+    } finally {
+      await other?.stop();
+      rmSync(run, { recursive: true, force: true });
+      rmSync(next.root, { recursive: true, force: true });
+    }
+  });
 });
