@@ -53,6 +53,9 @@ if [ ! -f "$entry" ] || [ -n "$(find apps libs tools migrations -name '*.ts' -ne
   echo "building"
   node tools/build.mjs
 fi
+# The web console (apps/portal: .tsx, .json, .html and the rest), rebuilt when any of its files
+# or package-lock.json is newer than its last build in dist/apps/portal.
+node tools/build-portal.mjs --if-stale
 
 if [ ! -e "$config" ] && [ "$config" = harbor.yml ]; then
   # Working defaults: the template's example host name is replaced by this machine's name when

@@ -3,8 +3,6 @@
 // files under assets/. `--if-stale` skips the build when no source is newer than the last one.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'vite';
-import { portalConfig } from '../apps/portal/vite.config.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const portal = join(root, 'apps/portal');
@@ -26,6 +24,9 @@ if (process.argv.includes('--if-stale') && existsSync(marker)) {
   if (sources <= statSync(marker).mtimeMs) process.exit(0);
 }
 
+// Loaded only when building: install.sh runs this on every start.
+const { build } = await import('vite');
+const { portalConfig } = await import('../apps/portal/vite.config.mjs');
 const started = Date.now();
 await build({ ...portalConfig({ outDir }), configFile: false });
 console.log(`built the web console into ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: builds once, then runs core (API + token service), the registry and the jobservice
-// in the foreground, with the registry trusting core's token signing key. Core starts first: it
-// creates the database, applies migrations and generates the key on first start. The jobservice
-// shares the registry's DATA_DIR (garbage collection cleans that storage). Ctrl-C (or SIGTERM)
-// stops all three. This is the development way to run Wharf; install.sh supervises the services.
+// `npm start`: builds once, then runs core (API + token service), the registry, the jobservice and
+// the web console's development server in the foreground, with the registry trusting core's token
+// signing key. Core starts first: it creates the database, applies migrations and generates the
+// key on first start. The jobservice shares the registry's DATA_DIR (garbage collection cleans
+// that storage). The console (tools/portal-dev.mjs: Vite on PORTAL_PORT, default 4200) is served
+// from apps/portal's sources, reloading on every change, and passes API and registry requests on
+// to core and the registry. Ctrl-C (or SIGTERM) stops them all. This is the development way to run
+// Wharf; install.sh supervises the services and serves the built console through its gateway.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,11 +16,19 @@ const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { std
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const corePort = process.env.CORE_PORT ?? '8080';
+const registryPort = process.env.REGISTRY_PORT ?? '5000';
+const portalPort = process.env.PORTAL_PORT ?? '4200';
 const env = {
   ...process.env,
   CORE_PORT: corePort,
   // Clients are sent to the realm for tokens: it must be an address they can reach.
   EXTERNAL_URL: process.env.EXTERNAL_URL ?? `http://127.0.0.1:${corePort}`,
+};
+const portalEnv = {
+  ...env,
+  PORTAL_PORT: portalPort,
+  WHARF_API_URL: `http://127.0.0.1:${corePort}`,
+  REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
 };
 const dataDir = resolve(env.DATA_DIR ?? './data');
 const keyPath = resolve(env.TOKEN_PRIVATE_KEY ?? join(dataDir, 'secret', 'core', 'private_key.pem'));
@@ -25,11 +36,11 @@ const keyPath = resolve(env.TOKEN_PRIVATE_KEY ?? join(dataDir, 'secret', 'core',
 const children = [];
 let stopping = false;
 
-function start(name, script) {
-  const child = spawn(process.execPath, [join(root, script)], { stdio: 'inherit', env });
+function start(name, script, childEnv = env, hint = '') {
+  const child = spawn(process.execPath, [join(root, script)], { stdio: 'inherit', env: childEnv });
   child.on('exit', (code, signal) => {
     if (!stopping) {
-      console.error(`[start] ${name} exited (${signal ?? code}); stopping the rest`);
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping the rest${hint}`);
       stop(1);
     }
   });
@@ -59,7 +70,9 @@ for (;;) {
   if (ready) {
     start('registry', 'dist/apps/registry/src/main.js');
     start('jobservice', 'dist/apps/jobservice/src/main.js');
-    console.log(`[start] core on :${corePort} (API, token service), registry on :${env.REGISTRY_PORT ?? 5000}, jobservice`);
+    start('console', 'tools/portal-dev.mjs', portalEnv, ` (PORTAL_PORT chooses another port than ${portalPort})`);
+    console.log(`[start] core on :${corePort} (API, token service), registry on :${registryPort}, jobservice`);
+    console.log(`[start] web console: http://127.0.0.1:${portalPort}/ (sign in as admin)`);
     break;
   }
   if (Date.now() > deadline) {

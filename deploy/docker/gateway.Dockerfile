@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 #
 # The gateway: nginx in front of core and the registry, serving registry blobs straight from the
-# shared storage (X-Accel-Redirect). Its nginx.conf is rendered at start from GATEWAY_* variables
-# by the same renderer the installer uses (tools/install/src/gateway/nginx-config.ts), so one
-# configuration is tested and shipped. nginx is Debian's nginx-light, the build that renderer
-# targets; the Node.js base supplies the runtime for rendering.
+# shared storage (X-Accel-Redirect) and the web console's files, built into the image. Its
+# nginx.conf is rendered at start from GATEWAY_* variables by the same renderer the installer uses
+# (tools/install/src/gateway/nginx-config.ts), so one configuration is tested and shipped. nginx
+# is Debian's nginx-light, the build that renderer targets; the Node.js base supplies the runtime
+# for rendering.
 # Build from the repository root:
 #   docker build -f deploy/docker/gateway.Dockerfile -t wharf/gateway:<version> .
 
@@ -19,6 +20,10 @@ COPY tools/build.mjs tools/build.mjs
 # Only the renderer: tools/build.mjs compiles whatever TypeScript is present.
 COPY tools/install/src/gateway tools/install/src/gateway
 RUN npm run build
+# The web console: Vite bundles apps/portal into dist/apps/portal (index.html, hashed assets/).
+COPY tools/build-portal.mjs tools/build-portal.mjs
+COPY apps/portal apps/portal
+RUN node tools/build-portal.mjs
 
 FROM ${NODE_IMAGE}
 RUN apt-get update \
@@ -29,6 +34,8 @@ RUN apt-get update \
  && mkdir -p /data/registry
 WORKDIR /opt/wharf
 COPY --from=build /src/dist/tools/install/src/gateway dist/tools/install/src/gateway
+# Read-only at run time: served at / (GATEWAY_PORTAL_ROOT).
+COPY --from=build /src/dist/apps/portal portal
 COPY deploy/docker/gateway/render-config.mjs gateway/render-config.mjs
 COPY deploy/docker/gateway/entrypoint.sh gateway/entrypoint.sh
 COPY deploy/docker/healthcheck.mjs healthcheck.mjs

@@ -35,7 +35,6 @@ function int(env, key, fallback, min, max) {
 const env = process.env;
 const prefix = text(env, 'GATEWAY_PREFIX', '/tmp/gateway');
 const httpsPort = int(env, 'GATEWAY_HTTPS_PORT', undefined, 1, 65535);
-const portal = text(env, 'GATEWAY_PORTAL_UPSTREAM', undefined);
 const workers = int(env, 'GATEWAY_WORKER_PROCESSES', undefined, 1, 64);
 
 const options = {
@@ -53,7 +52,8 @@ const options = {
       }),
   coreUpstream: text(env, 'GATEWAY_CORE_UPSTREAM', 'core:8080'),
   registryUpstream: text(env, 'GATEWAY_REGISTRY_UPSTREAM', 'registry:5000'),
-  ...(portal === undefined ? {} : { portalUpstream: portal }),
+  // The web console's build, copied into the image; served at / as the installer serves it.
+  portalRoot: text(env, 'GATEWAY_PORTAL_ROOT', '/opt/wharf/portal'),
   // The registry's DATA_DIR, mounted read-only: blobs are served from <blobRoot>/blobs/.
   blobRoot: text(env, 'GATEWAY_BLOB_ROOT', '/data/registry'),
   // Container logs go to the container's output.

@@ -27,6 +27,11 @@ export const IMAGE_NAMESPACE = 'wharf/';
 /** Images not built here that the deployment may use. */
 export const EXTERNAL_IMAGES = ['postgres', 'redis'];
 
+/** Paths the gateway answers itself with the web console's index.html. */
+export const CONSOLE_ROUTES = ['/', '/index.html', '/harbor'];
+/** Where tools/build-portal.mjs writes the web console, under its working directory. */
+export const PORTAL_BUILD_OUTPUT = 'dist/apps/portal';
+
 export type Program = 'core' | 'registry' | 'gateway' | 'jobservice';
 
 export interface ProgramFacts {
@@ -70,6 +75,8 @@ export interface DeploySources {
     rendererInImage?: string;
     /** The internal location nginx serves blobs from (the renderer's ACCEL_PREFIX). */
     accelPrefix?: string;
+    /** Where the render script has nginx find the web console's files (GATEWAY_PORTAL_ROOT's default). */
+    portalRoot?: string;
   };
 }
 
@@ -124,6 +131,11 @@ function rendererInImage(root: string): string | undefined {
   return m ? join(IMAGE_HOME, 'gateway', m[1]) : undefined;
 }
 
+/** The default of GATEWAY_PORTAL_ROOT in the render script. */
+function portalRootOf(root: string): string | undefined {
+  return /'GATEWAY_PORTAL_ROOT',\s*'([^']+)'/.exec(read(root, GATEWAY_RENDER_SCRIPT))?.[1];
+}
+
 /** The renderer's ACCEL_PREFIX, read from the TypeScript source the image's module is built from. */
 function accelPrefixOf(root: string, modulePath: string): string | undefined {
   const source = sourceOfBuilt(modulePath.slice(IMAGE_HOME.length + 1));
@@ -137,6 +149,7 @@ export function loadDeploySources(root: string = REPO_ROOT): DeploySources {
   const registryRoutes = appRoutes(join(root, 'apps/registry/src'));
   const renderer = rendererInImage(root);
   const accelPrefix = renderer ? accelPrefixOf(root, renderer) : undefined;
+  const portalRoot = portalRootOf(root);
   return {
     root,
     kubernetes: loadKubernetes(root),
@@ -148,12 +161,13 @@ export function loadDeploySources(root: string = REPO_ROOT): DeploySources {
       registry: { env: envNamesReadBy(join(root, 'apps/registry/src/config.ts')), routes: registryRoutes },
       gateway: {
         env: envNamesReadBy(join(root, GATEWAY_RENDER_SCRIPT)),
-        // The gateway forwards /v2/ to the registry and everything else to core.
-        routes: [...registryRoutes.filter((r) => r.startsWith('/v2/')), ...coreRoutes],
+        // The gateway forwards /v2/ to the registry, serves the web console's index.html at /
+        // (and its pages under /harbor/), and forwards everything else to core.
+        routes: [...registryRoutes.filter((r) => r === '/v2' || r.startsWith('/v2/')), ...CONSOLE_ROUTES, ...coreRoutes],
       },
       jobservice: { env: envNamesReadBy(join(root, 'apps/jobservice/src/config.ts')), routes: [] },
     },
-    gateway: { ...(renderer ? { rendererInImage: renderer } : {}), ...(accelPrefix ? { accelPrefix } : {}) },
+    gateway: { ...(renderer ? { rendererInImage: renderer } : {}), ...(accelPrefix ? { accelPrefix } : {}), ...(portalRoot ? { portalRoot } : {}) },
   };
 }
 

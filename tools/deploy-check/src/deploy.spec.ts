@@ -80,6 +80,8 @@ describe('deployment files', () => {
     expect(sources.programs.jobservice.routes).toEqual([]);
     expect(sources.programs.core.routes).toEqual(expect.arrayContaining(['/api/v2.0/ping']));
     expect(sources.programs.registry.routes).toEqual(expect.arrayContaining(['/healthz']));
+    expect(sources.programs.gateway.routes).toEqual(expect.arrayContaining(['/', '/harbor', '/v2', '/v2/_catalog', '/api/v2.0/ping']));
+    expect(sources.gateway.portalRoot).toBe('/opt/wharf/portal');
     expect(sources.kubernetes.manifests.length).toBeGreaterThan(10);
     expect([...sources.images.keys()].sort()).toEqual(['gateway', 'wharf']);
   });
@@ -398,6 +400,27 @@ describe('Dockerfile checks notice', () => {
       /entrypoint\.sh: refers to \/opt\/wharf\/gateway\/render-config\.mjs, which deploy\/docker\/gateway\.Dockerfile does not copy/,
     ],
     ['a renderer path that is not built from a source', (s) => (s.gateway.rendererInImage = '/opt/wharf/dist/tools/install/src/gateway/render.js'), /has no source tools\/install\/src\/gateway\/render\.ts/],
+    [
+      'a gateway image without the web console',
+      (s) => (stage(s, 'gateway', 1).copies = stage(s, 'gateway', 1).copies.filter((c) => c.dest !== '/opt/wharf/portal')),
+      /gateway\.Dockerfile: does not copy the web console to \/opt\/wharf\/portal, where the gateway serves it/,
+    ],
+    ['a console directory the render script names elsewhere', (s) => (s.gateway.portalRoot = '/opt/wharf/console'), /does not copy the web console to \/opt\/wharf\/console/],
+    [
+      'the console copied from the wrong folder of the build stage',
+      (s) => {
+        const c = stage(s, 'gateway', 1).copies.find((x) => x.dest === '/opt/wharf/portal');
+        if (c) c.sources = ['/src/dist/portal'];
+      },
+      /copies \/src\/dist\/portal to \/opt\/wharf\/portal, but tools\/build-portal\.mjs writes the console to \/src\/dist\/apps\/portal/,
+    ],
+    ['a build stage that does not build the console', (s) => (stage(s, 'gateway', 0).runs = stage(s, 'gateway', 0).runs.filter((r) => !r.includes('build-portal'))), /stage build does not run tools\/build-portal\.mjs/],
+    [
+      'a build stage without the console sources',
+      (s) => (stage(s, 'gateway', 0).copies = stage(s, 'gateway', 0).copies.filter((c) => !c.sources.includes('apps/portal'))),
+      /stage build builds the web console without copying apps\/portal/,
+    ],
+    ['a render script without a console directory', (s) => delete s.gateway.portalRoot, /GATEWAY_PORTAL_ROOT has no default/],
   ];
 
   it.each(cases)('%s', (_name, change, expected) => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { routeMatches } from './app-routes';
 import { checkCommand, effectiveArgv, programOf } from './containers';
-import { type DeploySources, IMAGE_HOME, IMAGE_NAMESPACE, sourceOfBuilt } from './deploy-sources';
+import { type DeploySources, GATEWAY_RENDER_SCRIPT, IMAGE_HOME, IMAGE_NAMESPACE, PORTAL_BUILD_OUTPUT, sourceOfBuilt } from './deploy-sources';
 import { type Dockerfile, finalStage, stageProvides } from './dockerfile';
 import { moduleClosure } from './module-graph';
 
@@ -10,7 +10,7 @@ import { moduleClosure } from './module-graph';
  * Consistency of deploy/docker: COPY sources exist in the repository and are not left out of
  * the build context, `--from` names an earlier stage, images run as a non-root user, their
  * commands and health checks use files the image has and routes the programs serve, and the
- * gateway image carries the renderer its start script loads.
+ * gateway image carries the renderer its start script loads and the web console it serves.
  */
 
 function checkImageSource(sources: DeploySources, name: string): string[] {
@@ -84,6 +84,31 @@ function checkRendererBuild(sources: DeploySources, file: string, dockerfile: Do
   return problems;
 }
 
+/**
+ * The gateway image carries the web console where its render script has nginx serve it: copied
+ * by the final stage from an earlier stage that copies apps/portal and tools/build-portal.mjs
+ * from the build context, runs the build, and so has the console in <WORKDIR>/dist/apps/portal.
+ */
+function checkGatewayConsole(sources: DeploySources): string[] {
+  const gateway = sources.images.get('gateway');
+  if (!gateway) return [];
+  const root = sources.gateway.portalRoot;
+  if (!root) return [`${GATEWAY_RENDER_SCRIPT}: GATEWAY_PORTAL_ROOT has no default: the gateway would serve no web console`];
+  const { file, dockerfile } = gateway;
+  const copy = finalStage(dockerfile).copies.find((c) => c.dest === root);
+  if (!copy) return [`${file}: does not copy the web console to ${root}, where the gateway serves it`];
+  const built = dockerfile.stages.slice(0, -1).find((stage) => stage.name !== undefined && stage.name === copy.from);
+  if (!built) return [`${file}:${copy.line}: the web console at ${root} must be copied from the stage that builds it`];
+  const problems: string[] = [];
+  const output = posix.join(built.workdir, PORTAL_BUILD_OUTPUT);
+  if (!copy.sources.includes(output)) problems.push(`${file}:${copy.line}: copies ${copy.sources.join(' ')} to ${root}, but tools/build-portal.mjs writes the console to ${output}`);
+  if (!built.runs.some((run) => /\btools\/build-portal\.mjs\b/.test(run))) problems.push(`${file}: stage ${built.name} does not run tools/build-portal.mjs`);
+  for (const needed of ['apps/portal', 'tools/build-portal.mjs']) {
+    if (!built.copies.some((c) => c.from === undefined && c.sources.includes(needed))) problems.push(`${file}: stage ${built.name} builds the web console without copying ${needed}`);
+  }
+  return problems;
+}
+
 /** Paths under the image's home named in shell or Node scripts copied into it must be in the image. */
 function checkScriptPaths(sources: DeploySources, name: string): string[] {
   const image = sources.images.get(name);
@@ -108,5 +133,5 @@ function checkScriptPaths(sources: DeploySources, name: string): string[] {
 
 export function checkDockerfiles(sources: DeploySources): string[] {
   const names = [...sources.images.keys()];
-  return [...names.flatMap((name) => [...checkImageSource(sources, name), ...checkScriptPaths(sources, name)]), ...checkGatewayRenderer(sources)];
+  return [...names.flatMap((name) => [...checkImageSource(sources, name), ...checkScriptPaths(sources, name)]), ...checkGatewayRenderer(sources), ...checkGatewayConsole(sources)];
 }

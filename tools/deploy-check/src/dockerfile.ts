@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 
 /**
  * Just enough of a Dockerfile parser to check references: stages, their base images, COPY
- * sources and destinations, WORKDIR, USER and the commands (CMD, ENTRYPOINT, HEALTHCHECK).
+ * sources and destinations, WORKDIR, USER, RUN and the commands (CMD, ENTRYPOINT, HEALTHCHECK).
  * Paths are assumed to contain no spaces (Wharf's never do).
  */
 
@@ -21,6 +21,8 @@ export interface Stage {
   name?: string;
   base: string;
   copies: Copy[];
+  /** RUN instructions as written (shell or exec form text), in order. */
+  runs: string[];
   workdir: string;
   user?: string;
   cmd?: string[];
@@ -85,7 +87,7 @@ export function parseDockerfile(text: string): Dockerfile {
     if (keyword === 'FROM') {
       const from = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(rest);
       if (!from) throw new Error(`line ${line}: FROM without an image`);
-      stages.push({ base: substitute(from[1], globalArgs), ...(from[2] ? { name: from[2] } : {}), copies: [], workdir: '/' });
+      stages.push({ base: substitute(from[1], globalArgs), ...(from[2] ? { name: from[2] } : {}), copies: [], runs: [], workdir: '/' });
       continue;
     }
     if (!stage) throw new Error(`line ${line}: ${keyword} before FROM`);
@@ -95,6 +97,9 @@ export function parseDockerfile(text: string): Dockerfile {
         break;
       case 'USER':
         stage.user = rest.trim();
+        break;
+      case 'RUN':
+        stage.runs.push(rest.replace(/^(?:--\S+\s+)*/, '').trim());
         break;
       case 'CMD':
         stage.cmd = commandOf(rest);

@@ -80,6 +80,8 @@ describe('Dockerfile parsing', () => {
     expect(last.user).toBe('app');
     expect(last.healthcheck).toEqual(['node', 'check.mjs']);
     expect(last.cmd).toEqual(['/bin/sh', '-c', 'node dist/main.js']);
+    expect(dockerfile.stages[0].runs).toEqual(['npm ci']);
+    expect(last.runs).toEqual([]);
   });
 
   it('tells which paths a stage provides', () => {

@@ -174,11 +174,28 @@ describe('./install.sh over plain HTTP', () => {
   it('installs, starts every service and prints how to log in, with the daemon.json line plain HTTP needs', async () => {
     const r = await installOk();
     expect(r.stdout).toContain(`Wharf is running at http://127.0.0.1:${ports.http}`);
+    expect(r.stdout).toContain(`web console: http://127.0.0.1:${ports.http}/`);
     expect(r.stdout).toContain(`docker login 127.0.0.1:${ports.http}`);
     expect(r.stdout).toContain(`{"insecure-registries": ["127.0.0.1:${ports.http}"]}`);
     keyBytes = readFileSync(join(dataVolume, 'secret/core/private_key.pem'));
     expect(spawnSync('stat', ['-c', '%a', join(dataVolume, 'secret/core/private_key.pem')], { encoding: 'utf8' }).stdout.trim()).toBe('600');
     expect(spawnSync('stat', ['-c', '%a', join(dataVolume, 'secret')], { encoding: 'utf8' }).stdout.trim()).toBe('700');
+  });
+
+  it('serves the web console at the address it printed: index.html for pages, hashed files cached', async () => {
+    const page = await fetch(`http://${host}/harbor/projects`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`http://${host}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await asset.arrayBuffer();
+    // The API behind the same address is unchanged.
+    expect((await fetch(`http://${host}/api/v2.0/ping`)).status).toBe(200);
   });
 
   it('writes every log, the gateway\'s too, readable by the group only', async () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
  *   <data_volume>/core/              core's DATA_DIR
  *   <data_volume>/registry/          the registry's DATA_DIR (blobs under blobs/)
  *   <data_volume>/run/               sockets, rendered configuration, supervisor pid and state
- *     postgresql/.s.PGSQL.5432, redis.sock, services.json, supervisor.pid, supervisor.json, nginx/
+ *     postgresql/.s.PGSQL.5432, redis.sock, services.json, supervisor.pid, supervisor.json, nginx/,
+ *     portal -> portal-<digest>/      the web console's files the gateway serves (portal-files.ts)
  */
 export interface Layout {
   dataVolume: string;
@@ -27,6 +28,8 @@ export interface Layout {
   pgSocketDir: string;
   redisSocket: string;
   nginxPrefix: string;
+  /** The link to the web console's files (index.html, assets/) the gateway serves at `/`. */
+  portalDir: string;
   servicesFile: string;
   pidFile: string;
   stateFile: string;
@@ -50,6 +53,7 @@ export function layoutOf(dataVolume: string, logDir: string): Layout {
     pgSocketDir: join(runDir, 'postgresql'),
     redisSocket: join(runDir, 'redis.sock'),
     nginxPrefix: join(runDir, 'nginx'),
+    portalDir: join(runDir, 'portal'),
     servicesFile: join(runDir, 'services.json'),
     pidFile: join(runDir, 'supervisor.pid'),
     stateFile: join(runDir, 'supervisor.json'),

@@ -10,6 +10,7 @@ import { renderNginxConfig } from './gateway/nginx-config';
 import { readRecord, writeRecord } from './installation-record';
 import { layoutOf, type Layout } from './layout';
 import { runMigrations } from './migrations';
+import { installPortalFiles, PortalFilesError } from './portal-files';
 import { installationPorts, portsInUse } from './ports';
 import { ensureSecrets, instanceKey } from './secrets';
 import { readyMessage } from './ready-message';
@@ -121,9 +122,18 @@ async function install(configPath: string): Promise<void> {
     coreUpstream: `127.0.0.1:${corePort(config)}`,
     registryUpstream: `127.0.0.1:${registryPort(config)}`,
     blobRoot: registryDataDir(config, layout),
+    portalRoot: layout.portalDir,
     accessLog: gatewayLogs.access,
     errorLog: gatewayLogs.error,
   });
+  // Before anything is stopped: without a console build, the running installation stays as it is.
+  // A running gateway switches to the new files at once, whole.
+  try {
+    if (installPortalFiles(join(DIST, 'apps/portal'), layout.portalDir)) say(`installed the web console into ${layout.portalDir}`);
+  } catch (err) {
+    if (err instanceof PortalFilesError) throw new Fatal(`error: ${err.message}`);
+    throw err;
+  }
 
   // A running installation is restarted with the new configuration, but only once the new one
   // can start: ports another program holds are refused before anything is stopped. One started

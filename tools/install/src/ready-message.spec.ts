@@ -8,6 +8,7 @@ describe('readyMessage', () => {
   it('gives a plain-HTTP installation the exact daemon.json line Docker needs', () => {
     const lines = readyMessage(base, '/var/log/harbor');
     expect(lines).toContain('Wharf is running at http://reg.example.com:8080');
+    expect(lines).toContain('  web console: http://reg.example.com:8080/');
     expect(lines).toContain('  log in:  docker login reg.example.com:8080');
     expect(insecureLine(lines)).toBe('{"insecure-registries": ["reg.example.com:8080"]}');
     expect(JSON.parse(insecureLine(lines) ?? '')).toEqual({ 'insecure-registries': ['reg.example.com:8080'] });
@@ -21,6 +22,8 @@ describe('readyMessage', () => {
   it('asks for nothing when clients reach it over TLS', () => {
     const https = readyMessage({ ...base, https: { port: 443, certificate: '/c', private_key: '/k' } }, '/l');
     expect(https).toContain('  log in:  docker login reg.example.com');
+    expect(https).toContain('  web console: https://reg.example.com/');
+    expect(readyMessage({ ...base, external_url: 'https://front.example.com:8443/' }, '/l')).toContain('  web console: https://front.example.com:8443/');
     expect(insecureLine(https)).toBeUndefined();
     expect(insecureLine(readyMessage({ ...base, external_url: 'https://front.example.com' }, '/l'))).toBeUndefined();
   });

@@ -11,14 +11,15 @@ import { STORAGE } from '../../../../apps/registry/src/infra/tokens';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { makeImage, pushImage, RegistryHarness, sha256, startTestRegistry } from '../../../../apps/registry/src/testing';
 import { testNginxConfig } from './nginx-command';
-import { ACCEL_PREFIX } from './nginx-config';
+import { ACCEL_PREFIX, CONSOLE_CSP } from './nginx-config';
 import { EchoedRequest, EchoServer, startEchoServer } from './testing/echo-server';
 import { startTestGateway, TestGateway } from './testing/gateway-harness';
+import { writeSmallPortal } from './testing/portal-build';
 
 /**
- * The gateway with https (a self-signed certificate made here by openssl) and a portal: TLS in
- * front of the registry and core, the http port redirecting, and a real client (skopeo) pulling
- * an image through it with the certificate verified.
+ * The gateway with https (a self-signed certificate made here by openssl) and the web console: TLS
+ * in front of the registry, core and the console's files, the http port redirecting, and a real
+ * client (skopeo) pulling an image through it with the certificate verified.
  */
 
 interface Answer {
@@ -27,10 +28,10 @@ interface Answer {
   body: Buffer;
 }
 
-describe('gateway (nginx) with https and a portal', () => {
+describe('gateway (nginx) with https and the web console', () => {
   let registry: RegistryHarness;
   let core: EchoServer;
-  let portal: EchoServer;
+  let portal: { root: string; script: string };
   let gw: TestGateway;
   let certDir: string;
   let ca: Buffer;
@@ -69,11 +70,11 @@ describe('gateway (nginx) with https and a portal', () => {
     ca = readFileSync(cert);
     registry = await startTestRegistry({ accelPrefix: ACCEL_PREFIX });
     core = await startEchoServer('core');
-    portal = await startEchoServer('portal');
+    portal = writeSmallPortal();
     gw = await startTestGateway({
       coreUpstream: core.address,
       registryUpstream: new URL(registry.url).host,
-      portalUpstream: portal.address,
+      portalRoot: portal.root,
       blobRoot: registry.config.dataDir,
       https: { certificate: cert, privateKey: key },
     });
@@ -89,7 +90,7 @@ describe('gateway (nginx) with https and a portal', () => {
   });
   afterAll(async () => {
     await gw?.stop();
-    await portal?.close();
+    if (portal) rmSync(portal.root, { recursive: true, force: true });
     await core?.close();
     await registry?.close();
     if (certDir) rmSync(certDir, { recursive: true, force: true });
@@ -132,10 +133,23 @@ describe('gateway (nginx) with https and a portal', () => {
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
+  it.each(['/', '/harbor/projects/1/repositories'])('%s is the console page over TLS, with its headers', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toContain(`src="${portal.script}"`);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+  });
+
+  it('the console script over TLS, cached for a year', async () => {
+    const res = await get(portal.script);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
   it.each([
-    ['/', 'portal'],
-    ['/harbor/projects/1/repositories', 'portal'],
-    ['/favicon.ico', 'portal'],
+    ['/favicon.ico', 'core'],
     ['/api/v2.0/projects', 'core'],
     ['/service/token?service=harbor-registry', 'core'],
     ['/c/login', 'core'],

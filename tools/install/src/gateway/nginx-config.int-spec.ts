@@ -47,11 +47,11 @@ describe('nginx -t on the rendered config', () => {
     expect(r.ok).toBe(true);
   });
 
-  it('https, a portal, unix socket upstreams, a listen address, workers and user', () => {
+  it('https, the console, unix socket upstreams, a listen address, workers and user', () => {
     const r = check({
       ...options(),
       https: { port: 8443, certificate: cert, privateKey: key },
-      portalUpstream: 'unix:/run/wharf/portal.sock',
+      portalRoot: join(dir, 'data dir', 'run', 'portal'),
       coreUpstream: 'unix:/run/wharf/core.sock',
       listenAddress: '127.0.0.1',
       workerProcesses: 2,

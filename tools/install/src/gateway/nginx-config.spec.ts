@@ -1,4 +1,4 @@
-import { ACCEL_PREFIX, GatewayConfigError, GatewayOptions, renderNginxConfig } from './nginx-config';
+import { ACCEL_PREFIX, CONSOLE_CSP, GatewayConfigError, GatewayOptions, renderNginxConfig } from './nginx-config';
 
 const base: GatewayOptions = {
   prefix: '/data/run/nginx',
@@ -17,11 +17,13 @@ function blockOf(conf: string, head: string): string[] {
   const lines = conf.split('\n');
   const start = lines.findIndex((l) => l.trim() === `${head} {`);
   if (start === -1) throw new Error(`no block "${head}" in:\n${conf}`);
-  const depth = lines[start].length - lines[start].trimStart().length;
+  const depthOf = (line: string) => line.length - line.trimStart().length;
+  const depth = depthOf(lines[start]);
   const body: string[] = [];
   for (const line of lines.slice(start + 1)) {
-    if (line.trim() === '}' && line.length - line.trimStart().length === depth) break;
-    body.push(line.trim());
+    if (line.trim() === '}' && depthOf(line) === depth) break;
+    // Directives one level in; a nested block shows as its opening line only.
+    if (line.trim() !== '' && depthOf(line) === depth + 2) body.push(line.trim());
   }
   return body;
 }
@@ -62,11 +64,89 @@ describe('renderNginxConfig', () => {
     }
   });
 
-  it('sends everything else to the portal when there is one', () => {
-    const conf = renderNginxConfig({ ...base, portalUpstream: '127.0.0.1:8081' });
-    expect(blockOf(conf, 'upstream wharf_portal')).toContain('server 127.0.0.1:8081;');
-    expect(blockOf(conf, 'location /')).toContain('proxy_pass http://wharf_portal;');
-    expect(blockOf(conf, 'location /api/')).toContain('proxy_pass http://wharf_core;');
+  describe('the web console, with portalRoot', () => {
+    const conf = renderNginxConfig({ ...base, portalRoot: '/data/run/portal' });
+    const security = [
+      `add_header Content-Security-Policy "${CONSOLE_CSP}" always;`,
+      'add_header X-Content-Type-Options nosniff always;',
+      'add_header Referrer-Policy same-origin always;',
+      'add_header X-Frame-Options DENY always;',
+    ];
+
+    it('a Content-Security-Policy without inline scripts, and antd\'s inline styles', () => {
+      const policy = new Map(CONSOLE_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+      expect(policy.get('script-src')).toEqual(["'self'"]);
+      expect(policy.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+      expect(policy.get('img-src')).toEqual(["'self'", 'data:']);
+      expect(policy.get('connect-src')).toEqual(["'self'"]);
+      expect(policy.get('font-src')).toEqual(["'self'", 'data:']);
+      expect(policy.get('object-src')).toEqual(["'none'"]);
+      expect(policy.get('base-uri')).toEqual(["'self'"]);
+      expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(policy.get('form-action')).toEqual(["'self'"]);
+      expect(CONSOLE_CSP).not.toContain('unsafe-eval');
+      // A double quote would end the add_header value.
+      expect(CONSOLE_CSP).not.toContain('"');
+    });
+
+    it('serves the build at / with index.html not cached and the security headers', () => {
+      const root = blockOf(conf, 'location /');
+      expect(root).toContain('root "/data/run/portal";');
+      expect(root).toContain('add_header Cache-Control no-cache always;');
+      expect(root).toEqual(expect.arrayContaining(security));
+      // Files of the build; any other path is core's, as it was before there was a console.
+      expect(root).toContain('try_files $uri @wharf_core;');
+      expect(blockOf(conf, 'location @wharf_core')).toEqual(expect.arrayContaining(['proxy_pass http://wharf_core;', 'proxy_set_header X-Forwarded-Proto $scheme;']));
+      expect(conf).not.toContain('proxy_pass http://wharf_portal');
+    });
+
+    it('answers /, /harbor and every /harbor/ deep link with index.html', () => {
+      for (const head of ['location = /', 'location = /harbor', 'location /harbor/']) expect(blockOf(conf, head)).toEqual(['try_files /index.html =404;']);
+    });
+
+    it('caches /assets/ files for a year, 404 for a missing one, with the security headers', () => {
+      const assets = blockOf(conf, 'location /assets/');
+      expect(assets).toContain('try_files $uri =404;');
+      // Without `always`: a 404 is not cached for a year.
+      expect(assets).toContain('add_header Cache-Control "public, max-age=31536000, immutable";');
+      expect(assets).toEqual(expect.arrayContaining(security));
+      expect(assets.filter((d) => d.startsWith('add_header'))).toHaveLength(security.length + 1);
+    });
+
+    it('compresses scripts, styles, JSON and SVG, names their types and leaves the rest to nosniff', () => {
+      const root = blockOf(conf, 'location /');
+      expect(root).toContain('gzip on;');
+      expect(root).toContain('gzip_vary on;');
+      const gzipTypes = root.find((d) => d.startsWith('gzip_types '))?.slice('gzip_types '.length, -1).split(' ');
+      expect(gzipTypes).toEqual(expect.arrayContaining(['text/javascript', 'text/css', 'application/json', 'image/svg+xml']));
+      const types = blockOf(conf, 'types');
+      expect(types).toEqual(expect.arrayContaining(['text/html html;', 'text/css css;', 'text/javascript js mjs;', 'application/json json map;', 'image/svg+xml svg;']));
+      // API answers are core's, compressed or not as core sends them.
+      expect(blockOf(conf, 'http')).not.toContain('gzip on;');
+    });
+
+    it('leaves every API location as it was and first in line', () => {
+      const without = renderNginxConfig(base);
+      for (const path of ['/v2/', '/service/', '/api/', '/c/', '/devcenter-api-2.0']) {
+        expect(blockOf(conf, `location ${path}`)).toEqual(blockOf(without, `location ${path}`));
+        expect(blockOf(conf, `location ${path}`).some((d) => d.startsWith('add_header'))).toBe(false);
+      }
+      // Prefix locations: the longest match wins, and no regular expression location could
+      // take an API path from them.
+      expect(conf).not.toMatch(/location ~/);
+      expect(blockOf(conf, `location ${ACCEL_PREFIX}/`)).toContain('internal;');
+    });
+
+    it('with https, on the https server only', () => {
+      const tlsConf = renderNginxConfig({ ...base, https: tls, portalRoot: '/data/run/portal' });
+      expect(tlsConf.match(/root "\/data\/run\/portal";/g)).toHaveLength(1);
+      expect(tlsConf.indexOf('root "/data/run/portal";')).toBeGreaterThan(tlsConf.indexOf('listen 443 ssl;'));
+    });
+
+    it('without portalRoot, paths no other route claims go to core', () => {
+      expect(blockOf(renderNginxConfig(base), 'location /')).toContain('proxy_pass http://wharf_core;');
+      expect(renderNginxConfig(base)).not.toContain('Content-Security-Policy');
+    });
   });
 
   it('every proxied location forwards the client-facing host, scheme and address', () => {
@@ -147,7 +227,9 @@ describe('renderNginxConfig', () => {
       ['fractional port', { httpPort: 80.5 }, 'httpPort: must be an integer'],
       ['upstream without port', { coreUpstream: '127.0.0.1' }, 'coreUpstream: must be host:port'],
       ['upstream injection', { registryUpstream: '127.0.0.1:5000; include /etc/passwd' }, 'registryUpstream: must be host:port'],
-      ['relative socket', { portalUpstream: 'unix:portal.sock' }, 'portalUpstream: must be unix:'],
+      ['relative socket', { coreUpstream: 'unix:core.sock' }, 'coreUpstream: must be unix:'],
+      ['relative console directory', { portalRoot: 'dist/apps/portal' }, 'portalRoot: must be an absolute path'],
+      ['quote in the console directory', { portalRoot: '/data/"portal' }, 'portalRoot: must not contain'],
       ['bad user', { user: 'root; daemon on' }, 'user: must be a user name'],
       ['zero workers', { workerProcesses: 0 }, 'workerProcesses: must be an integer'],
       ['bad listen address', { listenAddress: '0.0.0.0 ssl' }, 'listenAddress: must be a host name'],

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { bracketed, checkHost, checkPath, checkPort, checkUpstream, checkUser, checkWorkers, Problems, quote } from './nginx-values';
 
 /**
- * The gateway: nginx in front of core, the registry and the portal, the one address clients use
- * (Harbor's `nginx` container). It runs in the foreground under the supervisor:
- * `nginx -p <prefix> -c <prefix>/nginx.conf -g 'daemon off;'`.
+ * The gateway: nginx in front of core and the registry, serving the web console's files, the one
+ * address clients use (Harbor's `nginx` and `portal` containers). It runs in the foreground under
+ * the supervisor: `nginx -p <prefix> -c <prefix>/nginx.conf -g 'daemon off;'`.
  */
 export interface GatewayOptions {
   /** nginx's prefix (`-p`): holds nginx.conf, the pid file and the temporary directories. */
@@ -16,8 +16,11 @@ export interface GatewayOptions {
   /** `host:port` (or `unix:/path`) of core. */
   coreUpstream: string;
   registryUpstream: string;
-  /** Everything no other route claims; core when absent. */
-  portalUpstream?: string;
+  /**
+   * The web console's build (tools/build-portal.mjs: index.html, hashed files under assets/),
+   * served at `/`. Without it, paths no other route claims go to core.
+   */
+  portalRoot?: string;
   /** The registry's DATA_DIR: blob files are at `<blobRoot>/blobs/<alg>/<2 hex>/<hex>`. */
   blobRoot: string;
   accessLog: string;
@@ -95,7 +98,7 @@ function validate(o: GatewayOptions): void {
   }
   checkUpstream(problems, 'coreUpstream', o.coreUpstream);
   checkUpstream(problems, 'registryUpstream', o.registryUpstream);
-  if (o.portalUpstream !== undefined) checkUpstream(problems, 'portalUpstream', o.portalUpstream);
+  if (o.portalRoot !== undefined) checkPath(problems, 'portalRoot', o.portalRoot);
   checkPath(problems, 'blobRoot', o.blobRoot);
   checkPath(problems, 'accessLog', o.accessLog);
   checkPath(problems, 'errorLog', o.errorLog);
@@ -163,14 +166,11 @@ function httpSettings(o: GatewayOptions): string[] {
 
 function upstreams(o: GatewayOptions): string[] {
   // Keep-alive connections to the Node services: their idle timeouts (72 s and more) outlast
-  // nginx's 60 s, so nginx never reuses a connection the service is closing. The portal may be
-  // any server: keep its idle connections briefly.
-  const lines = [
+  // nginx's 60 s, so nginx never reuses a connection the service is closing.
+  return [
     ...block('upstream wharf_core', [`server ${o.coreUpstream};`, 'keepalive 32;']),
     ...block('upstream wharf_registry', [`server ${o.registryUpstream};`, 'keepalive 64;']),
   ];
-  if (o.portalUpstream !== undefined) lines.push(...block('upstream wharf_portal', [`server ${o.portalUpstream};`, 'keepalive 16;', 'keepalive_timeout 4s;']));
-  return lines;
 }
 
 function listen(o: GatewayOptions, port: number, ssl: boolean): string {
@@ -218,9 +218,89 @@ function routes(o: GatewayOptions): string[] {
     ...block('location /v2/', ['proxy_pass http://wharf_registry;', ...forwarded(), `proxy_set_header ${ACCEL_REQUEST_HEADER} 1;`]),
   ];
   for (const path of CORE_ROUTES) lines.push(...block(`location ${path}`, ['proxy_pass http://wharf_core;', ...forwarded()]));
-  lines.push(...block('location /', [`proxy_pass http://${o.portalUpstream === undefined ? 'wharf_core' : 'wharf_portal'};`, ...forwarded()]));
+  if (o.portalRoot === undefined) lines.push(...block('location /', ['proxy_pass http://wharf_core;', ...forwarded()]));
+  else lines.push('', ...consoleLocations(o.portalRoot));
   lines.push('', ...blobLocations(o));
   return lines;
+}
+
+/**
+ * The web console's Content-Security-Policy: scripts only from its own files (the build has no
+ * inline script), inline styles because antd writes its CSS into <style> elements at run time,
+ * requests only to this origin, and no framing.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** Headers of every console answer, errors included. */
+function consoleSecurityHeaders(): string[] {
+  return [
+    `add_header Content-Security-Policy "${CONSOLE_CSP}" always;`,
+    'add_header X-Content-Type-Options nosniff always;',
+    'add_header Referrer-Policy same-origin always;',
+    'add_header X-Frame-Options DENY always;',
+  ];
+}
+
+/**
+ * The web console at `/`: index.html for `/` and every `/harbor/...` page (the browser-side
+ * router draws the page), never cached without asking; `/assets/` files, named by a hash of their
+ * content, cached for a year; other files of the build (favicon.svg) as they are; any other path
+ * goes to core, which answers it as before there was a console (its 404 in the API's format).
+ * nginx opens the files on every request, so the installer can swap the whole directory at once
+ * under a running gateway. Nested locations inherit the root, types and compression; a nested
+ * location with add_header of its own replaces the outer ones, so each lists all of its headers.
+ */
+function consoleLocations(root: string): string[] {
+  const index = ['try_files /index.html =404;'];
+  return [
+    ...block('location /', [
+      `root ${quote(root)};`,
+      // Only what a Vite build holds; anything else is application/octet-stream, and nosniff
+      // keeps browsers from guessing.
+      ...block('types', [
+        'text/html html;',
+        'text/css css;',
+        'text/javascript js mjs;',
+        'application/json json map;',
+        'application/manifest+json webmanifest;',
+        'image/svg+xml svg;',
+        'image/png png;',
+        'image/x-icon ico;',
+        'font/woff2 woff2;',
+        'font/woff woff;',
+        'text/plain txt;',
+      ]),
+      'charset utf-8;',
+      'charset_types text/css text/javascript application/json application/manifest+json text/plain;',
+      'gzip on;',
+      'gzip_comp_level 5;',
+      'gzip_min_length 256;',
+      'gzip_types text/css text/javascript application/json application/manifest+json image/svg+xml text/plain;',
+      'gzip_vary on;',
+      'add_header Cache-Control no-cache always;',
+      ...consoleSecurityHeaders(),
+      'try_files $uri @wharf_core;',
+      '',
+      ...block('location = /', index),
+      ...block('location = /harbor', index),
+      ...block('location /harbor/', index),
+      // A file that is not there is a 404, never index.html: a script tag must not get a page.
+      // The year-long caching is for files only (add_header without `always`).
+      ...block('location /assets/', ['try_files $uri =404;', 'add_header Cache-Control "public, max-age=31536000, immutable";', ...consoleSecurityHeaders()]),
+    ]),
+    ...block('location @wharf_core', ['proxy_pass http://wharf_core;', ...forwarded()]),
+  ];
 }
 
 /**

@@ -17,16 +17,17 @@ export interface EchoServer {
 }
 
 /**
- * Stands in for core or the portal: answers every request with 200 and a JSON description of it
- * (its name, method, URL, headers and how many body bytes arrived).
+ * Stands in for core or the registry: answers every request with a JSON description of it (its
+ * name, method, URL, headers and how many body bytes arrived), with 200 or the status
+ * `statusOf` gives for the URL (a signed-out core answers /api/v2.0/users/current with 401).
  */
-export async function startEchoServer(name: string): Promise<EchoServer> {
+export async function startEchoServer(name: string, statusOf: (url: string) => number = () => 200): Promise<EchoServer> {
   const server: Server = createServer((req, res) => {
     let bodyBytes = 0;
     req.on('data', (c: Buffer) => (bodyBytes += c.length));
     req.on('end', () => {
       const echoed: EchoedRequest = { server: name, method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes };
-      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.writeHead(statusOf(echoed.url), { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(echoed));
     });
   });
