@@ -10,6 +10,10 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const MembersTab = lazy(() => import('./pages/members/members-tab'));
+const ProjectRobotsTab = lazy(() => import('./pages/robots/project-robots-tab'));
+const SystemRobotsPage = lazy(() => import('./pages/robots/system-robots-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +27,15 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      {
+        path: '/harbor/projects/:projectId',
+        element: <ProjectLayout />,
+        children: [
+          { path: 'members', element: <MembersTab /> },
+          { path: 'robot-accounts', element: <ProjectRobotsTab /> },
+        ],
+      },
+      { path: '/harbor/robot-accounts', element: <SystemRobotsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
