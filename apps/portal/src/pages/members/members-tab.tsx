@@ -119,6 +119,7 @@ export default function MembersTab() {
       <Space style={{ marginBottom: 16 }} wrap>
         {permissions.can('member', 'create') && (
           <Dropdown
+            trigger={['click']}
             menu={{
               items: [
                 { key: 'user', label: t('members:add.user') },

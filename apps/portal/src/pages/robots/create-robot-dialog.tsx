@@ -105,7 +105,7 @@ export function CreateRobotDialog({
       confirmLoading={busy}
       onOk={() => form.submit()}
       onCancel={close}
-      maskClosable={false}
+      mask={{ closable: false }}
       destroyOnHidden
     >
       <ErrorAlert error={error} />
@@ -151,7 +151,7 @@ export function CreateRobotDialog({
         )}
         {system && (
           <Form.Item label={t('robots:create.scope')}>
-            <Space direction="vertical" style={{ width: '100%' }}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
               <Form.Item name="scope" noStyle>
                 <Radio.Group
                   aria-label={t('robots:create.scope')}

@@ -111,7 +111,7 @@ export function RobotsTable({
         const s = permissionSummary(r.permissions);
         if (projectId !== undefined) return t('robots:summary.project', { count: s.project });
         return (
-          <Space direction="vertical" size={0}>
+          <Space orientation="vertical" size={0}>
             {s.system > 0 && <span>{t('robots:summary.system', { count: s.system })}</span>}
             {s.allProjects && <span>{t('robots:summary.allProjects', { count: s.project })}</span>}
             {s.projects.length > 0 && (
@@ -137,7 +137,7 @@ export function RobotsTable({
       title: t('common:actions'),
       key: 'actions',
       render: (_, r) => (
-        <Space size={4} wrap>
+        <Space size={4}>
           {canUpdate && (
             <Button size="small" onClick={() => void setDisabled(r, !r.disable)} aria-label={r.disable ? t('robots:enable.button', { name: r.name }) : t('robots:disable.button', { name: r.name })}>
               {r.disable ? t('robots:enable.short') : t('robots:disable.short')}
@@ -179,6 +179,7 @@ export function RobotsTable({
         loading={query.isFetching}
         pagination={list.pagination(query.data?.total)}
         onChange={list.onTableChange}
+        scroll={{ x: 'max-content' }}
         size="middle"
       />
     </>

@@ -34,7 +34,7 @@ export function SecretDialog({ shown, onClose }: { shown: ShownSecret | null; on
       open={!!shown}
       title={shown?.reason === 'refreshed' ? t('robots:secret.refreshedTitle') : t('robots:secret.createdTitle')}
       onCancel={onClose}
-      maskClosable={false}
+      mask={{ closable: false }}
       destroyOnHidden
       footer={[
         <Button key="download" icon={<DownloadOutlined />} onClick={download}>
