@@ -104,7 +104,7 @@ export default function MembersTab() {
       title: t('common:actions'),
       key: 'actions',
       render: (_, m) => (
-        <Button size="small" danger onClick={() => remove(m)} aria-label={t('members:remove.button', { name: m.entity_name })}>
+        <Button size="small" danger autoInsertSpace={false} onClick={() => remove(m)} aria-label={t('members:remove.button', { name: m.entity_name })}>
           {t('members:remove.ok')}
         </Button>
       ),

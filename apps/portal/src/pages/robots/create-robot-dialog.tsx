@@ -162,12 +162,11 @@ export function CreateRobotDialog({
                 />
               </Form.Item>
               {scope !== 'all' && (
-                <Form.Item name="projects" style={{ marginBottom: 0 }}>
+                <Form.Item name="projects" style={{ marginBottom: 0 }} extra={t('robots:create.projectsPlaceholder')}>
                   <Select
                     mode="multiple"
                     showSearch={{ filterOption: false, onSearch: setProjectSearch }}
                     aria-label={t('robots:create.projects')}
-                    placeholder={t('robots:create.projectsPlaceholder')}
                     loading={projects.isFetching}
                     options={(projects.data?.items ?? []).map((p) => ({ value: p.name, label: p.name }))}
                     style={{ width: '100%' }}

@@ -99,8 +99,8 @@ export function RobotsTable({
       key: 'disable',
       render: (_, r) => (
         <Space size={4} wrap>
-          {r.disable ? <Tag>{t('robots:status.disabled')}</Tag> : <Tag color="green">{t('robots:status.enabled')}</Tag>}
-          {isExpired(r.expires_at) && <Tag color="red">{t('robots:status.expired')}</Tag>}
+          {r.disable ? <Tag>{t('robots:status.disabled')}</Tag> : <Tag color="#237804">{t('robots:status.enabled')}</Tag>}
+          {isExpired(r.expires_at) && <Tag color="#a8071a">{t('robots:status.expired')}</Tag>}
         </Space>
       ),
     },
@@ -139,17 +139,17 @@ export function RobotsTable({
       render: (_, r) => (
         <Space size={4}>
           {canUpdate && (
-            <Button size="small" onClick={() => void setDisabled(r, !r.disable)} aria-label={r.disable ? t('robots:enable.button', { name: r.name }) : t('robots:disable.button', { name: r.name })}>
+            <Button size="small" autoInsertSpace={false} onClick={() => void setDisabled(r, !r.disable)} aria-label={r.disable ? t('robots:enable.button', { name: r.name }) : t('robots:disable.button', { name: r.name })}>
               {r.disable ? t('robots:enable.short') : t('robots:disable.short')}
             </Button>
           )}
           {canUpdate && (
-            <Button size="small" onClick={() => refreshSecret(r)} aria-label={t('robots:refresh.button', { name: r.name })}>
+            <Button size="small" autoInsertSpace={false} onClick={() => refreshSecret(r)} aria-label={t('robots:refresh.button', { name: r.name })}>
               {t('robots:refresh.short')}
             </Button>
           )}
           {canDelete && (
-            <Button size="small" danger onClick={() => remove(r)} aria-label={t('robots:delete.button', { name: r.name })}>
+            <Button size="small" danger autoInsertSpace={false} onClick={() => remove(r)} aria-label={t('robots:delete.button', { name: r.name })}>
               {t('common:delete')}
             </Button>
           )}
