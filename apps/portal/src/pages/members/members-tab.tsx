@@ -49,6 +49,8 @@ export default function MembersTab() {
       await refresh();
     } catch (err) {
       modal.error({ title: t('members:roleChange.refused', { name: member.entity_name }), content: errorMessage(err) });
+      // A refusal may mean the user's own rights changed meanwhile: what the page offers follows.
+      await refresh();
     }
   };
 
@@ -66,6 +68,7 @@ export default function MembersTab() {
           await refresh();
         } catch (err) {
           modal.error({ title: t('members:remove.refused', { name: member.entity_name }), content: errorMessage(err) });
+          await refresh();
         }
       },
     });

@@ -44,7 +44,11 @@ export function RobotsTable({
     },
     placeholderData: keepPreviousData,
   });
-  const refresh = () => client.invalidateQueries({ queryKey: ['robots', projectId ?? 'system'] });
+  const refresh = async () => {
+    await client.invalidateQueries({ queryKey: ['robots', projectId ?? 'system'] });
+    // After a refusal the user's own rights may have changed: the buttons follow them.
+    if (projectId !== undefined) await client.invalidateQueries({ queryKey: ['permissions', projectId] });
+  };
 
   const setDisabled = async (robot: Robot, disable: boolean) => {
     try {
@@ -54,6 +58,7 @@ export function RobotsTable({
       await refresh();
     } catch (err) {
       modal.error({ title: t('robots:update.refused', { name: robot.name }), content: errorMessage(err) });
+      await refresh();
     }
   };
 
@@ -70,6 +75,7 @@ export function RobotsTable({
           await refresh();
         } catch (err) {
           modal.error({ title: t('robots:update.refused', { name: robot.name }), content: errorMessage(err) });
+          await refresh();
         }
       },
     });
@@ -88,6 +94,7 @@ export function RobotsTable({
           await refresh();
         } catch (err) {
           modal.error({ title: t('robots:delete.refused', { name: robot.name }), content: errorMessage(err) });
+          await refresh();
         }
       },
     });
