@@ -18,6 +18,9 @@ const LogsPage = lazy(() => import('./pages/logs/logs-page'));
 const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
 const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
 const PolicyPage = lazy(() => import('./pages/project/policy/policy-page'));
+const MembersTab = lazy(() => import('./pages/members/members-tab'));
+const ProjectRobotsTab = lazy(() => import('./pages/robots/project-robots-tab'));
+const SystemRobotsPage = lazy(() => import('./pages/robots/system-robots-page'));
 const GcPage = lazy(() => import('./pages/gc/gc-page'));
 const ConfigurationPage = lazy(() => import('./pages/configuration/configuration-page'));
 const SystemInfoPage = lazy(() => import('./pages/system-info/system-info-page'));
@@ -41,6 +44,8 @@ export const routes: RouteObject[] = [
         path: '/harbor/projects/:projectId',
         element: <ProjectLayout />,
         children: [
+          { path: 'members', element: <MembersTab /> },
+          { path: 'robot-accounts', element: <ProjectRobotsTab /> },
           { path: 'policy', element: <PolicyPage /> },
           { path: 'webhooks', element: <WebhooksPage /> },
           { path: 'logs', element: <ProjectLogsPage /> },
@@ -49,6 +54,7 @@ export const routes: RouteObject[] = [
       },
       { path: '/harbor/logs', element: <LogsPage /> },
       { path: '/harbor/users', element: admin(<UsersPage />) },
+      { path: '/harbor/robot-accounts', element: admin(<SystemRobotsPage />) },
       { path: '/harbor/clearing-job', element: admin(<GcPage />) },
       { path: '/harbor/configs', element: admin(<ConfigurationPage />) },
       { path: '/harbor/system-info', element: admin(<SystemInfoPage />) },

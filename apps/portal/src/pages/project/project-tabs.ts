@@ -12,6 +12,8 @@ export function useProjectTabs(): { path: string; label: string }[] {
   const permissions = useProjectPermissions(projectId === undefined ? undefined : Number(projectId));
   return [
     { path: 'repositories', label: t('project:tab.repositories') },
+    { path: 'members', label: t('project:tab.members') },
+    { path: 'robot-accounts', label: t('project:tab.robotAccounts') },
     { path: 'policy', label: t('project:tab.policy') },
     ...(permissions.can('notification-policy', 'list') ? [{ path: 'webhooks', label: t('project:tab.webhooks') }] : []),
     { path: 'logs', label: t('logs:tab') },
