@@ -10,6 +10,11 @@ import { NotFoundPage } from './layout/not-found-page';
  */
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
+const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const SummaryTab = lazy(() => import('./pages/summary/summary-tab'));
+const RepositoriesTab = lazy(() => import('./pages/repositories/repositories-tab'));
+const ArtifactsPage = lazy(() => import('./pages/artifacts/artifacts-page'));
+const ArtifactDetailPage = lazy(() => import('./pages/artifacts/artifact-detail-page'));
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -23,6 +28,18 @@ export const routes: RouteObject[] = [
     ),
     children: [
       { path: '/harbor/projects', element: <ProjectsPage /> },
+      {
+        path: '/harbor/projects/:projectId',
+        element: <ProjectLayout />,
+        children: [
+          { index: true, element: <Navigate to="repositories" replace /> },
+          { path: 'summary', element: <SummaryTab /> },
+          { path: 'repositories', element: <RepositoriesTab /> },
+          // :repo is the repository's name inside the project, encodeURIComponent'ed into one segment.
+          { path: 'repositories/:repo', element: <ArtifactsPage /> },
+          { path: 'repositories/:repo/artifacts-tab/artifacts/:digest', element: <ArtifactDetailPage /> },
+        ],
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
