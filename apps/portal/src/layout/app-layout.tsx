@@ -54,7 +54,7 @@ export function AppLayout() {
             onClick: ({ key }) => void changeLanguage(key as Language),
           }}
         >
-          <Button type="text" style={{ color: '#fff' }} icon={<GlobalOutlined />} aria-label={t('common:language')} data-testid="language-menu">
+          <Button type="text" style={{ color: '#fff' }} icon={<GlobalOutlined />} aria-label={`${t('common:language')}: ${LANGUAGES.find((l) => l.code === i18n.language)?.label ?? ''}`} data-testid="language-menu">
             {LANGUAGES.find((l) => l.code === i18n.language)?.label} <DownOutlined />
           </Button>
         </Dropdown>

@@ -98,7 +98,7 @@ export default function ArtifactDetailPage() {
       <ErrorAlert error={query.error} />
       {query.isLoading && <Card loading />}
       {artifact && (
-        <Space direction="vertical" size={16} style={{ width: '100%' }}>
+        <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Card title={t('artifacts:detail.overview')}>
             <Descriptions
               column={{ xs: 1, md: 2 }}
@@ -107,7 +107,7 @@ export default function ArtifactDetailPage() {
                 {
                   key: 'digest',
                   label: t('artifacts:column.digest'),
-                  span: 2,
+                  span: 'filled',
                   children: (
                     <Space wrap>
                       <Typography.Text code style={{ wordBreak: 'break-all' }}>
@@ -126,7 +126,7 @@ export default function ArtifactDetailPage() {
                   : []),
                 { key: 'platform', label: t('artifacts:detail.platform'), children: platform || (isIndex(artifact) ? t('artifacts:detail.platformIndex') : '—') },
                 { key: 'pushed', label: t('artifacts:column.pushed'), children: formatDate(artifact.push_time, i18n.language) },
-                { key: 'pulled', label: t('artifacts:column.pulled'), children: isNever(artifact.pull_time) ? t('artifacts:never') : formatDate(artifact.pull_time, i18n.language) },
+                { key: 'pulled', label: t('artifacts:column.pulled'), span: 'filled', children: isNever(artifact.pull_time) ? t('artifacts:never') : formatDate(artifact.pull_time, i18n.language) },
               ]}
             />
           </Card>

@@ -1,3 +1,4 @@
+import { LockOutlined } from '@ant-design/icons';
 import { Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
@@ -16,7 +17,7 @@ export function TagList({ tags, max = 3 }: { tags: ArtifactTag[] | undefined; ma
   return (
     <Space size={[4, 4]} wrap>
       {shown.map((tag) => (
-        <Tag key={tag.id} color={tag.immutable ? 'gold' : undefined}>
+        <Tag key={tag.id} icon={tag.immutable ? <LockOutlined /> : undefined} title={tag.immutable ? t('artifacts:immutable') : undefined}>
           {tag.name}
           {tag.immutable ? ` (${t('artifacts:immutable')})` : ''}
         </Tag>
@@ -60,8 +61,8 @@ export function IndexChildren({ projectId, repository, fullName, references }: {
       title: t('artifacts:column.digest'),
       key: 'digest',
       render: (_, r) => (
-        <Link to={artifactHref(projectId, repository, r.child_digest)} state={{ platform: r.platform }}>
-          <Typography.Text code>{shortDigest(r.child_digest)}</Typography.Text>
+        <Link to={artifactHref(projectId, repository, r.child_digest)} state={{ platform: r.platform }} title={r.child_digest} style={{ fontFamily: 'monospace' }}>
+          {shortDigest(r.child_digest)}
         </Link>
       ),
     },
@@ -83,8 +84,8 @@ export function AccessoryTable({ projectId, repository, accessories }: { project
       title: t('artifacts:column.digest'),
       key: 'digest',
       render: (_, a) => (
-        <Link to={artifactHref(projectId, repository, a.digest)}>
-          <Typography.Text code>{shortDigest(a.digest)}</Typography.Text>
+        <Link to={artifactHref(projectId, repository, a.digest)} title={a.digest} style={{ fontFamily: 'monospace' }}>
+          {shortDigest(a.digest)}
         </Link>
       ),
     },

@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, LockOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Space, Table, Tag as AntTag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -90,7 +90,7 @@ export function ArtifactTags(props: {
       render: (name: string, tag) => (
         <Space>
           <span>{name}</span>
-          {tag.immutable && <AntTag color="gold">{t('artifacts:immutable')}</AntTag>}
+          {tag.immutable && <AntTag icon={<LockOutlined />}>{t('artifacts:immutable')}</AntTag>}
         </Space>
       ),
     },

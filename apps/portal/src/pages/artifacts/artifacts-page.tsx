@@ -96,8 +96,8 @@ export default function ArtifactsPage() {
       dataIndex: 'digest',
       key: 'digest',
       render: (digest: string) => (
-        <Link to={artifactHref(project.project_id, repository, digest)} aria-label={t('artifacts:open', { digest })}>
-          <Typography.Text code>{shortDigest(digest)}</Typography.Text>
+        <Link to={artifactHref(project.project_id, repository, digest)} title={digest} style={{ fontFamily: 'monospace' }}>
+          {shortDigest(digest)}
         </Link>
       ),
     },
@@ -186,7 +186,7 @@ export default function ArtifactsPage() {
         </Space>
         {canDelete && (
           <Button danger icon={<DeleteOutlined />} disabled={selected.length === 0} onClick={() => remove(selected)}>
-            {t('artifacts:delete.selected', { count: selected.length })}
+            {selected.length > 0 ? t('artifacts:delete.selected', { count: selected.length }) : t('artifacts:delete.selectedNone')}
           </Button>
         )}
       </Flex>
@@ -199,7 +199,6 @@ export default function ArtifactsPage() {
         pagination={list.pagination(query.data?.total)}
         onChange={list.onTableChange}
         size="middle"
-        scroll={{ x: 'max-content' }}
         locale={{ emptyText: t('artifacts:empty') }}
         rowSelection={
           canDelete
@@ -213,7 +212,7 @@ export default function ArtifactsPage() {
         expandable={{
           rowExpandable: expandable,
           expandedRowRender: (a) => (
-            <Space direction="vertical" style={{ width: '100%' }}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
               {isIndex(a) && (a.references?.length ?? 0) > 0 && (
                 <>
                   <Typography.Text strong>{t('artifacts:child.title')}</Typography.Text>

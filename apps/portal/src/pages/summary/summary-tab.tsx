@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Descriptions, Progress, Row, Space, Statistic, Typography } from 'antd';
+import { Card, Col, Descriptions, Progress, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import type { ProjectSummary } from '../../api/registry-types';
@@ -63,7 +63,10 @@ export default function SummaryTab() {
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('summary:repositories.title')} loading={summary.isLoading}>
-            <Statistic title={t('summary:repositories.count')} value={data?.repo_count ?? 0} formatter={(v) => formatNumber(Number(v), i18n.language)} />
+            <Typography.Paragraph style={{ marginBottom: 4 }}>{t('summary:repositories.count')}</Typography.Paragraph>
+            <Typography.Text strong style={{ fontSize: 28 }}>
+              {formatNumber(data?.repo_count ?? 0, i18n.language)}
+            </Typography.Text>
           </Card>
         </Col>
         <Col xs={24} lg={12}>
