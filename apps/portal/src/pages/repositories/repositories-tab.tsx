@@ -1,3 +1,4 @@
+import { DeleteOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -72,9 +73,7 @@ export default function RepositoriesTab() {
       title: t('common:actions'),
       key: 'actions',
       render: (_, r) => (
-        <Button size="small" danger onClick={() => remove(r)} aria-label={t('repositories:delete.button', { name: r.name })}>
-          {t('common:delete')}
-        </Button>
+        <Button size="small" danger icon={<DeleteOutlined />} onClick={() => remove(r)} aria-label={t('repositories:delete.button', { name: r.name })} />
       ),
     });
   }
