@@ -15,7 +15,7 @@ import { useListState } from '../../lib/use-list-state';
 import { useProject } from '../project/use-project';
 import { artifactHref, isIndex, isNever } from './artifact-helpers';
 import { AccessoryTable, AccessoryType, IndexChildren, TagList } from './artifact-parts';
-import { deleteArtifacts } from './delete-artifacts';
+import { deleteArtifacts, deletionOrder } from './delete-artifacts';
 import { PullCommands } from './pull-commands';
 
 /** The artifacts of one repository: GET .../artifacts, paged, sorted and filtered by the server. */
@@ -65,7 +65,8 @@ export default function ArtifactsPage() {
       okButtonProps: { danger: true },
       cancelText: t('common:cancel'),
       onOk: async () => {
-        const outcomes = await deleteArtifacts(project.name, repository, digests);
+        const indexes = new Set((query.data?.items ?? []).filter(isIndex).map((a) => a.digest));
+        const outcomes = await deleteArtifacts(project.name, repository, deletionOrder(digests, indexes));
         const failed = outcomes.filter((o) => o.error !== undefined);
         const deleted = outcomes.length - failed.length;
         if (deleted > 0) void message.success(t('artifacts:delete.done', { count: deleted }));

@@ -24,6 +24,14 @@ export async function deleteArtifacts(projectName: string, repository: string, d
   return outcomes;
 }
 
+/**
+ * The order to delete a selection in: indexes first, so that an image the selection also names
+ * is no longer held by its index when its turn comes (the API refuses to delete a referenced child).
+ */
+export function deletionOrder(digests: string[], indexes: ReadonlySet<string>): string[] {
+  return [...digests.filter((d) => indexes.has(d)), ...digests.filter((d) => !indexes.has(d))];
+}
+
 export function artifactPath(projectName: string, repository: string, reference: string): string {
   return `${API}/projects/${encodeURIComponent(projectName)}/repositories/${repoPath(repository)}/artifacts/${encodeURIComponent(reference)}`;
 }

@@ -46,14 +46,12 @@ export default function SummaryTab() {
                     ? t('summary:quota.usedOfUnlimited', { used: formatBytes(used, i18n.language) })
                     : t('summary:quota.usedOf', { used: formatBytes(used, i18n.language), limit: formatBytes(hard, i18n.language) })}
                 </Typography.Paragraph>
-                {percent !== undefined ? (
+                {percent !== undefined && (
                   <Progress
                     percent={percent}
                     status={percent >= 100 ? 'exception' : 'normal'}
                     aria-label={t('summary:quota.progress', { percent: formatNumber(percent, i18n.language) })}
                   />
-                ) : (
-                  <Typography.Text type="secondary">{t('summary:quota.unlimited')}</Typography.Text>
                 )}
               </>
             ) : (
