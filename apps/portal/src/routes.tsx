@@ -12,6 +12,10 @@ import { NotFoundPage } from './layout/not-found-page';
 const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
 const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
 const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
+const SummaryTab = lazy(() => import('./pages/summary/summary-tab'));
+const RepositoriesTab = lazy(() => import('./pages/repositories/repositories-tab'));
+const ArtifactsPage = lazy(() => import('./pages/artifacts/artifacts-page'));
+const ArtifactDetailPage = lazy(() => import('./pages/artifacts/artifact-detail-page'));
 const ProjectLogsPage = lazy(() => import('./pages/logs/project-logs-page'));
 const UsersPage = lazy(() => import('./pages/users/users-page'));
 const LogsPage = lazy(() => import('./pages/logs/logs-page'));
@@ -44,6 +48,12 @@ export const routes: RouteObject[] = [
         path: '/harbor/projects/:projectId',
         element: <ProjectLayout />,
         children: [
+          { index: true, element: <Navigate to="repositories" replace /> },
+          { path: 'summary', element: <SummaryTab /> },
+          { path: 'repositories', element: <RepositoriesTab /> },
+          // :repo is the repository's name inside the project, encodeURIComponent'ed into one segment.
+          { path: 'repositories/:repo', element: <ArtifactsPage /> },
+          { path: 'repositories/:repo/artifacts-tab/artifacts/:digest', element: <ArtifactDetailPage /> },
           { path: 'members', element: <MembersTab /> },
           { path: 'robot-accounts', element: <ProjectRobotsTab /> },
           { path: 'policy', element: <PolicyPage /> },

@@ -11,6 +11,7 @@ export function useProjectTabs(): { path: string; label: string }[] {
   const { projectId } = useParams();
   const permissions = useProjectPermissions(projectId === undefined ? undefined : Number(projectId));
   return [
+    { path: 'summary', label: t('project:tab.summary') },
     { path: 'repositories', label: t('project:tab.repositories') },
     { path: 'members', label: t('project:tab.members') },
     { path: 'robot-accounts', label: t('project:tab.robotAccounts') },
