@@ -21,7 +21,8 @@ export default function ProjectLayout() {
   const project = useQuery({ queryKey: ['project', projectId], queryFn: () => api.get<Project>(`${API}/projects/${projectId}`) });
   const tabs = useProjectTabs();
   const base = `/harbor/projects/${projectId}`;
-  const active = tabs.find((tab) => location.pathname.startsWith(`${base}/${tab.path}`))?.path ?? tabs[0]?.path;
+  // A page not offered as a tab (the user's role lacks it) highlights none.
+  const active = tabs.find((tab) => location.pathname.startsWith(`${base}/${tab.path}`))?.path ?? '';
 
   return (
     <>
