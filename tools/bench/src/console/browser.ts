@@ -3,6 +3,7 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ScriptBytes, VisitOutcome } from './report';
 import { SIGN_IN_PATH } from './pages';
+import { type ResourceEntry, summarizeResources, type VisitPhases } from './timeline';
 
 /** Chromium as the console's browser tests run it (Debian's, headless, no background traffic). */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -17,9 +18,8 @@ export interface Visit {
   outcome: VisitOutcome;
   /** From the start of page.goto to the first check that saw the outcome (checked every frame). */
   ms: number;
-  /** The page's own clock at that moment: milliseconds since its navigation started. */
-  pageMs: number;
   scripts: ScriptBytes;
+  phases: VisitPhases;
   /** An error alert's text, the URL it ended on. */
   detail?: string;
 }
@@ -60,34 +60,15 @@ function signInState(): Seen | null {
   return r.width > 0 && r.height > 0 ? { outcome: 'rows', at: performance.now() } : null;
 }
 
-interface ResourceEntry {
-  path: string;
-  transferSize: number;
-  encodedBodySize: number;
-  decodedBodySize: number;
-  responseEnd: number;
-}
-
 function resourceEntries(): ResourceEntry[] {
   return (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({
     path: new URL(e.name).pathname,
+    startTime: e.startTime,
+    responseEnd: e.responseEnd,
     transferSize: e.transferSize,
     encodedBodySize: e.encodedBodySize,
     decodedBodySize: e.decodedBodySize,
-    responseEnd: e.responseEnd,
   }));
-}
-
-/** The scripts the page had loaded by `until` (its clock), from its resource timing. */
-async function scriptsLoaded(page: Page, until: number, gzipped: Set<string>): Promise<ScriptBytes> {
-  const scripts = (await page.evaluate(resourceEntries)).filter((e) => /\.m?js$/.test(e.path) && e.responseEnd <= until);
-  return {
-    files: scripts.length,
-    encoded: scripts.reduce((n, e) => n + e.encodedBodySize, 0),
-    decoded: scripts.reduce((n, e) => n + e.decodedBodySize, 0),
-    transferred: scripts.reduce((n, e) => n + e.transferSize, 0),
-    gzipped: scripts.filter((e) => gzipped.has(e.path)).length,
-  };
 }
 
 /** Which paths the server sent gzip-encoded (resource timing does not say). */
@@ -110,10 +91,12 @@ async function visit(page: Page, url: string, state: () => Seen | null, timeoutM
     seen = (await (await page.waitForFunction(state, undefined, { polling: 'raf', timeout: timeoutMs })).jsonValue()) as Seen;
   } catch (err) {
     if (!/Timeout/i.test((err as Error).message)) throw err;
-    return { outcome: 'timeout', ms: performance.now() - started, pageMs: NaN, scripts: await scriptsLoaded(page, Infinity, gzipped), detail: page.url() };
+    const { scripts, phases } = summarizeResources(await page.evaluate(resourceEntries), Infinity, gzipped);
+    return { outcome: 'timeout', ms: performance.now() - started, scripts, phases, detail: page.url() };
   }
   const ms = performance.now() - started;
-  return { outcome: seen.outcome, ms, pageMs: seen.at, scripts: await scriptsLoaded(page, seen.at, gzipped), detail: seen.detail };
+  const { scripts, phases } = summarizeResources(await page.evaluate(resourceEntries), seen.at, gzipped);
+  return { outcome: seen.outcome, ms, scripts, phases, detail: seen.detail };
 }
 
 /**

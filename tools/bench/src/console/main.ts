@@ -65,6 +65,19 @@ async function busyCores(ms: number): Promise<number> {
   return (machineBusySeconds() - m0 - (clientCpuSeconds() - c0)) / (ms / 1000);
 }
 
+/** Waits (up to `maxS`) until other processes use under a quarter of a core over one second; returns the last figure. */
+async function waitForIdle(maxS: number): Promise<number> {
+  const deadline = Date.now() + maxS * 1000;
+  for (;;) {
+    const busy = await busyCores(1000);
+    if (busy < 0.25) return busy;
+    if (Date.now() >= deadline) {
+      log(`warning: other processes use ${busy.toFixed(2)} cores: measuring anyway, the times are disturbed`);
+      return busy;
+    }
+  }
+}
+
 interface Target {
   consoleUrl: string;
   apiUrl: string;
@@ -114,12 +127,14 @@ async function seed(o: ConsoleBenchOptions, t: Target): Promise<{ places: Seeded
   return { places: { projectId: id, projectName: first, repository: REPOSITORY }, seconds: (performance.now() - started) / 1000 };
 }
 
-async function measure(browser: Browser, o: ConsoleBenchOptions, t: Target, places: SeededPlaces): Promise<Pick<ConsoleBenchReport, 'signIn' | 'pages'>> {
-  const signInResult: ConsoleBenchReport['signIn'] = { coldMs: [] };
-  const pages: PageResult[] = selectPages(o.pages).map((p) => ({ name: p.name, label: p.label, path: p.path(places), outcome: 'rows', coldMs: [], warmMs: [] }));
+async function measure(browser: Browser, o: ConsoleBenchOptions, t: Target, places: SeededPlaces, beforeRun: () => Promise<void>): Promise<Pick<ConsoleBenchReport, 'signIn' | 'pages'>> {
+  const signInResult: ConsoleBenchReport['signIn'] = { coldMs: [], coldPhases: [] };
+  const pages: PageResult[] = selectPages(o.pages).map((p) => ({ name: p.name, label: p.label, path: p.path(places), outcome: 'rows', coldMs: [], warmMs: [], coldPhases: [] }));
   for (let run = 1; run <= o.runs; run++) {
+    await beforeRun();
     const { visit, session } = await signIn(browser, t.consoleUrl, t.adminPassword, VISIT_TIMEOUT_MS);
     signInResult.coldMs.push(visit.ms);
+    signInResult.coldPhases.push(visit.phases);
     signInResult.scripts ??= visit.scripts;
     const line: string[] = [`sign-in ${Math.round(visit.ms)}`];
     for (const page of pages) {
@@ -134,6 +149,7 @@ async function measure(browser: Browser, o: ConsoleBenchOptions, t: Target, plac
       }
       page.coldMs.push(cold.ms);
       page.warmMs.push(warm.ms);
+      page.coldPhases.push(cold.phases);
       page.scripts ??= cold.scripts;
       line.push(`${page.name} ${Math.round(cold.ms)}/${Math.round(warm.ms)}`);
     }
@@ -144,6 +160,7 @@ async function measure(browser: Browser, o: ConsoleBenchOptions, t: Target, plac
     if (p.outcome !== 'rows') {
       p.coldMs = [];
       p.warmMs = [];
+      p.coldPhases = [];
     }
   }
   return { signIn: signInResult, pages };
@@ -176,13 +193,14 @@ async function main(): Promise<void> {
   log(`seeding ${o.projects.toLocaleString('en-US')} projects and ${o.artifacts.toLocaleString('en-US')} artifacts through ${t.apiUrl} (skipped where there)`);
   const seeded = await seed(o, t);
   log(`seeded in ${seeded.seconds.toFixed(1)} s; project ${seeded.places.projectName} is id ${seeded.places.projectId}`);
-  const otherCoresBefore = await busyCores(2000);
   const loadAverageBefore = loadavg()[0];
-  if (otherCoresBefore >= 0.25) log(`warning: other processes use ${otherCoresBefore.toFixed(2)} cores: the times will be disturbed`);
   const browser = await launchChromium(o.chromium);
   cleanups.push(() => browser.close());
-  const measured = await measure(browser, o, t, seeded.places);
-  const load = { otherCoresBefore, loadAverageBefore, loadAverageAfter: loadavg()[0] };
+  const otherCoresBeforeRuns: number[] = [];
+  const measured = await measure(browser, o, t, seeded.places, async () => {
+    otherCoresBeforeRuns.push(await waitForIdle(o.waitIdleS));
+  });
+  const load = { otherCoresBeforeRuns, loadAverageBefore, loadAverageAfter: loadavg()[0] };
   const report: ConsoleBenchReport = {
     startedAt,
     commit: builtFrom,

@@ -12,7 +12,9 @@ describe('parseConsoleOptions', () => {
       keep: false,
       markdown: false,
       pgBase: 'postgres://postgres@127.0.0.1:5432',
+      waitIdleS: 30,
     });
+    expect(parseConsoleOptions(['--wait-idle', '0'], {})).toMatchObject({ waitIdleS: 0 });
   });
 
   it('takes a running installation with its admin password, from the option or the environment', () => {

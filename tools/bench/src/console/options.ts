@@ -23,6 +23,8 @@ export interface ConsoleBenchOptions {
   keep: boolean;
   /** PostgreSQL of the self-started installation (postgres://user[:password]@host:port, no database). */
   pgBase: string;
+  /** Before each run, wait up to this long for other processes to leave the CPUs idle. */
+  waitIdleS: number;
 }
 
 export const CONSOLE_USAGE = `usage: npm run bench:console -- [options]
@@ -48,6 +50,7 @@ sign-in and artifact pages load before they render.
   --chromium <path>        the browser (default /usr/bin/chromium)
   --json <path>            also write the figures as JSON
   --markdown               print markdown tables (for docs/benchmarks.md)
+  --wait-idle <s>          before each run, wait up to this long for idle CPUs (default 30, 0: never)
   --keep                   leave the installation the bench started running
   --pg <url>               PostgreSQL for the installation the bench starts (default
                            postgres://postgres@127.0.0.1:5432, or WHARF_BENCH_PG)
@@ -93,6 +96,7 @@ export function parseConsoleOptions(argv: string[], env: NodeJS.ProcessEnv = pro
       markdown: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       pg: { type: 'string' },
+      'wait-idle': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -124,6 +128,7 @@ export function parseConsoleOptions(argv: string[], env: NodeJS.ProcessEnv = pro
     json: values.json,
     markdown: values.markdown === true,
     keep: values.keep === true,
+    waitIdleS: count('wait-idle', values['wait-idle'], 30, 0, 3600),
     pgBase: (values.pg ?? env['WHARF_BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
   };
 }

@@ -1,6 +1,13 @@
 import { renderText } from '../format';
 import { againstTarget, type ConsoleBenchReport, consoleTables, PAGE_TARGET_MS, SCRIPT_TARGET_BYTES, summarize } from './report';
 
+const phases = (scriptsDoneMs: number, renderMs: number, api?: [number, number, number]) => ({
+  scriptsDoneMs,
+  firstApiStartMs: api?.[0],
+  lastApiEndMs: api?.[1],
+  apiRequests: api?.[2] ?? 0,
+  renderMs,
+});
 const scripts = (encoded: number, decoded: number, files = 8) => ({ files, encoded, decoded, transferred: encoded + files * 300, gzipped: files });
 
 function report(over: Partial<ConsoleBenchReport> = {}): ConsoleBenchReport {
@@ -10,12 +17,19 @@ function report(over: Partial<ConsoleBenchReport> = {}): ConsoleBenchReport {
     machine: { cpus: 2, cpuModel: 'AMD EPYC', memoryBytes: 24 * 1024 ** 3, os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1', node: 'v20.20.2' },
     settings: { servedBy: 'static', consoleUrl: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:2', browser: 'Chromium 156', runs: 5, projects: 1000, artifacts: 10_000 },
     seedS: 1,
-    load: { otherCoresBefore: 0.05, loadAverageBefore: 0.5, loadAverageAfter: 1.2 },
-    signIn: { coldMs: [300, 280, 310, 290, 900], scripts: scripts(337 * 1024, 1041 * 1024) },
+    load: { otherCoresBeforeRuns: [0.05, 0.1], loadAverageBefore: 0.5, loadAverageAfter: 1.2 },
+    signIn: { coldMs: [300, 280, 310, 290, 900], scripts: scripts(337 * 1024, 1041 * 1024), coldPhases: [phases(200, 290, [250, 270, 1]), phases(210, 300)] },
     pages: [
-      { name: 'projects', label: 'projects', path: '/harbor/projects', outcome: 'rows', coldMs: [500, 450, 480, 1200, 470], warmMs: [200, 190, 210, 205, 195], scripts: scripts(391 * 1024, 1216 * 1024, 9) },
-      { name: 'artifacts', label: 'artifacts of the large repository', path: '/harbor/projects/8/repositories/many-artifacts', outcome: 'not-found', coldMs: [], warmMs: [] },
-      { name: 'users', label: 'users', path: '/harbor/users', outcome: 'error', detail: 'forbidden', coldMs: [], warmMs: [] },
+      {
+        name: 'projects',
+        label: 'projects',
+        path: '/harbor/projects',
+        outcome: 'rows',
+        coldMs: [500, 450, 480, 1200, 470], warmMs: [200, 190, 210, 205, 195], scripts: scripts(391 * 1024, 1216 * 1024, 9),
+        coldPhases: [phases(300, 470, [320, 450, 3]), phases(310, 480, [330, 460, 3]), phases(280, 500, [300, 470, 4])],
+      },
+      { name: 'artifacts', label: 'artifacts of the large repository', path: '/harbor/projects/8/repositories/many-artifacts', outcome: 'not-found', coldMs: [], warmMs: [], coldPhases: [] },
+      { name: 'users', label: 'users', path: '/harbor/users', outcome: 'error', detail: 'forbidden', coldMs: [], warmMs: [], coldPhases: [] },
     ],
     targets: { pageMs: PAGE_TARGET_MS, scriptBytes: SCRIPT_TARGET_BYTES },
     ...over,
@@ -60,7 +74,18 @@ describe('consoleTables', () => {
   });
 
   it('warns when other work kept the machine busy', () => {
-    const [timing] = consoleTables(report({ load: { otherCoresBefore: 1.4, loadAverageBefore: 19.4, loadAverageAfter: 20.9 } }), []);
-    expect(timing.notes?.at(-1)).toMatch(/^warning: the machine was busy with other work \(1\.40 cores just before; load average 19\.4 before, 20\.9 after on 2 cores\)/);
+    const [timing] = consoleTables(report({ load: { otherCoresBeforeRuns: [0.1, 1.4], loadAverageBefore: 19.4, loadAverageAfter: 20.9 } }), []);
+    expect(timing.notes?.at(-1)).toBe(
+      'warning: the machine was busy with other work (other processes used 0.100, 1.40 cores before the runs; load average 19.4 before, 20.9 after, on 2 cores): the times are disturbed.',
+    );
+    expect(consoleTables(report(), [])[0].notes?.some((n) => n.startsWith('warning'))).toBe(false);
+  });
+
+  it("places each measured page's cold visits in time: scripts, API requests, first rows", () => {
+    const [, , phases] = consoleTables(report(), []);
+    expect(phases.rows).toEqual([
+      ['sign-in (the form)', '200', '250', '270', '0', '290'],
+      ['projects', '300', '320', '460', '3', '480'],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { formatNumber, type Table } from '../format';
 import type { MachineInfo } from '../results';
 import { median, percentile, sortedCopy } from '../stats';
+import type { VisitPhases } from './timeline';
 
 /** The console benchmark's figures: what `--json` writes and the tables are made of. No I/O here. */
 
@@ -35,6 +36,8 @@ export interface PageResult {
   warmMs: number[];
   /** Scripts of the first cold visit. */
   scripts?: ScriptBytes;
+  /** Where each cold visit's time went. */
+  coldPhases: VisitPhases[];
 }
 
 export interface ConsoleBenchReport {
@@ -54,11 +57,12 @@ export interface ConsoleBenchReport {
   /** Seconds the seeding took (checks only when everything was there). */
   seedS: number;
   /**
-   * How busy the machine was with other work: cores other processes used over 2 s just before
-   * the measurements, and the 1-minute load average before and after them.
+   * How busy the machine was with other work: the cores other processes used over the second
+   * before each run (after waiting for idle CPUs, up to --wait-idle), and the 1-minute load
+   * average before and after the runs.
    */
-  load: { otherCoresBefore: number; loadAverageBefore: number; loadAverageAfter: number };
-  signIn: { coldMs: number[]; scripts?: ScriptBytes };
+  load: { otherCoresBeforeRuns: number[]; loadAverageBefore: number; loadAverageAfter: number };
+  signIn: { coldMs: number[]; scripts?: ScriptBytes; coldPhases: VisitPhases[] };
   pages: PageResult[];
   targets: { pageMs: number; scriptBytes: number };
 }
@@ -119,8 +123,12 @@ export function timingTable(report: ConsoleBenchReport): Table {
   const notes = [`The sign-in form, cold: median ${formatNumber(signIn?.median)} ms, p95 ${formatNumber(signIn?.p95)} ms.`];
   for (const p of report.pages) if (p.outcome !== 'rows' && p.outcome !== 'not-found') notes.push(`${p.label}: ${WHY[p.outcome]}${p.detail ? ` (${p.detail})` : ''}.`);
   const l = report.load;
-  if (l.otherCoresBefore >= 0.25 || l.loadAverageBefore > report.machine.cpus) {
-    notes.push(`warning: the machine was busy with other work (${formatNumber(l.otherCoresBefore)} cores just before; load average ${formatNumber(l.loadAverageBefore)} before, ${formatNumber(l.loadAverageAfter)} after on ${report.machine.cpus} cores): the times are disturbed.`);
+  const busiest = Math.max(0, ...l.otherCoresBeforeRuns);
+  if (busiest >= 0.25 || l.loadAverageBefore > report.machine.cpus) {
+    notes.push(
+      `warning: the machine was busy with other work (other processes used ${l.otherCoresBeforeRuns.map((c) => formatNumber(c)).join(', ')} cores before the runs; ` +
+        `load average ${formatNumber(l.loadAverageBefore)} before, ${formatNumber(l.loadAverageAfter)} after, on ${report.machine.cpus} cores): the times are disturbed.`,
+    );
   }
   return {
     title: `Time from navigation to the first rows of each list (ms; ${report.settings.runs} runs, cold: new browser context; warm: second visit)`,
@@ -153,6 +161,29 @@ export function scriptTable(report: ConsoleBenchReport, targetPages: readonly st
   };
 }
 
+/** Medians over the cold visits of the moments in `VisitPhases`, on the page's clock. */
+export function phaseTable(report: ConsoleBenchReport): Table {
+  const entries: { label: string; phases: VisitPhases[] }[] = [{ label: 'sign-in (the form)', phases: report.signIn.coldPhases }];
+  for (const p of report.pages) if (p.outcome === 'rows') entries.push({ label: p.label, phases: p.coldPhases });
+  const med = (values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length === 0 ? undefined : median(known);
+  };
+  return {
+    title: "Where a cold visit's time goes (ms after its navigation started, the page's clock; medians)",
+    headers: ['page', 'scripts loaded', 'first API request', 'last API answer', 'API requests', 'first rows'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right'],
+    rows: entries.map((e) => [
+      e.label,
+      formatNumber(med(e.phases.map((p) => p.scriptsDoneMs))),
+      formatNumber(med(e.phases.map((p) => p.firstApiStartMs))),
+      formatNumber(med(e.phases.map((p) => p.lastApiEndMs))),
+      String(med(e.phases.map((p) => p.apiRequests)) ?? '—'),
+      formatNumber(med(e.phases.map((p) => p.renderMs))),
+    ]),
+  };
+}
+
 export function consoleTables(report: ConsoleBenchReport, targetPages: readonly string[]): Table[] {
-  return [timingTable(report), scriptTable(report, targetPages)];
+  return [timingTable(report), scriptTable(report, targetPages), phaseTable(report)];
 }
