@@ -173,6 +173,8 @@ function printReport(report: ConsoleBenchReport, markdown: boolean): void {
     `machine: ${m.cpus} × ${m.cpuModel}, ${Math.round(m.memoryBytes / 1024 ** 3)} GB RAM, ${m.os}, Linux ${m.kernel}, Node ${m.node}`,
     `console: ${s.servedBy}; ${s.browser}; commit ${report.commit ?? 'unknown'}, ${report.startedAt}`,
     `data: ${s.projects.toLocaleString('en-US')} projects, ${s.artifacts.toLocaleString('en-US')} artifacts in one repository; ${s.runs} runs`,
+    `other load: ${report.load.otherCoresBeforeRuns.map((c) => c.toFixed(2)).join(', ')} cores used by other processes before the runs; ` +
+      `1-minute load average ${report.load.loadAverageBefore.toFixed(2)} before, ${report.load.loadAverageAfter.toFixed(2)} after`,
   ];
   const tables = consoleTables(report, [ARTIFACTS_PAGE]);
   if (markdown) process.stdout.write(header.map((h) => `- ${h}`).join('\n') + '\n\n' + tables.map(renderMarkdown).join('\n\n') + '\n');

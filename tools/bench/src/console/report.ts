@@ -124,7 +124,8 @@ export function timingTable(report: ConsoleBenchReport): Table {
   for (const p of report.pages) if (p.outcome !== 'rows' && p.outcome !== 'not-found') notes.push(`${p.label}: ${WHY[p.outcome]}${p.detail ? ` (${p.detail})` : ''}.`);
   const l = report.load;
   const busiest = Math.max(0, ...l.otherCoresBeforeRuns);
-  if (busiest >= 0.25 || l.loadAverageBefore > report.machine.cpus) {
+  // Not the load average: it counts the bench's own browser of the minute before.
+  if (busiest >= 0.25) {
     notes.push(
       `warning: the machine was busy with other work (other processes used ${l.otherCoresBeforeRuns.map((c) => formatNumber(c)).join(', ')} cores before the runs; ` +
         `load average ${formatNumber(l.loadAverageBefore)} before, ${formatNumber(l.loadAverageAfter)} after, on ${report.machine.cpus} cores): the times are disturbed.`,
