@@ -52,7 +52,7 @@ function listState(): Seen | null {
   return null;
 }
 
-/** The sign-in form, ready to type in. */
+/** The sign-in form, ready to type in (reported as 'rows': the page has rendered what it is for). */
 function signInState(): Seen | null {
   const input = document.querySelector('input[type="password"]');
   if (!input) return null;
