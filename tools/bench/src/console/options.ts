@@ -32,7 +32,7 @@ export const CONSOLE_USAGE = `usage: npm run bench:console -- [options]
 Seeds a Wharf with many projects and one repository of many artifacts (skipped when they are
 there already), then times each list page of the web console in Chromium from navigation to its
 first rows, cold (fresh browser context) and warm (second visit), and measures the JavaScript the
-sign-in and artifact pages load before they render.
+sign-in page and each list page load before they render.
 
   --url <url>              the console of a running installation (what ./install.sh prints);
                            without it (and without --static-dir) the bench installs Wharf from this
