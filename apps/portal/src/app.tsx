@@ -1,26 +1,16 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import type { Locale } from 'antd/es/locale';
 import enUS from 'antd/es/locale/en_US';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { ApiError } from './api/client';
+import { queryClient } from './api/query-client';
 import { SessionProvider } from './auth/session';
 import { routes } from './routes';
 
 const router = createBrowserRouter(routes);
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 5_000,
-      refetchOnWindowFocus: false,
-      // A refusal or a missing object is an answer, not a hiccup to retry.
-      retry: (count, err) => count < 2 && !(err instanceof ApiError && err.status >= 400 && err.status < 500),
-    },
-  },
-});
 
 /**
  * Darker blue than antd's default, so that links and primary buttons keep a 4.5:1 contrast; the

@@ -1,73 +1,66 @@
-import { lazy, type ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { RequireAdmin } from './auth/require-admin';
 import { RequireSession } from './auth/require-session';
-import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './layout/not-found-page';
 
 /**
  * The console's pages under /harbor/ (the paths Harbor's portal uses, so bookmarks carry over).
- * Each page is its own chunk: the sign-in page loads none of the others.
+ * Each page is its own chunk, loaded by the router as soon as the address matches: in parallel
+ * with the session check rather than after it, and the sign-in page loads none of the others.
  */
-const SignInPage = lazy(() => import('./pages/sign-in/sign-in-page'));
-const ProjectsPage = lazy(() => import('./pages/projects/projects-page'));
-const ProjectLayout = lazy(() => import('./pages/project/project-layout'));
-const SummaryTab = lazy(() => import('./pages/summary/summary-tab'));
-const RepositoriesTab = lazy(() => import('./pages/repositories/repositories-tab'));
-const ArtifactsPage = lazy(() => import('./pages/artifacts/artifacts-page'));
-const ArtifactDetailPage = lazy(() => import('./pages/artifacts/artifact-detail-page'));
-const ProjectLogsPage = lazy(() => import('./pages/logs/project-logs-page'));
-const UsersPage = lazy(() => import('./pages/users/users-page'));
-const LogsPage = lazy(() => import('./pages/logs/logs-page'));
-const WebhooksPage = lazy(() => import('./pages/project/webhooks/webhooks-page'));
-const ProjectConfigPage = lazy(() => import('./pages/project/configs/project-config-page'));
-const PolicyPage = lazy(() => import('./pages/project/policy/policy-page'));
-const MembersTab = lazy(() => import('./pages/members/members-tab'));
-const ProjectRobotsTab = lazy(() => import('./pages/robots/project-robots-tab'));
-const SystemRobotsPage = lazy(() => import('./pages/robots/system-robots-page'));
-const GcPage = lazy(() => import('./pages/gc/gc-page'));
-const ConfigurationPage = lazy(() => import('./pages/configuration/configuration-page'));
-const SystemInfoPage = lazy(() => import('./pages/system-info/system-info-page'));
+type PageModule = Promise<{ default: ComponentType }>;
 
-/** System administrators' pages; others see why not, and the page's chunk never loads. */
-const admin = (page: ReactNode) => <RequireAdmin>{page}</RequireAdmin>;
+const page = (load: () => PageModule) => async () => ({ Component: (await load()).default });
+
+/** System administrators' pages; others see why not (the API would refuse them anyway). */
+const adminPage = (load: () => PageModule) => async () => {
+  const Page = (await load()).default;
+  return { element: admin(<Page />) };
+};
+const admin = (content: ReactNode) => <RequireAdmin>{content}</RequireAdmin>;
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
   { path: '/harbor', element: <Navigate to="/harbor/projects" replace /> },
-  { path: '/harbor/sign-in', element: <SignInPage /> },
+  { path: '/harbor/sign-in', lazy: page(() => import('./pages/sign-in/sign-in-page')) },
   {
-    element: (
-      <RequireSession>
-        <AppLayout />
-      </RequireSession>
-    ),
+    lazy: async () => {
+      const { AppLayout } = await import('./layout/app-layout');
+      return {
+        element: (
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        ),
+      };
+    },
     children: [
-      { path: '/harbor/projects', element: <ProjectsPage /> },
+      { path: '/harbor/projects', lazy: page(() => import('./pages/projects/projects-page')) },
       {
         path: '/harbor/projects/:projectId',
-        element: <ProjectLayout />,
+        lazy: page(() => import('./pages/project/project-layout')),
         children: [
           { index: true, element: <Navigate to="repositories" replace /> },
-          { path: 'summary', element: <SummaryTab /> },
-          { path: 'repositories', element: <RepositoriesTab /> },
+          { path: 'summary', lazy: page(() => import('./pages/summary/summary-tab')) },
+          { path: 'repositories', lazy: page(() => import('./pages/repositories/repositories-tab')) },
           // :repo is the repository's name inside the project, encodeURIComponent'ed into one segment.
-          { path: 'repositories/:repo', element: <ArtifactsPage /> },
-          { path: 'repositories/:repo/artifacts-tab/artifacts/:digest', element: <ArtifactDetailPage /> },
-          { path: 'members', element: <MembersTab /> },
-          { path: 'robot-accounts', element: <ProjectRobotsTab /> },
-          { path: 'policy', element: <PolicyPage /> },
-          { path: 'webhooks', element: <WebhooksPage /> },
-          { path: 'logs', element: <ProjectLogsPage /> },
-          { path: 'configs', element: <ProjectConfigPage /> },
+          { path: 'repositories/:repo', lazy: page(() => import('./pages/artifacts/artifacts-page')) },
+          { path: 'repositories/:repo/artifacts-tab/artifacts/:digest', lazy: page(() => import('./pages/artifacts/artifact-detail-page')) },
+          { path: 'members', lazy: page(() => import('./pages/members/members-tab')) },
+          { path: 'robot-accounts', lazy: page(() => import('./pages/robots/project-robots-tab')) },
+          { path: 'policy', lazy: page(() => import('./pages/project/policy/policy-page')) },
+          { path: 'webhooks', lazy: page(() => import('./pages/project/webhooks/webhooks-page')) },
+          { path: 'logs', lazy: page(() => import('./pages/logs/project-logs-page')) },
+          { path: 'configs', lazy: page(() => import('./pages/project/configs/project-config-page')) },
         ],
       },
-      { path: '/harbor/logs', element: <LogsPage /> },
-      { path: '/harbor/users', element: admin(<UsersPage />) },
-      { path: '/harbor/robot-accounts', element: admin(<SystemRobotsPage />) },
-      { path: '/harbor/clearing-job', element: admin(<GcPage />) },
-      { path: '/harbor/configs', element: admin(<ConfigurationPage />) },
-      { path: '/harbor/system-info', element: admin(<SystemInfoPage />) },
+      { path: '/harbor/logs', lazy: page(() => import('./pages/logs/logs-page')) },
+      { path: '/harbor/users', lazy: adminPage(() => import('./pages/users/users-page')) },
+      { path: '/harbor/robot-accounts', lazy: adminPage(() => import('./pages/robots/system-robots-page')) },
+      { path: '/harbor/clearing-job', lazy: adminPage(() => import('./pages/gc/gc-page')) },
+      { path: '/harbor/configs', lazy: adminPage(() => import('./pages/configuration/configuration-page')) },
+      { path: '/harbor/system-info', lazy: adminPage(() => import('./pages/system-info/system-info-page')) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -7,7 +7,7 @@ import { useSession } from './session';
 
 /**
  * Pages behind it are for system administrators. Others get a plain "not allowed" in the frame
- * (not a redirect, so a bookmarked address explains itself); the page's chunk never loads. The
+ * (not a redirect, so a bookmarked address explains itself). The
  * API refuses these calls anyway: this only spares the user a page of errors.
  */
 export function RequireAdmin({ children }: { children: ReactNode }) {

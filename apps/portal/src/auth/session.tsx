@@ -16,7 +16,7 @@ const SessionContext = createContext<Session | null>(null);
 
 export const CURRENT_USER_KEY = ['users', 'current'] as const;
 
-async function currentUser(): Promise<CurrentUser | null> {
+export async function currentUser(): Promise<CurrentUser | null> {
   try {
     return await api.get<CurrentUser>(`${API}/users/current`, { quiet401: true });
   } catch (err) {

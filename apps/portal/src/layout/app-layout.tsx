@@ -1,14 +1,16 @@
 import { DownOutlined, GlobalOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, Space, Typography } from 'antd';
-import { type ReactNode, Suspense, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../auth/session';
 import { changeLanguage } from '../i18n';
 import { LANGUAGES, type Language } from '../i18n/languages';
-import { AboutDialog } from './about-dialog';
-import { ChangePasswordDialog } from './change-password-dialog';
 import { PageLoading } from './page-loading';
+
+// Opened from the user menu: loaded when first opened, not with every page.
+const AboutDialog = lazy(() => import('./about-dialog').then((m) => ({ default: m.AboutDialog })));
+const ChangePasswordDialog = lazy(() => import('./change-password-dialog').then((m) => ({ default: m.ChangePasswordDialog })));
 
 /** The console's frame: the header with language and user menus, the navigation, the page. */
 export function AppLayout() {
@@ -94,8 +96,10 @@ export function AppLayout() {
           </main>
         </Layout.Content>
       </Layout>
-      <ChangePasswordDialog open={dialog === 'password'} onClose={() => setDialog(null)} />
-      <AboutDialog open={dialog === 'about'} onClose={() => setDialog(null)} />
+      <Suspense fallback={null}>
+        {dialog === 'password' && <ChangePasswordDialog open onClose={() => setDialog(null)} />}
+        {dialog === 'about' && <AboutDialog open onClose={() => setDialog(null)} />}
+      </Suspense>
     </Layout>
   );
 }
