@@ -2,7 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { listQuery } from '../../api/list';
@@ -11,8 +11,10 @@ import { formatBytes, formatDate, formatNumber } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
 import { ToneTag } from '../admin/tone-tag';
 import { type GcRun, gcFigures, isActive } from './gc-run';
-import { GcLogDialog } from './gc-log-dialog';
 import { GcStatusTag } from './gc-status-tag';
+
+// Dialogs load when opened: a list page renders without their code.
+const GcLogDialog = lazy(() => import('./gc-log-dialog').then((m) => ({ default: m.GcLogDialog })));
 
 /** How often the history is read again while a run is pending or running. */
 const ACTIVE_REFRESH_MS = 3000;
@@ -117,7 +119,7 @@ export function GcHistory() {
         size="middle"
         scroll={{ x: 'max-content' }}
       />
-      <GcLogDialog id={logOf} active={isActive(shown?.job_status)} onClose={() => setLogOf(null)} />
+      {logOf !== null && <Suspense fallback={null}><GcLogDialog id={logOf} active={isActive(shown?.job_status)} onClose={() => setLogOf(null)} /></Suspense>}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { DownOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { useProjectPermissions } from '../../auth/project-permissions';
@@ -11,8 +11,10 @@ import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { RoleName } from '../../components/role-name';
 import { useListState } from '../../lib/use-list-state';
 import { useProject } from '../project/use-project';
-import { AddMemberDialog } from './add-member-dialog';
 import { type ProjectMember, ROLE_ORDER } from './member-model';
+
+// Dialogs load when opened: a list page renders without their code.
+const AddMemberDialog = lazy(() => import('./add-member-dialog').then((m) => ({ default: m.AddMemberDialog })));
 
 /**
  * A project's members (the `members` tab): GET /projects/{id}/members, paged and searched by name
@@ -152,16 +154,20 @@ export default function MembersTab() {
         onChange={list.onTableChange}
         size="middle"
       />
-      <AddMemberDialog
-        kind={adding}
-        projectId={project.project_id}
-        onClose={() => setAdding(null)}
-        onAdded={(name) => {
-          setAdding(null);
-          void message.success(t('members:add.done', { name }));
-          void refresh();
-        }}
-      />
+      {adding && (
+        <Suspense fallback={null}>
+          <AddMemberDialog
+            kind={adding}
+            projectId={project.project_id}
+            onClose={() => setAdding(null)}
+            onAdded={(name) => {
+              setAdding(null);
+              void message.success(t('members:add.done', { name }));
+              void refresh();
+            }}
+          />
+        </Suspense>
+      )}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Select, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { API, api } from '../../api/client';
@@ -15,7 +15,9 @@ import { PageHeader } from '../../components/page-header';
 import { RoleName } from '../../components/role-name';
 import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
-import { CreateProjectDialog } from './create-project-dialog';
+
+// Dialogs load when opened: a list page renders without their code.
+const CreateProjectDialog = lazy(() => import('./create-project-dialog').then((m) => ({ default: m.CreateProjectDialog })));
 
 /** GET /projects, paged, sorted and filtered by the server; create and delete. */
 export default function ProjectsPage() {
@@ -119,7 +121,7 @@ export default function ProjectsPage() {
         onChange={list.onTableChange}
         size="middle"
       />
-      <CreateProjectDialog open={creating} onClose={() => setCreating(false)} />
+      {creating && <Suspense fallback={null}><CreateProjectDialog open onClose={() => setCreating(false)} /></Suspense>}
     </>
   );
 }

@@ -1,13 +1,16 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Typography } from 'antd';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useProjectPermissions } from '../../auth/project-permissions';
 import { useProject } from '../project/use-project';
-import { CreateRobotDialog } from './create-robot-dialog';
 import { RobotsTable } from './robots-table';
-import { SecretDialog, type ShownSecret } from './secret-dialog';
+import { type ShownSecret } from './secret-dialog';
+const SecretDialog = lazy(() => import('./secret-dialog').then((m) => ({ default: m.SecretDialog })));
+
+// Dialogs load when opened: a list page renders without their code.
+const CreateRobotDialog = lazy(() => import('./create-robot-dialog').then((m) => ({ default: m.CreateRobotDialog })));
 
 /** A project's robot accounts (the `robot-accounts` tab). */
 export default function ProjectRobotsTab() {
@@ -36,16 +39,20 @@ export default function ProjectRobotsTab() {
           )
         }
       />
-      <CreateRobotDialog
-        open={creating}
-        project={project}
-        onClose={() => setCreating(false)}
-        onCreated={(created) => {
-          setShown({ name: created.name, secret: created.secret, reason: 'created' });
-          void client.invalidateQueries({ queryKey: ['robots', project.project_id] });
-        }}
-      />
-      <SecretDialog shown={shown} onClose={() => setShown(null)} />
+      {creating && (
+        <Suspense fallback={null}>
+          <CreateRobotDialog
+            open
+            project={project}
+            onClose={() => setCreating(false)}
+            onCreated={(created) => {
+              setShown({ name: created.name, secret: created.secret, reason: 'created' });
+              void client.invalidateQueries({ queryKey: ['robots', project.project_id] });
+            }}
+          />
+        </Suspense>
+      )}
+      {shown && <Suspense fallback={null}><SecretDialog shown={shown} onClose={() => setShown(null)} /></Suspense>}
     </section>
   );
 }

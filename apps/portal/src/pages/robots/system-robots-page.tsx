@@ -1,13 +1,16 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Result } from 'antd';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../auth/session';
 import { PageHeader } from '../../components/page-header';
-import { CreateRobotDialog } from './create-robot-dialog';
 import { RobotsTable } from './robots-table';
-import { SecretDialog, type ShownSecret } from './secret-dialog';
+import { type ShownSecret } from './secret-dialog';
+const SecretDialog = lazy(() => import('./secret-dialog').then((m) => ({ default: m.SecretDialog })));
+
+// Dialogs load when opened: a list page renders without their code.
+const CreateRobotDialog = lazy(() => import('./create-robot-dialog').then((m) => ({ default: m.CreateRobotDialog })));
 
 /** Administration → Robot Accounts: the system robots (Level=system), for administrators. */
 export default function SystemRobotsPage() {
@@ -29,15 +32,19 @@ export default function SystemRobotsPage() {
         }
       />
       <RobotsTable canUpdate canDelete onSecret={setShown} />
-      <CreateRobotDialog
-        open={creating}
-        onClose={() => setCreating(false)}
-        onCreated={(created) => {
-          setShown({ name: created.name, secret: created.secret, reason: 'created' });
-          void client.invalidateQueries({ queryKey: ['robots', 'system'] });
-        }}
-      />
-      <SecretDialog shown={shown} onClose={() => setShown(null)} />
+      {creating && (
+        <Suspense fallback={null}>
+          <CreateRobotDialog
+            open
+            onClose={() => setCreating(false)}
+            onCreated={(created) => {
+              setShown({ name: created.name, secret: created.secret, reason: 'created' });
+              void client.invalidateQueries({ queryKey: ['robots', 'system'] });
+            }}
+          />
+        </Suspense>
+      )}
+      {shown && <Suspense fallback={null}><SecretDialog shown={shown} onClose={() => setShown(null)} /></Suspense>}
     </>
   );
 }

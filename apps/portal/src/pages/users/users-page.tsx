@@ -2,7 +2,7 @@ import { DownOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Dropdown, Input, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { listQuery } from '../../api/list';
@@ -13,8 +13,10 @@ import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
-import { CreateUserDialog } from './create-user-dialog';
-import { ResetPasswordDialog } from './reset-password-dialog';
+const ResetPasswordDialog = lazy(() => import('./reset-password-dialog').then((m) => ({ default: m.ResetPasswordDialog })));
+
+// Dialogs load when opened: a list page renders without their code.
+const CreateUserDialog = lazy(() => import('./create-user-dialog').then((m) => ({ default: m.CreateUserDialog })));
 
 /** Harbor's UserResp (the same shape as the current user). */
 type User = CurrentUser;
@@ -200,8 +202,8 @@ export default function UsersPage() {
         onChange={list.onTableChange}
         size="middle"
       />
-      {localAccounts && <CreateUserDialog open={creating} onClose={() => setCreating(false)} />}
-      <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />
+      {localAccounts && creating && <Suspense fallback={null}><CreateUserDialog open onClose={() => setCreating(false)} /></Suspense>}
+      {resetting && <Suspense fallback={null}><ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} /></Suspense>}
     </>
   );
 }

@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Space, Switch, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../../api/client';
 import { listQuery } from '../../../api/list';
@@ -10,9 +10,11 @@ import type { Project } from '../../../api/types';
 import { ErrorAlert, errorMessage } from '../../../components/error-alert';
 import { useListState } from '../../../lib/use-list-state';
 import { MAX_RULES, type PolicyRule } from './policy-types';
-import { ImmutableRuleDialog } from './immutable-rule-dialog';
 import { immutableRuleToForm, NEW_IMMUTABLE_RULE } from './rule-form';
 import { immutableRuleSentence } from './rule-sentence';
+
+// Dialogs load when opened: a list page renders without their code.
+const ImmutableRuleDialog = lazy(() => import('./immutable-rule-dialog').then((m) => ({ default: m.ImmutableRuleDialog })));
 
 type Can = (resource: string, action: string) => boolean;
 
@@ -149,12 +151,14 @@ export function ImmutableSection({ project, can }: { project: Project; can: Can 
         locale={{ emptyText: <Typography.Text type="secondary">{t('immutable:empty')}</Typography.Text> }}
       />
       {editing && (
-        <ImmutableRuleDialog
-          editing={editing.rule !== undefined}
-          initial={editing.rule ? immutableRuleToForm(editing.rule) : NEW_IMMUTABLE_RULE}
-          onSave={save(editing.rule?.id)}
-          onClose={() => setEditing(null)}
-        />
+        <Suspense fallback={null}>
+          <ImmutableRuleDialog
+            editing={editing.rule !== undefined}
+            initial={editing.rule ? immutableRuleToForm(editing.rule) : NEW_IMMUTABLE_RULE}
+            onSave={save(editing.rule?.id)}
+            onClose={() => setEditing(null)}
+          />
+        </Suspense>
       )}
     </>
   );

@@ -2,7 +2,7 @@ import { PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../../api/client';
 import type { Project } from '../../../api/types';
@@ -11,10 +11,12 @@ import { PageLoading } from '../../../layout/page-loading';
 import { MAX_RULES, type PolicyRule, RETENTION_ALGORITHM, type RetentionMetadata, type RetentionPolicy, type RetentionPolicyBody } from './policy-types';
 import { NEW_RETENTION_RULE, retentionRuleToForm, withRule } from './rule-form';
 import { retentionRuleSentence } from './rule-sentence';
-import { RetentionRuleDialog } from './retention-rule-dialog';
 import { RetentionRuns } from './retention-runs';
 import { RetentionSchedule } from './retention-schedule';
 import { StatusTag } from './status-tag';
+
+// Dialogs load when opened: a list page renders without their code.
+const RetentionRuleDialog = lazy(() => import('./retention-rule-dialog').then((m) => ({ default: m.RetentionRuleDialog })));
 
 type Can = (resource: string, action: string) => boolean;
 
@@ -196,13 +198,15 @@ export function RetentionSection({ project, can }: { project: Project; can: Can 
       {policy.data && can('tag-retention', 'list') && <RetentionRuns policyId={policy.data.id} canStop={can('tag-retention', 'update')} />}
 
       {editing && metadata.data && (
-        <RetentionRuleDialog
-          editing={editing.index !== undefined}
-          initial={editing.index !== undefined ? retentionRuleToForm(rules[editing.index]) : NEW_RETENTION_RULE}
-          templates={metadata.data.templates}
-          onSave={saveRule(editing.index)}
-          onClose={() => setEditing(null)}
-        />
+        <Suspense fallback={null}>
+          <RetentionRuleDialog
+            editing={editing.index !== undefined}
+            initial={editing.index !== undefined ? retentionRuleToForm(rules[editing.index]) : NEW_RETENTION_RULE}
+            templates={metadata.data.templates}
+            onSave={saveRule(editing.index)}
+            onClose={() => setEditing(null)}
+          />
+        </Suspense>
       )}
     </>
   );

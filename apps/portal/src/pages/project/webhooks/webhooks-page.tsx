@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Input, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../../api/client';
 import { listQuery } from '../../../api/list';
@@ -14,7 +14,9 @@ import { useProject } from '../use-project';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { NotifyTypeName, useEventTypeLabel } from './webhook-labels';
 import { lastTriggerByPolicy, type SupportedEventTypes, type WebhookLastTrigger, type WebhookPolicy } from './webhook-policy';
-import { WebhookPolicyDialog } from './webhook-policy-dialog';
+
+// Dialogs load when opened: a list page renders without their code.
+const WebhookPolicyDialog = lazy(() => import('./webhook-policy-dialog').then((m) => ({ default: m.WebhookPolicyDialog })));
 
 /** A project's webhook policies (GET .../webhook/policies, paged and sorted by the server) and their deliveries. */
 export default function WebhooksPage() {
@@ -200,7 +202,7 @@ export default function WebhooksPage() {
         locale={{ emptyText: t('webhooks:empty') }}
         size="middle"
       />
-      <WebhookPolicyDialog projectId={projectId} supported={supported.data} policy={editing?.policy} open={editing !== null} onClose={() => setEditing(null)} />
+      {editing !== null && <Suspense fallback={null}><WebhookPolicyDialog projectId={projectId} supported={supported.data} policy={editing?.policy} open onClose={() => setEditing(null)} /></Suspense>}
       <WebhookDeliveries projectId={projectId} policy={history} onClose={() => setHistory(null)} />
     </>
   );
