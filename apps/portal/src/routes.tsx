@@ -1,8 +1,6 @@
-import type { ComponentType, ReactNode } from 'react';
+import type { ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
-import { RequireAdmin } from './auth/require-admin';
 import { RequireSession } from './auth/require-session';
-import { NotFoundPage } from './layout/not-found-page';
 
 /**
  * The console's pages under /harbor/ (the paths Harbor's portal uses, so bookmarks carry over).
@@ -15,10 +13,15 @@ const page = (load: () => PageModule) => async () => ({ Component: (await load()
 
 /** System administrators' pages; others see why not (the API would refuse them anyway). */
 const adminPage = (load: () => PageModule) => async () => {
-  const Page = (await load()).default;
-  return { element: admin(<Page />) };
+  const [{ default: Page }, { RequireAdmin }] = await Promise.all([load(), import('./auth/require-admin')]);
+  return {
+    element: (
+      <RequireAdmin>
+        <Page />
+      </RequireAdmin>
+    ),
+  };
 };
-const admin = (content: ReactNode) => <RequireAdmin>{content}</RequireAdmin>;
 
 export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
@@ -61,7 +64,7 @@ export const routes: RouteObject[] = [
       { path: '/harbor/clearing-job', lazy: adminPage(() => import('./pages/gc/gc-page')) },
       { path: '/harbor/configs', lazy: adminPage(() => import('./pages/configuration/configuration-page')) },
       { path: '/harbor/system-info', lazy: adminPage(() => import('./pages/system-info/system-info-page')) },
-      { path: '*', element: <NotFoundPage /> },
+      { path: '*', lazy: async () => ({ Component: (await import('./layout/not-found-page')).NotFoundPage }) },
     ],
   },
 ];

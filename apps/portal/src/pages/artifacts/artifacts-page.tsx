@@ -1,6 +1,6 @@
 import { DeleteOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Breadcrumb, Button, Flex, Input, Space, Table, Tag, Typography } from 'antd';
+import { App, Breadcrumb, Button, Flex, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ import { artifactHref, isIndex, isNever } from './artifact-helpers';
 import { AccessoryTable, AccessoryType, IndexChildren, TagList } from './artifact-parts';
 import { deleteArtifacts, deletionOrder } from './delete-artifacts';
 import { PullCommands } from './pull-commands';
+import { SearchBox } from '../../components/search-box';
 
 /** The artifacts of one repository: GET .../artifacts, paged, sorted and filtered by the server. */
 export default function ArtifactsPage() {
@@ -176,7 +177,7 @@ export default function ArtifactsPage() {
       </Typography.Title>
       <Flex gap={8} wrap style={{ marginBottom: 16 }} justify="space-between">
         <Space wrap>
-          <Input.Search
+          <SearchBox
             allowClear
             placeholder={t('artifacts:search')}
             aria-label={t('artifacts:search')}

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Input, Select, Space, Table, Tag } from 'antd';
+import { Button, DatePicker, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
 import { AUDIT_OPERATIONS, AUDIT_RESOURCE_TYPES, useOperationLabel, useResourceTypeLabel } from './audit-labels';
+import { SearchBox } from '../../components/search-box';
 
 /** Harbor's AuditLog. */
 export interface AuditLog {
@@ -56,8 +57,8 @@ export function AuditLogTable({ path }: { path: string }) {
   return (
     <>
       <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search allowClear placeholder={t('logs:filter.username')} aria-label={t('logs:filter.username')} onSearch={(v) => list.setFilter('username', fuzzyTerm(v))} style={{ width: 200 }} />
-        <Input.Search allowClear placeholder={t('logs:filter.resource')} aria-label={t('logs:filter.resource')} onSearch={(v) => list.setFilter('resource', fuzzyTerm(v))} style={{ width: 220 }} />
+        <SearchBox allowClear placeholder={t('logs:filter.username')} aria-label={t('logs:filter.username')} onSearch={(v) => list.setFilter('username', fuzzyTerm(v))} style={{ width: 200 }} />
+        <SearchBox allowClear placeholder={t('logs:filter.resource')} aria-label={t('logs:filter.resource')} onSearch={(v) => list.setFilter('resource', fuzzyTerm(v))} style={{ width: 220 }} />
         <Select
           aria-label={t('logs:filter.resourceType')}
           style={{ width: 190 }}

@@ -1,6 +1,6 @@
 import { DownOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { RoleName } from '../../components/role-name';
 import { useListState } from '../../lib/use-list-state';
 import { useProject } from '../project/use-project';
 import { type ProjectMember, ROLE_ORDER } from './member-model';
+import { SearchBox } from '../../components/search-box';
 
 // Dialogs load when opened: a list page renders without their code.
 const AddMemberDialog = lazy(() => import('./add-member-dialog').then((m) => ({ default: m.AddMemberDialog })));
@@ -141,7 +142,7 @@ export default function MembersTab() {
             </Button>
           </Dropdown>
         )}
-        <Input.Search allowClear placeholder={t('members:search')} aria-label={t('members:search')} onSearch={(v) => list.setFilter('entityname', v || undefined)} style={{ width: 260 }} />
+        <SearchBox allowClear placeholder={t('members:search')} aria-label={t('members:search')} onSearch={(v) => list.setFilter('entityname', v || undefined)} style={{ width: 260 }} />
         <Button onClick={() => void refresh()}>{t('common:refresh')}</Button>
       </Space>
       <ErrorAlert error={query.error} />

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Select, Space, Table } from 'antd';
+import { App, Button, Select, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/page-header';
 import { RoleName } from '../../components/role-name';
 import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
+import { SearchBox } from '../../components/search-box';
 
 // Dialogs load when opened: a list page renders without their code.
 const CreateProjectDialog = lazy(() => import('./create-project-dialog').then((m) => ({ default: m.CreateProjectDialog })));
@@ -92,7 +93,7 @@ export default function ProjectsPage() {
         }
       />
       <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search
+        <SearchBox
           allowClear
           placeholder={t('projects:search')}
           aria-label={t('projects:search')}

@@ -1,6 +1,6 @@
 import { DeleteOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Space, Table } from 'antd';
+import { App, Button, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -13,6 +13,7 @@ import { formatDate, formatNumber } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
 import { repositoryHref, repositoryInProject } from '../artifacts/artifact-helpers';
 import { useProject } from '../project/use-project';
+import { SearchBox } from '../../components/search-box';
 
 /** GET /projects/{name}/repositories, paged, sorted and searched by the server; delete with the API's reason. */
 export default function RepositoriesTab() {
@@ -81,7 +82,7 @@ export default function RepositoriesTab() {
   return (
     <>
       <Space style={{ marginBottom: 16 }} wrap>
-        <Input.Search
+        <SearchBox
           allowClear
           placeholder={t('repositories:search')}
           aria-label={t('repositories:search')}

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
 import { isExpired, permissionSummary, type Robot } from './robot-model';
 import type { ShownSecret } from './secret-dialog';
+import { SearchBox } from '../../components/search-box';
 
 /**
  * GET /robots for one project (Level=project,ProjectID=<id>) or the system robots (Level=system):
@@ -169,7 +170,7 @@ export function RobotsTable({
     <>
       <Space style={{ marginBottom: 16 }} wrap>
         {toolbar}
-        <Input.Search
+        <SearchBox
           allowClear
           placeholder={t('robots:search')}
           aria-label={t('robots:search')}

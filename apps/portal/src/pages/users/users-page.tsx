@@ -1,6 +1,6 @@
 import { DownOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Dropdown, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Dropdown, Select, Space, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { formatDate } from '../../lib/format';
 import { useListState } from '../../lib/use-list-state';
+import { SearchBox } from '../../components/search-box';
 const ResetPasswordDialog = lazy(() => import('./reset-password-dialog').then((m) => ({ default: m.ResetPasswordDialog })));
 
 // Dialogs load when opened: a list page renders without their code.
@@ -190,7 +191,7 @@ export default function UsersPage() {
             { value: 'email', label: t('users:field.email') },
           ]}
         />
-        <Input.Search allowClear placeholder={t('users:search')} aria-label={t('users:search')} onSearch={(v) => search(v)} style={{ width: 260 }} />
+        <SearchBox allowClear placeholder={t('users:search')} aria-label={t('users:search')} onSearch={(v) => search(v)} style={{ width: 260 }} />
       </Space.Compact>
       <ErrorAlert error={query.error} />
       <Table<User>

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Input, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { useProject } from '../use-project';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { NotifyTypeName, useEventTypeLabel } from './webhook-labels';
 import { lastTriggerByPolicy, type SupportedEventTypes, type WebhookLastTrigger, type WebhookPolicy } from './webhook-policy';
+import { SearchBox } from '../../../components/search-box';
 
 // Dialogs load when opened: a list page renders without their code.
 const WebhookPolicyDialog = lazy(() => import('./webhook-policy-dialog').then((m) => ({ default: m.WebhookPolicyDialog })));
@@ -180,7 +181,7 @@ export default function WebhooksPage() {
             {t('webhooks:form.createButton')}
           </Button>
         )}
-        <Input.Search
+        <SearchBox
           allowClear
           placeholder={t('webhooks:search')}
           aria-label={t('webhooks:search')}
