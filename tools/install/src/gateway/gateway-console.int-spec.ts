@@ -114,6 +114,8 @@ describe('gateway (nginx) serving the web console', () => {
     expect(gzipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(gzipped.body.length).toBeLessThan(file.length / 2);
     expect(gunzipSync(gzipped.body).equals(file)).toBe(true);
+    // The build's own best-level .gz is what is sent, not a compression made per request.
+    expect(gzipped.body.equals(readFileSync(join(portal, `${entry}.gz`)))).toBe(true);
   });
 
   it('index.html is compressed too; the favicon is served with its type', async () => {

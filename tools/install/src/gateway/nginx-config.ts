@@ -283,6 +283,8 @@ function consoleLocations(root: string): string[] {
       ]),
       'charset utf-8;',
       'charset_types text/css text/javascript application/json application/manifest+json text/plain;',
+      // The build's own .gz files (tools/build-portal.mjs) where there are; on the fly otherwise.
+      'gzip_static on;',
       'gzip on;',
       'gzip_comp_level 5;',
       'gzip_min_length 256;',
