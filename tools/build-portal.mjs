@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds the web console (apps/portal) with Vite into dist/apps/portal: index.html plus hashed
-// files under assets/. `--if-stale` skips the build when no source is newer than the last one.
+// files under assets/. `--if-stale` skips the build when no source (nor this script, nor the lock
+// file) is newer than the last one.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { constants, gzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
@@ -21,7 +23,7 @@ function newest(dir) {
 }
 
 if (process.argv.includes('--if-stale') && existsSync(marker)) {
-  const sources = Math.max(newest(portal), statSync(join(root, 'package-lock.json')).mtimeMs);
+  const sources = Math.max(newest(portal), statSync(join(root, 'package-lock.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
   if (sources <= statSync(marker).mtimeMs) process.exit(0);
 }
 
