@@ -1,10 +1,14 @@
 import i18next, { type TFunction } from 'i18next';
-import enImmutable from '../../../locales/en-US/immutable.json';
-import enRetention from '../../../locales/en-US/retention.json';
-import cnImmutable from '../../../locales/zh-CN/immutable.json';
-import cnRetention from '../../../locales/zh-CN/retention.json';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PolicyRule } from './policy-types';
 import { immutableRuleSentence, retentionRuleSentence } from './rule-sentence';
+
+const texts = (language: string, namespace: string) => JSON.parse(readFileSync(join(__dirname, '../../../locales', language, `${namespace}.json`), 'utf8'));
+const enImmutable = texts('en-US', 'immutable');
+const enRetention = texts('en-US', 'retention');
+const cnImmutable = texts('zh-CN', 'immutable');
+const cnRetention = texts('zh-CN', 'retention');
 
 async function translator(language: 'en-US' | 'zh-CN'): Promise<TFunction> {
   const instance = i18next.createInstance();
