@@ -94,6 +94,39 @@ describe('concurrent manifest pushes sharing blobs', () => {
     }
   });
 
+  it('records pushes over the same layers while other artifacts over them are deleted', async () => {
+    const project = 'conc-churn';
+    await db.query('INSERT INTO project (name, storage_limit) VALUES ($1, -1)', [project]);
+    const repo = `${project}/churn`;
+    const base = makeImage({ layers: Array.from({ length: LAYERS }, (_, i) => Buffer.from(`churn layer ${i}`)) });
+    const shared = [base.config, ...base.layers];
+    for (const blob of shared) await pushBlob(r.url, repo, blob);
+    const variant = (i: number) => {
+      const m = JSON.parse(base.manifest.toString()) as Record<string, unknown>;
+      m['annotations'] = { 'org.example.build': String(i) };
+      return Buffer.from(JSON.stringify(m));
+    };
+    const first = Array.from({ length: PUSHES }, (_, i) => variant(i));
+    for (const a of await Promise.all(first.map((m, i) => putManifest(r.url, repo, `a${i}`, m, base.mediaType)))) expect(a.status).toBe(201);
+    // Half of those go while as many new ones come, all over the same config and layers.
+    const gone = first.slice(0, PUSHES / 2);
+    const kept = first.slice(PUSHES / 2);
+    const second = Array.from({ length: PUSHES }, (_, i) => variant(PUSHES + i));
+    const answers = await Promise.all([
+      ...gone.map((m) => fetch(`${r.url}/v2/${repo}/manifests/${sha256(m)}`, { method: 'DELETE' })),
+      ...second.map((m, i) => putManifest(r.url, repo, `b${i}`, m, base.mediaType)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([...gone.map(() => 202), ...second.map(() => 201)]);
+    const { rows } = await db.query(
+      `SELECT pb.refs, pb.links FROM project_blob pb JOIN blob b ON b.id = pb.blob_id JOIN project p ON p.id = pb.project_id
+        WHERE p.name = $1 AND b.digest = ANY($2::text[])`,
+      [project, shared.map(sha256)],
+    );
+    expect(rows).toEqual(shared.map(() => ({ refs: kept.length + second.length, links: 1 })));
+    // The deleted manifests' blobs stay linked to the repository (and paid for) until GC unlinks them.
+    await expectUsage(project, [...shared, ...first, ...second].reduce((sum, b) => sum + b.length, 0));
+  });
+
   // A deadlock's victim is run again (retryingConflicts), so the answers alone can hide a few.
   it('left PostgreSQL no deadlock to break', async () => {
     // Backends report their counters within a second of going idle.
