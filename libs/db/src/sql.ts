@@ -83,9 +83,10 @@ function clientRunner(client: PoolClient): SqlRunner {
 /**
  * Runs `work` again (up to `attempts` times in all) when PostgreSQL rolled it back as the victim
  * of a deadlock (40P01) or a serialization failure (40001); `work` must be a whole statement or
- * transaction with no effects outside the database. Pushes and garbage collection can deadlock:
- * the quota triggers of a push and of GC's deletions in the same project lock a project's
- * project_blob rows and its quota row in opposite orders.
+ * transaction with no effects outside the database. The quota triggers take a project's quota
+ * row before its project_blob rows (migration 0017), so pushes into one project no longer
+ * deadlock with each other or with GC there; this remains the guard for orders no lock discipline
+ * covers (a GC transaction releasing blobs of several projects row by row, say).
  */
 export async function retryingConflicts<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {

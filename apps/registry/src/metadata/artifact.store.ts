@@ -84,7 +84,10 @@ export class ArtifactStore {
    * blobs and children it references (for a new artifact) and, when pushed by tag, the tag. False
    * when a check failed; then nothing was written. A blob that garbage collection deletes meanwhile
    * fails the statement with a foreign-key violation; a link it removes meanwhile, the check. With `notifyChannel`, the statement also
-   * announces the change (delivered at commit), so that alone it is a whole cache write.
+   * announces the change (delivered at commit), so that alone it is a whole cache write. Its quota
+   * triggers lock the project's quota row before the project_blob rows of the shared blobs
+   * (migration 0017): concurrent pushes of images over the same layers queue there instead of
+   * deadlocking.
    */
   async record(m: PushedManifest, runner: SqlRunner, notifyChannel: string | null): Promise<boolean> {
     const row = await runner.one<{ recorded: boolean }>(
