@@ -228,6 +228,26 @@ describe('the console', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('passes axe-core on the pages the steps above did not open', async () => {
+    const { page } = w;
+    const pages = [
+      ['summary', `/harbor/projects/${projectId}/summary`],
+      ['repositories', `/harbor/projects/${projectId}/repositories`],
+      ['project-logs', `/harbor/projects/${projectId}/logs`],
+      ['project-configuration', `/harbor/projects/${projectId}/configs`],
+      ['audit-log', '/harbor/logs'],
+      ['system-robots', '/harbor/robot-accounts'],
+      ['configuration', '/harbor/configs'],
+      ['system-info', '/harbor/system-info'],
+    ];
+    for (const [name, path] of pages) {
+      await page.goto(path);
+      await page.locator('main h2, main h1').first().waitFor();
+      expect({ path, notFound: await page.getByText('Page not found').count() }).toEqual({ path, notFound: 0 });
+      await checkPage(w, `extra-${name}`);
+    }
+  });
+
   it('switches to Simplified and Traditional Chinese and back, dates and pages included', async () => {
     const { page } = w;
     await page.goto('/harbor/projects');
