@@ -1,5 +1,7 @@
 import type { ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
+import { queryClient } from './api/query-client';
+import { projectQuery } from './pages/project/project-query';
 import { RequireSession } from './auth/require-session';
 
 /**
@@ -43,6 +45,11 @@ export const routes: RouteObject[] = [
       {
         path: '/harbor/projects/:projectId',
         lazy: page(() => import('./pages/project/project-layout')),
+        // The project is asked for while the page's code loads: its tabs need its name for their lists.
+        loader: ({ params }) => {
+          void queryClient.prefetchQuery(projectQuery(params.projectId));
+          return null;
+        },
         children: [
           { index: true, element: <Navigate to="repositories" replace /> },
           { path: 'summary', lazy: page(() => import('./pages/summary/summary-tab')) },

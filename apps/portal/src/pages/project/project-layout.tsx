@@ -3,14 +3,13 @@ import { Breadcrumb, Space, Tabs } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
-import { API, api } from '../../api/client';
-import type { Project } from '../../api/types';
 import { AccessTag } from '../../components/access-tag';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { RoleName } from '../../components/role-name';
 import { PageLoading } from '../../layout/page-loading';
 import { useProjectTabs } from './project-tabs';
+import { projectQuery } from './project-query';
 
 /** One project: its name, access level and the user's role above the tabs of its pages. */
 export default function ProjectLayout() {
@@ -18,7 +17,7 @@ export default function ProjectLayout() {
   const { projectId } = useParams();
   const navigate = useNavigate();
   const location = useLocation();
-  const project = useQuery({ queryKey: ['project', projectId], queryFn: () => api.get<Project>(`${API}/projects/${projectId}`) });
+  const project = useQuery(projectQuery(projectId));
   const tabs = useProjectTabs();
   const base = `/harbor/projects/${projectId}`;
   // A page not offered as a tab (the user's role lacks it) highlights none.
