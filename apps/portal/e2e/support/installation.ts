@@ -44,16 +44,21 @@ export async function runOk(command: string, args: string[], options: Parameters
   return r;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => res(port));
+/**
+ * A free port below Linux's ephemeral range (32768-60999): a port the kernel handed out with
+ * `listen(0)` can be taken again as the source port of any outgoing connection (of another test's
+ * installation, say) before the service it was meant for binds it.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once('error', () => res(false));
+      s.listen(candidate, '127.0.0.1', () => s.close(() => res(true)));
     });
-  });
+    if (free) return candidate;
+  }
 }
 
 export interface Installation {
