@@ -1,9 +1,9 @@
 import { App, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../api/client';
 import { useSession } from '../auth/session';
 import { ErrorAlert } from '../components/error-alert';
+import { useSubmission } from '../lib/use-submission';
 
 interface Values {
   old_password: string;
@@ -17,23 +17,16 @@ export function ChangePasswordDialog({ open, onClose }: { open: boolean; onClose
   const { message } = App.useApp();
   const { user } = useSession();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
 
   const submit = async (values: Values) => {
     if (!user) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.put(`${API}/users/${user.user_id}/password`, { old_password: values.old_password, new_password: values.new_password });
       void message.success(t('common:password.changed'));
       form.resetFields();
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

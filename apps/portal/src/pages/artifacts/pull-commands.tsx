@@ -1,23 +1,10 @@
 import { CodeOutlined, DownOutlined } from '@ant-design/icons';
-import { App, Button, Dropdown, type MenuProps } from 'antd';
+import { Button, Dropdown, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useCopy } from '../../components/copy-button';
 import { type PullClient, pullCommand, registryHost } from '../../lib/pull-command';
 
 const CLIENTS: PullClient[] = ['docker', 'podman'];
-
-/** Copies a text to the clipboard and says whether it worked. */
-export function useCopy() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return async (text: string) => {
-    try {
-      await navigator.clipboard.writeText(text);
-      void message.success(t('common:copied'));
-    } catch {
-      void message.error(t('common:copyFailed'));
-    }
-  };
-}
 
 /**
  * A menu of pull commands to copy, for docker and podman, by digest and by each tag given. The

@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, InputNumber, Modal, Select, Space, Switch } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { storageLimitBytes } from './storage-limit';
+import { useSubmission } from '../../lib/use-submission';
 
 interface Values {
   project_name: string;
@@ -20,28 +20,21 @@ export function CreateProjectDialog({ open, onClose }: { open: boolean; onClose:
   const { message } = App.useApp();
   const client = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmission();
   const limited = Form.useWatch('limited', form);
 
   const submit = async (values: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post(`${API}/projects`, {
         project_name: values.project_name.trim(),
         metadata: { public: String(values.public) },
         storage_limit: values.limited ? storageLimitBytes(values.limit, values.unit) : -1,
-      });
-      void message.success(t('projects:create.done', { name: values.project_name }));
-      await client.invalidateQueries({ queryKey: ['projects'] });
-      form.resetFields();
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+    void message.success(t('projects:create.done', { name: values.project_name }));
+    await client.invalidateQueries({ queryKey: ['projects'] });
+    form.resetFields();
+    onClose();
+    });
   };
 
   return (

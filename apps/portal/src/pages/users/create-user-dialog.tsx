@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { COMMENT_MAX, passwordMeetsRule, realnameAllowed, usernameAllowed } from './user-form-rules';
+import { useSubmission } from '../../lib/use-submission';
 
 interface Values {
   username: string;
@@ -21,8 +21,7 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
   const { message } = App.useApp();
   const client = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmission();
 
   const close = () => {
     setError(null);
@@ -30,25 +29,19 @@ export function CreateUserDialog({ open, onClose }: { open: boolean; onClose: ()
   };
 
   const submit = async (values: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post(`${API}/users`, {
         username: values.username,
         email: values.email.trim(),
         realname: values.realname.trim(),
         password: values.password,
         comment: values.comment?.trim() || undefined,
-      });
-      void message.success(t('users:create.done', { name: values.username }));
-      await client.invalidateQueries({ queryKey: ['users'] });
-      form.resetFields();
-      close();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
+    void message.success(t('users:create.done', { name: values.username }));
+    await client.invalidateQueries({ queryKey: ['users'] });
+    form.resetFields();
+    close();
+    });
   };
 
   const check = (ok: (v: string) => boolean, text: string) => ({ validator: (_: unknown, v: string | undefined) => (!v || ok(v) ? Promise.resolve() : Promise.reject(new Error(text))) });

@@ -1,10 +1,10 @@
 import { App, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import type { CurrentUser } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { passwordMeetsRule } from './user-form-rules';
+import { useSubmission } from '../../lib/use-submission';
 
 interface Values {
   new_password: string;
@@ -19,8 +19,7 @@ export function ResetPasswordDialog({ user, onClose }: { user: CurrentUser | nul
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmission();
 
   const close = () => {
     setError(null);
@@ -29,18 +28,12 @@ export function ResetPasswordDialog({ user, onClose }: { user: CurrentUser | nul
 
   const submit = async (values: Values) => {
     if (!user) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.put(`${API}/users/${user.user_id}/password`, { new_password: values.new_password });
       void message.success(t('users:password.done', { name: user.username }));
       form.resetFields();
       close();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
