@@ -15,30 +15,16 @@ export type GcScheduleRequest =
   | { action: 'remove' }
   | { action: 'schedule'; cronType: CronType; cron: string; parameters: GcParameters };
 
-/**
- * Fields of Harbor's Schedule and ScheduleObj models that are read-only: a client that sends back
- * what GET answered still gets its change applied, and the values are ignored.
- */
-const READ_ONLY_FIELDS = new Set(['id', 'status', 'creation_time', 'update_time']);
-const READ_ONLY_SCHEDULE_FIELDS = new Set(['next_scheduled_time']);
-
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function refuseUnknown(object: Json, known: readonly string[], ignored: ReadonlySet<string>, where: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key) && !ignored.has(key)) throw badRequest(`unknown field ${JSON.stringify(key)} in ${where}`);
-  }
-}
-
-/** Missing keys take GC's defaults; anything else that is not one of GC's parameters, rightly typed, is refused. */
+/** Missing keys take GC's defaults, unknown ones are ignored (as Harbor does), and a known one of the wrong type is refused. */
 export function parseGcParameters(raw: unknown): GcParameters {
   if (raw === undefined || raw === null) return { ...GC_DEFAULTS };
   if (!isObject(raw)) throw badRequest('parameters must be an object');
-  refuseUnknown(raw, Object.keys(GC_DEFAULTS), new Set(), 'parameters (known: dry_run, delete_untagged, workers, time_window)');
   const parameters = { ...GC_DEFAULTS };
   for (const key of ['dry_run', 'delete_untagged'] as const) {
     const value = raw[key];
@@ -83,10 +69,8 @@ function parseCron(type: ScheduleType, raw: unknown): { cronType: CronType; cron
 export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
   if (body === undefined || body === null || body === '') throw badRequest('the request body is required: {"schedule": {"type": ..., "cron": ...}, "parameters": {...}}');
   if (!isObject(body)) throw badRequest('the request body must be a JSON object');
-  refuseUnknown(body, ['schedule', 'parameters'], READ_ONLY_FIELDS, 'the request body');
   const schedule = body['schedule'];
   if (!isObject(schedule)) throw badRequest('schedule is required and must be an object with a type');
-  refuseUnknown(schedule, ['type', 'cron'], READ_ONLY_SCHEDULE_FIELDS, 'schedule');
   const type = schedule['type'];
   if (typeof type !== 'string' || !(SCHEDULE_TYPES as readonly string[]).includes(type)) {
     throw badRequest(`schedule.type must be one of ${SCHEDULE_TYPES.join(', ')}`);

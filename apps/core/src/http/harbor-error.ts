@@ -2,7 +2,8 @@ import { HttpException } from '@nestjs/common';
 
 /**
  * Harbor's error codes and the HTTP status each one is answered with: the only table of them.
- * PAYLOAD_TOO_LARGE and SERVICE_UNAVAILABLE are not Harbor's (its API has no body limit, and it
+ * UNPROCESSABLE_ENTITY is what Harbor answers a query parameter outside its declared type or
+ * bounds with (its OpenAPI layer checks them). PAYLOAD_TOO_LARGE and SERVICE_UNAVAILABLE are not Harbor's (its API has no body limit, and it
  * answers an unreachable LDAP server with a bare 500); those statuses still need a code.
  */
 export const HARBOR_ERROR_STATUS = {
@@ -15,6 +16,7 @@ export const HARBOR_ERROR_STATUS = {
   PRECONDITION: 412,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE_ENTITY: 422,
   INTERNAL_SERVER_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -31,6 +33,7 @@ const DEFAULT_MESSAGES: Record<HarborErrorCode, string> = {
   PRECONDITION: 'precondition failed',
   PAYLOAD_TOO_LARGE: 'request body too large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported media type',
+  UNPROCESSABLE_ENTITY: 'unprocessable entity',
   INTERNAL_SERVER_ERROR: 'internal server error',
   SERVICE_UNAVAILABLE: 'service unavailable',
 };
@@ -82,3 +85,4 @@ export const forbidden = (message?: string) => new HarborError('FORBIDDEN', mess
 export const notFound = (message?: string) => new HarborError('NOT_FOUND', message);
 export const conflict = (message?: string) => new HarborError('CONFLICT', message);
 export const precondition = (message?: string) => new HarborError('PRECONDITION', message);
+export const unprocessable = (message?: string) => new HarborError('UNPROCESSABLE_ENTITY', message);

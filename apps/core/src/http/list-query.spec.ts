@@ -26,8 +26,12 @@ describe('whereFromQuery', () => {
     expect(range.values).toEqual([new Date('2020-01-01T00:00:00Z'), new Date('2020-01-02T12:00:00Z')]);
   });
 
-  it('refuses unknown keys, wrong types and unsupported patterns', () => {
-    for (const q of ['nope=1', 'id=abc', 'id=99999999999', 'id=1.5', 'public=yes', 'op_time=[yesterday~]', 'id=~1', 'public=[true~]', 'username=(a b)']) {
+  it('skips keys the list cannot filter by, as Harbor does', () => {
+    expect(build('nope=1,username=bob,password=x')).toEqual({ where: ['lower(u.username) = lower($1)'], values: ['bob'] });
+  });
+
+  it('refuses wrong types and unsupported patterns', () => {
+    for (const q of ['id=abc', 'id=99999999999', 'id=1.5', 'public=yes', 'op_time=[yesterday~]', 'id=~1', 'public=[true~]', 'username=(a b)']) {
       expect(() => build(q)).toThrow(HarborError);
     }
   });
@@ -37,7 +41,9 @@ describe('orderBy', () => {
   it('maps sort keys to columns and always ends with the tiebreak', () => {
     expect(orderBy(parseSort('-op_time,username'), FIELDS, 'a.id DESC', 'a.id DESC')).toBe('a.op_time DESC, u.username ASC, a.id DESC');
     expect(orderBy([], FIELDS, 'a.op_time DESC', 'a.id DESC')).toBe('a.op_time DESC, a.id DESC');
-    expect(() => orderBy(parseSort('password'), FIELDS, 'x', 'y')).toThrow(HarborError);
+    // Keys the list cannot sort by are skipped, as Harbor skips them.
+    expect(orderBy(parseSort('password,-id'), FIELDS, 'x', 'y')).toBe('a.id DESC, y');
+    expect(orderBy(parseSort('password'), FIELDS, 'a.op_time DESC', 'a.id DESC')).toBe('a.op_time DESC, a.id DESC');
   });
 });
 

@@ -90,29 +90,31 @@ function condition(key: string, spec: FieldSpec, term: QueryTerm, params: SqlPar
   }
 }
 
-/** SQL conditions for `q` over the fields a list allows; an unknown key is a 400 naming it. */
+/**
+ * SQL conditions for `q` over the fields a list allows. A key the list cannot filter by is
+ * skipped, as Harbor skips it; a value that does not fit its field is a 400.
+ */
 export function whereFromQuery(query: ParsedQuery, fields: FieldSpecs, params: SqlParams): string[] {
   const conditions: string[] = [];
   for (const [key, term] of query) {
     const spec = Object.hasOwn(fields, key) ? fields[key] : undefined;
-    if (!spec) throw badRequest(`invalid query: unknown key ${JSON.stringify(key)} (supported: ${Object.keys(fields).join(', ')})`);
-    conditions.push(condition(key, spec, term, params));
+    if (spec) conditions.push(condition(key, spec, term, params));
   }
   return conditions;
 }
 
 /**
- * ORDER BY for `sort` over the allowed fields, then `tiebreak` so that pages never overlap.
- * Without `sort`, `fallback` (trusted SQL) is used.
+ * ORDER BY for `sort` over the allowed fields, then `tiebreak` so that pages never overlap. Keys
+ * the list cannot sort by are skipped, as Harbor skips them; without any sortable key, `fallback`
+ * (trusted SQL) is used.
  */
 export function orderBy(sort: SortKey[], fields: FieldSpecs, fallback: string, tiebreak: string): string {
-  if (sort.length === 0) return `${fallback}, ${tiebreak}`;
-  const parts = sort.map(({ key, descending }) => {
+  const parts: string[] = [];
+  for (const { key, descending } of sort) {
     const spec = Object.hasOwn(fields, key) ? fields[key] : undefined;
-    if (!spec) throw badRequest(`invalid sort: unknown key ${JSON.stringify(key)} (supported: ${Object.keys(fields).join(', ')})`);
-    return `${spec.column} ${descending ? 'DESC' : 'ASC'}`;
-  });
-  return `${parts.join(', ')}, ${tiebreak}`;
+    if (spec) parts.push(`${spec.column} ${descending ? 'DESC' : 'ASC'}`);
+  }
+  return `${parts.length > 0 ? parts.join(', ') : fallback}, ${tiebreak}`;
 }
 
 export function whereClause(conditions: string[]): string {

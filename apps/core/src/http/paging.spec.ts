@@ -7,10 +7,28 @@ describe('parsePaging', () => {
     expect(parsePaging('3', '20')).toEqual({ page: 3, pageSize: 20, offset: 40 });
   });
 
-  it('refuses what is not a page', () => {
-    for (const [page, size] of [['0', '10'], ['-1', '10'], ['x', '10'], ['1', '0'], ['1', '101'], ['1.5', '10'], ['1', '1e2']]) {
-      expect(() => parsePaging(page, size)).toThrow(HarborError);
+  it('takes a page of 0 or less for the first, as Harbor does', () => {
+    expect(parsePaging('0', '10')).toEqual({ page: 1, pageSize: 10, offset: 0 });
+    expect(parsePaging('-3', '5')).toEqual({ page: 1, pageSize: 5, offset: 0 });
+  });
+
+  it.each([
+    ['x', '10', 'page in query must be of type int64: "x"'],
+    ['1.5', '10', 'page in query must be of type int64: "1.5"'],
+    ['1', '1e2', 'page_size in query must be of type int64: "1e2"'],
+    ['1', '101', 'page_size in query should be less than or equal to 100'],
+    ['1', '0', 'page_size in query should be greater than or equal to 1'],
+    ['1', '-1', 'page_size in query should be greater than or equal to 1'],
+  ])('answers page=%s&page_size=%s with 422 as Harbor\'s OpenAPI layer does', (page, size, message) => {
+    let thrown: unknown;
+    try {
+      parsePaging(page, size);
+    } catch (err) {
+      thrown = err;
     }
+    expect(thrown).toBeInstanceOf(HarborError);
+    expect((thrown as HarborError).getStatus()).toBe(422);
+    expect((thrown as HarborError).body()).toEqual({ errors: [{ code: 'UNPROCESSABLE_ENTITY', message }] });
   });
 });
 

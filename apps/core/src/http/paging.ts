@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify';
-import { badRequest } from './harbor-error';
+import { unprocessable } from './harbor-error';
 
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 100;
+/** Keeps offsets within PostgreSQL's bigint and JavaScript's safe integers. */
+const MAX_PAGE = 1_000_000_000;
 
 export interface Paging {
   page: number;
@@ -10,19 +12,23 @@ export interface Paging {
   offset: number;
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw)) throw badRequest(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  const n = Number(raw);
-  if (n < 1) throw badRequest(`${name} must be at least 1`);
-  if (n > max) throw badRequest(`${name} must be at most ${max}`);
-  return n;
+/** A query parameter declared int64 in Harbor's API: anything else is its OpenAPI layer's 422. */
+function int64(name: string, raw: string): number {
+  if (!/^[+-]?\d{1,15}$/.test(raw)) throw unprocessable(`${name} in query must be of type int64: ${JSON.stringify(raw)}`);
+  return Number(raw);
 }
 
-/** Harbor's `page` (from 1) and `page_size` (1 to 100, default 10). */
+/**
+ * Harbor's `page` (from 1; 0 or less is the first page, as Harbor applies no offset then) and
+ * `page_size` (default 10, at most 100: more is a 422 as in Harbor). Harbor reads a `page_size` of
+ * 0 or less as "no limit"; here it is refused (422), so that no request lists a table whole.
+ */
 export function parsePaging(page: string | undefined, pageSize: string | undefined): Paging {
-  const p = positiveInt('page', page, 1, 1_000_000_000);
-  const size = positiveInt('page_size', pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const p = page === undefined || page === '' ? 1 : Math.max(1, int64('page', page));
+  const size = pageSize === undefined || pageSize === '' ? DEFAULT_PAGE_SIZE : int64('page_size', pageSize);
+  if (size > MAX_PAGE_SIZE) throw unprocessable(`page_size in query should be less than or equal to ${MAX_PAGE_SIZE}`);
+  if (size < 1) throw unprocessable('page_size in query should be greater than or equal to 1');
+  if (p > MAX_PAGE) throw unprocessable(`page in query should be less than or equal to ${MAX_PAGE}`);
   return { page: p, pageSize: size, offset: (p - 1) * size };
 }
 

@@ -79,16 +79,36 @@ function parseTerm(raw: string): QueryTerm {
   }
 }
 
-/** Parses `q`; a malformed term is a 400 that names it. */
-export function parseQuery(q: string | undefined): ParsedQuery {
+/**
+ * Harbor decodes `q` once more after the query string itself was decoded, so that a client that
+ * encoded it twice (`q=name%253D~web`) is understood. This decodes the same way, as Go's
+ * url.QueryUnescape does (`+` becomes a space, `%XX` a byte, a malformed escape leaves `q` as it
+ * was), but only a `q` that still holds an escape: a `q` encoded once keeps its `+` signs, which
+ * media types such as `application/vnd.oci.image.config.v1+json` hold and Harbor would lose.
+ */
+export function unescapeQuery(q: string): string {
+  if (!/%[0-9A-Fa-f]{2}/.test(q)) return q;
+  try {
+    return decodeURIComponent(q.replace(/\+/g, ' '));
+  } catch {
+    return q;
+  }
+}
+
+/**
+ * Parses `q` (decoded once more, as Harbor does); a malformed term is a 400 that names it. A key
+ * given twice keeps its last value, as in Harbor.
+ */
+export function parseQuery(raw: string | undefined): ParsedQuery {
   const parsed: ParsedQuery = new Map();
-  if (q === undefined || q.trim() === '') return parsed;
+  if (raw === undefined) return parsed;
+  const q = unescapeQuery(raw);
+  if (q.trim() === '') return parsed;
   for (const term of splitTerms(q)) {
     const eq = term.indexOf('=');
     const key = eq > 0 ? term.slice(0, eq).trim() : '';
     const value = eq > 0 ? term.slice(eq + 1).trim() : '';
     if (!key || !value) throw badRequest(`invalid query ${JSON.stringify(term)}: every term must be key=value with neither empty`);
-    if (parsed.has(key)) throw badRequest(`invalid query: key ${JSON.stringify(key)} appears more than once`);
     try {
       parsed.set(key, parseTerm(value));
     } catch (err) {
@@ -103,7 +123,7 @@ export interface SortKey {
   descending: boolean;
 }
 
-/** Harbor's `sort=field1,-field2`. */
+/** Harbor's `sort=field1,-field2` (keys a list cannot sort by are skipped where it is applied). */
 export function parseSort(sort: string | undefined): SortKey[] {
   if (sort === undefined || sort.trim() === '') return [];
   return sort.split(',').map((part) => {

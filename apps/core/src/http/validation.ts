@@ -16,13 +16,13 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
 }
 
 /**
- * Request bodies: unknown fields and wrong types are refused (400) rather than dropped or
- * converted, so a client never believes a setting was applied that was not.
+ * Request bodies as Harbor reads them: fields it does not know are dropped (clients send back
+ * what GET answered, or fields of newer or older Harbor versions such as a robot's `editable`),
+ * while a known field of the wrong type is refused (400) rather than converted.
  */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },

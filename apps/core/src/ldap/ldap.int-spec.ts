@@ -227,7 +227,7 @@ describe('LDAP authentication in core', () => {
       ]);
       const again = await api(core.url, 'POST', '/api/v2.0/ldap/users/import', { auth: core.adminAuth, body: { ldap_uid_list: ['dave', 'alice'] } });
       expect([again.status, again.body]).toEqual([200, undefined]);
-      for (const body of [{}, { ldap_uid_list: 'dave' }, { ldap_uid_list: [1] }, { ldap_uid_list: ['dave'], extra: true }]) {
+      for (const body of [{}, { ldap_uid_list: 'dave' }, { ldap_uid_list: [1] }]) {
         const bad = await api(core.url, 'POST', '/api/v2.0/ldap/users/import', { auth: core.adminAuth, body });
         expect([JSON.stringify(body), bad.status]).toEqual([JSON.stringify(body), 400]);
       }

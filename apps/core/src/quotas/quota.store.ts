@@ -37,7 +37,7 @@ export const QUOTA_SORT_FIELDS: FieldSpecs = {
   'used.storage': { column: 'COALESCE(q.used, 0)', type: 'bigint' },
 };
 
-/** ORDER BY for `sort` (a 400 for a key it cannot sort by); newest first unless asked otherwise, as Harbor. */
+/** ORDER BY for `sort` (keys it cannot sort by skipped); newest first unless asked otherwise, as Harbor. */
 export function quotaOrder(sort: SortKey[]): string {
   const plain = sort.map((s) => ({ ...s, key: s.key.replace(/^\+/, '') }));
   return orderBy(plain, QUOTA_SORT_FIELDS, 'p.created_at DESC', 'p.id DESC');

@@ -27,13 +27,12 @@ function isObject(value: unknown): value is Json {
 }
 
 /**
- * Reads Harbor's QuotaUpdateReq, `{"hard": {"storage": N}}`, into the new storage limit. Any
- * other field or resource is refused: nothing else can be limited here, and a client must not
- * believe it set something that was dropped.
+ * Reads Harbor's QuotaUpdateReq, `{"hard": {"storage": N}}`, into the new storage limit. Other
+ * fields are ignored, as Harbor ignores them (a client may send back what GET answered); a resource
+ * other than storage is refused, since nothing else can be limited here.
  */
 export function parseQuotaUpdate(body: unknown): number {
   if (!isObject(body)) throw badRequest('the body must be an object like {"hard": {"storage": 1073741824}}');
-  for (const key of Object.keys(body)) if (key !== 'hard') throw badRequest(`unknown field ${JSON.stringify(key)} (only "hard" can be updated)`);
   const hard = body['hard'];
   if (hard === undefined || hard === null || (isObject(hard) && Object.keys(hard).length === 0)) throw badRequest('hard required in body');
   if (!isObject(hard)) throw badRequest('hard must be an object of resource limits, like {"storage": 1073741824}');

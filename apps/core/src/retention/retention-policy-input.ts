@@ -48,11 +48,6 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function refuseUnknown(object: Json, known: readonly string[], where: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) throw badRequest(`unknown field ${JSON.stringify(key)} in ${where} (known: ${known.join(', ')})`);
-  }
-}
 
 function selectors(raw: unknown, field: string): Selector[] {
   if (!Array.isArray(raw)) throw badRequest(`${field} must be an array of selectors`);
@@ -60,7 +55,6 @@ function selectors(raw: unknown, field: string): Selector[] {
   return raw.map((s, i) => {
     const where = `${field}[${i}]`;
     if (!isObject(s)) throw badRequest(`${where} must be an object {kind, decoration, pattern, extras}`);
-    refuseUnknown(s, ['kind', 'decoration', 'pattern', 'extras'], where);
     for (const key of ['kind', 'decoration', 'pattern'] as const) {
       if (typeof s[key] !== 'string') throw badRequest(`${where}.${key} must be a string`);
     }
@@ -83,7 +77,6 @@ function params(raw: unknown, template: string, where: string): Record<string, u
 function rule(raw: unknown, i: number): RetentionRuleRecord {
   const where = `rules[${i}]`;
   if (!isObject(raw)) throw badRequest(`${where} must be an object (a RetentionRule)`);
-  refuseUnknown(raw, ['id', 'priority', 'disabled', 'action', 'template', 'params', 'tag_selectors', 'scope_selectors'], where);
   const priority = raw['priority'] ?? 0;
   if (typeof priority !== 'number' || !Number.isInteger(priority) || Math.abs(priority) > 2_147_483_647) throw badRequest(`${where}.priority must be an integer`);
   const disabled = raw['disabled'] ?? false;
@@ -94,7 +87,6 @@ function rule(raw: unknown, i: number): RetentionRuleRecord {
   if (typeof template !== 'string' || template === '') throw badRequest(`${where}.template is required (see GET /retentions/metadatas)`);
   const scope = raw['scope_selectors'];
   if (!isObject(scope)) throw badRequest(`${where}.scope_selectors is required: {"repository": [selectors]}`);
-  refuseUnknown(scope, ['repository'], `${where}.scope_selectors`);
   const record: RetentionRuleRecord = {
     id: i + 1,
     priority,
@@ -114,12 +106,10 @@ function rule(raw: unknown, i: number): RetentionRuleRecord {
 function trigger(raw: unknown): { trigger: RetentionTrigger; schedule: RetentionPolicyFields['schedule'] } {
   if (raw === undefined || raw === null) return { trigger: { kind: TRIGGER_KIND, settings: { cron: '' }, references: {} }, schedule: null };
   if (!isObject(raw)) throw badRequest('trigger must be an object {"kind": "Schedule", "settings": {"cron": ...}}');
-  refuseUnknown(raw, ['kind', 'settings', 'references'], 'trigger');
   const kind = raw['kind'] ?? TRIGGER_KIND;
   if (kind !== TRIGGER_KIND) throw badRequest(`trigger.kind must be "${TRIGGER_KIND}"`);
   const settings = raw['settings'] ?? {};
   if (!isObject(settings)) throw badRequest('trigger.settings must be an object {"cron": ...}');
-  refuseUnknown(settings, ['cron'], 'trigger.settings');
   if (raw['references'] !== undefined && raw['references'] !== null && !isObject(raw['references'])) throw badRequest('trigger.references must be an object');
   const rawCron = settings['cron'] ?? '';
   if (typeof rawCron !== 'string') throw badRequest('trigger.settings.cron must be a string (6 fields, seconds first; "" for no schedule)');
@@ -145,7 +135,6 @@ function ruleKey(r: RetentionRuleRecord): string {
 export function policyFromRequest(body: unknown, target?: PolicyTarget): RetentionPolicyFields {
   if (body === undefined || body === null || body === '') throw badRequest('the request body is required: a RetentionPolicy');
   if (!isObject(body)) throw badRequest('the request body must be a JSON object (a RetentionPolicy)');
-  refuseUnknown(body, ['id', 'algorithm', 'rules', 'trigger', 'scope'], 'the request body');
   if (target && body['id'] !== undefined && body['id'] !== null && body['id'] !== target.id) throw badRequest(`id ${String(body['id'])} is not the policy of the path (${target.id})`);
   const algorithm = body['algorithm'] ?? RETENTION_ALGORITHM;
   if (algorithm !== RETENTION_ALGORITHM) throw badRequest(`algorithm must be "${RETENTION_ALGORITHM}"`);
@@ -157,7 +146,6 @@ export function policyFromRequest(body: unknown, target?: PolicyTarget): Retenti
     projectId = target.projectId;
   } else {
     if (!isObject(scope)) throw badRequest('scope must be an object {"level": "project", "ref": <project id>}');
-    refuseUnknown(scope, ['level', 'ref'], 'scope');
     if (scope['level'] !== SCOPE_LEVEL) throw badRequest(`scope.level must be "${SCOPE_LEVEL}" (policies belong to a project)`);
     const ref = scope['ref'];
     if (typeof ref !== 'number' || !Number.isInteger(ref) || ref < 1 || ref > 2_147_483_647) throw badRequest('scope.ref must be the id of a project');
@@ -182,7 +170,6 @@ export function policyFromRequest(body: unknown, target?: PolicyTarget): Retenti
 export function dryRunFromRequest(body: unknown): boolean {
   if (body === undefined || body === null || body === '') return false;
   if (!isObject(body)) throw badRequest('the request body must be a JSON object {"dry_run": true|false}');
-  refuseUnknown(body, ['dry_run'], 'the request body');
   const dryRun = body['dry_run'] ?? false;
   if (typeof dryRun !== 'boolean') throw badRequest('dry_run must be true or false');
   return dryRun;

@@ -149,7 +149,6 @@ describe('tag retention API (/api/v2.0/retentions)', () => {
         [policyBody(otherId, [rule('latestPushedK', 3, '{a')]), /unclosed/],
         [policyBody(otherId, [rule('always', undefined)], '0 0 * * *'), /6 fields/],
         [{ ...policyBody(otherId, []), scope: { level: 'system', ref: 0 } }, /scope.level must be "project"/],
-        [{ ...policyBody(otherId, []), extra: 1 }, /unknown field "extra"/],
         [policyBody(987654, [rule('always', undefined)]), /project 987654 not found/],
         ['"text"', /JSON object/],
       ];
@@ -236,7 +235,7 @@ describe('tag retention API (/api/v2.0/retentions)', () => {
         expect(res.headers.get('x-total-count')).toBe('1');
         expect(res.body).toEqual([{ id: executionId, policy_id: policyId, start_time: expect.any(String), status: 'Pending', trigger: 'MANUAL', dry_run: true }]);
         expect((await call<RetentionExecution[]>('GET', `/retentions/${policyId}/executions?page=2`, users.dave.auth)).body).toEqual([]);
-        expectError(await call('GET', `/retentions/${policyId}/executions?page_size=1000`, users.dave.auth), 400, 'BAD_REQUEST');
+        expectError(await call('GET', `/retentions/${policyId}/executions?page_size=1000`, users.dave.auth), 422, 'UNPROCESSABLE_ENTITY');
       });
 
       it('shows the per-repository records the jobservice writes, and each repository’s log as text', async () => {

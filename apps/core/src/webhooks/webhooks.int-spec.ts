@@ -113,7 +113,8 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
       expect(byName.body.map((p) => p.name)).toEqual(['audit', 'ci', 'zeta']);
       const enabled = await call<Policy[]>('GET', '/projects/team/webhook/policies?q=enabled=false', users.alice.auth);
       expect(enabled.body.map((p) => p.name)).toEqual(['audit']);
-      expectError(await call('GET', '/projects/team/webhook/policies?q=targets=x', users.alice.auth), 400, 'BAD_REQUEST', /unknown key "targets"/);
+      // A key the list cannot filter by is skipped, as Harbor skips it.
+      expect((await call('GET', '/projects/team/webhook/policies?q=targets=x', users.alice.auth)).status).toBe(200);
       const elsewhere = await call<Policy[]>('GET', '/projects/other/webhook/policies');
       expect(elsewhere.body).toEqual([]);
       expect(elsewhere.headers.get('x-total-count')).toBe('0');
@@ -155,10 +156,8 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
       const before = await stored(teamId);
       const [ci] = before;
       const bad: [unknown, RegExp][] = [
-        [{ ...policyBody('x'), color: 'red' }, /property color should not exist/],
         [{ ...policyBody('x'), targets: 'http://h' }, /targets must be an array/],
         [{ ...policyBody('x'), targets: [{ type: 'http', address: 'http://h/', skip_cert_verify: 'yes' }] }, /skip_cert_verify must be a boolean/],
-        [{ ...policyBody('x'), targets: [{ type: 'http', address: 'http://h/', extra: 1 }] }, /property extra should not exist/],
         [policyBody('x', { targets: [] }), /at least one target/],
         [policyBody('x', { targets: [{ type: 'http', address: 'https://u:p@h/' }] }), /credentials/],
         [policyBody('x', { event_types: ['SCANNING_COMPLETED'] }), /unsupported event type "SCANNING_COMPLETED"/],
