@@ -8,6 +8,7 @@ import { LoginFailures } from './auth/login-failures';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
 import { ConfigurationsModule } from './configurations/configurations.module';
+import { ReadOnlyGuard } from './configurations/read-only.guard';
 import { GcModule } from './gc/gc.module';
 import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
@@ -46,6 +47,8 @@ export class CoreModule {
       providers: [
         ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
+        // After authentication (and its CSRF check), as Harbor's read-only middleware.
+        { provide: APP_GUARD, useClass: ReadOnlyGuard },
         BootstrapService,
         HealthService,
         AuditService,

@@ -1,4 +1,4 @@
-import { createDataSource, Sql } from '@wharf/db';
+import { createDataSource, ReadOnlySwitch, Sql } from '@wharf/db';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
 import { blockingRedisOptions, failFastRedisOptions } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';
@@ -43,11 +43,16 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
   for (const r of [workerConnection, subscriber, cacheRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
   const changes = new RepositoryChanges(cacheRedis);
 
+  // Deleting jobs look before they start and between pages: a run does not go on deleting once
+  // read-only mode is on (within the switch's second).
+  const readOnlySwitch = new ReadOnlySwitch(sql);
+  const readOnly = () => readOnlySwitch.isOn();
+
   const webhooks = createWebhooks(config, sql, executions, queues, logger.child('webhooks'));
 
   const host = new WorkerHost([
-    new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs),
-    new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events) }),
+    new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs, readOnly),
+    new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events), readOnly }),
     webhooks.runner,
   ], {
     connection: workerConnection,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { checkPage, launch, type Watched, watchedPage } from './support/browser';
-import { apiCall, install, type Installation, runOk } from './support/installation';
+import { apiCall, install, type Installation, run, runOk } from './support/installation';
 
 /**
  * The web console in Debian's Chromium against a real installation (./install.sh): what an
@@ -226,6 +226,35 @@ describe('the console', () => {
     await expect(log.innerText()).resolves.toMatch(/\S/);
     await checkPage(w, '17-gc-log');
     await page.keyboard.press('Escape');
+  });
+
+  it('switches read-only mode on in Configuration → System Settings: a banner on every page and pushes refused with Harbor’s message, until it is switched off', async () => {
+    const { page } = w;
+    const toggle = async () => {
+      await page.getByRole('link', { name: 'Configuration' }).click();
+      await page.getByRole('tab', { name: 'System Settings' }).click();
+      await page.getByRole('switch', { name: 'Repository read only' }).click();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Configuration saved').waitFor();
+    };
+    const banner = page.getByTestId('read-only-banner');
+    await toggle();
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('read-only mode');
+    expect((await apiCall<{ read_only: boolean }>(inst, 'GET', '/systeminfo')).body.read_only).toBe(true);
+    await checkPage(w, '18-read-only');
+    // The registry reads the switch within a second.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const refused = await run('skopeo', ['--insecure-policy', 'copy', '--dest-tls-verify=false', '--dest-creds', `${robot.name}:${robot.secret}`, `oci:${join(layout, 'oci')}:v1`, `docker://${inst.host}/${PROJECT}/app:frozen`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The system is in read only mode. Any modification is prohibited.');
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('link', { name: PROJECT, exact: true }).waitFor();
+    await banner.waitFor();
+
+    await toggle();
+    await banner.waitFor({ state: 'detached' });
+    expect((await apiCall<{ read_only: boolean }>(inst, 'GET', '/systeminfo')).body.read_only).toBe(false);
   });
 
   it('passes axe-core on the pages the steps above did not open', async () => {

@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { createPool, Sql } from '@wharf/db/plain';
 import { asDatabaseOutage, DatabaseUnavailableError, OutageLogs } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';
@@ -15,6 +15,7 @@ import { BlobService } from './blobs/blob.service';
 import { CatalogController } from './catalog/catalog.controller';
 import type { RegistryConfig } from './config';
 import { OciExceptionFilter } from './http/oci-exception.filter';
+import { ReadOnlyGuard } from './http/read-only.guard';
 import { StorageSpace } from './infra/storage-space';
 import { CONFIG, DB_POOL, SQL, STORAGE } from './infra/tokens';
 import { ManifestController } from './manifests/manifest.controller';
@@ -70,6 +71,8 @@ export class RegistryModule {
         ...authProviders(config),
         ...auditProviders(audit),
         { provide: APP_FILTER, useClass: OciExceptionFilter },
+        // Global, so before each controller's access guard (Harbor refuses before it authorizes).
+        { provide: APP_GUARD, useClass: ReadOnlyGuard },
         RegistryAccessGuard,
         RegistryCache,
         RepositoryStore,

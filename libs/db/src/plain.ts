@@ -3,6 +3,7 @@
 export { createPool } from './pool';
 export type { PoolOptions } from './pool';
 export { RecentRead } from './recent-read';
+export { READ_ONLY_CACHE_MS, READ_ONLY_KEY, READ_ONLY_MESSAGE, ReadOnlySwitch, readOnlyStored } from './read-only';
 export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
 export { retryingConflicts, Sql } from './sql';
 export { DEFAULT_DATABASE_TIMEOUTS } from './timeouts';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RecentRead, type Sql, type SqlRunner } from '@wharf/db';
+import { ReadOnlySwitch, RecentRead, type Sql, type SqlRunner } from '@wharf/db';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
 import { defaultSettings, isSettingKey, SettingKey, settingValueProblem, SystemSettings } from './system-settings';
@@ -23,12 +23,20 @@ export class SettingsService {
   private readonly logger = new Logger('settings');
   private readonly defaults: SystemSettings;
   private readonly recent = new RecentRead(SETTINGS_CACHE_MS, () => this.read());
+  /** Read on its own and kept for less time than the rest: every replica must stop writing within a second. */
+  private readonly readOnlySwitch: ReadOnlySwitch;
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,
     @Inject(CORE_CONFIG) config: CoreConfig,
   ) {
     this.defaults = defaultSettings(config);
+    this.readOnlySwitch = new ReadOnlySwitch(sql);
+  }
+
+  /** Whether the installation is in read-only mode (READ_ONLY_CACHE_MS old at most); a failed read throws. */
+  readOnly(): Promise<boolean> {
+    return this.readOnlySwitch.isOn();
   }
 
   /** The settings now in force (at most SETTINGS_CACHE_MS old). */
@@ -67,6 +75,7 @@ export class SettingsService {
   /** Drops this replica's copy, after a change committed. */
   invalidate(): void {
     this.recent.forget();
+    this.readOnlySwitch.forget();
   }
 
   /** Runs `fn` in a transaction that holds the settings lock; the cache is dropped after it. */

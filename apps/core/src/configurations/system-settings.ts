@@ -48,6 +48,11 @@ export interface SystemSettings {
   webhook_allowed_networks: string;
   /** The storage limit (bytes, -1 unlimited) of a project created without one. */
   storage_per_project: number;
+  /**
+   * Harbor's maintenance switch: while on, every service refuses pushes, deletions and other
+   * changes (read-only.guard.ts, the registry's read-only guard) and deleting jobs do not run.
+   */
+  read_only: boolean;
 }
 
 export type SettingKey = keyof SystemSettings;
@@ -110,6 +115,7 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   notification_enable: { type: 'bool', editable: true },
   webhook_allowed_networks: { type: 'string', editable: true, check: (value: string) => maxLength('webhook_allowed_networks', 4096)(value) ?? allowedNetworksProblem(value) },
   storage_per_project: { type: 'int', editable: true, check: (value: number) => storageLimitProblem(value, 'storage_per_project') },
+  read_only: { type: 'bool', editable: true },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
@@ -146,6 +152,7 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     notification_enable: true,
     webhook_allowed_networks: DEFAULT_WEBHOOK_ALLOWED_NETWORKS,
     storage_per_project: UNLIMITED,
+    read_only: false,
   };
 }
 

@@ -10,6 +10,8 @@ export const HARBOR_ERROR_STATUS = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  /** Harbor's refusal by policy rather than by role (read-only mode). */
+  DENIED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -27,6 +29,7 @@ const DEFAULT_MESSAGES: Record<HarborErrorCode, string> = {
   BAD_REQUEST: 'bad request',
   UNAUTHORIZED: 'unauthorized',
   FORBIDDEN: 'forbidden',
+  DENIED: 'denied',
   NOT_FOUND: 'not found',
   METHOD_NOT_ALLOWED: 'method not allowed',
   CONFLICT: 'conflict',

@@ -71,7 +71,8 @@ export class SystemController {
       external_url: this.config.externalUrl,
       project_creation_restriction: settings.project_creation_restriction,
       has_ca_root: false,
-      read_only: false,
+      // The switch itself, as fresh as the refusals: the console's banner follows it.
+      read_only: await this.settings.readOnly(),
       notification_enable: settings.notification_enable,
       registry_storage_provider_name: 'filesystem',
     };

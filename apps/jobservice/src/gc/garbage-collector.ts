@@ -35,7 +35,12 @@ export interface GcReport {
   /** Total bytes released (Harbor's name). */
   freed_space: number;
   stopped?: boolean;
+  /** The run ended early because the installation was put in read-only mode (nothing more was deleted). */
+  read_only?: boolean;
 }
+
+/** Why a run that would delete did not (Harbor's GC fails with the same reason). */
+export const GC_READ_ONLY_MESSAGE = 'the system is in read only mode, garbage collection cannot delete anything';
 
 /** Digests whose rows are deleted and whose bytes may still be in storage (see `GcHooks.save`). */
 export const PENDING_KEY = 'gc_pending_blob_deletions';
@@ -60,6 +65,8 @@ export interface GcDeps {
   changes: RepositoryChanges;
   /** Uploads untouched this long are purged. */
   uploadMaxAgeMs: number;
+  /** Whether the installation is in read-only mode (core's `read_only` setting); a failed read throws. */
+  readOnly(): Promise<boolean>;
 }
 
 /** Stored parameters as GC uses them: defaults for what is missing, bounds on the rest. */
@@ -75,6 +82,7 @@ export function gcParameters(raw: Record<string, unknown>): GcParameters {
 }
 
 class Stop extends Error {}
+class ReadOnly extends Error {}
 
 /**
  * Online mark and sweep over the metadata, then the storage. Nothing is read-only meanwhile;
@@ -138,6 +146,12 @@ export class GarbageCollector {
   async run(): Promise<GcReport> {
     const { sql, storage } = this.deps;
     const p = this.params;
+    // A dry run deletes nothing and runs as usual, as in Harbor; a real one must not start.
+    if (!p.dry_run && (await this.deps.readOnly())) {
+      this.hooks.warn(`${GC_READ_ONLY_MESSAGE}: skipped`);
+      this.report.read_only = true;
+      return this.report;
+    }
     this.hooks.info(`garbage collection started: dry_run=${p.dry_run} delete_untagged=${p.delete_untagged} workers=${p.workers} time_window=${p.time_window}h`);
     if (this.windowMs < MIN_SAFE_WINDOW_MS) {
       this.hooks.warn(`the time window of ${this.windowMs / 1000}s is short: a push that checked a layer longer ago than that and references it now fails (and can be retried); nothing pushed is lost`);
@@ -158,9 +172,14 @@ export class GarbageCollector {
       await this.deleteUnlistedRepositories();
       await this.checkQuotas();
     } catch (err) {
-      if (!(err instanceof Stop)) throw err;
-      this.report.stopped = true;
-      this.hooks.info('stopped on request');
+      if (err instanceof ReadOnly) {
+        this.report.read_only = true;
+        this.hooks.warn(`${GC_READ_ONLY_MESSAGE}: stopped before the next page`);
+      } else {
+        if (!(err instanceof Stop)) throw err;
+        this.report.stopped = true;
+        this.hooks.info('stopped on request');
+      }
     }
     this.report.freed_space = this.report.blob_bytes_freed + this.report.orphan_bytes_freed;
     const verb = p.dry_run ? 'would delete' : 'deleted';
@@ -174,6 +193,9 @@ export class GarbageCollector {
   private async checkpoint(): Promise<void> {
     await this.hooks.save(this.report, [...this.pending]);
     if (await this.hooks.shouldStop()) throw new Stop();
+    // Switched on mid-run: nothing more goes (Harbor's GC stops at its next deletion); the bytes
+    // whose rows this run already deleted are still removed, being no artifact's any more.
+    if (!this.params.dry_run && (await this.deps.readOnly())) throw new ReadOnly();
   }
 
   /** Removes the bytes of rows an interrupted run deleted (and counted) before it could remove them. */

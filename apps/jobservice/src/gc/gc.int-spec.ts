@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
 import { utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { READ_ONLY_CACHE_MS } from '@wharf/db';
 import { ExecutionStatus } from '@wharf/jobs';
+import Redis from 'ioredis';
+import { RepositoryChanges } from '../repository-changes';
 import { runGc, Seeder, startTestJobService, type TestJobService } from '../testing';
+import { GarbageCollector, GC_READ_ONLY_MESSAGE } from './garbage-collector';
 
 const DAY = 86_400;
 /** A window of one hour, in Harbor's unit. */
@@ -231,6 +235,67 @@ describe('garbage collection', () => {
     expect(run.extraAttrs['repositories_deleted']).toBe(1);
     expect(await names()).toEqual(['empty/emptied', 'empty/uploading', 'empty/young']);
     expect(await t.service.executions.log(run.id)).toContain('deleted empty repository empty/refused, which never held an artifact');
+  });
+
+  /** Core's switch, as PUT /configurations stores it; waits out the jobservice's copy of the old value. */
+  async function setReadOnly(on: boolean): Promise<void> {
+    await t.sql.query(`INSERT INTO setting (key, value) VALUES ('read_only', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(on)]);
+    await new Promise((r) => setTimeout(r, READ_ONLY_CACHE_MS + 100));
+  }
+
+  it('in read-only mode ends a real run in Error before it deletes anything; a dry run still runs; switched off, GC deletes again', async () => {
+    const repo = await seed.repository('lib/frozen');
+    const garbage = await seed.blob(repo, 2 * DAY);
+    const untagged = await seed.artifact(repo, { ageSeconds: 2 * DAY });
+    await setReadOnly(true);
+
+    const refused = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+    expect(refused.status).toBe(ExecutionStatus.Error);
+    expect(refused.statusMessage).toBe(GC_READ_ONLY_MESSAGE);
+    expect(refused.extraAttrs).toMatchObject({ read_only: true, blobs_deleted: 0, manifests_deleted: 0 });
+    expect(await t.service.executions.log(refused.id)).toContain(`[WARNING] ${GC_READ_ONLY_MESSAGE}: skipped`);
+    for (const digest of [garbage.digest, untagged.digest]) {
+      expect(await recorded(digest)).toBe(true);
+      expect(await stored(digest)).toBe(true);
+    }
+
+    const dry = await gc({ ...HOUR_WINDOW, delete_untagged: true, dry_run: true });
+    expect(dry.status).toBe(ExecutionStatus.Success);
+    expect(dry.extraAttrs).toMatchObject({ blobs_deleted: 2, manifests_deleted: 1 });
+    expect(await recorded(garbage.digest)).toBe(true);
+
+    await setReadOnly(false);
+    const real = await gc({ ...HOUR_WINDOW, delete_untagged: true });
+    expect(real.status).toBe(ExecutionStatus.Success);
+    expect(real.extraAttrs).toMatchObject({ blobs_deleted: 2, manifests_deleted: 1 });
+    expect(await recorded(garbage.digest)).toBe(false);
+    expect(await stored(garbage.digest)).toBe(false);
+  });
+
+  it('stops a running GC at its next page once read-only mode is switched on, keeping what it had not deleted yet', async () => {
+    const repo = await seed.repository('lib/midway');
+    const untagged = await seed.artifact(repo, { ageSeconds: 2 * DAY });
+    const garbage = await seed.blob(repo, 2 * DAY);
+    // Off when it starts and at its first checkpoint (after the uploads), on after the untagged artifacts' page.
+    let asked = 0;
+    const readOnly = async () => asked++ >= 2;
+    const warnings: string[] = [];
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const collector = new GarbageCollector(
+        { sql: t.sql, storage: t.storage, changes: new RepositoryChanges(redis), uploadMaxAgeMs: 3600_000, readOnly },
+        { ...HOUR_WINDOW, delete_untagged: true },
+        { info: () => undefined, warn: (m) => warnings.push(m), save: async () => undefined, shouldStop: async () => false },
+      );
+      const report = await collector.run();
+      expect(report).toMatchObject({ read_only: true, manifests_deleted: 1, blobs_deleted: 0 });
+      expect(warnings).toContain(`${GC_READ_ONLY_MESSAGE}: stopped before the next page`);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await t.sql.one('SELECT 1 FROM artifact WHERE id = $1', [untagged.id])).toBeUndefined();
+    expect(await recorded(garbage.digest)).toBe(true);
+    expect(await stored(garbage.digest)).toBe(true);
   });
 
   it('refuses a second GC while one is waiting or running', async () => {

@@ -4,7 +4,7 @@ import { ExecutionStatus, VendorType } from '@wharf/jobs';
 import type { StorageDriver } from '@wharf/storage';
 import type { RepositoryChanges } from '../repository-changes';
 import type { TaskContext, TaskOutcome, TaskRunner } from '../task-runner';
-import { GarbageCollector, PENDING_KEY } from './garbage-collector';
+import { GarbageCollector, GC_READ_ONLY_MESSAGE, PENDING_KEY } from './garbage-collector';
 
 /**
  * Runs a GC task. One GC at a time across every jobservice: the run holds a session advisory lock
@@ -20,6 +20,7 @@ export class GcRunner implements TaskRunner {
     private readonly storage: StorageDriver,
     private readonly changes: RepositoryChanges,
     private readonly uploadMaxAgeMs: number,
+    private readonly readOnly: () => Promise<boolean>,
   ) {}
 
   async run(ctx: TaskContext): Promise<TaskOutcome> {
@@ -32,7 +33,7 @@ export class GcRunner implements TaskRunner {
         return { status: ExecutionStatus.Error, message: 'another garbage collection is running' };
       }
       const gc = new GarbageCollector(
-        { sql: this.sql, storage: this.storage, changes: this.changes, uploadMaxAgeMs: this.uploadMaxAgeMs },
+        { sql: this.sql, storage: this.storage, changes: this.changes, uploadMaxAgeMs: this.uploadMaxAgeMs, readOnly: this.readOnly },
         ctx.parameters,
         {
           info: (m) => ctx.info(m),
@@ -44,6 +45,8 @@ export class GcRunner implements TaskRunner {
       );
       try {
         const report = await gc.run();
+        // Harbor's GC ends in Error when read-only mode refuses its deletions.
+        if (report.read_only) return { status: ExecutionStatus.Error, message: GC_READ_ONLY_MESSAGE, extra: { ...report } };
         return { status: report.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, extra: { ...report } };
       } finally {
         // Bookkeeping for a resumed run, not a figure of the run.

@@ -1,8 +1,10 @@
 import { type ArtifactEvent, type Execution, ExecutionStatus, eventsStream, launchExecution, Trigger, VendorType } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { READ_ONLY_CACHE_MS } from '@wharf/db';
 import { Seeder, startTestJobService, type TestJobService, waitForExecution } from '../testing';
 import type { RetentionEvent } from './retention-events';
+import { RETENTION_READ_ONLY_MESSAGE } from './retention.runner';
 
 const DAY = 86_400;
 
@@ -227,6 +229,34 @@ describe('tag retention runs', () => {
     const missing = await run(broken, false);
     expect(missing.status).toBe(ExecutionStatus.Error);
     expect(missing.statusMessage).toBe(`retention policy ${broken} no longer exists`);
+  });
+
+  it('in read-only mode ends a real run in Error without deleting; a dry run still plans; switched off, the run deletes', async () => {
+    const app = await seed.repository('keep/app');
+    for (let i = 1; i <= 4; i++) await seed.artifact(app, { tags: [`v${i}`], ageSeconds: i * DAY });
+    const id = await policy('keep', [rule(1, 'latestPushedK', 2, [tagSel('v*')])]);
+    const setReadOnly = async (on: boolean) => {
+      await t.sql.query(`INSERT INTO setting (key, value) VALUES ('read_only', $1::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [JSON.stringify(on)]);
+      await new Promise((r) => setTimeout(r, READ_ONLY_CACHE_MS + 100));
+    };
+    await setReadOnly(true);
+
+    const refused = await run(id, false);
+    expect(refused.status).toBe(ExecutionStatus.Error);
+    expect(refused.statusMessage).toBe(RETENTION_READ_ONLY_MESSAGE);
+    expect(await t.service.executions.log(refused.id)).toContain(`[WARNING] ${RETENTION_READ_ONLY_MESSAGE}: skipped`);
+    expect((await digests('keep/app')).size).toBe(4);
+
+    const dry = await run(id, true);
+    expect(dry.status).toBe(ExecutionStatus.Success);
+    expect(dry.extraAttrs).toMatchObject({ total: 4, retained: 2, deleted: 2 });
+    expect((await digests('keep/app')).size).toBe(4);
+
+    await setReadOnly(false);
+    const real = await run(id, false);
+    expect(real.status).toBe(ExecutionStatus.Success);
+    expect(real.extraAttrs).toMatchObject({ total: 4, retained: 2, deleted: 2 });
+    expect((await digests('keep/app')).size).toBe(2);
   });
 
   it('runs on its cron schedule with the schedule’s parameters', async () => {

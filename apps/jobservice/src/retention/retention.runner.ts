@@ -13,7 +13,12 @@ export interface RetentionRunnerDeps {
   changes: RepositoryChanges;
   /** Appends to the installation's event stream (the jobservice's JobQueues). */
   publish(events: readonly ArtifactEvent[]): Promise<void>;
+  /** Whether the installation is in read-only mode (core's `read_only` setting); a failed read throws. */
+  readOnly(): Promise<boolean>;
 }
+
+/** Why a run that would delete did not (in Harbor, core's API refuses the run's deletions). */
+export const RETENTION_READ_ONLY_MESSAGE = 'the system is in read only mode, retention cannot delete anything';
 
 /** One repository's outcome. */
 interface RepositoryOutcome {
@@ -21,6 +26,8 @@ interface RepositoryOutcome {
   retained: number;
   log: string;
   stopped: boolean;
+  /** Stopped because the installation went read-only. */
+  readOnly: boolean;
 }
 
 type DeletionResult = { deleted: DeletionRecord } | { kept: string };
@@ -77,6 +84,11 @@ export class RetentionRunner implements TaskRunner {
         return { status: ExecutionStatus.Error, message, extra: { dry_run: dryRun } };
       }
     }
+    // A dry run deletes nothing and runs as usual; a real one is not started.
+    if (!dryRun && (await this.deps.readOnly())) {
+      ctx.warn(`${RETENTION_READ_ONLY_MESSAGE}: skipped`);
+      return { status: ExecutionStatus.Error, message: RETENTION_READ_ONLY_MESSAGE, extra: { dry_run: dryRun } };
+    }
     const repositories = await this.store.repositories(policy.projectId);
     const covered = repositories.filter((r) => rulesForRepository(policy.rules, r.name).length > 0);
     ctx.info(
@@ -87,6 +99,7 @@ export class RetentionRunner implements TaskRunner {
     const byName = new Map(covered.map((r) => [r.name, r]));
     const immutable = await this.store.immutableRules(policy.projectId);
     let stopped = false;
+    let readOnly = false;
     for (const row of rows) {
       if (isFinal(row.status)) continue;
       if (await ctx.shouldStop()) {
@@ -103,13 +116,16 @@ export class RetentionRunner implements TaskRunner {
       try {
         const outcome = await this.runRepository(ctx, policy, repository, row, immutable, dryRun);
         const { total, retained } = outcome;
-        await this.store.finishRepositoryTask(row.id, outcome.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, {
-          total,
-          retained,
-          log: outcome.log,
-          message: outcome.stopped ? 'stopped by request' : '',
-        });
+        await this.store.finishRepositoryTask(
+          row.id,
+          outcome.readOnly ? ExecutionStatus.Error : outcome.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success,
+          { total, retained, log: outcome.log, message: outcome.readOnly ? RETENTION_READ_ONLY_MESSAGE : outcome.stopped ? 'stopped by request' : '' },
+        );
         ctx.info(`repository ${repository.name}: ${total} artifacts, ${retained} retained, ${total - retained} ${dryRun ? 'to delete' : 'deleted'}`);
+        if (outcome.readOnly) {
+          readOnly = true;
+          break;
+        }
         if (outcome.stopped) {
           stopped = true;
           break;
@@ -120,13 +136,14 @@ export class RetentionRunner implements TaskRunner {
         await this.store.finishRepositoryTask(row.id, ExecutionStatus.Error, { total: 0, retained: 0, log: formatLogLine('ERROR', `failed: ${message}`), message });
       }
     }
-    if (stopped) {
+    if (stopped || readOnly) {
       await this.store.stopWaitingRepositoryTasks(execution.id);
-      ctx.info('stopped on request');
+      if (readOnly) ctx.warn(`${RETENTION_READ_ONLY_MESSAGE}: stopped; the remaining repositories were not evaluated`);
+      else ctx.info('stopped on request');
     }
     const totals = await this.store.totals(execution.id);
     const deleted = totals.total - totals.retained;
-    const status = stopped ? ExecutionStatus.Stopped : totals.failed > 0 ? ExecutionStatus.Error : ExecutionStatus.Success;
+    const status = readOnly ? ExecutionStatus.Error : stopped ? ExecutionStatus.Stopped : totals.failed > 0 ? ExecutionStatus.Error : ExecutionStatus.Success;
     // Dry runs change nothing, so they announce nothing.
     if (!dryRun) await this.announce(ctx, policy, { status, total: totals.total, retained: totals.retained });
     ctx.info(
@@ -135,6 +152,7 @@ export class RetentionRunner implements TaskRunner {
         (dryRun || deleted === 0 ? '' : '; their blobs are freed by the next garbage collection'),
     );
     const extra = { dry_run: dryRun, policy_id: Number(policy.id), repositories: totals.repositories, total: totals.total, retained: totals.retained, deleted };
+    if (readOnly) return { status, message: RETENTION_READ_ONLY_MESSAGE, extra };
     if (status === ExecutionStatus.Stopped) return { status, message: 'stopped by request', extra };
     if (status === ExecutionStatus.Error) return { status, message: `${totals.failed} of ${totals.repositories} repositories failed`, extra };
     return { status, extra };
@@ -156,10 +174,15 @@ export class RetentionRunner implements TaskRunner {
     const plan = planDeletions(graph, evaluation.verdicts, (tag) => immutable.length > 0 && isTagImmutable(immutable, repository.name, tag));
     const results = new Map<PlannedArtifact, DeletionResult>();
     let stopped = false;
+    let readOnly = false;
     if (!dryRun) {
       for (const item of plan.deletions) {
         if (await ctx.shouldStop()) {
           stopped = true;
+          break;
+        }
+        if (await this.deps.readOnly()) {
+          readOnly = stopped = true;
           break;
         }
         results.set(item, await this.delete(policy, repository, task.id, item));
@@ -178,7 +201,8 @@ export class RetentionRunner implements TaskRunner {
         entries.push({ at, line: formatLogLine('INFO', `DELETE ${describe(item.artifact)}: ${item.reasons.join('; ')}${withText(item.with)} (dry run: not deleted)`) });
       } else if (!result) {
         retained++;
-        entries.push({ at, line: formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: planned for deletion, but the run was stopped first`) });
+        const why = readOnly ? 'the system was put in read only mode first' : 'the run was stopped first';
+        entries.push({ at, line: formatLogLine('INFO', `RETAIN ${describe(item.artifact)}: planned for deletion, but ${why}`) });
       } else if ('kept' in result) {
         retained++;
         entries.push({ at, line: formatLogLine('WARNING', `RETAIN ${describe(item.artifact)}: planned for deletion (${item.reasons.join('; ')}), kept: ${result.kept}`) });
@@ -196,9 +220,9 @@ export class RetentionRunner implements TaskRunner {
     const header = formatLogLine(
       'INFO',
       `repository ${repository.name}: ${total} artifacts, ${retained} retained, ${total - retained} ${dryRun ? 'to delete (dry run: nothing deleted)' : 'deleted'}` +
-        (stopped ? '; stopped on request' : ''),
+        (readOnly ? `; stopped: ${RETENTION_READ_ONLY_MESSAGE}` : stopped ? '; stopped on request' : ''),
     );
-    return { total, retained, log: header + lines.join(''), stopped };
+    return { total, retained, log: header + lines.join(''), stopped, readOnly };
   }
 
   /** Deletes one planned artifact and what goes with it, or says why it stays. */

@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import { changeLanguage } from '../i18n';
 import { LANGUAGES, type Language } from '../i18n/languages';
 import { PageLoading } from './page-loading';
+import { ReadOnlyBanner } from './read-only-banner';
 
 // Opened from the user menu: loaded when first opened, not with every page.
 const AboutDialog = lazy(() => import('./about-dialog').then((m) => ({ default: m.AboutDialog })));
@@ -82,6 +83,7 @@ export function AppLayout() {
           </Button>
         </Dropdown>
       </Layout.Header>
+      <ReadOnlyBanner />
       <Layout>
         <Layout.Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
           <nav aria-label={t('common:nav.label')}>

@@ -7,7 +7,7 @@ import { useSaveSettings } from './use-save-settings';
 
 type Values = Record<string, ConfigValue> & { storage_unlimited?: boolean; storage_amount?: number; storage_unit?: StorageUnit };
 
-/** The system settings tab: who creates projects, token and session lifetimes, webhooks, the default quota. */
+/** The system settings tab: who creates projects, token and session lifetimes, webhooks, the default quota, read-only mode. */
 export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
@@ -90,6 +90,13 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
         t('configuration:system.webhookNetworks'),
         <Input disabled={locked('webhook_allowed_networks')} spellCheck={false} placeholder="10.0.0.0/8,!10.0.0.1" />,
         t('configuration:system.webhookNetworksHelp'),
+      )}
+      {field(
+        'read_only',
+        t('configuration:system.readOnly'),
+        <Switch disabled={locked('read_only')} aria-label={t('configuration:system.readOnly')} />,
+        t('configuration:system.readOnlyHelp'),
+        true,
       )}
       {field(
         'self_registration',
