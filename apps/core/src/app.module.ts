@@ -16,6 +16,8 @@ import { LdapService } from './ldap/ldap.service';
 import { MemberRepository } from './members/member.repository';
 import { MembersController } from './members/members.controller';
 import { MembersService } from './members/members.service';
+import { ProjectMetadataController } from './projects/project-metadata.controller';
+import { ProjectMetadataService } from './projects/project-metadata.service';
 import { ProjectRepository } from './projects/project.repository';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
@@ -42,7 +44,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
-      controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
+      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
@@ -54,6 +56,7 @@ export class CoreModule {
         LoginFailures,
         ProjectRepository,
         ProjectsService,
+        ProjectMetadataService,
         MemberRepository,
         MembersService,
         LdapService,

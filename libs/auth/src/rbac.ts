@@ -65,7 +65,8 @@ export type Resource =
 const MATRIX: Readonly<Record<Resource, Partial<Record<Action, string>>>> = {
   project: { read: 'AMDGL', update: 'A', delete: 'A' },
   member: { create: 'A', read: 'AMDG', update: 'A', delete: 'A', list: 'AMDG' },
-  metadata: { create: 'AM', read: 'AM', update: 'AM', delete: 'AM' },
+  // Listing is in no role (system administrators and robots granted it only), as in Harbor.
+  metadata: { create: 'A', read: 'AM', update: 'A', delete: 'A', list: '' },
   log: { list: 'AMDG' },
   label: { create: 'AM', read: 'AMDG', update: 'AM', delete: 'AM', list: 'AMDG' },
   quota: { read: 'AMDGL' },
