@@ -29,7 +29,7 @@ describe('GET /projects/{project_name_or_id}/_deletable', () => {
     expect((await call<{ deletable: boolean }>('/team/_deletable', users.alice.auth)).body.deletable).toBe(true);
     await addRepository(teamId, 'team/app');
     const full = await call('/team/_deletable', users.alice.auth);
-    expect(full).toMatchObject({ status: 200, body: { deletable: false, message: 'the project contains repositories, can not be deleted' } });
+    expect(full).toMatchObject({ status: 200, body: { deletable: false, message: 'the project still holds repositories: delete them first' } });
     // The answer agrees with DELETE, and asking changes nothing.
     expect((await api(core.url, 'DELETE', '/api/v2.0/projects/team', { auth: users.alice.auth })).status).toBe(412);
     await sqlQuery(core.db.url, 'DELETE FROM repository WHERE project_id = $1', [teamId]);

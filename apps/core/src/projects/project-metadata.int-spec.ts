@@ -70,16 +70,16 @@ describe('project metadata (/api/v2.0/projects/{p}/metadatas)', () => {
   it('refuses bad input with 400 or 409 and changes nothing', async () => {
     const before = await stored();
     const cases: [string, string, unknown, number, string][] = [
-      ['POST', '/team/metadatas', {}, 400, 'only allow one key/value pair'],
-      ['POST', '/team/metadatas', undefined, 400, 'only allow one key/value pair'],
-      ['POST', '/team/metadatas', { auto_scan: 'true', severity: 'low' }, 400, 'only allow one key/value pair'],
+      ['POST', '/team/metadatas', {}, 400, 'give exactly one key/value pair'],
+      ['POST', '/team/metadatas', undefined, 400, 'give exactly one key/value pair'],
+      ['POST', '/team/metadatas', { auto_scan: 'true', severity: 'low' }, 400, 'give exactly one key/value pair'],
       ['POST', '/team/metadatas', { auto_scan: 'yes' }, 400, 'invalid value: yes'],
       ['POST', '/team/metadatas', { retention_id: '1' }, 400, 'invalid key: retention_id'],
       ['POST', '/team/metadatas', { color: 'blue' }, 400, 'invalid key: color'],
       ['POST', '/team/metadatas', { auto_scan: true }, 400, 'the value of auto_scan must be a string'],
       ['POST', '/team/metadatas', ['auto_scan'], 400, 'the request body must be an object of string values'],
       ['POST', '/team/metadatas', { proxy_speed_kb: '99999999999' }, 400, 'invalid value: 99999999999'],
-      ['POST', '/team/metadatas', { auto_scan: 'false' }, 409, 'metadata auto_scan already exists for project'],
+      ['POST', '/team/metadatas', { auto_scan: 'false' }, 409, 'project team has metadata auto_scan already'],
       ['PUT', '/team/metadatas/auto_scan', { severity: 'low' }, 400, 'invalid value: '],
       ['PUT', '/team/metadatas/severity', { severity: 'unknown' }, 400, 'invalid value: unknown'],
       ['PUT', '/team/metadatas/owner', { owner: 'x' }, 400, 'invalid key: owner'],

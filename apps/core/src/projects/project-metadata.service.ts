@@ -43,7 +43,7 @@ export class ProjectMetadataService {
   async add(access: Access, nameOrId: string, isName: boolean, body: unknown): Promise<void> {
     const project = await this.project(access, nameOrId, isName, 'create');
     const [key, value] = singleMetadata(metadataBody(body));
-    if (!(await this.rows.setMetadata(this.sql, project.id, key, value, 'absent'))) throw conflict(`metadata ${key} already exists for project ${project.id}`);
+    if (!(await this.rows.setMetadata(this.sql, project.id, key, value, 'absent'))) throw conflict(`project ${project.name} has metadata ${key} already`);
   }
 
   /** Harbor reads only the body's entry for `key`; updating a key the project lacks changes nothing. */

@@ -39,8 +39,8 @@ describe('project metadata values', () => {
 
   it('takes exactly one pair of strings', () => {
     expect(singleMetadata({ auto_scan: 't' })).toEqual(['auto_scan', 'true']);
-    expect(message(() => singleMetadata({}))).toBe('only allow one key/value pair');
-    expect(message(() => singleMetadata({ auto_scan: 'true', severity: 'low' }))).toBe('only allow one key/value pair');
+    expect(message(() => singleMetadata({}))).toBe('give exactly one key/value pair');
+    expect(message(() => singleMetadata({ auto_scan: 'true', severity: 'low' }))).toBe('give exactly one key/value pair');
     expect(metadataBody(undefined)).toEqual({});
     expect(message(() => metadataBody({ auto_scan: true }))).toBe('the value of auto_scan must be a string');
     expect(message(() => metadataBody(['auto_scan']))).toBe('the request body must be an object of string values');

@@ -63,7 +63,7 @@ export function metadataBody(body: unknown): Record<string, string> {
 /** The single key/value pair the metadata API takes at a time, normalised. */
 export function singleMetadata(metadata: Record<string, string>): [string, string] {
   const entries = Object.entries(metadata);
-  if (entries.length !== 1) throw badRequest('only allow one key/value pair');
+  if (entries.length !== 1) throw badRequest('give exactly one key/value pair');
   const [key, value] = entries[0];
   return [key, normalizeMetadata(key, value)];
 }

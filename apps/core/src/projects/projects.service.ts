@@ -175,7 +175,7 @@ export class ProjectsService {
   async deletable(access: Access, nameOrId: string, isName: boolean): Promise<ProjectDeletable> {
     const project = await this.resolve(nameOrId, isName, access);
     requireProjectAccess(access, projectRef(project), 'project', 'delete');
-    if (project.repo_count > 0) return { deletable: false, message: 'the project contains repositories, can not be deleted' };
+    if (project.repo_count > 0) return { deletable: false, message: 'the project still holds repositories: delete them first' };
     return { deletable: true };
   }
 
