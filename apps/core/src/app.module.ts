@@ -24,6 +24,7 @@ import { ProjectsService } from './projects/projects.service';
 import { QuotasModule } from './quotas/quotas.module';
 import { HealthService } from './system/health.service';
 import { SystemController } from './system/system.controller';
+import { SystemInfoService } from './system/system-info.service';
 import { TokenModule } from './token/token.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { RepositoriesModule } from './repositories/repositories.module';
@@ -51,6 +52,7 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: ApiAuthGuard },
         BootstrapService,
         HealthService,
+        SystemInfoService,
         AuditService,
         UserRepository,
         UsersService,

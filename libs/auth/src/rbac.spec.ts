@@ -392,3 +392,24 @@ describe('grantedRegistryActions', () => {
     expect(grantedRegistryActions(ci, OTHER, ['pull'])).toEqual([]);
   });
 });
+
+describe('system permissions', () => {
+  const system = (access: RobotPermission['access']): RobotPermission => ({ kind: 'system', namespace: '/', access });
+
+  it('are for system administrators and robots granted them', () => {
+    expect(new Access(user([], true)).canSystem('system-volumes', 'read')).toBe(true);
+    expect(new Access(user([[PRIVATE.id, ProjectRole.ProjectAdmin]])).canSystem('system-volumes', 'read')).toBe(false);
+    expect(new Access({ kind: 'anonymous' }).canSystem('system-volumes', 'read')).toBe(false);
+    const granted = new Access(robot([system([{ resource: 'system-volumes', action: 'read' }])], 'system'));
+    expect(granted.canSystem('system-volumes', 'read')).toBe(true);
+    expect(granted.canSystem('garbage-collection', 'read')).toBe(false);
+  });
+
+  it('ignore project grants and let a deny win', () => {
+    const projectOnly = new Access(robot([{ kind: 'project', namespace: '*', access: [{ resource: '*', action: '*' }] }], 'system'));
+    expect(projectOnly.canSystem('system-volumes', 'read')).toBe(false);
+    const denied = new Access(robot([system([{ resource: '*', action: '*' }, { resource: 'system-volumes', action: 'read', effect: 'deny' }])], 'system'));
+    expect(denied.canSystem('system-volumes', 'read')).toBe(false);
+    expect(denied.canSystem('garbage-collection', 'read')).toBe(true);
+  });
+});

@@ -202,6 +202,27 @@ export class Access {
     return project.public && publicAllows(resource, action);
   }
 
+  /**
+   * True when the principal may perform `action` on the system resource `resource` (Harbor's
+   * system policies: `system-volumes`, `garbage-collection`, ...): system administrators, and
+   * robots whose system permission allows it (a matching deny wins).
+   */
+  canSystem(resource: string, action: string): boolean {
+    const p = this.principal;
+    if (p.kind === 'user') return p.sysadmin;
+    if (p.kind !== 'robot') return false;
+    let allowed = false;
+    for (const permission of p.permissions) {
+      if (permission.kind !== 'system') continue;
+      for (const entry of permission.access) {
+        if ((entry.resource !== resource && entry.resource !== '*') || (entry.action !== action && entry.action !== '*')) continue;
+        if (entry.effect === 'deny') return false;
+        allowed = true;
+      }
+    }
+    return allowed;
+  }
+
   /** True when the principal may see the project at all (listing, search, catalog). */
   canSee(project: ProjectRef): boolean {
     return this.can(project, 'project', 'read') || this.can(project, 'repository', 'pull');
