@@ -17,12 +17,15 @@ import { LdapService } from './ldap/ldap.service';
 import { MemberRepository } from './members/member.repository';
 import { MembersController } from './members/members.controller';
 import { MembersService } from './members/members.service';
+import { ProjectMetadataController } from './projects/project-metadata.controller';
+import { ProjectMetadataService } from './projects/project-metadata.service';
 import { ProjectRepository } from './projects/project.repository';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
 import { QuotasModule } from './quotas/quotas.module';
 import { HealthService } from './system/health.service';
 import { SystemController } from './system/system.controller';
+import { SystemInfoService } from './system/system-info.service';
 import { TokenModule } from './token/token.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { RepositoriesModule } from './repositories/repositories.module';
@@ -31,6 +34,7 @@ import { RobotsModule } from './robots/robots.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
 import { SessionModule } from './session/session.module';
+import { StatisticsModule } from './statistics/statistics.module';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -42,8 +46,8 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
-      controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule],
+      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
@@ -51,12 +55,14 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: ReadOnlyGuard },
         BootstrapService,
         HealthService,
+        SystemInfoService,
         AuditService,
         UserRepository,
         UsersService,
         LoginFailures,
         ProjectRepository,
         ProjectsService,
+        ProjectMetadataService,
         MemberRepository,
         MembersService,
         LdapService,

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         service: 'harbor-registry',
         expirationMinutes: 30,
       },
+      caCertFile: join(resolve('./data'), 'ca_download', 'ca.crt'),
       services: [
         { host: '127.0.0.1', port: 8080 },
         { host: '::1', port: 8080 },
@@ -60,6 +61,8 @@ describe('loadConfig', () => {
       TOKEN_EXPIRATION: '5',
       INTERNAL_SERVICES: 'registry:5000,gateway:8080',
       INSTANCE_KEY: 'key-of-this-installation',
+      REGISTRY_STORAGE_DIR: '/srv/blobs',
+      CA_CERT_FILE: '/etc/wharf/ca.crt',
     });
     expect(config).toMatchObject({
       instanceKey: 'key-of-this-installation',
@@ -79,6 +82,8 @@ describe('loadConfig', () => {
       robotPrefix: 'bot_',
       authMode: 'ldap_auth',
       token: { privateKeyPath: '/keys/token.pem', issuer: 'issuer', service: 'svc', expirationMinutes: 5 },
+      storageDir: '/srv/blobs',
+      caCertFile: '/etc/wharf/ca.crt',
       services: [
         { host: '127.0.0.1', port: 9000 },
         { host: 'registry.example.com', port: 443 },
@@ -91,6 +96,7 @@ describe('loadConfig', () => {
       ],
     });
     expect(loadConfig({ DATA_DIR: '/srv/w' }).token.privateKeyPath).toBe('/srv/w/secret/core/private_key.pem');
+    expect(loadConfig({ DATA_DIR: '/srv/w' }).caCertFile).toBe('/srv/w/ca_download/ca.crt');
     expect(loadConfig({ CORE_PORT: '9001' }).externalUrl).toBe('http://127.0.0.1:9001');
     // The queues follow REDIS_URL unless they have their own.
     expect(loadConfig({ REDIS_URL: 'redis://cache:6379/3' }).jobRedisUrl).toBe('redis://cache:6379/3');

@@ -49,6 +49,16 @@ export interface CoreConfig {
   robotPrefix: string;
   authMode: AuthMode;
   token: TokenConfig;
+  /**
+   * REGISTRY_STORAGE_DIR: the directory the registry keeps blobs in (its filesystem storage), whose
+   * volume /api/v2.0/systeminfo/volumes measures. Unset: core does not know it, and says so (404).
+   */
+  storageDir?: string;
+  /**
+   * CA_CERT_FILE: the root certificate /api/v2.0/systeminfo/getcert offers for download (default
+   * DATA_DIR/ca_download/ca.crt); none there, none offered (404), as Harbor's ca_download.
+   */
+  caCertFile: string;
   /** The registry's internal URL (REGISTRY_URL): /api/v2.0/health reports it and its storage. */
   registryUrl?: string;
   /**
@@ -143,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoreConfig {
       expirationMinutes: int(env, 'TOKEN_EXPIRATION', 30, 1, 525_600),
     },
     ...(registryUrl ? { registryUrl } : {}),
+    ...(env['REGISTRY_STORAGE_DIR'] ? { storageDir: resolve(env['REGISTRY_STORAGE_DIR']) } : {}),
+    caCertFile: resolve(text(env, 'CA_CERT_FILE', join(dataDir, 'ca_download', 'ca.crt'))),
     services,
     ...(instanceKey !== '' ? { instanceKey } : {}),
   };

@@ -57,7 +57,7 @@ const HARBOR: Readonly<Record<ProjectRole, Expected>> = {
   [ProjectRole.Maintainer]: {
     project: ['read'],
     member: ['read', 'list'],
-    metadata: ['create', 'read', 'update', 'delete'],
+    metadata: ['read'],
     log: ['list'],
     label: ['create', 'read', 'update', 'delete', 'list'],
     quota: ['read'],
@@ -208,8 +208,10 @@ describe('the role matrix', () => {
   });
 
   it('lists each resource’s actions as the columns granted to someone', () => {
+    // Harbor's robots may be granted metadata listing, which no role holds.
+    const robotOnly: Partial<Expected> = { metadata: ['list'] };
     for (const resource of RESOURCES) {
-      const granted = new Set(ROLES.flatMap((role) => HARBOR[role][resource]));
+      const granted = new Set([...ROLES.flatMap((role) => HARBOR[role][resource]), ...(robotOnly[resource] ?? [])]);
       expect(sorted(actionsOf(resource))).toEqual(sorted([...granted]));
     }
   });
@@ -388,5 +390,26 @@ describe('grantedRegistryActions', () => {
     expect(grantedRegistryActions(ci, PRIVATE, ['*'])).toEqual(['pull']);
     expect(grantedRegistryActions(ci, OPEN, ['pull', 'push'])).toEqual(['pull']);
     expect(grantedRegistryActions(ci, OTHER, ['pull'])).toEqual([]);
+  });
+});
+
+describe('system permissions', () => {
+  const system = (access: RobotPermission['access']): RobotPermission => ({ kind: 'system', namespace: '/', access });
+
+  it('are for system administrators and robots granted them', () => {
+    expect(new Access(user([], true)).canSystem('system-volumes', 'read')).toBe(true);
+    expect(new Access(user([[PRIVATE.id, ProjectRole.ProjectAdmin]])).canSystem('system-volumes', 'read')).toBe(false);
+    expect(new Access({ kind: 'anonymous' }).canSystem('system-volumes', 'read')).toBe(false);
+    const granted = new Access(robot([system([{ resource: 'system-volumes', action: 'read' }])], 'system'));
+    expect(granted.canSystem('system-volumes', 'read')).toBe(true);
+    expect(granted.canSystem('garbage-collection', 'read')).toBe(false);
+  });
+
+  it('ignore project grants and let a deny win', () => {
+    const projectOnly = new Access(robot([{ kind: 'project', namespace: '*', access: [{ resource: '*', action: '*' }] }], 'system'));
+    expect(projectOnly.canSystem('system-volumes', 'read')).toBe(false);
+    const denied = new Access(robot([system([{ resource: '*', action: '*' }, { resource: 'system-volumes', action: 'read', effect: 'deny' }])], 'system'));
+    expect(denied.canSystem('system-volumes', 'read')).toBe(false);
+    expect(denied.canSystem('garbage-collection', 'read')).toBe(true);
   });
 });

@@ -65,7 +65,8 @@ export type Resource =
 const MATRIX: Readonly<Record<Resource, Partial<Record<Action, string>>>> = {
   project: { read: 'AMDGL', update: 'A', delete: 'A' },
   member: { create: 'A', read: 'AMDG', update: 'A', delete: 'A', list: 'AMDG' },
-  metadata: { create: 'AM', read: 'AM', update: 'AM', delete: 'AM' },
+  // Listing is in no role (system administrators and robots granted it only), as in Harbor.
+  metadata: { create: 'A', read: 'AM', update: 'A', delete: 'A', list: '' },
   log: { list: 'AMDG' },
   label: { create: 'AM', read: 'AMDG', update: 'AM', delete: 'AM', list: 'AMDG' },
   quota: { read: 'AMDGL' },
@@ -199,6 +200,27 @@ export class Access {
       if (decision !== undefined) return decision === 'allow';
     }
     return project.public && publicAllows(resource, action);
+  }
+
+  /**
+   * True when the principal may perform `action` on the system resource `resource` (Harbor's
+   * system policies: `system-volumes`, `garbage-collection`, ...): system administrators, and
+   * robots whose system permission allows it (a matching deny wins).
+   */
+  canSystem(resource: string, action: string): boolean {
+    const p = this.principal;
+    if (p.kind === 'user') return p.sysadmin;
+    if (p.kind !== 'robot') return false;
+    let allowed = false;
+    for (const permission of p.permissions) {
+      if (permission.kind !== 'system') continue;
+      for (const entry of permission.access) {
+        if ((entry.resource !== resource && entry.resource !== '*') || (entry.action !== action && entry.action !== '*')) continue;
+        if (entry.effect === 'deny') return false;
+        allowed = true;
+      }
+    }
+    return allowed;
   }
 
   /** True when the principal may see the project at all (listing, search, catalog). */

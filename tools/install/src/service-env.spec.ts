@@ -66,6 +66,10 @@ describe('service environment', () => {
   it("tells core where the registry answers its health check, and the registry harbor.yml's storage reserve", () => {
     const plain = renderServices(ctx(base));
     expect(envOf(plain, 'core')['REGISTRY_URL']).toBe('http://127.0.0.1:5000');
+    expect(envOf(plain, 'core')['REGISTRY_STORAGE_DIR']).toBe('/data/registry');
+    expect(envOf(plain, 'core')['CA_CERT_FILE']).toBe('/data/ca_download/ca.crt');
+    const elsewhere = renderServices(ctx({ ...base, storage_service: { filesystem: { rootdirectory: '/srv/blobs' } } }));
+    expect(envOf(elsewhere, 'core')['REGISTRY_STORAGE_DIR']).toBe('/srv/blobs');
     expect(envOf(plain, 'registry')['REGISTRY_STORAGE_RESERVE_MB']).toBeUndefined();
     const reserved = renderServices(ctx({ ...base, wharf: { registry_port: 15000, storage_reserve_mb: 2048 } }));
     expect(envOf(reserved, 'core')['REGISTRY_URL']).toBe('http://127.0.0.1:15000');

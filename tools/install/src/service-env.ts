@@ -173,6 +173,10 @@ export function coreEnv(ctx: RenderContext): Record<string, string> {
     TOKEN_PRIVATE_KEY: layout.signingKeyFile,
     // /api/v2.0/health asks the registry about itself and its storage.
     REGISTRY_URL: `http://127.0.0.1:${registryPort(config)}`,
+    // /api/v2.0/systeminfo/volumes measures the volume the registry stores blobs on.
+    REGISTRY_STORAGE_DIR: registryDataDir(config, layout),
+    // A root certificate the operator puts there is offered for download, as Harbor's ca_download.
+    CA_CERT_FILE: join(layout.dataVolume, 'ca_download', 'ca.crt'),
     INSTANCE_KEY: instanceKey(secrets),
     LOG_LEVEL: appLogLevel(config.log.level),
   };

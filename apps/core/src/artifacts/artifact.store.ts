@@ -53,6 +53,7 @@ export interface ReferenceRecord {
 
 export interface AccessoryRecord {
   id: string;
+  repository_id: string;
   digest: string;
   subject_digest: string;
   artifact_type: string | null;
@@ -118,6 +119,46 @@ export class ArtifactStore {
     return { total: Number(count?.n ?? 0), rows };
   }
 
+  /** The artifacts of every repository of a project, filtered, sorted and paged as a repository's list. */
+  async listOfProject(projectId: number, filter: ListRequest): Promise<{ total: number; rows: ArtifactRecord[] }> {
+    const query = new Map(filter.query);
+    const tags = query.get('tags');
+    query.delete('tags');
+    const params = new SqlParams();
+    const conditions = [
+      `a.repository_id IN (SELECT r.id FROM repository r WHERE r.project_id = ${params.add(projectId)})`,
+      tagCondition(tags, params),
+      ...whereFromQuery(query, ARTIFACT_FIELDS, params),
+    ];
+    const where = whereClause(conditions);
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM artifact a ${where}`, [...params.values]);
+    const order = orderBy(filter.sort, ARTIFACT_FIELDS, 'a.push_time DESC', 'a.id DESC');
+    const rows = await this.sql.query<ArtifactRecord>(
+      `${SELECT} ${where} ORDER BY ${order} LIMIT ${params.add(filter.paging.pageSize)} OFFSET ${params.add(filter.paging.offset)}`,
+      params.values,
+    );
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /**
+   * Harbor's latest_in_repository: of the project's artifacts whose `media_type` (or
+   * `artifact_type`) is `value`, the last pushed of each repository (all of them on a tie of push
+   * times). Other filters do not apply, as in Harbor; the list is paged and sorted as any other.
+   */
+  async latestOfProject(projectId: number, field: 'media_type' | 'artifact_type', value: string, filter: ListRequest): Promise<{ total: number; rows: ArtifactRecord[] }> {
+    const column = field === 'media_type' ? MEDIA_TYPE_SQL : ARTIFACT_TYPE_FIELD_SQL;
+    const params = new SqlParams();
+    const matching = `a.repository_id IN (SELECT r.id FROM repository r WHERE r.project_id = ${params.add(projectId)}) AND ${column} = ${params.add(value)}`;
+    const where = `WHERE ${matching} AND a.push_time = (SELECT max(b.push_time) FROM artifact b WHERE b.repository_id = a.repository_id AND ${column.replace(/\ba\./g, 'b.')} = ${params.add(value)})`;
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM artifact a ${where}`, [...params.values]);
+    const order = orderBy(filter.sort, ARTIFACT_FIELDS, 'a.push_time DESC', 'a.id DESC');
+    const rows = await this.sql.query<ArtifactRecord>(
+      `${SELECT} ${where} ORDER BY ${order} LIMIT ${params.add(filter.paging.pageSize)} OFFSET ${params.add(filter.paging.offset)}`,
+      params.values,
+    );
+    return { total: Number(count?.n ?? 0), rows };
+  }
+
   /** The artifact a digest or tag names in the repository. */
   resolve(repositoryId: string, ref: ArtifactReference, runner: SqlRunner = this.sql): Promise<ArtifactRecord | undefined> {
     if (ref.kind === 'digest') return runner.one<ArtifactRecord>(`${SELECT} WHERE a.repository_id = $1 AND a.digest = $2`, [repositoryId, ref.digest], 'content_artifact_by_digest');
@@ -152,7 +193,7 @@ export class ArtifactStore {
   accessoriesOf(repositoryId: string, digests: string[]): Promise<AccessoryRecord[]> {
     if (digests.length === 0) return Promise.resolve([]);
     return this.sql.query<AccessoryRecord>(
-      `SELECT a.id, a.digest, a.subject_digest, a.artifact_type, a.total_size, a.push_time FROM artifact a
+      `SELECT a.id, a.repository_id, a.digest, a.subject_digest, a.artifact_type, a.total_size, a.push_time FROM artifact a
         WHERE a.repository_id = $1 AND a.subject_digest = ANY($2::text[]) ORDER BY a.push_time DESC, a.id DESC`,
       [repositoryId, digests],
     );

@@ -10,13 +10,13 @@ import { ApiListQueries, ListParams, type ListRequest } from '../http/query-para
 import type { ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
 
-const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
+export const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
 
 /**
  * Harbor's with_* flags. Scan and SBOM overviews and signatures have no data here: the flags are
  * checked and accepted, and the answer carries what exists.
  */
-function artifactOptions(query: Record<string, string | undefined>): ArtifactOptions {
+export function artifactOptions(query: Record<string, string | undefined>): ArtifactOptions {
   for (const flag of WITH_FLAGS) parseBoolean(flag, query[flag], false);
   return {
     withTag: parseBoolean('with_tag', query['with_tag'], true),
@@ -26,7 +26,7 @@ function artifactOptions(query: Record<string, string | undefined>): ArtifactOpt
   };
 }
 
-function flagsOf(req: FastifyRequest): Record<string, string | undefined> {
+export function flagsOf(req: FastifyRequest): Record<string, string | undefined> {
   const query = (req.query ?? {}) as Record<string, unknown>;
   const out: Record<string, string | undefined> = {};
   for (const flag of WITH_FLAGS) {

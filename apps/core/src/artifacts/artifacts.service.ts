@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Access, Action, ProjectRef, Resource } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
-import { notFound, precondition } from '../http/harbor-error';
+import { requireAuthenticated } from '../auth/authorize';
+import { badRequest, notFound, precondition } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
-import type { ParsedQuery, SortKey } from '../http/query';
+import type { ParsedQuery, QueryTerm, SortKey } from '../http/query';
+import type { ListRequest } from '../http/query-param';
 import { ImmutableTags } from '../immutable/immutable-tags';
 import { DeletionEvents } from '../repositories/deletion-events';
 import { ProjectAccess } from '../repositories/project-access';
@@ -49,23 +51,27 @@ export class ArtifactsService {
     return { project, repository };
   }
 
-  private async views(rows: ArtifactRecord[], located: Located, options: ArtifactOptions): Promise<ArtifactView[]> {
-    const { project, repository } = located;
+  /** The views of artifacts of `project` (of one repository or several), with what `options` asks for. */
+  private async views(rows: ArtifactRecord[], project: ProjectRef, options: ArtifactOptions): Promise<ArtifactView[]> {
     const ids = rows.map((r) => r.id);
+    const repositoryIds = [...new Set(rows.map((r) => r.repository_id))];
     const [tags, references, accessories, immutability] = await Promise.all([
       options.withTag ? this.artifacts.tagsOf(ids) : Promise.resolve(undefined),
       this.artifacts.referencesOf(ids),
-      options.withAccessory ? this.artifacts.accessoriesOf(repository.id, rows.map((r) => r.digest)) : Promise.resolve(undefined),
+      options.withAccessory
+        ? Promise.all(repositoryIds.map((id) => this.artifacts.accessoriesOf(id, rows.filter((r) => r.repository_id === id).map((r) => r.digest)))).then((lists) =>
+            lists.flat(),
+          )
+        : Promise.resolve(undefined),
       options.withTag && options.withImmutableStatus ? this.immutable.ofProject(project.id) : Promise.resolve(undefined),
     ]);
-    const isImmutable = immutability && ((tag: string) => immutability.isImmutable(repository.name, tag));
     return rows.map((row) =>
       artifactView(row, {
         tags: tags?.filter((t) => t.artifact_id === row.id),
         references: references.filter((r) => r.parent_id === row.id),
-        accessories: accessories?.filter((a) => a.subject_digest === row.digest),
+        accessories: accessories?.filter((a) => a.subject_digest === row.digest && a.repository_id === row.repository_id),
         withLabel: options.withLabel,
-        isImmutable,
+        isImmutable: immutability && ((tag: string) => immutability.isImmutable(row.repository_name, tag)),
       }),
     );
   }
@@ -79,7 +85,36 @@ export class ArtifactsService {
   ): Promise<{ total: number; items: ArtifactView[] }> {
     const located = await this.locate(access, projectName, repositoryParam, 'artifact', 'list');
     const { total, rows } = await this.artifacts.list(located.repository.id, filter);
-    return { total, items: await this.views(rows, located, options) };
+    return { total, items: await this.views(rows, located.project, options) };
+  }
+
+  /**
+   * GET /projects/{p}/artifacts: the artifacts of every repository of the project (Harbor asks for
+   * an authenticated caller first, even in a public project). With `latestInRepository`, the last
+   * pushed of each repository among those of the one `media_type` or `artifact_type` the query
+   * names exactly.
+   */
+  async listOfProject(
+    access: Access,
+    nameOrId: string,
+    isName: boolean,
+    filter: ListRequest,
+    options: ArtifactOptions & { latestInRepository: boolean },
+  ): Promise<{ total: number; items: ArtifactView[] }> {
+    requireAuthenticated(access);
+    const project = await this.projects.requireByNameOrId(access, nameOrId, isName, 'artifact', 'list');
+    let result: { total: number; rows: ArtifactRecord[] };
+    if (options.latestInRepository) {
+      const mediaType = filter.query.get('media_type');
+      const artifactType = filter.query.get('artifact_type');
+      if ((mediaType === undefined) === (artifactType === undefined)) throw badRequest('latest_in_repository needs exactly one of media_type and artifact_type in q');
+      const [field, term] = mediaType !== undefined ? (['media_type', mediaType] as const) : (['artifact_type', artifactType as QueryTerm] as const);
+      if (term.kind !== 'exact' || term.value === '') throw badRequest(`latest_in_repository needs an exact, non-empty ${field} in q`);
+      result = await this.artifacts.latestOfProject(project.id, field, term.value, filter);
+    } else {
+      result = await this.artifacts.listOfProject(project.id, filter);
+    }
+    return { total: result.total, items: await this.views(result.rows, project, options) };
   }
 
   async get(access: Access, projectName: string, repositoryParam: string, reference: string, options: ArtifactOptions): Promise<ArtifactView> {
@@ -88,7 +123,7 @@ export class ArtifactsService {
     const ref = artifactReference(reference);
     const row = await this.artifacts.resolve(repository.id, ref);
     if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
-    return (await this.views([row], located, options))[0];
+    return (await this.views([row], located.project, options))[0];
   }
 
   /**

@@ -153,6 +153,34 @@ export class ProjectRepository {
     );
   }
 
+  /**
+   * Sets one metadata value; `public` also sets the project's visibility. `onlyIf` 'absent' adds
+   * (false when the key is there already), 'present' updates (false when it is not), as Harbor's
+   * insert and update of a metadata row. One statement each, so concurrent writes of different
+   * keys do not lose one another.
+   */
+  async setMetadata(runner: SqlRunner, id: number, key: string, value: string, onlyIf: 'absent' | 'present'): Promise<boolean> {
+    // `public` is always present: the column holds it even for rows without the key.
+    const guard = key === 'public' ? (onlyIf === 'absent' ? 'AND false' : '') : onlyIf === 'absent' ? 'AND NOT (metadata ? $2)' : 'AND metadata ? $2';
+    const rows = await runner.query(
+      `UPDATE project SET metadata = metadata || jsonb_build_object($2::text, $3::text),
+              public = CASE WHEN $2 = 'public' THEN $3 = 'true' ELSE public END
+        WHERE id = $1 ${guard} RETURNING id`,
+      [id, key, value],
+    );
+    return rows.length > 0;
+  }
+
+  /** Removes one metadata key; removing `public` makes the project private, as in Harbor. */
+  async deleteMetadata(runner: SqlRunner, id: number, key: string): Promise<void> {
+    await runner.query(
+      `UPDATE project SET metadata = metadata - $2::text,
+              public = CASE WHEN $2 = 'public' THEN false ELSE public END
+        WHERE id = $1 AND (metadata ? $2 OR $2 = 'public')`,
+      [id, key],
+    );
+  }
+
   async delete(runner: SqlRunner, id: number): Promise<boolean> {
     // Rows of pushes that never recorded an artifact go with the project (their blobs' charges too).
     await runner.query(`DELETE FROM repository r WHERE r.project_id = $1 AND NOT (${LISTED})`, [id]);

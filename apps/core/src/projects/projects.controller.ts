@@ -10,7 +10,7 @@ import { setPageHeaders } from '../http/paging';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import type { ProjectView } from './project-view';
-import { ProjectsService, ProjectSummary } from './projects.service';
+import { ProjectDeletable, ProjectsService, ProjectSummary } from './projects.service';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 
 @ApiTags('project')
@@ -89,6 +89,12 @@ export class ProjectsController {
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<void> {
     return this.projects.delete(access, req.ip, nameOrId, isResourceName(isName));
+  }
+
+  @Get(':project_name_or_id/_deletable')
+  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+  deletable(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectDeletable> {
+    return this.projects.deletable(access, nameOrId, isResourceName(isName));
   }
 
   @Get(':project_name_or_id/summary')

@@ -29,6 +29,12 @@ function allowlistOf(dto: CveAllowlistDto): CveAllowlist {
   return { items, expires_at: dto.expires_at ?? null };
 }
 
+/** Harbor's ProjectDeletable. */
+export interface ProjectDeletable {
+  deletable: boolean;
+  message?: string;
+}
+
 export interface ProjectSummary {
   repo_count: number;
   project_admin_count?: number;
@@ -163,6 +169,14 @@ export class ProjectsService {
       if (isForeignKeyViolation(err)) throw notEmpty();
       throw err;
     }
+  }
+
+  /** Whether DELETE would succeed as far as content goes: Harbor refuses while repositories remain. */
+  async deletable(access: Access, nameOrId: string, isName: boolean): Promise<ProjectDeletable> {
+    const project = await this.resolve(nameOrId, isName, access);
+    requireProjectAccess(access, projectRef(project), 'project', 'delete');
+    if (project.repo_count > 0) return { deletable: false, message: 'the project still holds repositories: delete them first' };
+    return { deletable: true };
   }
 
   async summary(access: Access, nameOrId: string, isName: boolean): Promise<ProjectSummary> {

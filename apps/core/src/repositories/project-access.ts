@@ -4,6 +4,7 @@ import type { Sql } from '@wharf/db';
 import { requireProjectAccess } from '../auth/authorize';
 import { notFound } from '../http/harbor-error';
 import { SQL } from '../infra/tokens';
+import { projectKey } from '../projects/project-key';
 
 /** The projects a caller may do `resource`/`action` in: every one, or these. */
 export type ProjectScope = { kind: 'all' } | { kind: 'some'; projects: ProjectRef[] };
@@ -24,6 +25,18 @@ export class ProjectAccess {
   async require(access: Access, name: string, resource: Resource, action: Action): Promise<ProjectRef> {
     const project = await this.byName(name);
     if (!project) throw notFound(`project ${name} not found`);
+    requireProjectAccess(access, project, resource, action);
+    return project;
+  }
+
+  /** As `require`, for a `{project_name_or_id}` (an id unless X-Is-Resource-Name says a name). */
+  async requireByNameOrId(access: Access, nameOrId: string, isName: boolean, resource: Resource, action: Action): Promise<ProjectRef> {
+    const key = projectKey(nameOrId, isName);
+    const project =
+      'id' in key
+        ? await this.sql.one<ProjectRef>('SELECT id, name, public FROM project WHERE id = $1', [key.id], 'content_project_by_id')
+        : await this.byName(key.name);
+    if (!project) throw notFound(`project ${nameOrId} not found`);
     requireProjectAccess(access, project, resource, action);
     return project;
   }

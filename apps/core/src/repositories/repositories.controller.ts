@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { RepositoriesService } from './repositories.service';
 import type { RepositoryView } from './repository-view';
 
@@ -47,6 +48,19 @@ export class RepositoriesController {
   @Get('projects/:project_name/repositories/:repository_name')
   get(@RequestAccess() access: Access, @Param('project_name') projectName: string, @Param('repository_name') repositoryName: string): Promise<RepositoryView> {
     return this.repositories.get(access, projectName, repositoryName);
+  }
+
+  @Put('projects/:project_name/repositories/:repository_name')
+  @HttpCode(200)
+  update(
+    @RequestAccess() access: Access,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Body() body: UpdateRepositoryDto,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    // The validation pipe turns a missing body into an empty one, which would clear the description.
+    return this.repositories.update(access, projectName, repositoryName, req.body == null ? undefined : body);
   }
 
   @Delete('projects/:project_name/repositories/:repository_name')

@@ -2,9 +2,10 @@ import type { ListRequest } from '../http/query-param';
 import { Injectable } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
-import { notFound, precondition } from '../http/harbor-error';
+import { badRequest, notFound, precondition } from '../http/harbor-error';
 import { ImmutableTags } from '../immutable/immutable-tags';
 import { DeletionEvents } from './deletion-events';
+import type { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { ProjectAccess } from './project-access';
 import { RegistryCacheNotifier } from './registry-cache-notifier';
 import { fullRepositoryName } from './repository-name';
@@ -46,6 +47,18 @@ export class RepositoriesService {
     return repositoryView(repository);
   }
 
+  /**
+   * Sets the description, markup-escaped as Harbor stores it (so a console showing it as HTML shows
+   * text). Harbor writes no audit record for this, and the registry caches nothing of it.
+   */
+  async update(access: Access, projectName: string, repositoryParam: string, body: UpdateRepositoryDto | undefined): Promise<void> {
+    await this.projects.require(access, projectName, 'repository', 'update');
+    if (!body) throw badRequest('the request body (a repository) is required');
+    const name = fullRepositoryName(projectName, repositoryParam);
+    const repository = await this.repositories.byName(name);
+    if (!repository || !(await this.repositories.setDescription(repository.id, escapeMarkup(body.description ?? '')))) throw notFound(`repository ${name} not found`);
+  }
+
   /** Deletes the repository, its artifacts and tags; registry caches forget it before the answer. */
   async delete(access: Access, clientIp: string, projectName: string, repositoryParam: string): Promise<void> {
     const project = await this.projects.require(access, projectName, 'repository', 'delete');
@@ -64,4 +77,10 @@ export class RepositoriesService {
     });
     await this.events.published(access, name, deleted);
   }
+}
+
+/** Go's html/template escaping of text, which Harbor applies to descriptions. */
+export function escapeMarkup(text: string): string {
+  const table: Record<string, string> = { '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' };
+  return text.replace(/[&'<>"\0]/g, (c) => table[c]);
 }

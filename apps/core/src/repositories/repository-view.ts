@@ -19,7 +19,7 @@ export function repositoryView(row: RepositoryRecord): RepositoryView {
     id: Number(row.id),
     project_id: row.project_id ?? 0,
     name: row.name,
-    description: '',
+    description: row.description,
     artifact_count: row.artifact_count,
     pull_count: 0,
     creation_time: row.created_at.toISOString(),

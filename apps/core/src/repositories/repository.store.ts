@@ -11,6 +11,7 @@ export interface RepositoryRecord {
   project_name: string | null;
   project_public: boolean | null;
   name: string;
+  description: string;
   artifact_count: number;
   created_at: Date;
   update_time: Date;
@@ -28,7 +29,7 @@ export const REPOSITORY_FIELDS: FieldSpecs = {
   update_time: { column: UPDATE_TIME, type: 'time' },
 };
 
-const SELECT = `SELECT r.id, r.project_id, p.name AS project_name, p.public AS project_public, r.name, r.created_at,
+const SELECT = `SELECT r.id, r.project_id, p.name AS project_name, p.public AS project_public, r.name, r.description, r.created_at,
                        (SELECT count(*) FROM artifact a WHERE a.repository_id = r.id)::int AS artifact_count,
                        ${UPDATE_TIME} AS update_time
                   FROM repository r LEFT JOIN project p ON p.id = r.project_id`;
@@ -75,6 +76,11 @@ export class RepositoryStore {
       params.values,
     );
     return { total: Number(count?.n ?? 0), rows };
+  }
+
+  /** Sets the description; false when the repository is gone. */
+  async setDescription(id: string, description: string): Promise<boolean> {
+    return (await this.sql.query('UPDATE repository SET description = $2 WHERE id = $1 RETURNING id', [id, description])).length > 0;
   }
 
   /**

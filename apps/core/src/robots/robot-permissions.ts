@@ -1,4 +1,4 @@
-import { Access, Action, actionsOf, isResource, ProjectRef, RobotPermission, Resource } from '@wharf/auth';
+import { Access, Action, actionsOf, isResource, ProjectRef, RESOURCES, RobotPermission, Resource } from '@wharf/auth';
 import { badRequest } from '../http/harbor-error';
 
 export type RobotLevel = 'system' | 'project';
@@ -45,6 +45,22 @@ const SYSTEM_POLICIES: Readonly<Record<string, readonly string[]>> = {
   user: CRUDL,
   'user-group': CRUDL,
 };
+
+/** One resource/action pair a robot may be granted. */
+export interface PermissionPair {
+  resource: string;
+  action: string;
+}
+
+/** Every pair a system permission may hold (GET /permissions' `system`). */
+export function systemPermissionCatalog(): PermissionPair[] {
+  return Object.entries(SYSTEM_POLICIES).flatMap(([resource, actions]) => actions.map((action) => ({ resource, action })));
+}
+
+/** Every pair a project permission may hold: the matrix's cells (GET /permissions' `project`). */
+export function projectPermissionCatalog(): PermissionPair[] {
+  return RESOURCES.flatMap((resource) => actionsOf(resource).map((action) => ({ resource, action })));
+}
 
 function isSystemPolicy(resource: string, action: string): boolean {
   return Object.hasOwn(SYSTEM_POLICIES, resource) && SYSTEM_POLICIES[resource].includes(action);

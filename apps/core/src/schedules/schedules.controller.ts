@@ -1,4 +1,4 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
-import { ScheduleTaskView, SchedulesService } from './schedules.service';
+import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 
 const SCHEDULE_TASK_SCHEMA = {
   type: 'object' as const,
@@ -39,5 +39,10 @@ export class SchedulesController {
     const { items, total } = await this.schedules.list(access, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
+  }
+
+  @Get(':job_type/paused')
+  paused(@RequestAccess() access: Access, @Param('job_type') jobType: string): SchedulerStatus {
+    return this.schedules.paused(access, jobType);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import { type Schedule, ScheduleStore } from '@wharf/jobs';
-import { requireSysadmin } from '../auth/authorize';
+import { requireAuthenticated, requireSysadmin } from '../auth/authorize';
+import { badRequest } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 
 /** Harbor's ScheduleTask. */
@@ -11,6 +12,11 @@ export interface ScheduleTaskView {
   vendor_id: number;
   cron: string;
   update_time: string;
+}
+
+/** Harbor's SchedulerStatus. */
+export interface SchedulerStatus {
+  paused: boolean;
 }
 
 export function scheduleTaskView(s: Schedule): ScheduleTaskView {
@@ -26,5 +32,16 @@ export class SchedulesService {
     requireSysadmin(access);
     const page = await this.schedules.page(paging.page, paging.pageSize);
     return { items: page.items.map(scheduleTaskView), total: page.total };
+  }
+
+  /**
+   * Whether scheduled jobs are paused, for any authenticated caller as in Harbor, which answers only
+   * for `all`. Wharf's job service has no pause (Harbor's job-queue pause is not implemented): the
+   * schedules always run, so the answer is always false.
+   */
+  paused(access: Access, jobType: string): SchedulerStatus {
+    requireAuthenticated(access);
+    if (jobType.toLowerCase() !== 'all') throw badRequest('only the job type all is supported');
+    return { paused: false };
   }
 }

@@ -1,12 +1,14 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
+import type { FastifyReply } from 'fastify';
 import { NoAuth, RequestAccess } from '../auth/request-access';
 import type { CoreConfig } from '../config';
 import { SettingsService } from '../configurations/settings.service';
 import { API_PREFIX } from '../http/api-prefix';
 import { CORE_CONFIG } from '../infra/tokens';
 import { HealthService, OverallHealth } from './health.service';
+import { SystemInfoService, SystemVolumes } from './system-info.service';
 
 /** The Harbor release whose API this implements, marked as Wharf's. */
 export const HARBOR_VERSION = 'v2.13.0-wharf';
@@ -37,6 +39,7 @@ export class SystemController {
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
     private readonly health: HealthService,
     private readonly settings: SettingsService,
+    private readonly info: SystemInfoService,
   ) {}
 
   @Get('ping')
@@ -70,11 +73,23 @@ export class SystemController {
       registry_url: new URL(this.config.externalUrl).host,
       external_url: this.config.externalUrl,
       project_creation_restriction: settings.project_creation_restriction,
-      has_ca_root: false,
+      has_ca_root: await this.info.hasCaRoot(),
       // The switch itself, as fresh as the refusals: the console's banner follows it.
       read_only: await this.settings.readOnly(),
       notification_enable: settings.notification_enable,
       registry_storage_provider_name: 'filesystem',
     };
+  }
+
+  @Get('systeminfo/volumes')
+  volumes(@RequestAccess() access: Access): Promise<SystemVolumes> {
+    return this.info.volumes(access);
+  }
+
+  @Get('systeminfo/getcert')
+  async certificate(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const cert = await this.info.rootCertificate();
+    reply.header('Content-Type', 'application/octet-stream').header('Content-Disposition', 'attachment; filename=ca.crt');
+    return cert;
   }
 }

@@ -67,7 +67,7 @@ export const PROJECT_CATALOG: ReadonlyArray<readonly [string, readonly string[]]
   ['log', ['list']],
   ['member', ['list', 'read', 'create', 'update', 'delete']],
   ['robot', ['list', 'read', 'create', 'update', 'delete']],
-  ['metadata', ['read', 'create', 'update', 'delete']],
+  ['metadata', ['list', 'read', 'create', 'update', 'delete']],
   ['quota', ['read']],
   ['configuration', ['read', 'update']],
   ['project', ['read', 'update', 'delete']],

@@ -8,13 +8,18 @@ import { API, api } from '../../api/client';
 import type { SystemInfo } from '../../api/types';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
-import { formatDate } from '../../lib/format';
+import { formatBytes, formatDate } from '../../lib/format';
 import { ToneTag } from '../admin/tone-tag';
 
 interface ComponentHealth {
   name: string;
   status: string;
   error?: string;
+}
+
+/** GET /systeminfo/volumes: the registry's storage volume (404 when core does not know it). */
+interface SystemVolumes {
+  storage?: { total: number; free: number }[];
 }
 
 interface OverallHealth {
@@ -25,7 +30,7 @@ interface OverallHealth {
 /** How often the health is checked again while the page is open. */
 const HEALTH_REFRESH_MS = 30_000;
 
-/** Administration → System Info: GET /systeminfo and GET /health. */
+/** Administration → System Info: GET /systeminfo (with its volumes and root certificate) and GET /health. */
 export default function SystemInfoPage() {
   const { t } = useTranslation();
   return (
@@ -47,7 +52,9 @@ function HealthTag({ status }: { status: string }) {
 function GeneralInfo() {
   const { t, i18n } = useTranslation();
   const query = useQuery({ queryKey: ['systeminfo'], queryFn: () => api.get<SystemInfo>(`${API}/systeminfo`) });
+  const volumes = useQuery({ queryKey: ['systeminfo-volumes'], queryFn: () => api.get<SystemVolumes>(`${API}/systeminfo/volumes`), retry: false });
   const info = query.data;
+  const volume = volumes.data?.storage?.[0];
   const yesNo = (value: boolean | undefined) => (value === undefined ? '—' : value ? t('common:yes') : t('common:no'));
   const authMode = (mode: string | undefined) => (mode === 'db_auth' ? t('system-info:authDb') : mode === 'ldap_auth' ? t('system-info:authLdap') : (mode ?? '—'));
   const creation = (value: string | undefined) =>
@@ -60,6 +67,11 @@ function GeneralInfo() {
         { key: 'external', label: t('system-info:externalUrl'), value: info.external_url ?? '—' },
         { key: 'storage', label: t('system-info:storageProvider'), value: info.registry_storage_provider_name ?? '—' },
         {
+          key: 'volume',
+          label: t('system-info:volume'),
+          value: volume ? t('system-info:volumeFree', { free: formatBytes(volume.free, i18n.language), total: formatBytes(volume.total, i18n.language) }) : '—',
+        },
+        {
           key: 'readonly',
           label: t('system-info:readOnly'),
           value: info.read_only === undefined ? '—' : info.read_only ? <ToneTag tone="warning">{t('system-info:readOnlyOn')}</ToneTag> : t('common:no'),
@@ -67,7 +79,20 @@ function GeneralInfo() {
         { key: 'creation', label: t('system-info:projectCreation'), value: creation(info.project_creation_restriction) },
         { key: 'selfreg', label: t('system-info:selfRegistration'), value: yesNo(info.self_registration) },
         { key: 'webhooks', label: t('system-info:webhooks'), value: yesNo(info.notification_enable) },
-        { key: 'ca', label: t('system-info:caRoot'), value: yesNo(info.has_ca_root) },
+        {
+          key: 'ca',
+          label: t('system-info:caRoot'),
+          value: info.has_ca_root ? (
+            <Flex gap={8}>
+              {t('common:yes')}
+              <Typography.Link href={`${API}/systeminfo/getcert`} download="ca.crt">
+                {t('system-info:caDownload')}
+              </Typography.Link>
+            </Flex>
+          ) : (
+            yesNo(info.has_ca_root)
+          ),
+        },
         { key: 'time', label: t('system-info:currentTime'), value: info.current_time ? formatDate(info.current_time, i18n.language) : '—' },
       ]
     : [];
