@@ -11,6 +11,7 @@ import { ConfigurationsModule } from './configurations/configurations.module';
 import { GcModule } from './gc/gc.module';
 import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
+import { LabelsModule } from './labels/labels.module';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapService } from './ldap/ldap.service';
 import { MemberRepository } from './members/member.repository';
@@ -41,7 +42,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, LabelsModule],
       controllers: [SystemController, UsersController, ProjectsController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

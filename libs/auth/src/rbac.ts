@@ -201,6 +201,27 @@ export class Access {
     return project.public && publicAllows(resource, action);
   }
 
+  /**
+   * True when the principal holds `action` on a system resource (Harbor's system namespace, e.g.
+   * global labels): system administrators, and robots whose `system` permission allows it (a
+   * matching deny wins). Members' project roles grant nothing here.
+   */
+  canSystem(resource: string, action: Action): boolean {
+    const p = this.principal;
+    if (p.kind === 'user') return p.sysadmin;
+    if (p.kind !== 'robot') return false;
+    let allowed = false;
+    for (const permission of p.permissions) {
+      if (permission.kind !== 'system') continue;
+      for (const entry of permission.access) {
+        if ((entry.resource !== resource && entry.resource !== '*') || (entry.action !== action && entry.action !== '*')) continue;
+        if (entry.effect === 'deny') return false;
+        allowed = true;
+      }
+    }
+    return allowed;
+  }
+
   /** True when the principal may see the project at all (listing, search, catalog). */
   canSee(project: ProjectRef): boolean {
     return this.can(project, 'project', 'read') || this.can(project, 'repository', 'pull');
