@@ -483,6 +483,24 @@ describe('labels (/labels and /projects/{p}/repositories/{r}/artifacts/{ref}/lab
       expect((await call<ArtifactView[]>('GET', IMAGE, users.gina.auth)).body.every((a) => !('labels' in a))).toBe(true);
     });
 
+    it('filter the artifact list with q=labels=(ids), every label required', async () => {
+      expect((await attach(users.alice.auth, global)).status).toBe(200);
+      expect((await attach(users.alice.auth, teamLabel)).status).toBe(200);
+      expect((await attach(users.alice.auth, global, `${IMAGE}/${art.plain.digest}`)).status).toBe(200);
+      const digests = async (q: string) => {
+        const res = await call<ArtifactView[]>('GET', `${IMAGE}?q=${encodeURIComponent(q)}`, users.gina.auth);
+        expect([q, res.status]).toEqual([q, 200]);
+        return res.body.map((a) => a.digest).sort();
+      };
+      expect(await digests(`labels=(${global})`)).toEqual([art.image.digest, art.plain.digest].sort());
+      expect(await digests(`labels=(${global} ${teamLabel})`)).toEqual([art.image.digest]);
+      expect(await digests(`labels=(${otherLabel})`)).toEqual([]);
+      for (const q of [`labels=${global}`, `labels={${global} ${teamLabel}}`, 'labels=(x)', 'labels=~1']) {
+        const res = await call('GET', `${IMAGE}?q=${encodeURIComponent(q)}`, users.gina.auth);
+        expect([q, res.status, errorCode(res)]).toEqual([q, 400, 'BAD_REQUEST']);
+      }
+    });
+
     it('go when the label is deleted, and when the artifact is', async () => {
       const doomed = await createLabel(core.adminAuth, { name: 'doomed', scope: 'g' });
       expect((await attach(users.alice.auth, doomed)).status).toBe(200);
