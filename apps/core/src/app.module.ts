@@ -12,6 +12,7 @@ import { ReadOnlyGuard } from './configurations/read-only.guard';
 import { GcModule } from './gc/gc.module';
 import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
+import { LabelsModule } from './labels/labels.module';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapService } from './ldap/ldap.service';
 import { MemberRepository } from './members/member.repository';
@@ -46,7 +47,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule],
       controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController],
       providers: [
         ApiAuthenticator,

@@ -359,6 +359,28 @@ describe('robots', () => {
   });
 });
 
+describe('system permissions (canSystem)', () => {
+  it('are held by system administrators only among users, and by no anonymous caller', () => {
+    expect(new Access(user([], true)).canSystem('label', 'create')).toBe(true);
+    expect(new Access(user([[PRIVATE.id, ProjectRole.ProjectAdmin]])).canSystem('label', 'read')).toBe(false);
+    expect(new Access({ kind: 'anonymous' }).canSystem('label', 'read')).toBe(false);
+  });
+
+  it('are held by robots through their system permission, a deny winning', () => {
+    const system = (access: RobotPermission['access']): RobotPermission => ({ kind: 'system', namespace: '/', access });
+    const labels = new Access(robot([system([{ resource: 'label', action: 'create', effect: 'allow' }])], 'system'));
+    expect(labels.canSystem('label', 'create')).toBe(true);
+    expect(labels.canSystem('label', 'delete')).toBe(false);
+    expect(labels.canSystem('user', 'create')).toBe(false);
+    const denied = new Access(robot([system([{ resource: '*', action: '*' }, { resource: 'label', action: 'delete', effect: 'deny' }])], 'system'));
+    expect(denied.canSystem('label', 'update')).toBe(true);
+    expect(denied.canSystem('label', 'delete')).toBe(false);
+    // A project permission, even on every project, is no system permission.
+    const projectWide = new Access(robot([{ kind: 'project', namespace: '*', access: [{ resource: 'label', action: 'create' }] }], 'system'));
+    expect(projectWide.canSystem('label', 'create')).toBe(false);
+  });
+});
+
 describe('grantedRegistryActions', () => {
   const admin = new Access(user([[PRIVATE.id, ProjectRole.ProjectAdmin]]));
   const developer = new Access(user([[PRIVATE.id, ProjectRole.Developer]]));

@@ -204,8 +204,9 @@ export class Access {
 
   /**
    * True when the principal may perform `action` on the system resource `resource` (Harbor's
-   * system policies: `system-volumes`, `garbage-collection`, ...): system administrators, and
-   * robots whose system permission allows it (a matching deny wins).
+   * system namespace: `system-volumes`, global labels, ...): system administrators, and robots
+   * whose `system` permission allows it (a matching deny wins). Members' project roles grant
+   * nothing here.
    */
   canSystem(resource: string, action: string): boolean {
     const p = this.principal;

@@ -1,3 +1,5 @@
+import type { LabelRecord } from '../labels/label.store';
+import { LabelView, labelView } from '../labels/label-view';
 import type { AccessoryRecord, ArtifactRecord, ReferenceRecord, TagRecord } from './artifact.store';
 
 /** What Harbor answers for a time that never happened (an artifact never pulled). */
@@ -59,7 +61,7 @@ export interface ArtifactView {
   annotations: Record<string, string>;
   references: ReferenceView[];
   tags?: TagView[];
-  labels?: unknown[];
+  labels?: LabelView[];
   accessories?: AccessoryView[];
 }
 
@@ -111,7 +113,8 @@ export interface ArtifactExtras {
   tags?: TagRecord[];
   references: ReferenceRecord[];
   accessories?: AccessoryRecord[];
-  withLabel: boolean;
+  /** The artifact's labels, when asked for (with_label). */
+  labels?: LabelRecord[];
   /** Whether a tag of this artifact is immutable; absent, none is said to be. */
   isImmutable?: (tag: string) => boolean;
 }
@@ -136,8 +139,7 @@ export function artifactView(row: ArtifactRecord, extras: ArtifactExtras): Artif
     references: extras.references.map(referenceView),
   };
   if (extras.tags) view.tags = extras.tags.map((t) => tagView(t, extras.isImmutable?.(t.name) ?? false));
-  // Labels are not modelled: asked for, the list is empty.
-  if (extras.withLabel) view.labels = [];
+  if (extras.labels) view.labels = extras.labels.map(labelView);
   if (extras.accessories) view.accessories = extras.accessories.map((a) => accessoryView(a, row));
   return view;
 }

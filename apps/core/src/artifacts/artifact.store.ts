@@ -92,6 +92,18 @@ function tagCondition(term: QueryTerm | undefined, params: SqlParams): string {
   }
 }
 
+const LABELS_QUERY_MESSAGE = 'the value of "labels" query can only be integer list with intersection relationship, e.g. labels=(1 2)';
+
+/** Harbor's `labels=(1 2)` filter: artifacts carrying every one of the labels (by id). */
+function labelConditions(term: QueryTerm | undefined, params: SqlParams): string[] {
+  if (term === undefined) return [];
+  if (term.kind !== 'all') throw badRequest(LABELS_QUERY_MESSAGE);
+  return term.values.map((value) => {
+    if (!/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) throw badRequest(LABELS_QUERY_MESSAGE);
+    return `EXISTS (SELECT 1 FROM label_reference lr WHERE lr.artifact_id = a.id AND lr.label_id = ${params.add(Number(value))})`;
+  });
+}
+
 /** One artifact a deep delete removed, with the tags it carried. */
 export interface DeletedArtifact {
   digest: string;
@@ -106,9 +118,16 @@ export class ArtifactStore {
   async list(repositoryId: string, filter: ListRequest): Promise<{ total: number; rows: ArtifactRecord[] }> {
     const query = new Map(filter.query);
     const tags = query.get('tags');
+    const labels = query.get('labels');
     query.delete('tags');
+    query.delete('labels');
     const params = new SqlParams();
-    const conditions = [`a.repository_id = ${params.add(repositoryId)}`, tagCondition(tags, params), ...whereFromQuery(query, ARTIFACT_FIELDS, params)];
+    const conditions = [
+      `a.repository_id = ${params.add(repositoryId)}`,
+      tagCondition(tags, params),
+      ...labelConditions(labels, params),
+      ...whereFromQuery(query, ARTIFACT_FIELDS, params),
+    ];
     const where = whereClause(conditions);
     const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM artifact a ${where}`, [...params.values]);
     const order = orderBy(filter.sort, ARTIFACT_FIELDS, 'a.push_time DESC', 'a.id DESC');

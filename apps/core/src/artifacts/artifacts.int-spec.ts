@@ -173,7 +173,7 @@ describe('artifacts and tags (/projects/{p}/repositories/{r}/artifacts)', () => 
     });
 
     it('refuses bad parameters with 400', async () => {
-      for (const query of ['q=tags%3D%5Ba~b%5D', 'q=size%3Dbig', 'with_tag=maybe', 'with_accessory=1']) {
+      for (const query of ['q=tags%3D%5Ba~b%5D', 'q=labels%3D(x)', 'q=labels%3D%7B1%202%7D', 'q=size%3Dbig', 'with_tag=maybe', 'with_accessory=1']) {
         const res = await call('GET', `${APP}?${query}`, users.alice.auth);
         expect({ query, status: res.status }).toEqual({ query, status: 400 });
         expect(errorCode(res)).toBe('BAD_REQUEST');

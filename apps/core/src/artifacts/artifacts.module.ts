@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ImmutableModule } from '../immutable/immutable.module';
+import { LabelsModule } from '../labels/labels.module';
 import { RepositoriesModule } from '../repositories/repositories.module';
+import { ArtifactLabelsController } from './artifact-labels.controller';
 import { ArtifactStore } from './artifact.store';
 import { ArtifactsController } from './artifacts.controller';
 import { ArtifactsService } from './artifacts.service';
@@ -8,10 +10,10 @@ import { ProjectArtifactsController } from './project-artifacts.controller';
 import { TagsController } from './tags.controller';
 import { TagsService } from './tags.service';
 
-/** Harbor's artifact and tag APIs over the registry's tables. */
+/** Harbor's artifact, tag and artifact-label APIs over the registry's tables. */
 @Module({
-  imports: [RepositoriesModule, ImmutableModule],
-  controllers: [ArtifactsController, ProjectArtifactsController, TagsController],
+  imports: [RepositoriesModule, ImmutableModule, LabelsModule],
+  controllers: [ArtifactsController, ProjectArtifactsController, TagsController, ArtifactLabelsController],
   providers: [ArtifactStore, ArtifactsService, TagsService],
 })
 export class ArtifactsModule {}

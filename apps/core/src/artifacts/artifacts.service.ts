@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Access, Action, ProjectRef, Resource } from '@wharf/auth';
 import { AuditService } from '../audit/audit.service';
 import { requireAuthenticated } from '../auth/authorize';
-import { badRequest, notFound, precondition } from '../http/harbor-error';
+import { badRequest, conflict, notFound, precondition } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, QueryTerm, SortKey } from '../http/query';
 import type { ListRequest } from '../http/query-param';
 import { ImmutableTags } from '../immutable/immutable-tags';
+import { LabelStore } from '../labels/label.store';
+import { LabelsService } from '../labels/labels.service';
 import { DeletionEvents } from '../repositories/deletion-events';
 import { ProjectAccess } from '../repositories/project-access';
 import { RegistryCacheNotifier } from '../repositories/registry-cache-notifier';
@@ -40,6 +42,8 @@ export class ArtifactsService {
     private readonly audit: AuditService,
     private readonly immutable: ImmutableTags,
     private readonly events: DeletionEvents,
+    private readonly labelStore: LabelStore,
+    private readonly labels: LabelsService,
   ) {}
 
   /** The project (404, then 401/403 per the matrix) and the repository in it (404). */
@@ -55,7 +59,7 @@ export class ArtifactsService {
   private async views(rows: ArtifactRecord[], project: ProjectRef, options: ArtifactOptions): Promise<ArtifactView[]> {
     const ids = rows.map((r) => r.id);
     const repositoryIds = [...new Set(rows.map((r) => r.repository_id))];
-    const [tags, references, accessories, immutability] = await Promise.all([
+    const [tags, references, accessories, immutability, labels] = await Promise.all([
       options.withTag ? this.artifacts.tagsOf(ids) : Promise.resolve(undefined),
       this.artifacts.referencesOf(ids),
       options.withAccessory
@@ -64,13 +68,14 @@ export class ArtifactsService {
           )
         : Promise.resolve(undefined),
       options.withTag && options.withImmutableStatus ? this.immutable.ofProject(project.id) : Promise.resolve(undefined),
+      options.withLabel ? this.labelStore.ofArtifacts(ids) : Promise.resolve(undefined),
     ]);
     return rows.map((row) =>
       artifactView(row, {
         tags: tags?.filter((t) => t.artifact_id === row.id),
         references: references.filter((r) => r.parent_id === row.id),
         accessories: accessories?.filter((a) => a.subject_digest === row.digest && a.repository_id === row.repository_id),
-        withLabel: options.withLabel,
+        labels: labels?.filter((l) => l.artifact_id === row.id),
         isImmutable: immutability && ((tag: string) => immutability.isImmutable(row.repository_name, tag)),
       }),
     );
@@ -124,6 +129,32 @@ export class ArtifactsService {
     const row = await this.artifacts.resolve(repository.id, ref);
     if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
     return (await this.views([row], located.project, options))[0];
+  }
+
+  /**
+   * Attaches a label (Harbor's addLabel): a global one to any artifact, a project label only to
+   * artifacts of its project (404 otherwise); 409 when the artifact carries it already.
+   */
+  async addLabel(access: Access, projectName: string, repositoryParam: string, reference: string, labelId: number): Promise<void> {
+    const { project, repository } = await this.locate(access, projectName, repositoryParam, 'artifact-label', 'create');
+    await this.labels.attachable(labelId, project);
+    const ref = artifactReference(reference);
+    const row = await this.artifacts.resolve(repository.id, ref);
+    if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+    const result = await this.labelStore.attach(labelId, row.id);
+    if (result === 'exists') throw conflict(`label ${labelId} is already added to the artifact ${describeReference(repository.name, ref)}`);
+    if (result === 'gone') throw notFound(`label ${labelId} or artifact ${describeReference(repository.name, ref)} not found`);
+  }
+
+  /** Detaches a label (Harbor's removeLabel); 404 when the artifact does not carry it. */
+  async removeLabel(access: Access, projectName: string, repositoryParam: string, reference: string, labelId: number): Promise<void> {
+    const { repository } = await this.locate(access, projectName, repositoryParam, 'artifact-label', 'delete');
+    const ref = artifactReference(reference);
+    const row = await this.artifacts.resolve(repository.id, ref);
+    if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+    if (!(await this.labelStore.detach(labelId, row.id))) {
+      throw notFound(`label ${labelId} is not added to the artifact ${describeReference(repository.name, ref)}`);
+    }
   }
 
   /**

@@ -12,6 +12,12 @@ export function requireSysadmin(access: Access): void {
   if (!access.isSysadmin) throw forbidden('system administrator privileges are required');
 }
 
+/** Harbor's system namespace (global labels, ...): 401 for anonymous callers, 403 for others without it. */
+export function requireSystemAccess(access: Access, resource: string, action: Action): void {
+  requireAuthenticated(access);
+  if (!access.canSystem(resource, action)) throw forbidden(`not allowed to ${action} system ${resource}`);
+}
+
 /** The matrix decides; a refusal is 401 for anonymous callers and 403 for the others, as Harbor. */
 export function requireProjectAccess(access: Access, project: ProjectRef, resource: Resource, action: Action): void {
   if (access.can(project, resource, action)) return;

@@ -53,12 +53,16 @@ export interface Accessory {
   creation_time: string;
 }
 
+/** Harbor's Label: global (scope g, project_id 0) or of one project (scope p). */
 export interface Label {
   id: number;
   name: string;
-  description?: string;
-  color?: string;
-  scope?: string;
+  description: string;
+  color: string;
+  scope: 'g' | 'p';
+  project_id: number;
+  creation_time: string;
+  update_time: string;
 }
 
 export interface Artifact {

@@ -15,6 +15,7 @@ import { AccessoryTable, IndexChildren } from './artifact-parts';
 import { ArtifactTags } from './artifact-tags';
 import { artifactPath, deleteArtifacts } from './delete-artifacts';
 import { PullCommands } from './pull-commands';
+import { LabelChips } from '../labels/label-chip';
 
 /** The platform an image was built for, from the API's extra attributes when it gives them. */
 function platformOf(extra: Record<string, unknown> | undefined): Platform | undefined {
@@ -118,6 +119,7 @@ export default function ArtifactDetailPage() {
                   ),
                 },
                 { key: 'type', label: t('artifacts:column.type'), children: artifact.type },
+                { key: 'labels', label: t('labels:artifact.column'), children: <LabelChips labels={artifact.labels} /> },
                 { key: 'size', label: t('artifacts:column.size'), children: formatBytes(artifact.size, i18n.language) },
                 { key: 'manifest', label: t('artifacts:detail.manifestMediaType'), children: artifact.manifest_media_type },
                 { key: 'media', label: t('artifacts:detail.mediaType'), children: artifact.media_type },

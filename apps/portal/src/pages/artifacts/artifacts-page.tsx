@@ -1,8 +1,8 @@
-import { DeleteOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, ReloadOutlined, TagsOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Breadcrumb, Button, Flex, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { API, api, repoPath } from '../../api/client';
@@ -18,6 +18,10 @@ import { AccessoryTable, AccessoryType, IndexChildren, TagList } from './artifac
 import { deleteArtifacts, deletionOrder } from './delete-artifacts';
 import { PullCommands } from './pull-commands';
 import { SearchBox } from '../../components/search-box';
+import { LabelChips } from '../labels/label-chip';
+
+// The label picker loads when opened.
+const ArtifactLabelsDialog = lazy(() => import('./artifact-labels-dialog').then((m) => ({ default: m.ArtifactLabelsDialog })));
 
 /** The artifacts of one repository: GET .../artifacts, paged, sorted and filtered by the server. */
 export default function ArtifactsPage() {
@@ -31,6 +35,7 @@ export default function ArtifactsPage() {
   const client = useQueryClient();
   const list = useListState({ sort: '-push_time' });
   const [selected, setSelected] = useState<string[]>([]);
+  const [labelling, setLabelling] = useState<string | null>(null);
 
   const path = `${API}/projects/${encodeURIComponent(project.name)}/repositories/${repoPath(repository)}/artifacts`;
   const query = useQuery({
@@ -92,6 +97,9 @@ export default function ArtifactsPage() {
     });
 
   const canDelete = permissions.can('artifact', 'delete');
+  // Attaching and detaching are separate rights in Harbor's matrix; every role that has one has both.
+  const canLabel = permissions.can('artifact-label', 'create');
+  const labelled = labelling === null ? undefined : query.data?.items.find((a) => a.digest === labelling);
   const columns: ColumnsType<Artifact> = [
     {
       title: t('artifacts:column.digest'),
@@ -114,6 +122,18 @@ export default function ArtifactsPage() {
       ),
     },
     { title: t('artifacts:column.tags'), key: 'tags', render: (_, a) => <TagList tags={a.tags} /> },
+    {
+      title: t('labels:artifact.column'),
+      key: 'labels',
+      render: (_, a) => (
+        <Space size={4} wrap>
+          <LabelChips labels={a.labels} />
+          {canLabel && (
+            <Button size="small" type="text" icon={<TagsOutlined />} aria-label={t('labels:artifact.edit', { digest: shortDigest(a.digest) })} onClick={() => setLabelling(a.digest)} />
+          )}
+        </Space>
+      ),
+    },
     {
       title: t('artifacts:column.accessories'),
       key: 'accessories',
@@ -231,6 +251,11 @@ export default function ArtifactsPage() {
           ),
         }}
       />
+      {labelled && (
+        <Suspense fallback={null}>
+          <ArtifactLabelsDialog projectId={project.project_id} projectName={project.name} repository={repository} artifact={labelled} onClose={() => setLabelling(null)} />
+        </Suspense>
+      )}
     </>
   );
 }

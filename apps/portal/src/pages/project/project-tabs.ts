@@ -14,6 +14,7 @@ export function useProjectTabs(): { path: string; label: string }[] {
     { path: 'summary', label: t('project:tab.summary') },
     { path: 'repositories', label: t('project:tab.repositories') },
     { path: 'members', label: t('project:tab.members') },
+    ...(permissions.can('label', 'list') ? [{ path: 'labels', label: t('project:tab.labels') }] : []),
     { path: 'robot-accounts', label: t('project:tab.robotAccounts') },
     { path: 'policy', label: t('project:tab.policy') },
     ...(permissions.can('notification-policy', 'list') ? [{ path: 'webhooks', label: t('project:tab.webhooks') }] : []),
