@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_PREFIX } from '../http/api-prefix';
 import { HARBOR_VERSION } from '../system/system.controller';
 import { registerSwaggerUi } from './swagger-ui';
@@ -18,7 +18,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setVersion(HARBOR_VERSION)
     .addBasicAuth()
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = optionalHeaders(SwaggerModule.createDocument(app, config));
   // The UI is served by registerSwaggerUi; Nest's own would need a static-file plugin.
   SwaggerModule.setup(SWAGGER_UI_PATH.slice(1), app, document, {
     swaggerUiEnabled: false,
@@ -26,4 +26,30 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     yamlDocumentUrl: `${API_PREFIX}/swagger.yaml`,
   });
   registerSwaggerUi(app.getHttpAdapter().getInstance(), SWAGGER_UI_PATH, OPENAPI_JSON_PATH);
+}
+
+type Parameter = { name: string; in: string; required?: boolean };
+
+/**
+ * Harbor's request headers (X-Is-Resource-Name, X-Resource-Name-In-Location, X-Request-Id) are
+ * all optional, but Nest documents a header read with @Headers('name') as required, and a handler
+ * that also declares it with @ApiHeader lists it twice: Swagger UI's "Try it out" then refuses to
+ * send a request without them. One optional entry per header and operation.
+ */
+export function optionalHeaders(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { parameters?: Parameter[] }[]) {
+      if (!operation || typeof operation !== 'object' || !Array.isArray(operation.parameters)) continue;
+      const seen = new Set<string>();
+      operation.parameters = operation.parameters.filter((p) => {
+        if (p.in !== 'header') return true;
+        const key = p.name.toLowerCase();
+        if (seen.has(key)) return false;
+        seen.add(key);
+        p.required = false;
+        return true;
+      });
+    }
+  }
+  return document;
 }

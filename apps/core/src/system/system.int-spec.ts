@@ -186,6 +186,14 @@ describe('system endpoints and the API error format', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v2.0/projects', '/api/v2.0/users', '/api/v2.0/audit-logs']));
+    // Harbor's headers are optional: a required one blocks Swagger UI's "Try it out".
+    type Operation = { parameters?: { name: string; in: string; required?: boolean }[] };
+    const headers = Object.entries(doc.body.paths as Record<string, Record<string, Operation>>).flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, op]) => (op.parameters ?? []).filter((p) => p.in === 'header').map((p) => ({ at: `${method} ${path}`, name: p.name.toLowerCase(), required: p.required ?? false }))),
+    );
+    expect(headers.filter((h) => h.name === 'x-resource-name-in-location').length).toBeGreaterThan(0);
+    expect(headers.filter((h) => h.required)).toEqual([]);
+    expect(new Set(headers.map((h) => `${h.at} ${h.name}`)).size).toBe(headers.length);
     const ui = await fetch(`${core.url}/devcenter-api-2.0`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
