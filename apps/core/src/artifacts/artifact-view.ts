@@ -94,6 +94,11 @@ const ACCESSORY_TYPES: Readonly<Record<string, string>> = {
   'application/vnd.goharbor.harbor.sbom.v1': 'harbor.sbom',
 };
 
+/** Harbor's accessory type as SQL over the artifact `a` (the same table as accessoryView's). */
+export const ACCESSORY_TYPE_SQL = `CASE a.artifact_type ${Object.entries(ACCESSORY_TYPES)
+  .map(([artifactType, type]) => `WHEN '${artifactType}' THEN '${type}'`)
+  .join(' ')} ELSE 'subject.accessory' END`;
+
 export function accessoryView(row: AccessoryRecord, subject: ArtifactRecord): AccessoryView {
   return {
     id: Number(row.id),

@@ -2,11 +2,12 @@ import type { ListRequest } from '../http/query-param';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql, SqlRunner } from '@wharf/db';
 import { badRequest, precondition } from '../http/harbor-error';
-import { orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
+import { type FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import type { Paging } from '../http/paging';
 import type { ParsedQuery, QueryTerm, SortKey } from '../http/query';
 import { SQL } from '../infra/tokens';
 import type { ArtifactReference } from './artifact-reference';
+import { ACCESSORY_TYPE_SQL } from './artifact-view';
 import {
   ARTIFACT_FIELDS,
   ARTIFACT_TYPE_FIELD_SQL,
@@ -60,6 +61,16 @@ export interface AccessoryRecord {
   total_size: string;
   push_time: Date;
 }
+
+/** What Harbor's accessory list filters and sorts by (the columns of its accessory table). */
+const ACCESSORY_FIELDS: FieldSpecs = {
+  id: { column: 'a.id', type: 'bigint' },
+  artifact_id: { column: 'a.id', type: 'bigint' },
+  digest: { column: 'a.digest', type: 'text' },
+  type: { column: ACCESSORY_TYPE_SQL, type: 'text' },
+  size: { column: 'a.total_size', type: 'bigint' },
+  creation_time: { column: 'a.push_time', type: 'time' },
+};
 
 const SELECT = `SELECT a.id, a.repository_id, r.name AS repository_name, r.project_id, a.digest, ${ARTIFACT_TYPE_SQL} AS type,
                        ${MEDIA_TYPE_SQL} AS media_type, a.media_type AS manifest_media_type, ${ARTIFACT_TYPE_FIELD_SQL} AS artifact_type,
@@ -216,6 +227,24 @@ export class ArtifactStore {
         WHERE a.repository_id = $1 AND a.subject_digest = ANY($2::text[]) ORDER BY a.push_time DESC, a.id DESC`,
       [repositoryId, digests],
     );
+  }
+
+  /** The accessories of one subject artifact (Harbor's accessory list), paged, filtered and sorted. */
+  async listAccessories(subject: ArtifactRecord, { query, sort, paging }: ListRequest): Promise<{ total: number; rows: AccessoryRecord[] }> {
+    const params = new SqlParams();
+    const where = whereClause([
+      `a.repository_id = ${params.add(subject.repository_id)}`,
+      `a.subject_digest = ${params.add(subject.digest)}`,
+      ...whereFromQuery(query, ACCESSORY_FIELDS, params),
+    ]);
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM artifact a ${where}`, [...params.values]);
+    const order = orderBy(sort, ACCESSORY_FIELDS, 'a.push_time DESC', 'a.id DESC');
+    const rows = await this.sql.query<AccessoryRecord>(
+      `SELECT a.id, a.repository_id, a.digest, a.subject_digest, a.artifact_type, a.total_size, a.push_time FROM artifact a ${where}
+        ORDER BY ${order} LIMIT ${params.add(paging.pageSize)} OFFSET ${params.add(paging.offset)}`,
+      params.values,
+    );
+    return { total: Number(count?.n ?? 0), rows };
   }
 
   async listTags(artifactId: string, query: ParsedQuery, sort: SortKey[], paging: Paging): Promise<{ total: number; rows: TagRecord[] }> {

@@ -7,7 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import type { ArtifactView } from './artifact-view';
+import type { AccessoryView, ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
 
 export const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
@@ -56,6 +56,22 @@ export class ArtifactsController {
     @Param('repository_name') repositoryName: string,
   ): Promise<ArtifactView[]> {
     const { total, items } = await this.artifacts.list(access, projectName, repositoryName, list, artifactOptions(flagsOf(req)));
+    setPageHeaders(reply, req.url, list.paging, total);
+    return items;
+  }
+
+  @ApiListQueries()
+  @Get(':reference/accessories')
+  async accessories(
+    @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+  ): Promise<AccessoryView[]> {
+    const { total, items } = await this.artifacts.accessories(access, projectName, repositoryName, reference, list);
     setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }

@@ -172,6 +172,23 @@ describe('artifacts and tags (/projects/{p}/repositories/{r}/artifacts)', () => 
       expect(full.body.find((x) => x.digest === a.loose.digest)?.accessories).toEqual([]);
     });
 
+    it('lists an artifact’s accessories as Harbor does, paged and filtered by type, per the matrix', async () => {
+      const list = await call<NonNullable<ArtifactView['accessories']>>('GET', `${APP}/${a.image.digest}/accessories`, users.lena.auth);
+      expect(list.status).toBe(200);
+      expect(list.headers.get('x-total-count')).toBe('1');
+      expect(list.body).toEqual([
+        expect.objectContaining({ artifact_id: Number(a.signature.id), subject_artifact_digest: a.image.digest, subject_artifact_repo: 'team/app', digest: a.signature.digest, type: 'signature.notation' }),
+      ]);
+      const byTag = await call<unknown[]>('GET', `${APP}/v1/accessories?q=${encodeURIComponent('type=signature.notation')}`, users.lena.auth);
+      expect(byTag.body).toHaveLength(1);
+      expect((await call<unknown[]>('GET', `${APP}/v1/accessories?q=${encodeURIComponent('type=signature.cosign')}`, users.lena.auth)).body).toEqual([]);
+      expect((await call<unknown[]>('GET', `${APP}/${a.loose.digest}/accessories`, users.lena.auth)).body).toEqual([]);
+      expect((await call('GET', `${APP}/${a.image.digest}/accessories?page_size=101`, users.lena.auth)).status).toBe(422);
+      expect((await call('GET', `${APP}/nope/accessories`, users.lena.auth)).status).toBe(404);
+      expect((await call('GET', `${APP}/${a.image.digest}/accessories`, users.mallory.auth)).status).toBe(403);
+      expect((await call('GET', `${APP}/${a.image.digest}/accessories`, undefined)).status).toBe(401);
+    });
+
     it('refuses bad parameters with 400', async () => {
       for (const query of ['q=tags%3D%5Ba~b%5D', 'q=labels%3D(x)', 'q=labels%3D%7B1%202%7D', 'q=size%3Dbig', 'with_tag=maybe', 'with_accessory=1']) {
         const res = await call('GET', `${APP}?${query}`, users.alice.auth);

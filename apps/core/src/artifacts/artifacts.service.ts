@@ -16,7 +16,7 @@ import { fullRepositoryName } from '../repositories/repository-name';
 import { RepositoryRecord, RepositoryStore } from '../repositories/repository.store';
 import { artifactReference, describeReference } from './artifact-reference';
 import { ArtifactRecord, ArtifactStore, DeletedArtifact } from './artifact.store';
-import { ArtifactView, artifactView } from './artifact-view';
+import { AccessoryView, accessoryView, ArtifactView, artifactView } from './artifact-view';
 
 /** What to attach to each artifact (Harbor's with_* parameters). */
 export interface ArtifactOptions {
@@ -129,6 +129,16 @@ export class ArtifactsService {
     const row = await this.artifacts.resolve(repository.id, ref);
     if (!row) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
     return (await this.views([row], located.project, options))[0];
+  }
+
+  /** The accessories of an artifact (signatures, SBOMs, other referrers), as Harbor lists them. */
+  async accessories(access: Access, projectName: string, repositoryParam: string, reference: string, list: ListRequest): Promise<{ total: number; items: AccessoryView[] }> {
+    const { repository } = await this.locate(access, projectName, repositoryParam, 'accessory', 'list');
+    const ref = artifactReference(reference);
+    const subject = await this.artifacts.resolve(repository.id, ref);
+    if (!subject) throw notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+    const { total, rows } = await this.artifacts.listAccessories(subject, list);
+    return { total, items: rows.map((row) => accessoryView(row, subject)) };
   }
 
   /**

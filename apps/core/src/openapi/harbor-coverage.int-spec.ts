@@ -17,7 +17,6 @@ const NOT_YET: string[] = [
   "GET /jobservice/pools/{}/workers",
   "GET /jobservice/queues",
   "GET /projects/{}/auditlog-exts",
-  "GET /projects/{}/repositories/{}/artifacts/{}/accessories",
   "GET /projects/{}/repositories/{}/artifacts/{}/additions/vulnerabilities",
   "GET /projects/{}/repositories/{}/artifacts/{}/additions/{}",
   "GET /projects/{}/scanner",
