@@ -40,6 +40,8 @@ import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { SystemCveAllowlistController } from './cve-allowlist/system-cve-allowlist.controller';
+import { SystemCveAllowlistService } from './cve-allowlist/system-cve-allowlist.service';
 
 /** Core: Harbor's /api/v2.0 (users, projects, members, audit, system, gc) and the token service. */
 @Module({})
@@ -48,8 +50,9 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule],
-      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController],
+      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController],
       providers: [
+        SystemCveAllowlistService,
         ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
         // After authentication (and its CSRF check), as Harbor's read-only middleware.
