@@ -21,7 +21,6 @@ const NOT_YET: string[] = [
   "GET /projects/{}/repositories/{}/artifacts/{}/additions/{}",
   "GET /projects/{}/scanner",
   "GET /projects/{}/scanner/candidates",
-  "GET /projects/{}/webhook/jobs",
   "GET /system/purgeaudit",
   "GET /system/purgeaudit/schedule",
   "GET /system/purgeaudit/{}",

@@ -154,3 +154,30 @@ export function taskView(r: DeliveryTaskRecord): TaskView {
     end_time: time(r.end_time),
   };
 }
+
+/** Harbor's WebhookJob: a delivery as the deprecated /webhook/jobs API shows it. */
+export interface WebhookJobView {
+  id: number;
+  policy_id: number;
+  event_type: string;
+  notify_type: string;
+  status: string;
+  job_detail: string;
+  creation_time: string;
+  update_time: string;
+}
+
+export function webhookJobView(r: DeliveryRecord): WebhookJobView {
+  const eventType = r.extra_attrs['event_type'];
+  const payload = r.extra_attrs['payload'];
+  return {
+    id: Number(r.id),
+    policy_id: Number(r.vendor_id),
+    event_type: typeof eventType === 'string' ? eventType : '',
+    notify_type: r.vendor_type === 'SLACK' ? 'slack' : 'http',
+    status: r.status,
+    job_detail: typeof payload === 'string' ? payload : '',
+    creation_time: r.start_time.toISOString(),
+    update_time: (r.end_time ?? r.start_time).toISOString(),
+  };
+}

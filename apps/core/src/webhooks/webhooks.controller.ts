@@ -1,15 +1,16 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
+import { unprocessable } from '../http/harbor-error';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
-import type { ExecutionView, TaskView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
+import type { ExecutionView, TaskView, WebhookJobView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
 import { SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
 
 @ApiTags('webhook')
@@ -148,5 +149,43 @@ export class WebhooksController {
     @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<SupportedWebhookEventTypes> {
     return this.webhooks.supportedEventTypes(access, { nameOrId, isName: isResourceName(isName) });
+  }
+}
+
+/** `policy_id`, required and an int64 in Harbor's document: otherwise its OpenAPI layer's 422. */
+function policyIdOf(raw: unknown): number {
+  if (raw === undefined) throw unprocessable('policy_id in query is required');
+  const text = Array.isArray(raw) ? String(raw[0]) : String(raw);
+  if (!/^\d{1,15}$/.test(text)) throw unprocessable(`policy_id in query must be of type int64: ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Harbor's deprecated list of a policy's webhook jobs (its deliveries), kept for older clients. */
+@ApiTags('webhookjob')
+@ApiBasicAuth()
+@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
+@Controller(`${API_PREFIX}/projects/:project_name_or_id/webhook/jobs`)
+export class WebhookJobsController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @ApiListQueries()
+  @ApiQuery({ name: 'policy_id', required: true, type: Number })
+  @ApiQuery({ name: 'status', required: false, type: [String] })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') nameOrId: string,
+    @Headers(IS_RESOURCE_NAME) isName?: string,
+  ): Promise<WebhookJobView[]> {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    const policyId = policyIdOf(query['policy_id']);
+    const status = query['status'];
+    const statuses = (Array.isArray(status) ? status : status === undefined ? [] : [status]).map(String).flatMap((s) => s.split(',')).filter((s) => s !== '');
+    const { total, items } = await this.webhooks.jobs(access, { nameOrId, isName: isResourceName(isName) }, policyId, list, statuses);
+    setPageHeaders(reply, req.url, list.paging, total);
+    return items;
   }
 }

@@ -331,6 +331,34 @@ describe('webhook policies (/projects/{p}/webhook)', () => {
       expect(pulls.body.map((e) => e['id'])).toEqual([Number(third.executionId)]);
     });
 
+    it('lists the same deliveries as Harbor’s deprecated webhook jobs, by policy and status', async () => {
+      const jobs = await call<Record<string, unknown>[]>('GET', `/projects/team/webhook/jobs?policy_id=${policyId}`, users.alice.auth);
+      expect(jobs.status).toBe(200);
+      const executions = await call<Record<string, unknown>[]>('GET', `/projects/team/webhook/policies/${policyId}/executions?page_size=100`, users.alice.auth);
+      expect(jobs.headers.get('x-total-count')).toBe(executions.headers.get('x-total-count'));
+      const failed = executions.body.find((e) => e['status'] === 'Error') as Record<string, unknown>;
+      expect(jobs.body.find((j) => j['id'] === failed['id'])).toEqual({
+        id: failed['id'],
+        policy_id: policyId,
+        event_type: 'PUSH_ARTIFACT',
+        notify_type: 'http',
+        status: 'Error',
+        job_detail: '{"type":"PUSH_ARTIFACT"}',
+        creation_time: failed['start_time'],
+        update_time: failed['end_time'],
+      });
+      const some = await call<Record<string, unknown>[]>('GET', `/projects/team/webhook/jobs?policy_id=${policyId}&status=Error&status=Running&page_size=100`, users.alice.auth);
+      expect(new Set(some.body.map((j) => j['status']))).toEqual(new Set(['Error', 'Running']));
+      // By project id too; the policy must be the project's own.
+      expect((await call('GET', `/projects/${teamId}/webhook/jobs?policy_id=${policyId}`, users.alice.auth)).status).toBe(200);
+      expectError(await call('GET', `/projects/team/webhook/jobs?policy_id=${otherPolicyId}`, core.adminAuth), 404, 'NOT_FOUND');
+      expectError(await call('GET', '/projects/team/webhook/jobs', users.alice.auth), 422, 'UNPROCESSABLE_ENTITY', /policy_id in query is required/);
+      expectError(await call('GET', '/projects/team/webhook/jobs?policy_id=x', users.alice.auth), 422, 'UNPROCESSABLE_ENTITY');
+      expect((await call('GET', `/projects/team/webhook/jobs?policy_id=${policyId}`, users.maria.auth)).status).toBe(200);
+      expectError(await call('GET', `/projects/team/webhook/jobs?policy_id=${policyId}`, users.dave.auth), 403, 'FORBIDDEN');
+      expectError(await call('GET', `/projects/team/webhook/jobs?policy_id=${policyId}`, null), 401, 'UNAUTHORIZED');
+    });
+
     it('shows an execution’s tasks and each task’s log, only under the policy it belongs to', async () => {
       const d = await delivery(policyId, 'PUSH_ARTIFACT', ExecutionStatus.Success, '2026-01-01T00:00:00.000Z [INFO] attempt 1 of 4: POST http://h/\n');
       const base = `/projects/team/webhook/policies/${policyId}/executions/${d.executionId}`;

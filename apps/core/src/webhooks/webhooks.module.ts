@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebhookDeliveriesStore } from './webhook-deliveries.store';
 import { WebhookPolicyStore } from './webhook-policy.store';
-import { WebhooksController } from './webhooks.controller';
+import { WebhookJobsController, WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 /**
@@ -9,7 +9,7 @@ import { WebhooksService } from './webhooks.service';
  * themselves start in the jobservice, from the artifact events the registry publishes.
  */
 @Module({
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, WebhookJobsController],
   providers: [WebhookPolicyStore, WebhookDeliveriesStore, WebhooksService],
 })
 export class WebhooksModule {}

@@ -19,6 +19,8 @@ import {
   lastTriggerViews,
   TaskView,
   taskView,
+  WebhookJobView,
+  webhookJobView,
   WebhookLastTriggerView,
   WebhookPolicyView,
   webhookPolicyView,
@@ -115,6 +117,16 @@ export class WebhooksService {
     const policy = await this.policy(project, policyId);
     const { total, rows } = await this.deliveries.list(policy.id, filter.query, filter.sort, filter.paging);
     return { total, items: rows.map(executionView) };
+  }
+
+  /** Harbor's deprecated job list: the policy's deliveries, those in `statuses` when given. */
+  async jobs(access: Access, at: ProjectAddress, policyId: number, filter: ListRequest, statuses: string[]): Promise<{ total: number; items: WebhookJobView[] }> {
+    const project = await this.project(access, at, 'list');
+    const policy = await this.policy(project, policyId);
+    const query = new Map(filter.query);
+    if (statuses.length > 0) query.set('status', { kind: 'any', values: statuses });
+    const { total, rows } = await this.deliveries.list(policy.id, query, filter.sort, filter.paging);
+    return { total, items: rows.map(webhookJobView) };
   }
 
   async tasks(access: Access, at: ProjectAddress, policyId: number, executionId: number, filter: ListRequest): Promise<{ total: number; items: TaskView[] }> {
