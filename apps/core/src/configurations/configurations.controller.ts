@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
+import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
+import { forbidden } from '../http/harbor-error';
 import { API_PREFIX } from '../http/api-prefix';
 import { ConfigurationsResponse, ConfigurationsService } from './configurations.service';
 import { SETTING_KEYS, SETTING_SPECS } from './system-settings';
@@ -45,5 +47,21 @@ export class ConfigurationsController {
   @ApiBody({ schema: CONFIGURATIONS_SCHEMA })
   update(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
     return this.configurations.update(access, body);
+  }
+}
+
+/**
+ * Harbor's /internalconfig serves its own components (the "solution users" holding the core's
+ * secret), with every item including the secret ones. No Wharf service reads its configuration
+ * this way, so, as Harbor answers any other caller: 401 without credentials, 403 with them.
+ */
+@ApiTags('configure')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/internalconfig`)
+export class InternalConfigController {
+  @Get()
+  get(@RequestAccess() access: Access): never {
+    requireAuthenticated(access);
+    throw forbidden('the internal configuration is for Wharf’s own services only');
   }
 }

@@ -56,6 +56,13 @@ describe('/configurations', () => {
     expect((await api(core.url, 'DELETE', `/api/v2.0/users/${user.id}`, { auth: core.adminAuth })).status).toBe(200);
   });
 
+  it('answers /internalconfig as Harbor answers callers that are not its own components: 401, or 403 even for the admin', async () => {
+    expect((await api(core.url, 'GET', '/api/v2.0/internalconfig')).status).toBe(401);
+    const admin = await api(core.url, 'GET', '/api/v2.0/internalconfig', { auth: core.adminAuth });
+    expect([admin.status, errorCode(admin)]).toEqual([403, 'FORBIDDEN']);
+    expect(JSON.stringify(admin.body)).not.toMatch(/password|secret/i);
+  });
+
   it('stores changed items in the setting table and shows them; the search password is stored but never shown', async () => {
     const res = await put({
       ldap_url: 'ldaps://ldap.example.com:636',

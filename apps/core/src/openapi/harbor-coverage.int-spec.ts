@@ -11,7 +11,6 @@ const NOT_YET: string[] = [
   "GET /auditlog-exts",
   "GET /auditlog-exts/events",
   "GET /icons/{}",
-  "GET /internalconfig",
   "GET /jobservice/jobs/{}/log",
   "GET /jobservice/pools",
   "GET /jobservice/pools/{}/workers",
