@@ -79,6 +79,8 @@ export class ScheduleSync {
 
   private async syncOnce(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'wharf-jobservice-schedules' });
+    // A connection PostgreSQL ends mid-sync fails the query in progress; the event itself must not end the process.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('wharf:schedule-sync', 0)) AS locked");

@@ -2,11 +2,13 @@ import { existsSync } from 'node:fs';
 import { utimes, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { READ_ONLY_CACHE_MS } from '@wharf/db';
-import { ExecutionStatus } from '@wharf/jobs';
+import { ExecutionStatus, Trigger, VendorType } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { RepositoryChanges } from '../repository-changes';
 import { runGc, Seeder, startTestJobService, type TestJobService } from '../testing';
+import { TaskContext } from '../task-runner';
 import { GarbageCollector, GC_READ_ONLY_MESSAGE } from './garbage-collector';
+import { GcRunner } from './gc.runner';
 
 const DAY = 86_400;
 /** A window of one hour, in Harbor's unit. */
@@ -294,6 +296,41 @@ describe('garbage collection', () => {
       redis.disconnect();
     }
     expect(await t.sql.one('SELECT 1 FROM artifact WHERE id = $1', [untagged.id])).toBeUndefined();
+    expect(await recorded(garbage.digest)).toBe(true);
+    expect(await stored(garbage.digest)).toBe(true);
+  });
+
+  it('stops and fails, without ending the process, when PostgreSQL ends the connection holding the GC lock', async () => {
+    const repo = await seed.repository('lib/lock-lost');
+    const garbage = await seed.blob(repo, 2 * DAY);
+    const created = await t.service.executions.create({ vendorType: VendorType.GarbageCollection, trigger: Trigger.Manual, parameters: HOUR_WINDOW, tasks: 1 });
+    if (created === 'busy') throw new Error('unexpected busy');
+    const taskId = created.taskIds[0]!;
+    await t.service.executions.startTask(taskId, 'lock-lost');
+    const execution = await t.service.executions.get(created.executionId);
+    if (!execution) throw new Error('no execution');
+    const ctx = new TaskContext(execution, taskId, 1, t.service.executions);
+    // The collector's first question (before any page) is when the lock's connection is ended, as a PostgreSQL restart would.
+    let asked = 0;
+    const readOnly = async () => {
+      if (asked++ === 0) {
+        const ended = await t.sql.query<{ ended: boolean }>(
+          "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'wharf-gc-lock' AND datname = current_database()",
+        );
+        expect(ended).toEqual([{ ended: true }]);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return false;
+    };
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const runner = new GcRunner(t.db.url, t.sql, t.storage, new RepositoryChanges(redis), 3600_000, readOnly);
+      const outcome = await runner.run(ctx).finally(() => ctx.close());
+      expect(outcome.status).toBe(ExecutionStatus.Error);
+      expect(outcome.message).toMatch(/^lost the database connection holding the GC lock: /);
+    } finally {
+      redis.disconnect();
+    }
     expect(await recorded(garbage.digest)).toBe(true);
     expect(await stored(garbage.digest)).toBe(true);
   });

@@ -25,6 +25,12 @@ export class GcRunner implements TaskRunner {
 
   async run(ctx: TaskContext): Promise<TaskOutcome> {
     const lock = new Client({ connectionString: this.databaseUrl, application_name: 'wharf-gc-lock' });
+    // The advisory lock lives as long as this connection: if PostgreSQL ends it (a restart), the
+    // run stops at its next step rather than go on unguarded (and the error does not end the process).
+    let lockLost: Error | undefined;
+    lock.on('error', (err) => {
+      lockLost ??= err;
+    });
     await lock.connect();
     try {
       const { rows } = await lock.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended('wharf:gc', 0)) AS locked");
@@ -39,12 +45,13 @@ export class GcRunner implements TaskRunner {
           info: (m) => ctx.info(m),
           warn: (m) => ctx.warn(m),
           save: (r, pending, tx) => ctx.progress({ ...r, [PENDING_KEY]: pending }, tx),
-          shouldStop: () => ctx.shouldStop(),
+          shouldStop: async () => lockLost !== undefined || (await ctx.shouldStop()),
         },
         await ctx.recordedProgress(),
       );
       try {
         const report = await gc.run();
+        if (lockLost) return { status: ExecutionStatus.Error, message: `lost the database connection holding the GC lock: ${lockLost.message}`, extra: { ...report } };
         // Harbor's GC ends in Error when read-only mode refuses its deletions.
         if (report.read_only) return { status: ExecutionStatus.Error, message: GC_READ_ONLY_MESSAGE, extra: { ...report } };
         return { status: report.stopped ? ExecutionStatus.Stopped : ExecutionStatus.Success, extra: { ...report } };
