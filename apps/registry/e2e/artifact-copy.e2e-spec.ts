@@ -13,7 +13,8 @@ import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk
  * Harbor's artifact copy with a real client on both ends: skopeo pushes a multi-arch image, the
  * API copies it into another project, and skopeo pulls it, byte for byte, from the new place,
  * although the registry had just answered that the place held nothing (its caches learn of the
- * copy before the API answers).
+ * copy before the API answers). The pulls then show in the API as Harbor shows them: the
+ * repository's pull_count, the artifact's and the tag's pull_time.
  */
 
 const DEVELOPER = 2;
@@ -47,7 +48,8 @@ describe('artifact copy with skopeo', () => {
     layout = join(work, 'src');
     await writeLayout(layout, { multi });
     core = await startTestCore();
-    registry = await startTokenRegistry(core);
+    // Pull statistics reach the database every half second here (10 s by default).
+    registry = await startTokenRegistry(core, { pullFlushMs: 500 });
     host = registry.url.replace(/^http:\/\//, '');
     dave = await createTestUser(core.url, core.adminAuth, 'dave', 'Dave12345678');
     for (const project of ['builds', 'releases']) {
@@ -82,5 +84,32 @@ describe('artifact copy with skopeo', () => {
     for (const child of children) expect((await pull('releases/app', child.descriptor.digest)).code).toBe(0);
     const tags = JSON.parse((await skopeoOk(['list-tags', INSECURE, '--authfile', authfile, `docker://${host}/releases/app`])).stdout) as { Tags: string[] };
     expect(tags.Tags).toEqual(['v1']);
+  });
+
+  it('shows the pulls of the new repository in the API once the registry has moved them', async () => {
+    interface Repo { pull_count: number }
+    interface Art { pull_time: string; tags: { name: string; pull_time: string }[] }
+    const view = async () => {
+      const repo = await api<Repo>(core.url, 'GET', '/api/v2.0/projects/releases/repositories/app', { auth: dave.auth });
+      const art = await api<Art>(core.url, 'GET', '/api/v2.0/projects/releases/repositories/app/artifacts/v1', { auth: dave.auth });
+      return { count: repo.body.pull_count, artifact: art.body.pull_time, tag: art.body.tags[0].pull_time };
+    };
+    const zero = '0001-01-01T00:00:00.000Z';
+    let seen = await view();
+    for (let i = 0; i < 40 && (seen.count === 0 || seen.tag === zero); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      seen = await view();
+    }
+    expect(seen.count).toBeGreaterThan(0);
+    expect(seen.artifact).not.toBe(zero);
+    expect(seen.tag).not.toBe(zero);
+    // Another pull of the index: its manifest and both children's are GETs, each a pull.
+    const before = seen.count;
+    expect((await pull('releases/app', 'v1')).code).toBe(0);
+    for (let i = 0; i < 40 && seen.count < before + 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      seen = await view();
+    }
+    expect(seen.count).toBeGreaterThanOrEqual(before + 3);
   });
 });
