@@ -53,6 +53,11 @@ export interface RegistryConfig {
   workers: number;
   dbPoolSize: number;
   /**
+   * ARTIFACT_PULL_ASYNC_FLUSH_DURATION (seconds, Harbor's variable; default 10): how often pull
+   * counts and times move from Redis to PostgreSQL.
+   */
+  pullFlushMs: number;
+  /**
    * DATABASE_CONNECT_TIMEOUT_SECONDS, DATABASE_STATEMENT_TIMEOUT_SECONDS: how long a request waits
    * for PostgreSQL before it is answered 503 (an unreachable, frozen or overloaded database).
    */
@@ -203,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig
     redisUrl: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     workers: int(env, 'REGISTRY_WORKERS', Math.min(cpus().length, 8), 1, 64),
     dbPoolSize: int(env, 'REGISTRY_DB_POOL', 16, 1, 200),
+    pullFlushMs: int(env, 'ARTIFACT_PULL_ASYNC_FLUSH_DURATION', 10, 1, 3600) * 1000,
     databaseTimeouts: {
       connectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
       statementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_SECONDS', 30, 0, 86_400) * 1000,

@@ -1,5 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ArtifactCopyService } from './artifact-copy.service';
 import type { AccessoryView, ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
 
@@ -43,7 +44,10 @@ const BASE = `${API_PREFIX}/projects/:project_name/repositories/:repository_name
 @ApiBasicAuth()
 @Controller(BASE)
 export class ArtifactsController {
-  constructor(private readonly artifacts: ArtifactsService) {}
+  constructor(
+    private readonly artifacts: ArtifactsService,
+    private readonly copies: ArtifactCopyService,
+  ) {}
 
   @ApiListQueries({ extra: WITH_FLAGS })
   @Get()
@@ -74,6 +78,23 @@ export class ArtifactsController {
     const { total, items } = await this.artifacts.accessories(access, projectName, repositoryName, reference, list);
     setPageHeaders(reply, req.url, list.paging, total);
     return items;
+  }
+
+  @ApiQuery({ name: 'from', required: true, description: 'project/repository:tag or project/repository@digest' })
+  @Post()
+  @HttpCode(201)
+  async copy(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+  ): Promise<void> {
+    const raw = (req.query as Record<string, unknown> | undefined)?.['from'];
+    const from = Array.isArray(raw) ? String(raw[0]) : typeof raw === 'string' ? raw : undefined;
+    const reference = await this.copies.copy(access, req.ip, projectName, repositoryName, from);
+    // As Harbor: the request's path with the reference `from` named.
+    reply.header('Location', `${req.url.split('?')[0].replace(/\/+$/, '')}/${reference}`);
   }
 
   @Get(':reference')

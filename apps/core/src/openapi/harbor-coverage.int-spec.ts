@@ -27,7 +27,6 @@ const NOT_YET: string[] = [
   "GET /usergroups",
   "GET /usergroups/search",
   "GET /usergroups/{}",
-  "POST /projects/{}/repositories/{}/artifacts",
   "POST /system/oidc/ping",
   "POST /system/purgeaudit/schedule",
   "POST /usergroups",

@@ -10,7 +10,7 @@ export interface DeletedArtifactRef {
 }
 
 /**
- * Announces the API's artifact deletions (an artifact, with what went along with it, or a whole
+ * Announces the API's artifact deletions (and copies, as pushes) (an artifact, with what went along with it, or a whole
  * repository) as DELETE_ARTIFACT events on the installation's event stream, as the registry does
  * for deletes through /v2/: webhooks then see them whichever door they came through. Sent after
  * the commit; an event Redis cannot take is logged and lost, never a reason to fail a delete
@@ -23,11 +23,23 @@ export class DeletionEvents {
   constructor(private readonly queues: JobQueues) {}
 
   async published(access: Access, repository: string, deleted: readonly DeletedArtifactRef[]): Promise<void> {
-    if (deleted.length === 0) return;
+    await this.announce(access, EventType.DeleteArtifact, repository, deleted);
+  }
+
+  /**
+   * Artifacts an API request created (a copy) as PUSH_ARTIFACT events, each with the tag Harbor's
+   * push event names (the first), as the registry announces a push.
+   */
+  async pushed(access: Access, repository: string, created: readonly DeletedArtifactRef[]): Promise<void> {
+    await this.announce(access, EventType.PushArtifact, repository, created.map((a) => ({ digest: a.digest, tags: a.tags.slice(0, 1) })));
+  }
+
+  private async announce(access: Access, type: EventType, repository: string, artifacts: readonly DeletedArtifactRef[]): Promise<void> {
+    if (artifacts.length === 0) return;
     const occurAt = Date.now();
     const operator = actorName(access);
-    const events: ArtifactEvent[] = deleted.map((a) => ({
-      type: EventType.DeleteArtifact,
+    const events: ArtifactEvent[] = artifacts.map((a) => ({
+      type,
       occurAt,
       operator,
       repository,
@@ -37,7 +49,7 @@ export class DeletionEvents {
     try {
       await this.queues.publishEvents(events);
     } catch (err) {
-      this.logger.warn(`failed to publish ${events.length} artifact delete events: repository=${repository} error=${JSON.stringify((err as Error).message)}`);
+      this.logger.warn(`failed to publish ${events.length} artifact events: type=${type} repository=${repository} error=${JSON.stringify((err as Error).message)}`);
     }
   }
 }

@@ -8,7 +8,7 @@ export interface RepositoryView {
   name: string;
   description: string;
   artifact_count: number;
-  /** Pulls are not counted (only the last pull time is recorded): always 0. */
+  /** GETs of its manifests through the registry (HEAD requests are not pulls), a few seconds behind. */
   pull_count: number;
   creation_time: string;
   update_time: string;
@@ -21,7 +21,7 @@ export function repositoryView(row: RepositoryRecord): RepositoryView {
     name: row.name,
     description: row.description,
     artifact_count: row.artifact_count,
-    pull_count: 0,
+    pull_count: Number(row.pull_count),
     creation_time: row.created_at.toISOString(),
     update_time: row.update_time.toISOString(),
   };

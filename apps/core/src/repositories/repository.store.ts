@@ -13,6 +13,8 @@ export interface RepositoryRecord {
   name: string;
   description: string;
   artifact_count: number;
+  /** Manifest pulls the registry has moved to the database (every few seconds). */
+  pull_count: string;
   created_at: Date;
   update_time: Date;
 }
@@ -25,11 +27,12 @@ export const REPOSITORY_FIELDS: FieldSpecs = {
   id: { column: 'r.id', type: 'int' },
   name: { column: 'r.name', type: 'text' },
   project_id: { column: 'r.project_id', type: 'int' },
+  pull_count: { column: 'r.pull_count', type: 'int' },
   creation_time: { column: 'r.created_at', type: 'time' },
   update_time: { column: UPDATE_TIME, type: 'time' },
 };
 
-const SELECT = `SELECT r.id, r.project_id, p.name AS project_name, p.public AS project_public, r.name, r.description, r.created_at,
+const SELECT = `SELECT r.id, r.project_id, p.name AS project_name, p.public AS project_public, r.name, r.description, r.pull_count, r.created_at,
                        (SELECT count(*) FROM artifact a WHERE a.repository_id = r.id)::int AS artifact_count,
                        ${UPDATE_TIME} AS update_time
                   FROM repository r LEFT JOIN project p ON p.id = r.project_id`;

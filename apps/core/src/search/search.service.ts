@@ -53,7 +53,7 @@ export class SearchService {
           project_name: r.project_name ?? '',
           project_public: r.project_public ?? false,
           repository_name: r.name,
-          pull_count: 0,
+          pull_count: Number(r.pull_count),
           artifact_count: r.artifact_count,
         })),
     };

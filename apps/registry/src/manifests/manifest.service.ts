@@ -80,7 +80,7 @@ export class ManifestService {
     const found = await this.resolve(repository, reference);
     const served = accepted && !accepted.has(found.mediaType) ? await this.negotiate(repository, found, accepted) : found;
     if (!withBody) return served;
-    this.pulls.record(served.artifactId, served.tagId);
+    this.pulls.record(served.repositoryId, served.artifactId, served.tagId);
     return { ...served, body: await this.bytes(served.digest) };
   }
 

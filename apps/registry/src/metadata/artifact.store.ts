@@ -5,6 +5,7 @@ import { SQL } from '../infra/tokens';
 
 export interface ResolvedManifest {
   artifactId: string;
+  repositoryId: string;
   digest: string;
   mediaType: string;
   size: number;
@@ -46,24 +47,24 @@ export class ArtifactStore {
   ) {}
 
   async resolveTag(repository: string, tag: string): Promise<ResolvedManifest | undefined> {
-    const row = await this.sql.one<{ id: string; digest: string; media_type: string; manifest_size: string; tag_id: string }>(
-      `SELECT a.id, a.digest, a.media_type, a.manifest_size, t.id AS tag_id
+    const row = await this.sql.one<{ id: string; repository_id: string; digest: string; media_type: string; manifest_size: string; tag_id: string }>(
+      `SELECT a.id, a.repository_id, a.digest, a.media_type, a.manifest_size, t.id AS tag_id
          FROM tag t JOIN repository r ON r.id = t.repository_id JOIN artifact a ON a.id = t.artifact_id
         WHERE r.name = $1 AND t.name = $2`,
       [repository, tag],
       'manifest_by_tag',
     );
-    return row && { artifactId: row.id, digest: row.digest, mediaType: row.media_type, size: Number(row.manifest_size), tagId: row.tag_id };
+    return row && { artifactId: row.id, repositoryId: row.repository_id, digest: row.digest, mediaType: row.media_type, size: Number(row.manifest_size), tagId: row.tag_id };
   }
 
   async resolveDigest(repository: string, digest: string, runner: SqlRunner = this.sql): Promise<ResolvedManifest | undefined> {
-    const row = await runner.one<{ id: string; media_type: string; manifest_size: string }>(
-      `SELECT a.id, a.media_type, a.manifest_size FROM artifact a JOIN repository r ON r.id = a.repository_id
+    const row = await runner.one<{ id: string; repository_id: string; media_type: string; manifest_size: string }>(
+      `SELECT a.id, a.repository_id, a.media_type, a.manifest_size FROM artifact a JOIN repository r ON r.id = a.repository_id
         WHERE r.name = $1 AND a.digest = $2`,
       [repository, digest],
       'manifest_by_digest',
     );
-    return row && { artifactId: row.id, digest, mediaType: row.media_type, size: Number(row.manifest_size) };
+    return row && { artifactId: row.id, repositoryId: row.repository_id, digest, mediaType: row.media_type, size: Number(row.manifest_size) };
   }
 
   /** Which of `digests` are artifacts of the repository (index children). */
@@ -228,9 +229,50 @@ export class ArtifactStore {
     return rows.map((r) => ({ digest: r.digest, mediaType: r.media_type, size: Number(r.manifest_size), artifactType: r.artifact_type, annotations: r.annotations }));
   }
 
-  /** Batched pull-time update (one statement per flush, not per pull). */
-  async recordPulls(artifactIds: string[], tagIds: string[]): Promise<void> {
-    if (artifactIds.length > 0) await this.sql.query('UPDATE artifact SET pull_time = now() WHERE id = ANY($1::bigint[])', [artifactIds]);
-    if (tagIds.length > 0) await this.sql.query('UPDATE tag SET pull_time = now() WHERE id = ANY($1::bigint[])', [tagIds]);
+  /**
+   * Applies one batch of pull statistics (counts per repository, latest pull per artifact and per
+   * tag, in ms since the epoch) once: false, and nothing written, when batch `id` was applied
+   * already. An index whose child was pulled counts as pulled then too, as in Harbor; times only
+   * move forward; a repository's update time follows its pulls, as Harbor's pull count update
+   * sets it.
+   */
+  async applyPullStats(id: string, counts: Map<string, number>, artifacts: Map<string, number>, tags: Map<string, number>): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const fresh = await tx.one('INSERT INTO pull_stats_batch (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id', [id], 'pull_stats_batch');
+      if (!fresh) return false;
+      await tx.query("DELETE FROM pull_stats_batch WHERE applied_at < now() - interval '1 day'", [], 'pull_stats_batch_prune');
+      if (counts.size > 0) {
+        await tx.query(
+          `UPDATE repository r SET pull_count = r.pull_count + c.n, updated_at = now()
+             FROM unnest($1::bigint[], $2::bigint[]) AS c(id, n) WHERE r.id = c.id`,
+          [[...counts.keys()], [...counts.values()]],
+          'pull_stats_counts',
+        );
+      }
+      if (artifacts.size > 0) {
+        await tx.query(
+          `WITH pulled AS (
+             SELECT id, to_timestamp(ms / 1000.0) AS at FROM unnest($1::bigint[], $2::bigint[]) AS p(id, ms)
+           ), touched AS (
+             SELECT id, at FROM pulled
+             UNION ALL
+             SELECT ar.parent_id, p.at FROM pulled p JOIN artifact_reference ar ON ar.child_id = p.id
+           ), latest AS (SELECT id, max(at) AS at FROM touched GROUP BY id)
+           UPDATE artifact a SET pull_time = latest.at FROM latest
+            WHERE a.id = latest.id AND (a.pull_time IS NULL OR a.pull_time < latest.at)`,
+          [[...artifacts.keys()], [...artifacts.values()]],
+          'pull_stats_artifacts',
+        );
+      }
+      if (tags.size > 0) {
+        await tx.query(
+          `UPDATE tag t SET pull_time = to_timestamp(p.ms / 1000.0) FROM unnest($1::bigint[], $2::bigint[]) AS p(id, ms)
+            WHERE t.id = p.id AND (t.pull_time IS NULL OR t.pull_time < to_timestamp(p.ms / 1000.0))`,
+          [[...tags.keys()], [...tags.values()]],
+          'pull_stats_tags',
+        );
+      }
+      return true;
+    });
   }
 }

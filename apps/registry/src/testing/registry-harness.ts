@@ -9,6 +9,7 @@ import { eventsStream } from '@wharf/jobs/events';
 import Redis from 'ioredis';
 import { loadConfig, RegistryConfig } from '../config';
 import { closeRegistry, createRegistryApp } from '../server';
+import { pullKeys } from '../manifests/pull-recorder';
 
 export interface RegistryHarness {
   url: string;
@@ -99,7 +100,8 @@ async function dropEventStream(config: RegistryConfig): Promise<void> {
   const redis = new Redis(config.events.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    await redis.del(eventsStream(config.events.prefix));
+    const pulls = pullKeys(config.events.prefix);
+    await redis.del(eventsStream(config.events.prefix), ...pulls.live, ...pulls.batch, pulls.batchId, pulls.lock);
   } catch {
     // Redis gone: nothing to clean.
   } finally {
