@@ -3,6 +3,8 @@ import type { FieldSpecs } from '../http/list-query';
 
 /** Helm 3 charts pushed as OCI artifacts carry this config media type. */
 export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json';
+/** WebAssembly modules pushed as OCI artifacts (wasm-to-oci) carry this config media type. */
+export const WASM_CONFIG_MEDIA_TYPE = 'application/vnd.wasm.config.v1+json';
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -15,12 +17,17 @@ function list(values: readonly string[]): string {
 /**
  * Harbor's artifact `type`, from what the registry recorded (artifact.artifact_type is the
  * manifest's artifactType, else its config media type): images and image indexes are IMAGE
- * (Harbor's image processor handles both), Helm charts CHART, everything else UNKNOWN.
+ * (Harbor's image processor handles both), Helm charts CHART, WebAssembly modules WASM; any other
+ * artifact the type its config media type names (application/vnd.<vendor>.<type>.config.<v>+json,
+ * upper-cased, as Harbor's default processor), else UNKNOWN.
  */
 export const ARTIFACT_TYPE_SQL = `(CASE
   WHEN a.media_type IN (${list([MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST])}) THEN 'IMAGE'
   WHEN a.artifact_type IN (${list([MediaType.OCI_CONFIG, MediaType.DOCKER_CONFIG])}) THEN 'IMAGE'
   WHEN a.artifact_type = ${literal(HELM_CONFIG_MEDIA_TYPE)} THEN 'CHART'
+  WHEN a.artifact_type = ${literal(WASM_CONFIG_MEDIA_TYPE)} THEN 'WASM'
+  WHEN a.config_media_type ~ '^application/vnd\\.[^.]*\\..*\\.config\\.[^.]*\\+json$'
+    THEN upper(substring(a.config_media_type FROM '^application/vnd\\.[^.]*\\.(.*)\\.config\\.[^.]*\\+json$'))
   ELSE 'UNKNOWN' END)`;
 
 /** Harbor's `media_type`: the config's for a manifest, the manifest's own for an index. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ImmutableModule } from '../immutable/immutable.module';
 import { LabelsModule } from '../labels/labels.module';
 import { RepositoriesModule } from '../repositories/repositories.module';
+import { ArtifactContent } from './artifact-content';
 import { ArtifactLabelsController } from './artifact-labels.controller';
 import { ArtifactStore } from './artifact.store';
 import { ArtifactsController } from './artifacts.controller';
@@ -14,6 +15,7 @@ import { TagsService } from './tags.service';
 @Module({
   imports: [RepositoriesModule, ImmutableModule, LabelsModule],
   controllers: [ArtifactsController, ProjectArtifactsController, TagsController, ArtifactLabelsController],
-  providers: [ArtifactStore, ArtifactsService, TagsService],
+  providers: [ArtifactStore, ArtifactsService, TagsService, ArtifactContent],
+  exports: [ArtifactStore, ArtifactContent],
 })
 export class ArtifactsModule {}
