@@ -266,6 +266,83 @@ describe('artifact metadata, additions and icons', () => {
     });
   });
 
+  describe('GET .../additions/{addition}', () => {
+    it("build_history: the image config's history as Harbor answers it", async () => {
+      const res = await call<unknown[]>(`${ART}/v1/additions/build_history`, users.gina.auth);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(res.body).toEqual([
+        { created: '2024-05-01T09:00:00Z', created_by: '/bin/sh -c #(nop) ADD file:abc in /' },
+        { created: '2024-05-01T09:30:00Z', created_by: '/bin/sh -c #(nop)  ENV PATH=/usr/bin', empty_layer: true },
+        { created: '2024-05-01T10:00:00Z', created_by: 'COPY app /app', author: 'ci', comment: 'buildkit.dockerfile.v0' },
+      ]);
+    });
+
+    it("a chart's values.yaml, readme.md and dependencies from its packaged chart", async () => {
+      const valuesRes = await call(`${ART}/${d.chart}/additions/values.yaml`, users.lena.auth);
+      expect(valuesRes.status).toBe(200);
+      expect(valuesRes.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(valuesRes.body).toBe(values);
+      const readmeRes = await call(`${ART}/${d.chart}/additions/readme.md`, users.lena.auth);
+      expect(readmeRes.status).toBe(200);
+      expect(readmeRes.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+      expect(readmeRes.body).toBe(readme);
+      const deps = await call(`${ART}/${d.chart}/additions/dependencies`, users.lena.auth);
+      expect(deps.status).toBe(200);
+      expect(deps.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(deps.body).toEqual([
+        { name: 'redis', version: '17.x', repository: 'https://charts.example.com', condition: 'redis.enabled' },
+        { name: 'common', version: '2.0.0', repository: 'oci://charts.example.com/lib', alias: 'base' },
+      ]);
+    });
+
+    it('an addition the API does not name is 422; one the artifact type does not have is 400', async () => {
+      for (const name of ['nope', 'BUILD_HISTORY', 'README.md']) {
+        const res = await call(`${ART}/v1/additions/${name}`, users.gina.auth);
+        expect([name, res.status, errorCode(res)]).toEqual([name, 422, 'UNPROCESSABLE_ENTITY']);
+      }
+      for (const [ref, addition] of [
+        ['v1', 'readme.md'],
+        ['v1', 'sbom'],
+        [d.chart, 'build_history'],
+        [d.index, 'build_history'],
+        [d.typed, 'values.yaml'],
+      ]) {
+        const res = await call(`${ART}/${ref}/additions/${addition}`, users.gina.auth);
+        expect([ref, addition, res.status, errorCode(res)]).toEqual([ref, addition, 400, 'BAD_REQUEST']);
+      }
+    });
+
+    it('bad references are 400; unknown artifacts, repositories, projects and missing content 404; a broken chart 400', async () => {
+      expect((await call(`${ART}/a@b@c/additions/build_history`, users.gina.auth)).status).toBe(400);
+      expect((await call(`${ART}/sha256:abc/additions/build_history`, users.gina.auth)).status).toBe(400);
+      for (const path of [
+        `${ART}/v9/additions/build_history`,
+        `${ART}/sha256:${'0'.repeat(64)}/additions/build_history`,
+        '/projects/team/repositories/none/artifacts/v1/additions/build_history',
+        '/projects/nobody/repositories/web/artifacts/v1/additions/build_history',
+        `${ART}/${d.gone}/additions/build_history`,
+      ]) {
+        const res = await call(path, users.gina.auth);
+        expect([path, res.status, errorCode(res)]).toEqual([path, 404, 'NOT_FOUND']);
+      }
+      const broken = await call(`${ART}/${d.broken}/additions/readme.md`, users.gina.auth);
+      expect([broken.status, errorCode(broken)]).toEqual([400, 'BAD_REQUEST']);
+    });
+
+    it('needs artifact read: every project role may, a non-member and anonymous may not; anyone in a public project', async () => {
+      for (const name of ['alice', 'maria', 'dave', 'gina', 'lena'] as const) {
+        expect([name, (await call(`${ART}/v1/additions/build_history`, users[name].auth)).status]).toEqual([name, 200]);
+      }
+      expect((await call(`${ART}/v1/additions/build_history`, users.mallory.auth)).status).toBe(403);
+      expect((await call(`${ART}/v1/additions/build_history`)).status).toBe(401);
+      expect((await call(`${ART}/v1/additions/build_history`, core.adminAuth)).status).toBe(200);
+      const open = await call<unknown[]>(`/projects/open/repositories/site/artifacts/${d.public}/additions/build_history`);
+      expect(open.status).toBe(200);
+      expect(open.body).toHaveLength(3);
+    });
+  });
+
   describe('GET /icons/{digest}', () => {
     it('the built-in icons of artifact types: 50x50 PNGs, to anyone', async () => {
       for (const digest of Object.values(BUILTIN_ICON)) {

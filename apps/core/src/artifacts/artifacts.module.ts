@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ImmutableModule } from '../immutable/immutable.module';
 import { LabelsModule } from '../labels/labels.module';
 import { RepositoriesModule } from '../repositories/repositories.module';
+import { AdditionsService } from './additions.service';
 import { ArtifactContent } from './artifact-content';
 import { ArtifactLabelsController } from './artifact-labels.controller';
 import { ArtifactStore } from './artifact.store';
@@ -15,7 +16,7 @@ import { TagsService } from './tags.service';
 @Module({
   imports: [RepositoriesModule, ImmutableModule, LabelsModule],
   controllers: [ArtifactsController, ProjectArtifactsController, TagsController, ArtifactLabelsController],
-  providers: [ArtifactStore, ArtifactsService, TagsService, ArtifactContent],
+  providers: [ArtifactStore, ArtifactsService, TagsService, ArtifactContent, AdditionsService],
   exports: [ArtifactStore, ArtifactContent],
 })
 export class ArtifactsModule {}
