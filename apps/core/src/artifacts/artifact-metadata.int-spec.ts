@@ -55,7 +55,7 @@ describe('artifact metadata, additions and icons', () => {
   let storage: FilesystemDriver;
   let repo: string;
   const users = {} as Record<'alice' | 'maria' | 'dave' | 'gina' | 'lena' | 'mallory', TestUser>;
-  const d = {} as Record<'image' | 'chart' | 'index' | 'typed' | 'gone' | 'broken' | 'public', string>;
+  const d = {} as Record<'image' | 'chart' | 'index' | 'typed' | 'gone' | 'broken' | 'public' | 'cnab', string>;
 
   const call = <T = unknown>(path: string, auth?: string) => api<T>(core.url, 'GET', `/api/v2.0${path}`, { auth });
   const ART = '/projects/team/repositories/apps%252Fweb/artifacts';
@@ -100,6 +100,7 @@ describe('artifact metadata, additions and icons', () => {
   ].join('\n');
   const values = 'replicaCount: 2\nimage:\n  repository: nginx\n';
   const readme = '# web\n\nA web chart.\n';
+  const bundle = { schemaVersion: 'v1.0.0', name: 'hello', version: '0.1.0', invocationImages: [{ imageType: 'docker', image: 'example/hello:0.1.0' }] };
   const layerIcon = renderPng((x, y) => (x + y < 1 ? [0, 0, 200, 255] : undefined), 16);
 
   /** Puts a manifest (and its blobs) into storage and records the artifact row as a push would. */
@@ -171,6 +172,26 @@ describe('artifact metadata, additions and icons', () => {
     await storage.putBlob(d.index, index);
     await rows.artifact(repo, { digest: d.index, mediaType: 'application/vnd.oci.image.index.v1+json', configMediaType: null, artifactType: null });
 
+    // A CNAB bundle: an index whose annotation says so, one of its manifests holding the bundle's config.
+    const bundleConfig = Buffer.from(JSON.stringify(bundle));
+    const cnabConfig = await push(
+      { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.cnab.config.v1+json', digest: digestOf(bundleConfig), size: bundleConfig.length }, layers: [] },
+      [bundleConfig],
+      { configMediaType: 'application/vnd.cnab.config.v1+json' },
+    );
+    const cnabAnnotations = { 'org.opencontainers.artifactType': 'application/vnd.cnab.manifest.v1' };
+    const cnabIndex = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [{ mediaType: OCI_MANIFEST, digest: cnabConfig, size: 300, annotations: { 'io.cnab.manifest.type': 'config' } }],
+        annotations: cnabAnnotations,
+      }),
+    );
+    d.cnab = digestOf(cnabIndex);
+    await storage.putBlob(d.cnab, cnabIndex);
+    await rows.artifact(repo, { digest: d.cnab, mediaType: 'application/vnd.oci.image.index.v1+json', configMediaType: null, artifactType: null, annotations: cnabAnnotations });
+
     // Recorded by the registry, but its bytes are not in storage (yet, or any more).
     d.gone = (await rows.artifact(repo)).digest;
     // A chart whose layer is not a packaged chart.
@@ -232,7 +253,7 @@ describe('artifact metadata, additions and icons', () => {
       expect(Object.keys(res.body.addition_links ?? {}).sort()).toEqual(['dependencies', 'readme.md', 'values.yaml']);
     });
 
-    it("another typed artifact: its type from the config media type, the config without skipped keys, its icon layer; an index: nothing", async () => {
+    it('another typed artifact: its type from the config media type, the config without skipped keys, its icon layer; a CNAB bundle its config; an index nothing', async () => {
       const list = await call<ArtifactView[]>(`${ART}?page_size=20`, users.gina.auth);
       expect(list.status).toBe(200);
       const byDigest = new Map(list.body.map((a) => [a.digest, a]));
@@ -240,6 +261,14 @@ describe('artifact metadata, additions and icons', () => {
       expect(byDigest.get(d.typed)).not.toHaveProperty('addition_links');
       expect(byDigest.get(d.index)).toMatchObject({ type: 'IMAGE', extra_attrs: {}, icon: BUILTIN_ICON.image });
       expect(byDigest.get(d.index)).not.toHaveProperty('addition_links');
+      expect(byDigest.get(d.cnab)).toMatchObject({
+        type: 'CNAB',
+        media_type: 'application/vnd.cnab.manifest.v1',
+        manifest_media_type: 'application/vnd.oci.image.index.v1+json',
+        extra_attrs: bundle,
+        icon: BUILTIN_ICON.cnab,
+      });
+      expect(byDigest.get(d.cnab)).not.toHaveProperty('addition_links');
       // The list answers what the single artifact answers.
       expect(byDigest.get(d.image)?.extra_attrs).toMatchObject({ architecture: 'arm64', author: 'Ops Team' });
     });
@@ -307,6 +336,7 @@ describe('artifact metadata, additions and icons', () => {
         [d.chart, 'build_history'],
         [d.index, 'build_history'],
         [d.typed, 'values.yaml'],
+        [d.cnab, 'build_history'],
       ]) {
         const res = await call(`${ART}/${ref}/additions/${addition}`, users.gina.auth);
         expect([ref, addition, res.status, errorCode(res)]).toEqual([ref, addition, 400, 'BAD_REQUEST']);

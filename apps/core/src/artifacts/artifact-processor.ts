@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { MediaType } from '@wharf/oci';
-import { HELM_CONFIG_MEDIA_TYPE, WASM_CONFIG_MEDIA_TYPE } from './artifact-columns';
+import { CNAB_MEDIA_TYPE, HELM_CONFIG_MEDIA_TYPE, WASM_CONFIG_MEDIA_TYPE } from './artifact-columns';
 
 /**
  * Harbor's artifact processors, reduced to what they work out from stored bytes: which processor
  * an artifact gets (by its artifact type, else its config media type, as Harbor resolves it), the
  * extra_attrs it abstracts from the manifest and config, the additions it offers and its icon.
  */
-export type ProcessorKind = 'image' | 'index' | 'chart' | 'wasm' | 'default';
+export type ProcessorKind = 'image' | 'index' | 'cnab' | 'chart' | 'wasm' | 'default';
 
 /** The additions Harbor's API names (the path parameter's enum); which exist depends on the processor. */
 export const ADDITION_NAMES = ['build_history', 'values.yaml', 'readme.md', 'dependencies', 'sbom', 'license', 'files'] as const;
@@ -18,6 +18,7 @@ const ADDITIONS: Readonly<Record<ProcessorKind, readonly AdditionName[]>> = {
   wasm: ['build_history'],
   chart: ['values.yaml', 'readme.md', 'dependencies'],
   index: [],
+  cnab: [],
   default: [],
 };
 
@@ -28,14 +29,17 @@ export function additionsOf(kind: ProcessorKind): readonly AdditionName[] {
 /** What the processor choice needs of an artifact row. */
 export interface ProcessorInput {
   manifest_media_type: string;
+  /** Harbor's media_type: the config's, or for an index the type its annotations name. */
+  media_type: string;
   /** The manifest's artifactType, else its config media type, else the manifest media type. */
   artifact_type: string;
 }
 
 export function processorOf(row: ProcessorInput): ProcessorKind {
   const type = row.artifact_type;
-  if (type === MediaType.OCI_INDEX || type === MediaType.DOCKER_MANIFEST_LIST) return 'index';
-  if (row.manifest_media_type === MediaType.OCI_INDEX || row.manifest_media_type === MediaType.DOCKER_MANIFEST_LIST) return 'index';
+  const isIndex = row.manifest_media_type === MediaType.OCI_INDEX || row.manifest_media_type === MediaType.DOCKER_MANIFEST_LIST;
+  if (isIndex && row.media_type === CNAB_MEDIA_TYPE) return 'cnab';
+  if (isIndex || type === MediaType.OCI_INDEX || type === MediaType.DOCKER_MANIFEST_LIST) return 'index';
   if (type === MediaType.OCI_CONFIG || type === MediaType.DOCKER_CONFIG) return 'image';
   if (type === HELM_CONFIG_MEDIA_TYPE) return 'chart';
   if (type === WASM_CONFIG_MEDIA_TYPE) return 'wasm';
@@ -205,6 +209,7 @@ export interface AbstractedMetadata {
  */
 export async function abstractMetadata(kind: ProcessorKind, manifestBody: Buffer, configMediaType: string, read: BlobReader): Promise<AbstractedMetadata> {
   if (kind === 'index') return { extraAttrs: {}, icon: null };
+  if (kind === 'cnab') return { extraAttrs: await cnabAttrs(manifestBody, read), icon: null };
   const manifest = parseManifest(manifestBody);
   switch (kind) {
     case 'image':
@@ -224,6 +229,17 @@ export async function abstractMetadata(kind: ProcessorKind, manifestBody: Buffer
       return { extraAttrs, icon: await layerIcon(manifest, read) };
     }
   }
+}
+
+/** A CNAB bundle's: the whole config of the manifest the index marks as the bundle's config. */
+async function cnabAttrs(indexBody: Buffer, read: BlobReader): Promise<Record<string, unknown>> {
+  const index: unknown = JSON.parse(indexBody.toString('utf8'));
+  const manifests = isObject(index) && Array.isArray(index['manifests']) ? index['manifests'] : [];
+  const config = manifests.map(descriptor).find((m) => m?.annotations['io.cnab.manifest.type'] === 'config');
+  if (!config) return {};
+  const body = await read(config.digest);
+  if (body === undefined) throw new MissingContentError(`manifest ${config.digest} is not in storage`);
+  return (await readConfig(parseManifest(body), read)) ?? {};
 }
 
 async function wasmAttrs(manifest: ParsedManifest, read: BlobReader): Promise<Record<string, unknown>> {
