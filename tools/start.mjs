@@ -59,7 +59,8 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-start('core', 'dist/apps/core/src/main.js');
+// Core reads artifacts' manifests and configs from the registry's storage (extra_attrs, additions).
+start('core', 'dist/apps/core/src/main.js', { ...env, REGISTRY_STORAGE_DIR: env.REGISTRY_STORAGE_DIR ?? dataDir });
 
 // The registry needs core's key, and both it and the jobservice the migrated database.
 const deadline = Date.now() + 60_000;

@@ -35,6 +35,8 @@ beforeAll(async () => {
   layout = mkdtempSync(join(tmpdir(), 'wharf-console-image-'));
   await runOk('umoci', ['init', '--layout', join(layout, 'oci')]);
   await runOk('umoci', ['new', '--image', `${join(layout, 'oci')}:v1`]);
+  // One step of build history, which the artifact's page shows.
+  await runOk('umoci', ['config', '--image', `${join(layout, 'oci')}:v1`, '--author', 'Wharf console test', '--history.created_by', 'wharf-e2e: an empty image']);
   browser = await launch();
   context = await browser.newContext({ baseURL: inst.url, locale: 'en-US', viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: inst.url });
@@ -168,6 +170,11 @@ describe('the console', () => {
     await page.getByRole('textbox', { name: 'New tag' }).fill('v2');
     await page.getByRole('button', { name: 'Add tag' }).click();
     await page.getByText('Tag v2 added').waitFor();
+    // The image's build history (the build_history addition) and its config's author (extra_attrs).
+    await page.getByText('Build history').waitFor();
+    await page.getByText('wharf-e2e: an empty image').waitFor();
+    await page.getByText('Wharf console test').first().waitFor();
+    await page.getByRole('img', { name: 'Icon of IMAGE' }).waitFor();
     await checkPage(w, '12-artifact');
     expect((await apiCall(inst, 'GET', `/projects/${PROJECT}/repositories/app/artifacts/v2`)).status).toBe(200);
     await page.getByRole('button', { name: 'Delete tag v2' }).click();

@@ -3,6 +3,11 @@ import type { FieldSpecs } from '../http/list-query';
 
 /** Helm 3 charts pushed as OCI artifacts carry this config media type. */
 export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json';
+/** CNAB bundles are indexes naming this type in their org.opencontainers.artifactType annotation. */
+export const CNAB_MEDIA_TYPE = 'application/vnd.cnab.manifest.v1';
+
+/** WebAssembly modules pushed as OCI artifacts (wasm-to-oci) carry this config media type. */
+export const WASM_CONFIG_MEDIA_TYPE = 'application/vnd.wasm.config.v1+json';
 
 function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -12,19 +17,32 @@ function list(values: readonly string[]): string {
   return values.map(literal).join(', ');
 }
 
+const IS_INDEX = `a.media_type IN (${list([MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST])})`;
+/** The type an index names in its annotations (how CNAB bundles say what they are), as Harbor reads it. */
+const INDEX_ANNOTATED_TYPE = `NULLIF(a.annotations->>'org.opencontainers.artifactType', '')`;
+
 /**
  * Harbor's artifact `type`, from what the registry recorded (artifact.artifact_type is the
  * manifest's artifactType, else its config media type): images and image indexes are IMAGE
- * (Harbor's image processor handles both), Helm charts CHART, everything else UNKNOWN.
+ * (Harbor's image processor handles both), CNAB bundles (indexes so annotated) CNAB, Helm charts CHART, WebAssembly modules WASM; any other
+ * artifact the type its config media type names (application/vnd.<vendor>.<type>.config.<v>+json,
+ * upper-cased, as Harbor's default processor), else UNKNOWN.
  */
 export const ARTIFACT_TYPE_SQL = `(CASE
-  WHEN a.media_type IN (${list([MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST])}) THEN 'IMAGE'
+  WHEN ${IS_INDEX} AND ${INDEX_ANNOTATED_TYPE} = ${literal(CNAB_MEDIA_TYPE)} THEN 'CNAB'
+  WHEN ${IS_INDEX} THEN 'IMAGE'
   WHEN a.artifact_type IN (${list([MediaType.OCI_CONFIG, MediaType.DOCKER_CONFIG])}) THEN 'IMAGE'
   WHEN a.artifact_type = ${literal(HELM_CONFIG_MEDIA_TYPE)} THEN 'CHART'
+  WHEN a.artifact_type = ${literal(WASM_CONFIG_MEDIA_TYPE)} THEN 'WASM'
+  WHEN a.config_media_type ~ '^application/vnd\\.[^.]*\\..*\\.config\\.[^.]*\\+json$'
+    THEN upper(substring(a.config_media_type FROM '^application/vnd\\.[^.]*\\.(.*)\\.config\\.[^.]*\\+json$'))
   ELSE 'UNKNOWN' END)`;
 
-/** Harbor's `media_type`: the config's for a manifest, the manifest's own for an index. */
-export const MEDIA_TYPE_SQL = 'COALESCE(a.config_media_type, a.media_type)';
+/**
+ * Harbor's `media_type`: the config's for a manifest; for an index the type its
+ * org.opencontainers.artifactType annotation names, else the index's own.
+ */
+export const MEDIA_TYPE_SQL = `COALESCE(a.config_media_type, CASE WHEN ${IS_INDEX} THEN ${INDEX_ANNOTATED_TYPE} END, a.media_type)`;
 
 export const ARTIFACT_TYPE_FIELD_SQL = 'COALESCE(a.artifact_type, a.media_type)';
 

@@ -1,5 +1,7 @@
 import type { LabelRecord } from '../labels/label.store';
 import { LabelView, labelView } from '../labels/label-view';
+import { API_PREFIX } from '../http/api-prefix';
+import { additionsOf, BUILTIN_ICON, defaultIconOf, processorOf } from './artifact-processor';
 import type { AccessoryRecord, ArtifactRecord, ReferenceRecord, TagRecord } from './artifact.store';
 
 /** What Harbor answers for a time that never happened (an artifact never pulled). */
@@ -43,6 +45,12 @@ export interface AccessoryView {
   creation_time: string;
 }
 
+/** Harbor's AdditionLink: where an addition of the artifact is read (relative to the host). */
+export interface AdditionLinkView {
+  href: string;
+  absolute: boolean;
+}
+
 /** Harbor's Artifact. */
 export interface ArtifactView {
   id: number;
@@ -57,9 +65,11 @@ export interface ArtifactView {
   size: number;
   push_time: string;
   pull_time: string;
+  icon: string;
   extra_attrs: Record<string, unknown>;
   annotations: Record<string, string>;
   references: ReferenceView[];
+  addition_links?: Record<string, AdditionLinkView>;
   tags?: TagView[];
   labels?: LabelView[];
   accessories?: AccessoryView[];
@@ -99,7 +109,15 @@ export const ACCESSORY_TYPE_SQL = `CASE a.artifact_type ${Object.entries(ACCESSO
   .map(([artifactType, type]) => `WHEN '${artifactType}' THEN '${type}'`)
   .join(' ')} ELSE 'subject.accessory' END`;
 
+/** Harbor's icons of accessory types; a generic accessory has none. */
+const ACCESSORY_ICONS: Readonly<Record<string, string>> = {
+  'signature.cosign': BUILTIN_ICON.cosign,
+  'signature.notation': BUILTIN_ICON.notation,
+  'harbor.sbom': BUILTIN_ICON.sbom,
+};
+
 export function accessoryView(row: AccessoryRecord, subject: ArtifactRecord): AccessoryView {
+  const type = (row.artifact_type && ACCESSORY_TYPES[row.artifact_type]) || 'subject.accessory';
   return {
     id: Number(row.id),
     artifact_id: Number(row.id),
@@ -108,8 +126,8 @@ export function accessoryView(row: AccessoryRecord, subject: ArtifactRecord): Ac
     subject_artifact_repo: subject.repository_name,
     size: Number(row.total_size),
     digest: row.digest,
-    type: (row.artifact_type && ACCESSORY_TYPES[row.artifact_type]) || 'subject.accessory',
-    icon: '',
+    type,
+    icon: ACCESSORY_ICONS[type] ?? '',
     creation_time: row.push_time.toISOString(),
   };
 }
@@ -138,13 +156,32 @@ export function artifactView(row: ArtifactRecord, extras: ArtifactExtras): Artif
     size: Number(row.total_size),
     push_time: row.push_time.toISOString(),
     pull_time: time(row.pull_time),
-    // Harbor fills these from the image config; the registry does not record it.
-    extra_attrs: {},
+    icon: row.icon ?? defaultIconOf(row.type),
+    extra_attrs: row.extra_attrs ?? {},
     annotations: row.annotations ?? {},
     references: extras.references.map(referenceView),
   };
+  const links = additionLinks(row);
+  if (links) view.addition_links = links;
   if (extras.tags) view.tags = extras.tags.map((t) => tagView(t, extras.isImmutable?.(t.name) ?? false));
   if (extras.labels) view.labels = extras.labels.map(labelView);
   if (extras.accessories) view.accessories = extras.accessories.map((a) => accessoryView(a, row));
   return view;
+}
+
+/**
+ * Harbor's addition_links: one per addition the artifact's processor offers, by digest, the
+ * repository part of the path with its slashes encoded twice (%252F) as Harbor writes it.
+ */
+export function additionLinks(row: ArtifactRecord): Record<string, AdditionLinkView> | undefined {
+  const additions = additionsOf(processorOf(row));
+  if (additions.length === 0) return undefined;
+  const slash = row.repository_name.indexOf('/');
+  const project = row.repository_name.slice(0, slash);
+  const repository = row.repository_name.slice(slash + 1).replace(/\//g, '%252F');
+  const links: Record<string, AdditionLinkView> = {};
+  for (const addition of additions) {
+    links[addition] = { href: `/${API_PREFIX}/projects/${project}/repositories/${repository}/artifacts/${row.digest}/additions/${addition}`, absolute: false };
+  }
+  return links;
 }

@@ -33,6 +33,10 @@ export interface ArtifactRecord {
   total_size: string;
   push_time: Date;
   pull_time: Date | null;
+  /** What the artifact's processor abstracted; null until worked out (see ArtifactMetadata). */
+  extra_attrs: Record<string, unknown> | null;
+  /** The digest of the artifact's own icon, if it has one. */
+  icon: string | null;
 }
 
 export interface TagRecord {
@@ -74,7 +78,7 @@ const ACCESSORY_FIELDS: FieldSpecs = {
 
 const SELECT = `SELECT a.id, a.repository_id, r.name AS repository_name, r.project_id, a.digest, ${ARTIFACT_TYPE_SQL} AS type,
                        ${MEDIA_TYPE_SQL} AS media_type, a.media_type AS manifest_media_type, ${ARTIFACT_TYPE_FIELD_SQL} AS artifact_type,
-                       a.annotations, a.total_size, a.push_time, a.pull_time
+                       a.annotations, a.total_size, a.push_time, a.pull_time, a.extra_attrs, a.icon
                   FROM artifact a JOIN repository r ON r.id = a.repository_id`;
 
 function escapeLike(value: string): string {
@@ -197,6 +201,19 @@ export class ArtifactStore {
       [repositoryId, ref.tag],
       'content_artifact_by_tag',
     );
+  }
+
+  /**
+   * Records what the artifact's processor abstracted, unless it was recorded meanwhile (two first
+   * reads at once both work it out; the first write stays).
+   */
+  async saveMetadata(id: string, extraAttrs: Record<string, unknown>, icon: string | null): Promise<void> {
+    await this.sql.query('UPDATE artifact SET extra_attrs = $2, icon = $3 WHERE id = $1 AND extra_attrs IS NULL', [id, JSON.stringify(extraAttrs), icon]);
+  }
+
+  /** An artifact whose own icon has this digest (with what is needed to find the icon's bytes). */
+  iconOwner(digest: string): Promise<{ extra_attrs: Record<string, unknown> | null } | undefined> {
+    return this.sql.one('SELECT a.extra_attrs FROM artifact a WHERE a.icon = $1 LIMIT 1', [digest]);
   }
 
   /** Tags of the artifacts, newest first. */

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { AdditionsService } from './additions.service';
 import { ArtifactCopyService } from './artifact-copy.service';
 import type { AccessoryView, ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
@@ -47,6 +48,7 @@ export class ArtifactsController {
   constructor(
     private readonly artifacts: ArtifactsService,
     private readonly copies: ArtifactCopyService,
+    private readonly additions: AdditionsService,
   ) {}
 
   @ApiListQueries({ extra: WITH_FLAGS })
@@ -106,6 +108,20 @@ export class ArtifactsController {
     @Param('reference') reference: string,
   ): Promise<ArtifactView> {
     return this.artifacts.get(access, projectName, repositoryName, reference, artifactOptions(flagsOf(req)));
+  }
+
+  @Get(':reference/additions/:addition')
+  async addition(
+    @RequestAccess() access: Access,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name') projectName: string,
+    @Param('repository_name') repositoryName: string,
+    @Param('reference') reference: string,
+    @Param('addition') addition: string,
+  ): Promise<Buffer> {
+    const found = await this.additions.get(access, projectName, repositoryName, reference, addition);
+    reply.header('Content-Type', found.contentType);
+    return found.content;
   }
 
   @Delete(':reference')

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ImmutableModule } from '../immutable/immutable.module';
 import { LabelsModule } from '../labels/labels.module';
 import { RepositoriesModule } from '../repositories/repositories.module';
+import { AdditionsService } from './additions.service';
+import { ArtifactContent } from './artifact-content';
 import { ArtifactCopyService } from './artifact-copy.service';
 import { ArtifactCopyStore } from './artifact-copy.store';
 import { ArtifactLabelsController } from './artifact-labels.controller';
@@ -16,6 +18,7 @@ import { TagsService } from './tags.service';
 @Module({
   imports: [RepositoriesModule, ImmutableModule, LabelsModule],
   controllers: [ArtifactsController, ProjectArtifactsController, TagsController, ArtifactLabelsController],
-  providers: [ArtifactStore, ArtifactsService, TagsService, ArtifactCopyStore, ArtifactCopyService],
+  providers: [ArtifactStore, ArtifactsService, TagsService, ArtifactCopyStore, ArtifactCopyService, ArtifactContent, AdditionsService],
+  exports: [ArtifactStore, ArtifactContent],
 })
 export class ArtifactsModule {}

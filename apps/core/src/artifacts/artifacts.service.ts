@@ -14,6 +14,7 @@ import { ProjectAccess } from '../repositories/project-access';
 import { RegistryCacheNotifier } from '../repositories/registry-cache-notifier';
 import { fullRepositoryName } from '../repositories/repository-name';
 import { RepositoryRecord, RepositoryStore } from '../repositories/repository.store';
+import { ArtifactContent } from './artifact-content';
 import { artifactReference, describeReference } from './artifact-reference';
 import { ArtifactRecord, ArtifactStore, DeletedArtifact } from './artifact.store';
 import { AccessoryView, accessoryView, ArtifactView, artifactView } from './artifact-view';
@@ -44,6 +45,7 @@ export class ArtifactsService {
     private readonly events: DeletionEvents,
     private readonly labelStore: LabelStore,
     private readonly labels: LabelsService,
+    private readonly content: ArtifactContent,
   ) {}
 
   /** The project (404, then 401/403 per the matrix) and the repository in it (404). */
@@ -58,6 +60,7 @@ export class ArtifactsService {
   /** The views of artifacts of `project` (of one repository or several), with what `options` asks for. */
   private async views(rows: ArtifactRecord[], project: ProjectRef, options: ArtifactOptions): Promise<ArtifactView[]> {
     const ids = rows.map((r) => r.id);
+    await this.content.ensureMetadata(rows);
     const repositoryIds = [...new Set(rows.map((r) => r.repository_id))];
     const [tags, references, accessories, immutability, labels] = await Promise.all([
       options.withTag ? this.artifacts.tagsOf(ids) : Promise.resolve(undefined),

@@ -65,6 +65,9 @@ export interface Label {
   update_time: string;
 }
 
+/** Where the API serves an artifact's additions (build history, a chart's README, ...), by name. */
+export type AdditionLinks = Record<string, { href: string; absolute: boolean }>;
+
 export interface Artifact {
   id: number;
   type: string;
@@ -78,9 +81,12 @@ export interface Artifact {
   size: number;
   push_time: string;
   pull_time: string;
+  /** The digest of the artifact's icon (GET /icons/{digest}). */
+  icon?: string;
   extra_attrs?: Record<string, unknown>;
   annotations?: Record<string, string>;
   references?: Reference[];
+  addition_links?: AdditionLinks;
   tags?: Tag[];
   labels?: Label[];
   accessories?: Accessory[];

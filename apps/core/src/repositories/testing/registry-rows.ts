@@ -15,6 +15,8 @@ export interface ArtifactOptions {
   annotations?: Record<string, string>;
   size?: number;
   pushTime?: Date;
+  /** The manifest's digest (for content put into storage); random by default. */
+  digest?: string;
 }
 
 export function randomDigest(): string {
@@ -61,7 +63,7 @@ export class RegistryRows {
 
   /** An image manifest (by default) with its manifest blob linked, as a push leaves it. */
   async artifact(repositoryId: string, options: ArtifactOptions = {}): Promise<ArtifactRow> {
-    const digest = randomDigest();
+    const digest = options.digest ?? randomDigest();
     const configMediaType = options.configMediaType === undefined ? OCI_CONFIG : options.configMediaType;
     const artifactType = options.artifactType === undefined ? configMediaType : options.artifactType;
     const size = options.size ?? 1000;

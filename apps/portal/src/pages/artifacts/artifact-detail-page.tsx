@@ -10,6 +10,7 @@ import { CopyButton } from '../../components/copy-button';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatBytes, formatDate, shortDigest } from '../../lib/format';
 import { useProject } from '../project/use-project';
+import { ArtifactIcon, BuildHistory, ChartAdditions } from './artifact-additions';
 import { isIndex, isNever, platformLabel, repositoryHref } from './artifact-helpers';
 import { AccessoryTable, IndexChildren } from './artifact-parts';
 import { ArtifactTags } from './artifact-tags';
@@ -82,9 +83,12 @@ export default function ArtifactDetailPage() {
         ]}
       />
       <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
-        <Typography.Title level={3} style={{ fontSize: 18, margin: 0 }}>
-          {t('artifacts:detail.title', { name: fullName, digest: shortDigest(digest) })}
-        </Typography.Title>
+        <Space>
+          <ArtifactIcon digest={artifact?.icon} alt={t('artifacts:detail.icon', { type: artifact?.type ?? '' })} />
+          <Typography.Title level={3} style={{ fontSize: 18, margin: 0 }}>
+            {t('artifacts:detail.title', { name: fullName, digest: shortDigest(digest) })}
+          </Typography.Title>
+        </Space>
         <Space>
           {artifact && (
             <PullCommands repository={fullName} digest={artifact.digest} tags={(artifact.tags ?? []).map((tag) => tag.name)} label={t('artifacts:pull.menu', { digest: shortDigest(artifact.digest) })} />
@@ -190,6 +194,9 @@ export default function ArtifactDetailPage() {
               <Empty description={t('artifacts:detail.noAnnotations')} />
             )}
           </Card>
+
+          {artifact.addition_links?.['build_history'] && <BuildHistory links={artifact.addition_links} />}
+          {artifact.addition_links?.['readme.md'] && <ChartAdditions links={artifact.addition_links} />}
 
           <Card title={t('artifacts:detail.content')}>
             {extra.length > 0 ? (

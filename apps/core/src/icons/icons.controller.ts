@@ -1,0 +1,15 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { API_PREFIX } from '../http/api-prefix';
+import { IconsService, IconView } from './icons.service';
+
+@ApiTags('icon')
+@Controller(`${API_PREFIX}/icons`)
+export class IconsController {
+  constructor(private readonly icons: IconsService) {}
+
+  @Get(':digest')
+  get(@Param('digest') digest: string): Promise<IconView> {
+    return this.icons.get(digest);
+  }
+}
