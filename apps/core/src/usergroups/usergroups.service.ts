@@ -4,13 +4,13 @@ import type { Sql } from '@wharf/db';
 import { requireAuthenticated, requireSystemAccess } from '../auth/authorize';
 import { SettingsService } from '../configurations/settings.service';
 import { badRequest, conflict, notFound } from '../http/harbor-error';
-import { parsePaging } from '../http/paging';
+import { type Paging, parsePaging } from '../http/paging';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
 import { LdapService } from '../ldap/ldap.service';
 import type { UserGroupDto } from '../members/dto/project-member.dto';
 import { UserGroupFilter, UserGroupStore } from './user-group.store';
-import { userGroupSearchItem, UserGroupView, userGroupView } from './user-group-view';
+import { UserGroupSearchItem, userGroupSearchItem, UserGroupView, userGroupView } from './user-group-view';
 
 /** Harbor's group types. */
 const LDAP_GROUP = 1;
@@ -51,7 +51,7 @@ export class UserGroupsService {
   ) {}
 
   /** In LDAP mode only LDAP groups are listed (and may be picked by DN), as in Harbor. */
-  async list(access: Access, params: UserGroupListParams): Promise<{ total: number; items: UserGroupView[]; paging: ReturnType<typeof parsePaging> }> {
+  async list(access: Access, params: UserGroupListParams): Promise<{ total: number; items: UserGroupView[]; paging: Paging }> {
     requireSystemAccess(access, RESOURCE, 'list');
     const paging = parsePaging(params.page, params.pageSize);
     const filter: UserGroupFilter = { nameContains: params.groupName || undefined };
@@ -63,7 +63,7 @@ export class UserGroupsService {
     return { total, items: rows.map(userGroupView), paging };
   }
 
-  async search(access: Access, groupName: string | undefined, page: string | undefined, pageSize: string | undefined) {
+  async search(access: Access, groupName: string | undefined, page: string | undefined, pageSize: string | undefined): Promise<{ total: number; items: UserGroupSearchItem[]; paging: Paging }> {
     requireAuthenticated(access);
     const paging = parsePaging(page, pageSize);
     if (!groupName) throw badRequest('need to provide groupname to search user group');
