@@ -37,6 +37,9 @@ import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
 import { SessionModule } from './session/session.module';
 import { StatisticsModule } from './statistics/statistics.module';
+import { UserGroupStore } from './usergroups/user-group.store';
+import { UserGroupsController } from './usergroups/usergroups.controller';
+import { UserGroupsService } from './usergroups/usergroups.service';
 import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -51,7 +54,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule],
-      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController],
+      controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController, UserGroupsController],
       providers: [
         SystemCveAllowlistService,
         ApiAuthenticator,
@@ -71,6 +74,8 @@ export class CoreModule {
         MemberRepository,
         MembersService,
         LdapService,
+        UserGroupStore,
+        UserGroupsService,
       ],
       exports: [ApiAuthenticator, AuditService],
     };

@@ -46,9 +46,10 @@ export async function syncLdapUser(sql: TransactionRunner, user: LdapUserRecord)
 
     const groupIds: number[] = [];
     for (const group of user.groups) {
+      // A group known by its DN keeps its name: administrators may have renamed it (Harbor does the same).
       const saved = await tx.one<{ id: number }>(
         `INSERT INTO user_group (group_name, group_type, ldap_dn) VALUES ($1, ${LDAP_GROUP}, $2)
-         ON CONFLICT ((lower(ldap_dn))) WHERE ldap_dn IS NOT NULL DO UPDATE SET group_name = EXCLUDED.group_name, updated_at = now()
+         ON CONFLICT ((lower(ldap_dn))) WHERE ldap_dn IS NOT NULL DO UPDATE SET updated_at = now()
          RETURNING id`,
         [group.name, group.dn],
       );

@@ -24,7 +24,7 @@ export class UserEntityDto {
   username?: string;
 }
 
-/** Harbor's UserGroup: an existing group by id, or by LDAP DN / name. */
+/** Harbor's UserGroup: as a member, an existing group by id, or by LDAP DN / name; the body of /usergroups. */
 @ApiSchema({ name: 'UserGroup' })
 export class UserGroupDto {
   @ApiPropertyOptional()

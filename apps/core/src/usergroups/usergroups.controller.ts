@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, QueryParam } from '../http/query-param';
+import { UserGroupDto } from '../members/dto/project-member.dto';
+import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
+import { UserGroupsService } from './usergroups.service';
+
+@ApiTags('usergroup')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/usergroups`)
+export class UserGroupsController {
+  constructor(private readonly groups: UserGroupsService) {}
+
+  @ApiListQueries({ query: false, sort: false, extra: ['ldap_group_dn', 'group_name'] })
+  @Get()
+  async list(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+    @QueryParam('group_name') groupName?: string,
+    @QueryParam('ldap_group_dn') ldapGroupDn?: string,
+  ): Promise<UserGroupView[]> {
+    const { total, items, paging } = await this.groups.list(access, { page, pageSize, groupName, ldapGroupDn });
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Post()
+  async create(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: UserGroupDto): Promise<void> {
+    const id = await this.groups.create(access, body);
+    reply.header('Location', `${req.url.split('?')[0].replace(/\/+$/, '')}/${id}`);
+  }
+
+  /** Open to every signed-in user (to pick a group as a project member). */
+  @ApiListQueries({ query: false, sort: false })
+  @ApiQuery({ name: 'groupname', required: true, type: String })
+  @Get('search')
+  async search(
+    @RequestAccess() access: Access,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @QueryParam('groupname') groupName?: string,
+    @QueryParam('page') page?: string,
+    @QueryParam('page_size') pageSize?: string,
+  ): Promise<UserGroupSearchItem[]> {
+    const { total, items, paging } = await this.groups.search(access, groupName, page, pageSize);
+    setPageHeaders(reply, req.url, paging, total);
+    return items;
+  }
+
+  @Get(':group_id')
+  get(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number): Promise<UserGroupView> {
+    return this.groups.get(access, id);
+  }
+
+  @Put(':group_id')
+  @HttpCode(200)
+  update(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number, @Body() body: UserGroupDto): Promise<void> {
+    return this.groups.update(access, id, body);
+  }
+
+  @Delete(':group_id')
+  @HttpCode(200)
+  delete(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number): Promise<void> {
+    return this.groups.delete(access, id);
+  }
+}
