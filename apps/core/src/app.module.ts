@@ -10,6 +10,7 @@ import type { CoreConfig } from './config';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { ReadOnlyGuard } from './configurations/read-only.guard';
 import { GcModule } from './gc/gc.module';
+import { PurgeModule } from './purge/purge.module';
 import { IconsModule } from './icons/icons.module';
 import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
@@ -53,7 +54,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule],
       controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController, UserGroupsController],
       providers: [
         SystemCveAllowlistService,

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { JobServiceConfig } from './config';
 import { GcRunner } from './gc/gc.runner';
 import { Logger } from './logger';
+import { PurgeAuditRunner } from './purge/purge-audit.runner';
 import { RepositoryChanges } from './repository-changes';
 import { RetentionRunner } from './retention/retention.runner';
 import { ScheduleSync } from './schedule-sync';
@@ -54,6 +55,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
     new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs, readOnly),
     new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events), readOnly }),
     webhooks.runner,
+    new PurgeAuditRunner(sql),
   ], {
     connection: workerConnection,
     prefix: config.queuePrefix,

@@ -94,3 +94,16 @@ export interface GcParameters {
 }
 
 export const GC_DEFAULTS: GcParameters = { dry_run: false, delete_untagged: false, workers: 1, time_window: 2 };
+
+/** Audit log purge's parameters, as Harbor's API takes them in `parameters`. */
+export interface PurgeAuditParameters {
+  /** Rows older than this many hours are purged; 0 and -1 purge nothing (Harbor's "keep all"). */
+  audit_retention_hour: number;
+  /** Comma separated Harbor event types (create_artifact, login_user, other, ...); empty purges nothing. */
+  include_event_types: string;
+  /** Count what would be purged, delete nothing. */
+  dry_run: boolean;
+}
+
+/** Harbor's cap on audit_retention_hour (about 27 years). */
+export const MAX_AUDIT_RETENTION_HOUR = 240_000;

@@ -9,11 +9,14 @@ export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 export const MIN_GC_WORKERS = 1;
 export const MAX_GC_WORKERS = 5;
 
-/** What a POST/PUT /system/gc/schedule body asks for. */
-export type GcScheduleRequest =
-  | { action: 'run'; parameters: GcParameters }
+/** What a POST/PUT .../schedule body (Harbor's Schedule) asks for, with the job's parameters P. */
+export type ScheduleRequest<P> =
+  | { action: 'run'; parameters: P }
   | { action: 'remove' }
-  | { action: 'schedule'; cronType: CronType; cron: string; parameters: GcParameters };
+  | { action: 'schedule'; cronType: CronType; cron: string; parameters: P };
+
+/** What a POST/PUT /system/gc/schedule body asks for. */
+export type GcScheduleRequest = ScheduleRequest<GcParameters>;
 
 type Json = Record<string, unknown>;
 
@@ -63,10 +66,11 @@ function parseCron(type: ScheduleType, raw: unknown): { cronType: CronType; cron
 }
 
 /**
- * Reads Harbor's Schedule body: `{"schedule": {"type", "cron"}, "parameters": {...}}`. Throws a
- * 400 naming the first problem; nothing is half-applied because nothing is applied here.
+ * Reads Harbor's Schedule body: `{"schedule": {"type", "cron"}, "parameters": {...}}`, the
+ * parameters (of every type, None included, as Harbor reads them) through `parseParameters`.
+ * Throws a 400 naming the first problem; nothing is half-applied because nothing is applied here.
  */
-export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
+export function parseScheduleRequest<P>(body: unknown, parseParameters: (raw: unknown) => P): ScheduleRequest<P> {
   if (body === undefined || body === null || body === '') throw badRequest('the request body is required: {"schedule": {"type": ..., "cron": ...}, "parameters": {...}}');
   if (!isObject(body)) throw badRequest('the request body must be a JSON object');
   const schedule = body['schedule'];
@@ -75,7 +79,7 @@ export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
   if (typeof type !== 'string' || !(SCHEDULE_TYPES as readonly string[]).includes(type)) {
     throw badRequest(`schedule.type must be one of ${SCHEDULE_TYPES.join(', ')}`);
   }
-  const parameters = parseGcParameters(body['parameters']);
+  const parameters = parseParameters(body['parameters']);
   switch (type as ScheduleType) {
     case 'Manual':
       return { action: 'run', parameters };
@@ -84,4 +88,9 @@ export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
     default:
       return { action: 'schedule', ...parseCron(type as ScheduleType, schedule['cron']), parameters };
   }
+}
+
+/** GC's Schedule body; see parseScheduleRequest. */
+export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
+  return parseScheduleRequest(body, parseGcParameters);
 }

@@ -17,17 +17,10 @@ const NOT_YET: string[] = [
   "GET /projects/{}/repositories/{}/artifacts/{}/additions/vulnerabilities",
   "GET /projects/{}/scanner",
   "GET /projects/{}/scanner/candidates",
-  "GET /system/purgeaudit",
-  "GET /system/purgeaudit/schedule",
-  "GET /system/purgeaudit/{}",
-  "GET /system/purgeaudit/{}/log",
   "POST /system/oidc/ping",
-  "POST /system/purgeaudit/schedule",
   "PUT /jobservice/jobs/{}",
   "PUT /jobservice/queues/{}",
   "PUT /projects/{}/scanner",
-  "PUT /system/purgeaudit/schedule",
-  "PUT /system/purgeaudit/{}",
   "PUT /users/{}/cli_secret",
 ];
 

@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Access } from '@wharf/auth';
+import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestAccess } from '../auth/request-access';
+import { SCHEDULE_TYPES } from '../gc/gc-schedule-request';
+import { API_PREFIX } from '../http/api-prefix';
+import { ParseIdPipe } from '../http/id-param';
+import { setPageHeaders } from '../http/paging';
+import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import type { ExecHistoryView } from './purge-view';
+import { PurgeService } from './purge.service';
+
+const SCHEDULE_OBJ_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    type: { type: 'string', enum: [...SCHEDULE_TYPES] },
+    cron: { type: 'string', description: '6 fields, seconds first, UTC; required for Custom and Schedule' },
+    next_scheduled_time: { type: 'string', format: 'date-time', readOnly: true },
+  },
+};
+
+/** Harbor's Schedule, as POST/PUT /system/purgeaudit/schedule take it. */
+const SCHEDULE_SCHEMA = {
+  type: 'object' as const,
+  required: ['schedule', 'parameters'],
+  example: { parameters: { audit_retention_hour: 168, dry_run: true, include_event_types: 'create_artifact,delete_artifact,pull_artifact' }, schedule: { type: 'Hourly', cron: '0 0 * * * *' } },
+  properties: {
+    schedule: SCHEDULE_OBJ_SCHEMA,
+    parameters: {
+      type: 'object',
+      required: ['audit_retention_hour', 'include_event_types'],
+      properties: {
+        audit_retention_hour: { type: 'integer', minimum: -1, maximum: MAX_AUDIT_RETENTION_HOUR, description: 'rows older than this many hours are purged; 0 or -1 purge nothing' },
+        include_event_types: {
+          type: 'string',
+          description: 'comma separated event types (create_artifact, delete_artifact, pull_artifact, other, ...; also the older operations create, delete, pull); empty purges nothing',
+        },
+        dry_run: { type: 'boolean', default: false },
+      },
+    },
+  },
+};
+
+const EXEC_HISTORY_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    job_name: { type: 'string' },
+    job_kind: { type: 'string' },
+    job_parameters: { type: 'string', description: 'JSON: parameters and results of the run' },
+    schedule: SCHEDULE_OBJ_SCHEMA,
+    job_status: { type: 'string' },
+    deleted: { type: 'boolean' },
+    creation_time: { type: 'string', format: 'date-time' },
+    update_time: { type: 'string', format: 'date-time' },
+  },
+};
+
+@ApiTags('purge')
+@ApiBasicAuth()
+@Controller(`${API_PREFIX}/system/purgeaudit`)
+export class PurgeController {
+  constructor(private readonly purge: PurgeService) {}
+
+  @ApiListQueries()
+  @ApiOkResponse({ schema: { type: 'array', items: EXEC_HISTORY_SCHEMA } })
+  @Get()
+  async history(
+    @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ExecHistoryView[]> {
+    const { items, total } = await this.purge.history(access, list);
+    setPageHeaders(reply, req.url, list.paging, total);
+    return items;
+  }
+
+  /** With no schedule Harbor answers 200 with an empty body; `{}` here, as for GC's schedule. */
+  @Get('schedule')
+  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  schedule(@RequestAccess() access: Access): Promise<ExecHistoryView | Record<string, never>> {
+    return this.purge.schedule(access);
+  }
+
+  /** Runs the purge now (type Manual: 201 with the run's Location) or sets/removes the schedule. */
+  @Post('schedule')
+  @ApiBody({ schema: SCHEDULE_SCHEMA })
+  async createSchedule(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const { executionId } = await this.purge.applySchedule(access, 'create', body);
+    if (executionId) reply.header('Location', `/${API_PREFIX}/system/purgeaudit/${executionId}`);
+  }
+
+  /** Same as POST, answered 200. */
+  @Put('schedule')
+  @HttpCode(200)
+  @ApiBody({ schema: SCHEDULE_SCHEMA })
+  async updateSchedule(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
+    await this.purge.applySchedule(access, 'update', body);
+  }
+
+  @Get(':purge_id')
+  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  get(@RequestAccess() access: Access, @Param('purge_id', ParseIdPipe) id: number): Promise<ExecHistoryView> {
+    return this.purge.get(access, id);
+  }
+
+  /** Stops the run (Harbor's stopPurge); a body, if any, is ignored. */
+  @Put(':purge_id')
+  @HttpCode(200)
+  stop(@RequestAccess() access: Access, @Param('purge_id', ParseIdPipe) id: number): Promise<void> {
+    return this.purge.stop(access, id);
+  }
+
+  @Get(':purge_id/log')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async log(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('purge_id', ParseIdPipe) id: number): Promise<string> {
+    const text = await this.purge.log(access, id);
+    reply.type('text/plain; charset=utf-8');
+    return text;
+  }
+}
