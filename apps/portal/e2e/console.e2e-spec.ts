@@ -19,9 +19,14 @@ const MARKUP = '<img src=x onerror="window.__xss=1">';
 let projectId: number;
 let layout: string;
 
-/** antd keeps a closed dropdown in the page, hidden: wait until none is open (axe would see it fading). */
+/** antd keeps a closed dropdown in the page, hidden: wait until none is open (axe would see it fading); name any left open. */
 async function dropdownsClosed(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)'));
+  try {
+    await page.waitForFunction(() => !document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)'));
+  } catch (err) {
+    const open = await page.evaluate(() => [...document.querySelectorAll('.ant-dropdown:not(.ant-dropdown-hidden)')].map((d) => `${d.className} :: ${(d as HTMLElement).innerText.slice(0, 200)}`));
+    throw new Error(`dropdowns still open: ${JSON.stringify(open)}; ${(err as Error).message}`);
+  }
 }
 
 let inst: Installation;

@@ -20,6 +20,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [dialog, setDialog] = useState<'password' | 'about' | null>(null);
+  const [languageOpen, setLanguageOpen] = useState(false);
 
   const admin = !!user?.sysadmin_flag;
   const items: { key: string; label: ReactNode; children?: { key: string; label: ReactNode }[] }[] = [
@@ -50,12 +51,20 @@ export function AppLayout() {
           <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>Wharf</Typography.Text>
         </Link>
         <div style={{ flex: 1 }} />
+        {/* Opened by a click and closed by the choice: a menu opened by hovering stayed open after a
+            choice while the pointer rested on it, as the page re-rendered in the new language. */}
         <Dropdown
+          trigger={['click']}
+          open={languageOpen}
+          onOpenChange={setLanguageOpen}
           menu={{
             selectable: true,
             selectedKeys: [i18n.language],
             items: LANGUAGES.map((l) => ({ key: l.code, label: <span lang={l.code}>{l.label}</span> })),
-            onClick: ({ key }) => void changeLanguage(key as Language),
+            onClick: ({ key }) => {
+              setLanguageOpen(false);
+              void changeLanguage(key as Language);
+            },
           }}
         >
           <Button type="text" style={{ color: '#fff' }} icon={<GlobalOutlined />} title={t('common:language')} data-testid="language-menu">
@@ -63,6 +72,7 @@ export function AppLayout() {
           </Button>
         </Dropdown>
         <Dropdown
+          trigger={['click']}
           menu={{
             items: [
               { key: 'password', label: t('common:user.changePassword') },
