@@ -5,6 +5,16 @@ import { badRequest } from '../http/harbor-error';
 export const SCHEDULE_TYPES = ['Manual', 'None', 'Hourly', 'Daily', 'Weekly', 'Custom', 'Schedule'] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 
+/** OpenAPI schema of Harbor's ScheduleObj. */
+export const SCHEDULE_OBJ_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    type: { type: 'string', enum: [...SCHEDULE_TYPES] },
+    cron: { type: 'string', description: '6 fields, seconds first, UTC; required for Custom and Schedule' },
+    next_scheduled_time: { type: 'string', format: 'date-time', readOnly: true },
+  },
+};
+
 /** Harbor's GC workers range. */
 export const MIN_GC_WORKERS = 1;
 export const MAX_GC_WORKERS = 5;

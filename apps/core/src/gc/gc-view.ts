@@ -1,4 +1,5 @@
 import { type Execution, nextCronTime, type Schedule, Trigger, VendorType } from '@wharf/jobs';
+import { SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
 
 /** Harbor's ScheduleObj as answered. */
 export interface ScheduleObjView {
@@ -7,8 +8,11 @@ export interface ScheduleObjView {
   next_scheduled_time?: string;
 }
 
-/** Harbor's GCHistory: one GC run, or (GET /system/gc/schedule) the schedule. */
-export interface GcHistoryView {
+/**
+ * Harbor's GCHistory and ExecHistory (the same fields): one run of a system job (GC, audit
+ * purge), or (GET …/schedule) its schedule.
+ */
+export interface ExecHistoryView {
   id: number;
   job_name: string;
   job_kind: string;
@@ -30,6 +34,9 @@ const HARBOR_RESULT_NAMES: Readonly<Record<string, string>> = {
   blobs_deleted: 'purged_blobs',
   manifests_deleted: 'purged_manifests',
 };
+
+/** What a history entry is made of. */
+export type ExecutionRun = Pick<Execution, 'id' | 'trigger' | 'status' | 'parameters' | 'extraAttrs' | 'startTime' | 'updateTime'>;
 
 /** Parameters, then results (which win: they say what the run really did, e.g. dry_run). */
 export function gcJobParameters(e: Pick<Execution, 'parameters' | 'extraAttrs'>): string {
@@ -55,12 +62,13 @@ export function cronOfRun(e: Pick<Execution, 'trigger' | 'parameters' | 'extraAt
   return typeof recorded === 'string' ? recorded : (currentCron ?? '');
 }
 
-export function gcHistoryView(e: Execution, currentCron?: string): GcHistoryView {
+/** A run as Harbor's history lists it, under `jobName`, with its parameters written by `jobParameters`. */
+export function execHistoryView(e: ExecutionRun, jobName: string, jobParameters: string, currentCron?: string): ExecHistoryView {
   return {
     id: Number(e.id),
-    job_name: VendorType.GarbageCollection,
+    job_name: jobName,
     job_kind: e.trigger,
-    job_parameters: gcJobParameters(e),
+    job_parameters: jobParameters,
     job_status: e.status,
     schedule: { type: scheduleTypeOfTrigger(e.trigger), cron: cronOfRun(e, currentCron) },
     deleted: false,
@@ -69,12 +77,12 @@ export function gcHistoryView(e: Execution, currentCron?: string): GcHistoryView
   };
 }
 
-/** GET /system/gc/schedule: the schedule in GCHistory's shape, as Harbor answers it. */
-export function gcScheduleView(s: Schedule, now: Date = new Date()): GcHistoryView {
+/** A schedule in the history's shape; job name and kind are what each of Harbor's handlers puts there. */
+export function scheduleHistoryView(s: Schedule, jobName: string, jobKind: string, now: Date = new Date()): ExecHistoryView {
   return {
     id: Number(s.id),
-    job_name: VendorType.GarbageCollection,
-    job_kind: Trigger.Schedule,
+    job_name: jobName,
+    job_kind: jobKind,
     job_parameters: JSON.stringify(s.parameters),
     job_status: '',
     schedule: { type: s.cronType, cron: s.cron, next_scheduled_time: nextCronTime(s.cron, now).toISOString() },
@@ -83,3 +91,28 @@ export function gcScheduleView(s: Schedule, now: Date = new Date()): GcHistoryVi
     update_time: s.updateTime.toISOString(),
   };
 }
+
+export function gcHistoryView(e: ExecutionRun, currentCron?: string): ExecHistoryView {
+  return execHistoryView(e, VendorType.GarbageCollection, gcJobParameters(e), currentCron);
+}
+
+/** GET /system/gc/schedule: the schedule in GCHistory's shape, as Harbor answers it. */
+export function gcScheduleView(s: Schedule, now: Date = new Date()): ExecHistoryView {
+  return scheduleHistoryView(s, VendorType.GarbageCollection, Trigger.Schedule, now);
+}
+
+/** OpenAPI schema of ExecHistoryView. */
+export const EXEC_HISTORY_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    job_name: { type: 'string' },
+    job_kind: { type: 'string' },
+    job_parameters: { type: 'string', description: 'JSON: parameters and results of the run' },
+    schedule: SCHEDULE_OBJ_SCHEMA,
+    job_status: { type: 'string' },
+    deleted: { type: 'boolean' },
+    creation_time: { type: 'string', format: 'date-time' },
+    update_time: { type: 'string', format: 'date-time' },
+  },
+};

@@ -7,18 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_TYPES } from './gc-schedule-request';
-import type { GcHistoryView } from './gc-view';
+import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
+import { EXEC_HISTORY_SCHEMA, type ExecHistoryView } from './gc-view';
 import { GcService } from './gc.service';
 
-const SCHEDULE_OBJ_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    type: { type: 'string', enum: [...SCHEDULE_TYPES] },
-    cron: { type: 'string', description: '6 fields, seconds first, UTC; required for Custom and Schedule' },
-    next_scheduled_time: { type: 'string', format: 'date-time', readOnly: true },
-  },
-};
 
 /** Harbor's Schedule, as POST/PUT /system/gc/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -39,20 +31,6 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-const GC_HISTORY_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    job_name: { type: 'string' },
-    job_kind: { type: 'string' },
-    job_parameters: { type: 'string', description: 'JSON: parameters and results of the run' },
-    schedule: SCHEDULE_OBJ_SCHEMA,
-    job_status: { type: 'string' },
-    deleted: { type: 'boolean' },
-    creation_time: { type: 'string', format: 'date-time' },
-    update_time: { type: 'string', format: 'date-time' },
-  },
-};
 
 @ApiTags('gc')
 @ApiBasicAuth()
@@ -61,14 +39,14 @@ export class GcController {
   constructor(private readonly gc: GcService) {}
 
   @ApiListQueries()
-  @ApiOkResponse({ schema: { type: 'array', items: GC_HISTORY_SCHEMA } })
+  @ApiOkResponse({ schema: { type: 'array', items: EXEC_HISTORY_SCHEMA } })
   @Get()
   async history(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<GcHistoryView[]> {
+  ): Promise<ExecHistoryView[]> {
     const { items, total } = await this.gc.history(access, list);
     setPageHeaders(reply, req.url, list.paging, total);
     return items;
@@ -79,8 +57,8 @@ export class GcController {
    * generated clients (which test for `schedule`) and still parses as JSON for the others.
    */
   @Get('schedule')
-  @ApiOkResponse({ schema: GC_HISTORY_SCHEMA })
-  schedule(@RequestAccess() access: Access): Promise<GcHistoryView | Record<string, never>> {
+  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  schedule(@RequestAccess() access: Access): Promise<ExecHistoryView | Record<string, never>> {
     return this.gc.schedule(access);
   }
 
@@ -105,8 +83,8 @@ export class GcController {
   }
 
   @Get(':gc_id')
-  @ApiOkResponse({ schema: GC_HISTORY_SCHEMA })
-  get(@RequestAccess() access: Access, @Param('gc_id', ParseIdPipe) id: number): Promise<GcHistoryView> {
+  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  get(@RequestAccess() access: Access, @Param('gc_id', ParseIdPipe) id: number): Promise<ExecHistoryView> {
     return this.gc.get(access, id);
   }
 

@@ -5,7 +5,7 @@ import { requireSysadmin } from '../auth/authorize';
 import { badRequest, conflict, notFound } from '../http/harbor-error';
 import type { ListRequest } from '../http/query-param';
 import { GcScheduleRequest, parseGcScheduleRequest } from './gc-schedule-request';
-import { GcHistoryView, gcHistoryView, gcScheduleView } from './gc-view';
+import { ExecHistoryView, gcHistoryView, gcScheduleView } from './gc-view';
 
 /** The history's only order (newest first), under the names a client may ask for it by. */
 const NEWEST_FIRST_SORTS = new Set(['-creation_time', '-id']);
@@ -29,7 +29,7 @@ export class GcService {
     private readonly queues: JobQueues,
   ) {}
 
-  async history(access: Access, { query, sort, paging }: ListRequest): Promise<{ items: GcHistoryView[]; total: number }> {
+  async history(access: Access, { query, sort, paging }: ListRequest): Promise<{ items: ExecHistoryView[]; total: number }> {
     requireSysadmin(access);
     const filters = [...query.keys()];
     if (filters.length > 0) throw badRequest(`the GC history cannot be filtered (by ${filters.join(', ')})`);
@@ -40,7 +40,7 @@ export class GcService {
     return { items: page.items.map((e) => gcHistoryView(e, currentCron)), total: page.total };
   }
 
-  async get(access: Access, id: number): Promise<GcHistoryView> {
+  async get(access: Access, id: number): Promise<ExecHistoryView> {
     requireSysadmin(access);
     const execution = await this.gcExecution(id);
     const currentCron = execution.trigger === Trigger.Schedule ? (await this.schedules.get(VendorType.GarbageCollection))?.cron : undefined;
@@ -61,7 +61,7 @@ export class GcService {
   }
 
   /** The schedule, or an empty object when there is none (Harbor answers an empty body; see the controller). */
-  async schedule(access: Access): Promise<GcHistoryView | Record<string, never>> {
+  async schedule(access: Access): Promise<ExecHistoryView | Record<string, never>> {
     requireSysadmin(access);
     const schedule = await this.schedules.get(VendorType.GarbageCollection);
     return schedule ? gcScheduleView(schedule) : {};

@@ -4,22 +4,14 @@ import type { Access } from '@wharf/auth';
 import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
-import { SCHEDULE_TYPES } from '../gc/gc-schedule-request';
+import { SCHEDULE_OBJ_SCHEMA } from '../gc/gc-schedule-request';
+import { EXEC_HISTORY_SCHEMA, type ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import type { ExecHistoryView } from './purge-view';
 import { PurgeService } from './purge.service';
 
-const SCHEDULE_OBJ_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    type: { type: 'string', enum: [...SCHEDULE_TYPES] },
-    cron: { type: 'string', description: '6 fields, seconds first, UTC; required for Custom and Schedule' },
-    next_scheduled_time: { type: 'string', format: 'date-time', readOnly: true },
-  },
-};
 
 /** Harbor's Schedule, as POST/PUT /system/purgeaudit/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -43,20 +35,6 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-const EXEC_HISTORY_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    job_name: { type: 'string' },
-    job_kind: { type: 'string' },
-    job_parameters: { type: 'string', description: 'JSON: parameters and results of the run' },
-    schedule: SCHEDULE_OBJ_SCHEMA,
-    job_status: { type: 'string' },
-    deleted: { type: 'boolean' },
-    creation_time: { type: 'string', format: 'date-time' },
-    update_time: { type: 'string', format: 'date-time' },
-  },
-};
 
 @ApiTags('purge')
 @ApiBasicAuth()

@@ -8,7 +8,8 @@ import { type FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from
 import type { ListRequest } from '../http/query-param';
 import { SQL } from '../infra/tokens';
 import { parsePurgeScheduleRequest, type PurgeScheduleRequest } from './purge-schedule-request';
-import { type ExecHistoryView, type PurgeRun, purgeHistoryView, purgeScheduleView } from './purge-view';
+import { type ExecHistoryView, type ExecutionRun } from '../gc/gc-view';
+import { purgeHistoryView, purgeScheduleView } from './purge-view';
 
 /** Harbor's system resource for the audit log purge. */
 const RESOURCE = 'purge-audit';
@@ -36,7 +37,7 @@ interface RunRow {
   update_time: Date;
 }
 
-function toRun(r: RunRow): PurgeRun {
+function toRun(r: RunRow): ExecutionRun {
   return { id: r.id, trigger: r.trigger, status: r.status, parameters: r.parameters, extraAttrs: r.extra_attrs, startTime: r.start_time, updateTime: r.update_time };
 }
 
