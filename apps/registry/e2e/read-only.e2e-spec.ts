@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READ_ONLY_CACHE_MS, READ_ONLY_MESSAGE } from '@wharf/db/plain';
+import { type PrivateDockerd, startPrivateDockerd } from '@wharf/outage/testing';
 // Core (the switch and the token service) and the registry together, as deployed.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
@@ -135,45 +136,21 @@ describe('read-only mode with skopeo, podman and docker', () => {
 
   describe('docker', () => {
     let skipReason: string | undefined;
-    let dockerd: ChildProcess | undefined;
-    let dockerDir: string;
-    const docker = (args: string[]) => run('docker', ['-H', `unix://${join(dockerDir, 'docker.sock')}`, ...args], { DOCKER_CONFIG: join(dockerDir, 'config') });
+    let dockerd: PrivateDockerd | undefined;
+    const docker = (args: string[]) => run('docker', ['-H', dockerd?.host ?? '', ...args], { DOCKER_CONFIG: dockerd?.configDir ?? '' });
 
     beforeAll(async () => {
       if (!installed('dockerd')) {
         skipReason = 'dockerd is not installed';
         return;
       }
-      dockerDir = join(work, 'docker');
-      await mkdir(dockerDir);
-      dockerd = spawn(
-        'dockerd',
-        [
-          '--storage-driver', 'vfs', '--iptables=false', '--ip6tables=false', '--bridge=none',
-          '--data-root', join(dockerDir, 'data'), '--exec-root', join(dockerDir, 'exec'),
-          '--pidfile', join(dockerDir, 'dockerd.pid'), '-H', `unix://${join(dockerDir, 'docker.sock')}`,
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      let log = '';
-      dockerd.stderr?.setEncoding('utf8').on('data', (c: string) => (log = (log + c).slice(-3000)));
-      const deadline = Date.now() + 60_000;
-      while ((await docker(['info', '--format', '{{.ServerVersion}}'])).code !== 0) {
-        if (Date.now() > deadline || dockerd.exitCode !== null) {
-          skipReason = `dockerd did not start here: ${log.trim().split('\n').slice(-3).join(' ')}`;
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const started = await startPrivateDockerd(join(work, 'docker'));
+      if ('skipReason' in started) skipReason = started.skipReason;
+      else dockerd = started;
     }, 90_000);
 
     afterAll(async () => {
-      if (dockerd && dockerd.exitCode === null) {
-        const gone = new Promise((r) => dockerd?.once('exit', r));
-        dockerd.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]);
-        if (dockerd.exitCode === null) dockerd.kill('SIGKILL');
-      }
+      await dockerd?.stop();
     }, 30_000);
 
     it('docker pull works while read-only; docker push is refused with the message and works once it is off', async () => {

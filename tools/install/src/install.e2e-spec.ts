@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { type PrivateDockerd, startPrivateDockerd } from '@wharf/outage/testing';
 import { readLayoutBlobs, writeLayoutImage, type LayoutImage } from './testing/oci-image';
 import { run, runOk, type RunResult } from './testing/processes';
 
@@ -420,43 +421,20 @@ async function provideDockerd(): Promise<string | undefined> {
 
 describe('the Docker CLI against the HTTPS installation', () => {
   let skipReason: string | undefined;
-  let dockerd: ChildProcess | undefined;
-  let dockerDir: string;
-  const docker = (args: string[]) => run('docker', ['-H', `unix://${join(dockerDir, 'docker.sock')}`, ...args], { env: { ...process.env, DOCKER_CONFIG: join(dockerDir, 'config') }, timeoutMs: 180_000 });
+  let dockerd: PrivateDockerd | undefined;
+  const docker = (args: string[]) =>
+    run('docker', ['-H', dockerd?.host ?? '', ...args], { env: { ...process.env, DOCKER_CONFIG: dockerd?.configDir ?? '' }, timeoutMs: 180_000 });
 
   beforeAll(async () => {
     skipReason = await provideDockerd();
     if (skipReason) return;
-    dockerDir = join(root, 'docker');
-    mkdirSync(dockerDir);
-    dockerd = spawn(
-      'dockerd',
-      [
-        '--storage-driver', 'vfs', '--iptables=false', '--ip6tables=false', '--bridge=none',
-        '--data-root', join(dockerDir, 'data'), '--exec-root', join(dockerDir, 'exec'),
-        '--pidfile', join(dockerDir, 'dockerd.pid'), '-H', `unix://${join(dockerDir, 'docker.sock')}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let log = '';
-    dockerd.stderr?.setEncoding('utf8').on('data', (c: string) => (log = (log + c).slice(-3000)));
-    const deadline = Date.now() + 60_000;
-    while ((await docker(['info', '--format', '{{.ServerVersion}}'])).code !== 0) {
-      if (Date.now() > deadline || dockerd.exitCode !== null) {
-        skipReason = `dockerd did not start here: ${log.trim().split('\n').slice(-3).join(' ')}`;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const started = await startPrivateDockerd(join(root, 'docker'));
+    if ('skipReason' in started) skipReason = started.skipReason;
+    else dockerd = started;
   });
 
   afterAll(async () => {
-    if (dockerd && dockerd.exitCode === null) {
-      const gone = new Promise((r) => dockerd?.once('exit', r));
-      dockerd.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 20_000))]);
-      if (dockerd.exitCode === null) dockerd.kill('SIGKILL');
-    }
+    await dockerd?.stop();
   });
 
   it('docker login, push and pull of a private image', async () => {

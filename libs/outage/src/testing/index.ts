@@ -5,3 +5,5 @@ export { startPrivatePostgres } from './private-postgres';
 export type { PrivatePostgres } from './private-postgres';
 export { captureOutput, expectLoggedOnce } from './captured-output';
 export type { CapturedOutput } from './captured-output';
+export { startPrivateDockerd } from './private-dockerd';
+export type { PrivateDockerd } from './private-dockerd';
