@@ -46,7 +46,14 @@ async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.waitForFunction(
     // antd's click wave can outlive a button that a closing dialog took away: it is not content.
-    () => !document.querySelector('.ant-spin-spinning, .ant-skeleton-active, :not(.ant-wave)[class*="-appear-active"], :not(.ant-wave)[class*="-enter-active"], [class*="-leave-active"], [class*="-leave-start"]'),
+    // rc-motion marks an entering element "-prepare" and "-start" (fully transparent) before "-active":
+    // a check in those first frames saw no motion and let axe read a dialog's text at a quarter of its contrast.
+    () =>
+      !document.querySelector(
+        '.ant-spin-spinning, .ant-skeleton-active, :not(.ant-wave)[class*="-appear-"], :not(.ant-wave)[class*="-enter-"], [class*="-leave-active"], [class*="-leave-start"], [class*="-leave-prepare"]',
+      ) &&
+      // Any finite CSS animation or transition still running (a spinner's endless one is not motion to wait for).
+      !document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity),
     undefined,
     { timeout: 10_000 },
   );
