@@ -4,7 +4,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformFileSync } from '@swc/core';
-import { keyId, loadOrCreateSigningKey } from './token';
+import { loadOrCreateSigningKey } from './signing-key';
+import { keyId } from './token';
 
 // Generating 3072-bit RSA keys takes up to a second each on this machine; the races below make
 // several of them on purpose.
@@ -65,9 +66,9 @@ describe('loadOrCreateSigningKey', () => {
   });
 
   it('gives 3 processes racing on first start one and the same key', async () => {
-    // The children run the real module: token.ts compiled on the spot (it imports only node:*).
-    const compiled = join(dir, 'token.js');
-    const { code } = transformFileSync(join(__dirname, 'token.ts'), {
+    // The children run the real module: signing-key.ts compiled on the spot (it imports only node:*).
+    const compiled = join(dir, 'signing-key.js');
+    const { code } = transformFileSync(join(__dirname, 'signing-key.ts'), {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
       module: { type: 'commonjs' },
     });

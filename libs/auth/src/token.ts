@@ -1,6 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID, sign, verify } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { createHash, createPublicKey, KeyObject, randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 /** One grant inside a registry token: what the bearer may do to one resource. */
 export interface TokenAccess {
@@ -26,10 +25,6 @@ export class TokenError extends Error {
     super(message);
     this.name = 'TokenError';
   }
-}
-
-function base64url(data: Buffer | string): string {
-  return Buffer.from(data).toString('base64url');
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -78,8 +73,8 @@ export interface SignOptions {
   now?: number;
 }
 
-/** Signs a registry token with RS256. */
-export function signToken(privateKey: KeyObject, options: SignOptions): { token: string; claims: TokenClaims } {
+/** Signs a registry token with RS256 (jose). */
+export async function signToken(privateKey: KeyObject, options: SignOptions): Promise<{ token: string; claims: TokenClaims }> {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const claims: TokenClaims = {
     iss: options.issuer,
@@ -92,10 +87,8 @@ export function signToken(privateKey: KeyObject, options: SignOptions): { token:
     jti: randomUUID(),
     access: options.access,
   };
-  const header = { typ: 'JWT', alg: 'RS256', kid: keyId(privateKey) };
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-  const signature = sign('RSA-SHA256', Buffer.from(input), privateKey);
-  return { token: `${input}.${base64url(signature)}`, claims };
+  const token = await new SignJWT(claims as unknown as JWTPayload).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: keyId(privateKey) }).sign(privateKey);
+  return { token, claims };
 }
 
 export interface VerifyOptions {
@@ -106,16 +99,6 @@ export interface VerifyOptions {
   now?: number;
   /** Tolerated clock difference, seconds. */
   leeway?: number;
-}
-
-function decodeJson(part: string, what: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new TokenError(`malformed token ${what}`);
 }
 
 function isAccessList(value: unknown): value is TokenAccess[] {
@@ -133,34 +116,85 @@ function isAccessList(value: unknown): value is TokenAccess[] {
   );
 }
 
-/** Verifies signature, algorithm, key id, issuer, audience and lifetime; returns the claims. */
-export function verifyToken(token: string, options: VerifyOptions): TokenClaims {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw new TokenError('malformed token');
-  const header = decodeJson(parts[0], 'header');
-  // Only RS256: never "none", never an HMAC keyed with the public key.
+/** Three base64url parts without padding or stray characters: anything else is refused unread. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
+const verifierKeys = new WeakMap<KeyObject, KeyObject>();
+
+/** jose verifies with a public key: the private key a single-process setup holds gives its public half. */
+function verifierKey(key: KeyObject): KeyObject {
+  if (key.type !== 'private') return key;
+  let publicKey = verifierKeys.get(key);
+  if (!publicKey) {
+    publicKey = createPublicKey(key);
+    verifierKeys.set(key, publicKey);
+  }
+  return publicKey;
+}
+
+const CLAIM_PROBLEMS: Readonly<Record<string, string>> = {
+  iss: 'token issued by another issuer',
+  aud: 'token meant for another service',
+  exp: 'token expired',
+  nbf: 'token not valid yet',
+  sub: 'token without subject',
+};
+
+/** jose's refusals in the words registry clients get back. */
+function tokenError(err: unknown, now: number, leeway: number): TokenError {
+  if (err instanceof errors.JWTExpired) return new TokenError(CLAIM_PROBLEMS.exp);
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    // jose checks nbf before exp: a token past both is reported as expired, which tells a client to fetch a new one.
+    const exp = err.payload.exp;
+    if (err.claim === 'nbf' && typeof exp === 'number' && exp + leeway <= now) return new TokenError(CLAIM_PROBLEMS.exp);
+    return new TokenError(CLAIM_PROBLEMS[err.claim] ?? `invalid token claim ${err.claim}`);
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed) return new TokenError('invalid token signature');
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return new TokenError('unsupported token algorithm');
+  if (err instanceof errors.JWTInvalid) return new TokenError('malformed token claims');
+  return new TokenError('malformed token');
+}
+
+/**
+ * Verifies signature, algorithm, key id, issuer, audience and lifetime (jose's jwtVerify, RS256
+ * only); returns the claims. Every refusal is a TokenError.
+ */
+export async function verifyToken(token: string, options: VerifyOptions): Promise<TokenClaims> {
+  if (!COMPACT_JWS.test(token)) throw new TokenError('malformed token');
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new TokenError('malformed token header');
+  }
+  // Only RS256: never "none", never an HMAC keyed with the public key. jose would refuse them too;
+  // checking first keeps the answer the same whatever else is wrong with the token.
   if (header.alg !== 'RS256') throw new TokenError('unsupported token algorithm');
-  if (header.kid !== undefined && header.kid !== keyId(options.publicKey)) throw new TokenError('token signed by an unknown key');
-  const valid = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), options.publicKey, Buffer.from(parts[2], 'base64url'));
-  if (!valid) throw new TokenError('invalid token signature');
-  const claims = decodeJson(parts[1], 'claims');
+  const publicKey = verifierKey(options.publicKey);
+  if (header.kid !== undefined && header.kid !== keyId(publicKey)) throw new TokenError('token signed by an unknown key');
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const leeway = options.leeway ?? 30;
-  if (claims.iss !== options.issuer) throw new TokenError('token issued by another issuer');
-  const audience = claims.aud;
-  if (!(audience === options.audience || (Array.isArray(audience) && audience.includes(options.audience)))) {
-    throw new TokenError('token meant for another service');
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(token, publicKey, {
+      algorithms: ['RS256'],
+      issuer: options.issuer,
+      audience: options.audience,
+      currentDate: new Date(now * 1000),
+      clockTolerance: leeway,
+      requiredClaims: ['exp', 'sub'],
+    }));
+  } catch (err) {
+    throw tokenError(err, now, leeway);
   }
-  if (typeof claims.exp !== 'number' || claims.exp + leeway <= now) throw new TokenError('token expired');
-  if (typeof claims.nbf === 'number' && claims.nbf - leeway > now) throw new TokenError('token not valid yet');
   if (typeof claims.sub !== 'string') throw new TokenError('token without subject');
   const access = claims.access ?? [];
   if (!isAccessList(access)) throw new TokenError('malformed token access list');
   return {
-    iss: claims.iss,
+    iss: options.issuer,
     sub: claims.sub,
     aud: options.audience,
-    exp: claims.exp,
+    exp: claims.exp!,
     nbf: typeof claims.nbf === 'number' ? claims.nbf : 0,
     iat: typeof claims.iat === 'number' ? claims.iat : 0,
     jti: typeof claims.jti === 'string' ? claims.jti : '',
@@ -175,48 +209,4 @@ export function tokenGrants(claims: TokenClaims, type: string, name: string, act
     if (a.type === type && a.name === name) for (const x of a.actions) held.add(x);
   }
   return actions.every((a) => held.has(a) || held.has('*'));
-}
-
-async function readKey(path: string): Promise<KeyObject | undefined> {
-  try {
-    return createPrivateKey(await readFile(path, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/**
- * The token signing key, generated on first use and kept as PEM with mode 0600. Several processes
- * may race on first start: each writes a complete file of its own, link(2) publishes exactly one
- * of them under `path` (it never replaces an existing file), and everyone uses that one.
- */
-export async function loadOrCreateSigningKey(path: string): Promise<KeyObject> {
-  const existing = await readKey(path);
-  if (existing) return existing;
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
-  const temp = `${path}.${process.pid}.${randomUUID()}`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-  const key = await readKey(path);
-  if (!key) throw new Error(`failed to read the signing key at ${path}`);
-  return key;
-}
-
-/** The public half of a key, for verifiers that only get the signer's public key file. */
-export function publicKeyPem(key: KeyObject): string {
-  return (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'pem' }) as string;
 }

@@ -88,7 +88,7 @@ describe('token service /service/token', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as TokenBody;
     const publicKey = createPublicKey(await readFile(config.token.privateKeyPath, 'utf8'));
-    return verifyToken(body.token, { publicKey, issuer: config.token.issuer, audience: config.token.service });
+    return await verifyToken(body.token, { publicKey, issuer: config.token.issuer, audience: config.token.service });
   }
   /** The actions granted per scope name, in request order. */
   async function grants(scopes: string[], auth?: string): Promise<Record<string, string[]>> {

@@ -54,7 +54,7 @@ export class TokenService {
       granted.push({ type: scope.type, name: scope.name, actions: await this.grant(access, scope, projects) });
     }
     const expiresIn = (await this.settings.current()).token_expiration * 60;
-    const { token, claims, reused } = this.signed(subjectOf(access), service, granted, expiresIn);
+    const { token, claims, reused } = await this.signed(subjectOf(access), service, granted, expiresIn);
     this.logger.debug(`issued token: subject=${JSON.stringify(claims.sub)} granted=${JSON.stringify(granted.filter((a) => a.actions.length > 0).map(formatScope))}`);
     // A token handed out again has less of its lifetime left.
     const left = reused ? Math.min(expiresIn, claims.exp - Math.floor(Date.now() / 1000)) : expiresIn;
@@ -69,11 +69,11 @@ export class TokenService {
    * signed a few seconds earlier grants nothing a fresh one would not, and the grants are computed
    * for every request first, so a changed permission is never served from here.
    */
-  private signed(subject: string, audience: string, access: TokenAccess[], expiresIn: number): { token: string; claims: TokenClaims; reused: boolean } {
+  private async signed(subject: string, audience: string, access: TokenAccess[], expiresIn: number): Promise<{ token: string; claims: TokenClaims; reused: boolean }> {
     const key = JSON.stringify([subject, audience, expiresIn, access]);
     const recent = this.recent.get(key);
     if (recent) return { ...recent, reused: true };
-    const fresh = signToken(this.signingKey, { issuer: this.config.token.issuer, audience, subject, access, expiresIn });
+    const fresh = await signToken(this.signingKey, { issuer: this.config.token.issuer, audience, subject, access, expiresIn });
     this.recent.set(key, fresh);
     return { ...fresh, reused: false };
   }

@@ -174,8 +174,8 @@ describe('registry audit log, token mode', () => {
   let robot: { login: string; secret: string };
   let projects: { team: number; open: number };
 
-  const token = (subject: string, ...access: TokenAccess[]) =>
-    signToken(privateKey, { issuer: ISSUER, audience: SERVICE, subject, access, expiresIn: 300 }).token;
+  const token = async (subject: string, ...access: TokenAccess[]) =>
+    (await signToken(privateKey, { issuer: ISSUER, audience: SERVICE, subject, access, expiresIn: 300 })).token;
   const repo = (name: string, ...actions: string[]): TokenAccess => ({ type: 'repository', name, actions });
   const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
   const rows = () =>
@@ -207,18 +207,18 @@ describe('registry audit log, token mode', () => {
   it('rows carry the token subject, the basic-auth user (as stored) or robot, anonymous for anonymous tokens; refused requests none', async () => {
     const url = registry.url;
     const image = makeImage();
-    expect((await pushImage(url, 'team/app', image, 'v1', bearer(token(alice, repo('team/app', 'pull', 'push'))))).status).toBe(201);
-    expect((await pushImage(url, 'open/base', makeImage(), 'v1', bearer(token('admin', repo('open/base', 'pull', 'push'))))).status).toBe(201);
+    expect((await pushImage(url, 'team/app', image, 'v1', bearer(await token(alice, repo('team/app', 'pull', 'push'))))).status).toBe(201);
+    expect((await pushImage(url, 'open/base', makeImage(), 'v1', bearer(await token('admin', repo('open/base', 'pull', 'push'))))).status).toBe(201);
     // Basic credentials with the user name in another case: the row names the account as stored.
     expect((await fetch(`${url}/v2/team/app/manifests/v1`, { headers: basic(alice.toUpperCase(), PASSWORD) })).status).toBe(200);
     expect((await fetch(`${url}/v2/team/app/manifests/v1`, { headers: basic(robot.login, robot.secret) })).status).toBe(200);
-    expect((await fetch(`${url}/v2/open/base/manifests/v1`, { headers: bearer(token('', repo('open/base', 'pull'))) })).status).toBe(200);
+    expect((await fetch(`${url}/v2/open/base/manifests/v1`, { headers: bearer(await token('', repo('open/base', 'pull'))) })).status).toBe(200);
     // Refused: a token without the grant, wrong credentials, no credentials at all.
-    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { headers: bearer(token('mallory', repo('team/app'))) })).status).toBe(401);
+    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { headers: bearer(await token('mallory', repo('team/app'))) })).status).toBe(401);
     expect((await fetch(`${url}/v2/team/app/manifests/v1`, { headers: basic(alice, 'Wrong12345') })).status).toBe(401);
     expect((await fetch(`${url}/v2/team/app/manifests/v1`)).status).toBe(401);
-    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'DELETE', headers: bearer(token(alice, repo('team/app', 'pull', 'push'))) })).status).toBe(401);
-    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'DELETE', headers: bearer(token('admin', repo('team/app', 'delete'))) })).status).toBe(202);
+    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'DELETE', headers: bearer(await token(alice, repo('team/app', 'pull', 'push'))) })).status).toBe(401);
+    expect((await fetch(`${url}/v2/team/app/manifests/v1`, { method: 'DELETE', headers: bearer(await token('admin', repo('team/app', 'delete'))) })).status).toBe(202);
     await registry.app.get(RegistryAudit).flush();
 
     const at = (projectId: number, operation: string, resourceType: string, resource: string, username: string) => ({

@@ -36,15 +36,15 @@ describe('registry token authentication', () => {
   const signingKey = keyPair();
   let url: string;
 
-  const token = (access: TokenAccess[], options: { subject?: string; key?: KeyObject; issuer?: string; audience?: string; expiresIn?: number; now?: number } = {}) =>
-    signToken(options.key ?? signingKey, {
+  const token = async (access: TokenAccess[], options: { subject?: string; key?: KeyObject; issuer?: string; audience?: string; expiresIn?: number; now?: number } = {}) =>
+    (await signToken(options.key ?? signingKey, {
       issuer: options.issuer ?? ISSUER,
       audience: options.audience ?? SERVICE,
       subject: options.subject ?? 'alice',
       access,
       expiresIn: options.expiresIn ?? 300,
       now: options.now,
-    }).token;
+    })).token;
   const repo = (name: string, ...actions: string[]): TokenAccess => ({ type: 'repository', name, actions });
   const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
   const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
@@ -82,7 +82,7 @@ describe('registry token authentication', () => {
     robot = await fixtures.robot({ name: 'ci', project: { id: other, name: 'other' }, permissions: repositoryPermissions('other', ['pull', 'push']) });
     // Content to pull and list: pushed with tokens that grant it.
     for (const name of ['team/app', 'other/lib', 'open/base', 'hidden/secret']) {
-      const res = await pushImage(url, name, makeImage(), 'v1', bearer(token([repo(name, 'pull', 'push')], { subject: admin })));
+      const res = await pushImage(url, name, makeImage(), 'v1', bearer(await token([repo(name, 'pull', 'push')], { subject: admin })));
       expect({ name, status: res.status }).toEqual({ name, status: 201 });
     }
   }, 60_000);
@@ -116,7 +116,7 @@ describe('registry token authentication', () => {
       const pull = await get('/v2/team/app/manifests/v1');
       expect(pull.status).toBe(401);
       expect(pull.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}",scope="repository:team/app:pull"`);
-      const body = (await pull.json()) as { errors: { code: string; detail: unknown }[] };
+      const body = await pull.json() as { errors: { code: string; detail: unknown }[] };
       expect(body.errors[0]).toMatchObject({ code: 'UNAUTHORIZED', detail: [{ Type: 'repository', Name: 'team/app', Action: 'pull' }] });
 
       const upload = await fetch(`${url}/v2/team/app/blobs/uploads/`, { method: 'POST' });
@@ -146,7 +146,7 @@ describe('registry token authentication', () => {
     });
 
     it('a cross-repository mount names pull on its source beside the target in its first challenge (as distribution and Harbor)', async () => {
-      const layer = (await (await get('/v2/other/lib/manifests/v1', { ...bearer(token([repo('other/lib', 'pull')], { subject: admin })), Accept: 'application/vnd.oci.image.manifest.v1+json' })).json()) as {
+      const layer = await (await get('/v2/other/lib/manifests/v1', { ...bearer(await token([repo('other/lib', 'pull')], { subject: admin })), Accept: 'application/vnd.oci.image.manifest.v1+json' })).json() as {
         layers: { digest: string }[];
       };
       const mountPath = `/v2/team/app/blobs/uploads/?mount=${layer.layers[0].digest}&from=other/lib`;
@@ -156,10 +156,10 @@ describe('registry token authentication', () => {
       expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}",${both}`);
       // A token for the target alone (what a client holds from the push's earlier requests) is
       // sent back for one that holds both, not for one holding the source alone.
-      const targetOnly = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(token([repo('team/app', 'pull', 'push')])) });
+      const targetOnly = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(await token([repo('team/app', 'pull', 'push')])) });
       expect(targetOnly.status).toBe(401);
       expect(targetOnly.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}",${both},error="insufficient_scope"`);
-      const mounted = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(token([repo('team/app', 'pull', 'push'), repo('other/lib', 'pull')])) });
+      const mounted = await fetch(`${url}${mountPath}`, { method: 'POST', headers: bearer(await token([repo('team/app', 'pull', 'push'), repo('other/lib', 'pull')])) });
       expect(mounted.status).toBe(201);
       expect(mounted.headers.get('docker-content-digest')).toBe(layer.layers[0].digest);
     });
@@ -191,7 +191,7 @@ describe('registry token authentication', () => {
 
   describe('bearer tokens', () => {
     it('a token granting pull on a repository pulls from it', async () => {
-      const t = token([repo('team/app', 'pull')]);
+      const t = await token([repo('team/app', 'pull')]);
       expect((await get('/v2/', bearer(t))).status).toBe(200);
       const res = await get('/v2/team/app/manifests/v1', { ...bearer(t), Accept: 'application/vnd.oci.image.manifest.v1+json' });
       expect(res.status).toBe(200);
@@ -200,7 +200,7 @@ describe('registry token authentication', () => {
     });
 
     it('the same token is refused for another repository: 401 insufficient_scope naming what is needed', async () => {
-      const t = token([repo('team/app', 'pull')]);
+      const t = await token([repo('team/app', 'pull')]);
       const res = await get('/v2/other/lib/tags/list', bearer(t));
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe(
@@ -213,16 +213,16 @@ describe('registry token authentication', () => {
     });
 
     it('a pull-only token cannot push, and a push needs pull as well', async () => {
-      const pullOnly = token([repo('team/app', 'pull')]);
+      const pullOnly = await token([repo('team/app', 'pull')]);
       const res = await fetch(`${url}/v2/team/app/blobs/uploads/`, { method: 'POST', headers: bearer(pullOnly) });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('scope="repository:team/app:pull,push",error="insufficient_scope"');
-      const pushOnly = token([repo('team/app', 'push')]);
+      const pushOnly = await token([repo('team/app', 'push')]);
       expect((await fetch(`${url}/v2/team/app/blobs/uploads/`, { method: 'POST', headers: bearer(pushOnly) })).status).toBe(401);
     });
 
     it('grants for several repositories in one token each work, and `*` stands for every action', async () => {
-      const t = token([repo('team/app', 'pull'), repo('other/lib', '*')]);
+      const t = await token([repo('team/app', 'pull'), repo('other/lib', '*')]);
       expect((await get('/v2/team/app/tags/list', bearer(t))).status).toBe(200);
       expect((await get('/v2/other/lib/tags/list', bearer(t))).status).toBe(200);
       const upload = await fetch(`${url}/v2/other/lib/blobs/uploads/`, { method: 'POST', headers: bearer(t) });
@@ -230,7 +230,7 @@ describe('registry token authentication', () => {
     });
 
     it('a token granting push pushes a whole image', async () => {
-      const t = token([repo('team/app', 'pull', 'push')]);
+      const t = await token([repo('team/app', 'pull', 'push')]);
       const res = await pushImage(url, 'team/app', makeImage(), 'v2', bearer(t));
       expect(res.status).toBe(201);
     });
@@ -241,25 +241,25 @@ describe('registry token authentication', () => {
       ['from another issuer', () => token([repo('team/app', 'pull')], { issuer: 'someone-else' }), 'another issuer'],
       ['signed by another key', () => token([repo('team/app', 'pull')], { key: keyPair() }), 'unknown key'],
     ])('a token %s is refused with invalid_token', async (_label, make, reason) => {
-      const res = await get('/v2/team/app/tags/list', bearer(make()));
+      const res = await get('/v2/team/app/tags/list', bearer(await make()));
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('scope="repository:team/app:pull",error="invalid_token"');
-      const body = (await res.json()) as { errors: { code: string; message: string }[] };
+      const body = await res.json() as { errors: { code: string; message: string }[] };
       expect(body.errors[0].code).toBe('UNAUTHORIZED');
       expect(body.errors[0].message).toContain(reason);
     });
 
     it('a token signed by another key under the right key id fails the signature check', async () => {
-      const good = token([repo('team/app', 'pull')]);
+      const good = await token([repo('team/app', 'pull')]);
       const [header] = good.split('.');
-      const forged = signToken(keyPair(), { issuer: ISSUER, audience: SERVICE, subject: 'alice', access: [repo('team/app', 'pull')], expiresIn: 300 }).token.split('.');
+      const forged = (await signToken(keyPair(), { issuer: ISSUER, audience: SERVICE, subject: 'alice', access: [repo('team/app', 'pull')], expiresIn: 300 })).token.split('.');
       const res = await get('/v2/team/app/tags/list', bearer(`${header}.${forged[1]}.${forged[2]}`));
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toContain('invalid token signature');
+      expect((await res.json() as { errors: { message: string }[] }).errors[0].message).toContain('invalid token signature');
     });
 
     it('a tampered token (claims widened after signing) is refused', async () => {
-      const [header, , signature] = token([repo('team/app', 'pull')]).split('.');
+      const [header, , signature] = (await token([repo('team/app', 'pull')])).split('.');
       const claims = { iss: ISSUER, sub: 'alice', aud: SERVICE, exp: Math.floor(Date.now() / 1000) + 300, access: [repo('team/app', 'pull', 'push'), repo('hidden/secret', 'pull')] };
       const res = await get('/v2/hidden/secret/tags/list', bearer(`${header}.${base64url(claims)}.${signature}`));
       expect(res.status).toBe(401);
@@ -272,7 +272,7 @@ describe('registry token authentication', () => {
         const unsigned = `${base64url({ typ: 'JWT', alg })}.${base64url(claims)}.`;
         const res = await get('/v2/hidden/secret/tags/list', bearer(unsigned));
         expect({ alg, status: res.status }).toEqual({ alg, status: 401 });
-        expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toContain('unsupported token algorithm');
+        expect((await res.json() as { errors: { message: string }[] }).errors[0].message).toContain('unsupported token algorithm');
       }
     });
 
@@ -286,52 +286,52 @@ describe('registry token authentication', () => {
 
   describe('pushes outside existing projects', () => {
     it('a signed-in client pushing into a project that does not exist gets DENIED saying so', async () => {
-      const t = token([], { subject: alice });
+      const t = await token([], { subject: alice });
       const res = await fetch(`${url}/v2/ghost/app/blobs/uploads/`, { method: 'POST', headers: bearer(t) });
       expect(res.status).toBe(403);
-      const body = (await res.json()) as { errors: { code: string; message: string }[] };
+      const body = await res.json() as { errors: { code: string; message: string }[] };
       expect(body.errors[0]).toEqual({ code: 'DENIED', message: expect.stringContaining('project "ghost" does not exist') });
     });
 
     it('reads there answer NAME_UNKNOWN with the reason (so a client\'s blob check goes on to the upload)', async () => {
-      const t = token([], { subject: alice });
+      const t = await token([], { subject: alice });
       const head = await fetch(`${url}/v2/ghost/app/blobs/sha256:${'a'.repeat(64)}`, { method: 'HEAD', headers: bearer(t) });
       expect(head.status).toBe(404);
       const res = await get('/v2/ghost/app/tags/list', bearer(t));
       expect(res.status).toBe(404);
-      const body = (await res.json()) as { errors: { code: string; message: string }[] };
+      const body = await res.json() as { errors: { code: string; message: string }[] };
       expect(body.errors[0]).toMatchObject({ code: 'NAME_UNKNOWN', message: expect.stringContaining('project "ghost" does not exist') });
       expect((await get('/v2/loner/tags/list', basic(alice, PASSWORD))).status).toBe(404);
     });
 
     it('a name without a project part is refused with DENIED saying so', async () => {
-      const t = token([], { subject: alice });
+      const t = await token([], { subject: alice });
       const res = await fetch(`${url}/v2/loner/blobs/uploads/`, { method: 'POST', headers: bearer(t) });
       expect(res.status).toBe(403);
-      expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toContain('has no project part');
+      expect((await res.json() as { errors: { message: string }[] }).errors[0].message).toContain('has no project part');
     });
 
     it('an anonymous client is still sent to the token service first', async () => {
-      const res = await fetch(`${url}/v2/ghost/app/blobs/uploads/`, { method: 'POST', headers: bearer(token([], { subject: '' })) });
+      const res = await fetch(`${url}/v2/ghost/app/blobs/uploads/`, { method: 'POST', headers: bearer(await token([], { subject: '' })) });
       expect(res.status).toBe(401);
-      expect((await get('/v2/ghost/app/tags/list', bearer(token([], { subject: '' })))).status).toBe(401);
+      expect((await get('/v2/ghost/app/tags/list', bearer(await token([], { subject: '' })))).status).toBe(401);
     });
 
     it('basic credentials pushing there get the same DENIED', async () => {
       const res = await fetch(`${url}/v2/ghost/app/blobs/uploads/`, { method: 'POST', headers: basic(admin, PASSWORD) });
       expect(res.status).toBe(403);
-      expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toContain('project "ghost" does not exist');
+      expect((await res.json() as { errors: { message: string }[] }).errors[0].message).toContain('project "ghost" does not exist');
     });
 
     it('even a token granting the push does not make the registry create the project', async () => {
-      const t = token([repo('ghost/app', 'pull', 'push')], { subject: admin });
+      const t = await token([repo('ghost/app', 'pull', 'push')], { subject: admin });
       const res = await pushImage(url, 'ghost/app', makeImage(), 'v1', bearer(t)).catch((err: Error) => err);
       expect(res).toBeInstanceOf(Error);
       expect((res as Error).message).toMatch(/403 .*DENIED.*project \\"ghost\\" does not exist/);
       expect(await fixtures.sql.query('SELECT id FROM project WHERE name = $1', ['ghost'])).toEqual([]);
       expect(await fixtures.sql.query('SELECT id FROM repository WHERE name = $1', ['ghost/app'])).toEqual([]);
 
-      const loner = await pushImage(url, 'loner', makeImage(), 'v1', bearer(token([repo('loner', 'pull', 'push')], { subject: admin }))).catch((err: Error) => err);
+      const loner = await pushImage(url, 'loner', makeImage(), 'v1', bearer(await token([repo('loner', 'pull', 'push')], { subject: admin }))).catch((err: Error) => err);
       expect((loner as Error).message).toMatch(/403 .*has no project part/);
     });
   });
@@ -370,7 +370,7 @@ describe('registry token authentication', () => {
       const locked = await get('/v2/', basic(victim, PASSWORD));
       expect(locked.status).toBe(401);
       expect(locked.headers.get('www-authenticate')).toBe(`Bearer realm="${REALM}",service="${SERVICE}"`);
-      expect(((await locked.json()) as { errors: { code: string; message: string }[] }).errors[0]).toMatchObject({
+      expect((await locked.json() as { errors: { code: string; message: string }[] }).errors[0]).toMatchObject({
         code: 'UNAUTHORIZED',
         message: 'too many failed attempts; try again later',
       });
@@ -389,7 +389,7 @@ describe('registry token authentication', () => {
       expect((await get('/v2/', basic(target, PASSWORD))).status).toBe(200);
       const guesser = await get('/v2/', { ...basic(target, PASSWORD), ...from('198.51.100.4') });
       expect(guesser.status).toBe(401);
-      expect(((await guesser.json()) as { errors: { message: string }[] }).errors[0].message).toBe('too many failed attempts; try again later');
+      expect((await guesser.json() as { errors: { message: string }[] }).errors[0].message).toBe('too many failed attempts; try again later');
     }, 120_000);
   });
 
@@ -449,33 +449,33 @@ describe('registry token authentication', () => {
     const catalog = async (headers: Record<string, string>) => {
       const res = await get('/v2/_catalog', headers);
       expect(res.status).toBe(200);
-      return ((await res.json()) as { repositories: string[] }).repositories;
+      return (await res.json() as { repositories: string[] }).repositories;
     };
     const all = ['hidden/secret', 'open/base', 'other/lib', 'team/app'];
 
     it('a token granting registry:catalog:* lists every repository', async () => {
-      expect(await catalog(bearer(token([{ type: 'registry', name: 'catalog', actions: ['*'] }], { subject: admin })))).toEqual(all);
+      expect(await catalog(bearer(await token([{ type: 'registry', name: 'catalog', actions: ['*'] }], { subject: admin })))).toEqual(all);
     });
 
     it('a user lists the repositories of their projects and of public ones', async () => {
-      expect(await catalog(bearer(token([], { subject: alice })))).toEqual(['open/base', 'other/lib', 'team/app']);
+      expect(await catalog(bearer(await token([], { subject: alice })))).toEqual(['open/base', 'other/lib', 'team/app']);
       expect(await catalog(basic(guest, PASSWORD))).toEqual(['open/base', 'team/app']);
     });
 
     it('a system administrator lists everything even without the catalog grant', async () => {
-      expect(await catalog(bearer(token([], { subject: admin })))).toEqual(all);
+      expect(await catalog(bearer(await token([], { subject: admin })))).toEqual(all);
       expect(await catalog(basic(admin, PASSWORD))).toEqual(all);
     });
 
     it('a robot lists what it is granted and public projects; anonymous callers and unknown subjects see public projects', async () => {
-      expect(await catalog(bearer(token([], { subject: robot.login })))).toEqual(['open/base', 'other/lib']);
+      expect(await catalog(bearer(await token([], { subject: robot.login })))).toEqual(['open/base', 'other/lib']);
       expect(await catalog(basic(robot.login, robot.secret))).toEqual(['open/base', 'other/lib']);
-      expect(await catalog(bearer(token([], { subject: '' })))).toEqual(['open/base']);
-      expect(await catalog(bearer(token([], { subject: 'deleted-user' })))).toEqual(['open/base']);
+      expect(await catalog(bearer(await token([], { subject: '' })))).toEqual(['open/base']);
+      expect(await catalog(bearer(await token([], { subject: 'deleted-user' })))).toEqual(['open/base']);
     });
 
     it('pagination applies to the filtered list', async () => {
-      const t = bearer(token([], { subject: alice }));
+      const t = bearer(await token([], { subject: alice }));
       const first = await get('/v2/_catalog?n=2', t);
       expect(await first.json()).toEqual({ repositories: ['open/base', 'other/lib'] });
       const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '');
@@ -500,7 +500,7 @@ describe('registry token authentication', () => {
       { db },
     );
     try {
-      expect((await fetch(`${other.url}/v2/team/app/tags/list`, { headers: bearer(token([repo('team/app', 'pull')])) })).status).toBe(200);
+      expect((await fetch(`${other.url}/v2/team/app/tags/list`, { headers: bearer(await token([repo('team/app', 'pull')])) })).status).toBe(200);
     } finally {
       await other.close();
     }

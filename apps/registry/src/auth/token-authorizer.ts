@@ -107,7 +107,7 @@ export class TokenAuthorizer implements RegistryAuthorizer {
   private async authorizeToken(request: FastifyRequest, token: string, access: AccessRequest[]): Promise<void> {
     let claims: TokenClaims;
     try {
-      claims = this.verified(token);
+      claims = await this.verified(token);
     } catch (err) {
       if (!(err instanceof TokenError)) throw err;
       this.logger.debug(`refused bearer token: ${err.message}`);
@@ -126,10 +126,10 @@ export class TokenAuthorizer implements RegistryAuthorizer {
    * Clients send the same token with every request of a push or pull: its signature is checked
    * once per process, then the claims are reused until the token expires.
    */
-  private verified(token: string): TokenClaims {
+  private async verified(token: string): Promise<TokenClaims> {
     const cached = this.tokens.get(token);
     if (cached && cached.exp > Date.now() / 1000) return cached;
-    const claims = verifyToken(token, { publicKey: this.publicKey, issuer: this.issuer, audience: this.service });
+    const claims = await verifyToken(token, { publicKey: this.publicKey, issuer: this.issuer, audience: this.service });
     this.tokens.set(token, claims);
     return claims;
   }

@@ -184,8 +184,8 @@ describe('blob offload with token authentication', () => {
   let fixtures: IdentityFixtures;
   let keyDir: string;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const bearer = (name: string, actions: string[]) => ({
-    Authorization: `Bearer ${signToken(privateKey, { issuer: 'iss', audience: 'svc', subject: 'admin', access: [{ type: 'repository', name, actions }], expiresIn: 300 }).token}`,
+  const bearer = async (name: string, actions: string[]) => ({
+    Authorization: `Bearer ${(await signToken(privateKey, { issuer: 'iss', audience: 'svc', subject: 'admin', access: [{ type: 'repository', name, actions }], expiresIn: 300 })).token}`,
   });
   let digest: string;
 
@@ -200,7 +200,7 @@ describe('blob offload with token authentication', () => {
     );
     fixtures = IdentityFixtures.open(db.url);
     await fixtures.project('private');
-    digest = await pushBlob(r.url, 'private/app', randomBlob(100), bearer('private/app', ['pull', 'push']));
+    digest = await pushBlob(r.url, 'private/app', randomBlob(100), await bearer('private/app', ['pull', 'push']));
   });
   afterAll(async () => {
     await fixtures?.close();
@@ -217,14 +217,14 @@ describe('blob offload with token authentication', () => {
   });
 
   it('a token for another repository is refused too', async () => {
-    const res = await fetch(`${r.url}/v2/private/app/blobs/${digest}`, { headers: { ...ACCEL, ...bearer('private/other', ['pull']) } });
+    const res = await fetch(`${r.url}/v2/private/app/blobs/${digest}`, { headers: { ...ACCEL, ...(await bearer('private/other', ['pull'])) } });
     expect([401, 403]).toContain(res.status);
     expect(res.headers.get('x-accel-redirect')).toBeNull();
     await res.arrayBuffer();
   });
 
   it('a token granting pull gets the redirect', async () => {
-    const res = await fetch(`${r.url}/v2/private/app/blobs/${digest}`, { headers: { ...ACCEL, ...bearer('private/app', ['pull']) } });
+    const res = await fetch(`${r.url}/v2/private/app/blobs/${digest}`, { headers: { ...ACCEL, ...(await bearer('private/app', ['pull'])) } });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-accel-redirect')).toBe(`${PREFIX}/sha256/${digest.slice(7, 9)}/${digest.slice(7)}`);
     await res.arrayBuffer();

@@ -51,7 +51,7 @@ describe('registry with a frozen redis', () => {
     const team = await fixtures.project('team');
     await fixtures.member(team, await fixtures.user(alice, PASSWORD), ProjectRole.Developer);
     await fixtures.close();
-    const { token } = signToken(signingKey, {
+    const { token } = await signToken(signingKey, {
       issuer: 'test-issuer',
       audience: 'test-registry',
       subject: alice,

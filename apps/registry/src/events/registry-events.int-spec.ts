@@ -83,8 +83,8 @@ describe('quota refusals on the event stream, token mode', () => {
   let redis: Redis;
   let keyDir: string;
 
-  const alice = () => ({
-    Authorization: `Bearer ${signToken(privateKey, { issuer: ISSUER, audience: SERVICE, subject: 'alice', access: [{ type: 'repository', name: 'tight/app', actions: ['pull', 'push'] }], expiresIn: 300 }).token}`,
+  const alice = async () => ({
+    Authorization: `Bearer ${(await signToken(privateKey, { issuer: ISSUER, audience: SERVICE, subject: 'alice', access: [{ type: 'repository', name: 'tight/app', actions: ['pull', 'push'] }], expiresIn: 300 })).token}`,
   });
   const refusals = async () => {
     await r.app.get(RegistryEvents).flush();
@@ -112,23 +112,23 @@ describe('quota refusals on the event stream, token mode', () => {
 
   it('name the pusher as operator, whichever check refused: a monolithic blob, a session\'s last PUT, a manifest', async () => {
     // A blob that alone passes the limit, sent in one POST.
-    await expect(pushBlob(r.url, 'tight/app', Buffer.alloc(1500, 1), alice())).rejects.toThrow(/403/);
+    await expect(pushBlob(r.url, 'tight/app', Buffer.alloc(1500, 1), await alice())).rejects.toThrow(/403/);
     // The same through a session: POST, then PUT with the bytes.
     const big = Buffer.alloc(1200, 2);
-    const started = await fetch(`${r.url}/v2/tight/app/blobs/uploads/`, { method: 'POST', headers: alice() });
+    const started = await fetch(`${r.url}/v2/tight/app/blobs/uploads/`, { method: 'POST', headers: await alice() });
     expect(started.status).toBe(202);
     const location = new URL(started.headers.get('location') ?? '', r.url);
     location.searchParams.set('digest', sha256(big));
-    const put = await fetch(location, { method: 'PUT', body: new Uint8Array(big), headers: { 'Content-Type': 'application/octet-stream', ...alice() } });
+    const put = await fetch(location, { method: 'PUT', body: new Uint8Array(big), headers: { 'Content-Type': 'application/octet-stream', ...(await alice()) } });
     expect(put.status).toBe(403);
     // Blobs that fit (each is charged as its upload completes), a manifest whose own bytes take
     // the project past its limit.
     const image = makeImage({ layers: [Buffer.alloc(400, 3), Buffer.alloc(300, 4)] });
     const blobBytes = image.config.length + 700;
     expect([blobBytes <= 1000, blobBytes + image.manifest.length > 1000]).toEqual([true, true]);
-    await pushBlob(r.url, 'tight/app', image.config, alice());
-    for (const layer of image.layers) await pushBlob(r.url, 'tight/app', layer, alice());
-    expect((await putManifest(r.url, 'tight/app', 'v1', image.manifest, image.mediaType, alice())).status).toBe(403);
+    await pushBlob(r.url, 'tight/app', image.config, await alice());
+    for (const layer of image.layers) await pushBlob(r.url, 'tight/app', layer, await alice());
+    expect((await putManifest(r.url, 'tight/app', 'v1', image.manifest, image.mediaType, await alice())).status).toBe(403);
 
     const seen = await refusals();
     expect(seen.map((e) => [e.operator, e.digest ?? null])).toEqual([
