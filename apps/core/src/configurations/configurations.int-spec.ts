@@ -44,6 +44,8 @@ describe('/configurations', () => {
       notification_enable: { value: true, editable: true },
       webhook_allowed_networks: { value: '0.0.0.0/0,::/0', editable: true },
       storage_per_project: { value: -1, editable: true },
+      quota_per_project_enable: { value: true, editable: true },
+      banner_message: { value: '', editable: true },
     });
     expect(res.body).not.toHaveProperty('ldap_search_password');
     const user = await createTestUser(core.url, core.adminAuth, 'viewer');
@@ -120,6 +122,10 @@ describe('/configurations', () => {
       [{ storage_per_project: -2 }, /storage_per_project must be -1 \(unlimited\) or from 1 to/],
       [{ storage_per_project: 2.5 }, /storage_per_project must be an integer/],
       [{ storage_per_project: '1024' }, /storage_per_project must be an integer/],
+      [{ quota_per_project_enable: 'false' }, /quota_per_project_enable must be a boolean/],
+      [{ banner_message: { message: 'hi' } }, /banner_message must be a string/],
+      [{ banner_message: 'Maintenance tonight' }, /banner_message must be empty or a JSON object/],
+      [{ banner_message: '{"message":"x","type":"error"}' }, /"type" must be one of/],
       [{ auth_mode: 'ldap_auth', ldap_base_dn: '' }, /invalid LDAP settings for ldap_auth: ldap_base_dn is required/],
       [[], /JSON object/],
       ['"text"', /JSON object/],
@@ -206,6 +212,33 @@ describe('/configurations', () => {
       expect((await put({ storage_per_project: -1 })).status).toBe(200);
       await create(core.adminAuth, { project_name: 'unlimited-again' });
       expect(await limitOf('unlimited-again')).toBe(-1);
+    });
+
+    it('quota_per_project_enable off ignores a new project\'s own limit and leaves the quota out of project summaries', async () => {
+      const create = async (name: string) =>
+        expect((await api(core.url, 'POST', '/api/v2.0/projects', { auth: core.adminAuth, body: { project_name: name, storage_limit: 4096 } })).status).toBe(201);
+      const summary = async (name: string) => (await api<Record<string, unknown>>(core.url, 'GET', `/api/v2.0/projects/${name}/summary`, { auth: core.adminAuth })).body;
+      const limit = async (name: string) => (await sqlQuery<{ l: string }>(core.db.url, 'SELECT storage_limit::text AS l FROM project WHERE name = $1', [name]))[0]!.l;
+      await create('quota-on');
+      expect(await summary('quota-on')).toMatchObject({ quota: { hard: { storage: 4096 }, used: { storage: 0 } } });
+      expect((await put({ quota_per_project_enable: false })).status).toBe(200);
+      expect(await stored()).toMatchObject({ quota_per_project_enable: false });
+      await create('quota-off');
+      expect(await limit('quota-off')).toBe('-1');
+      expect(await summary('quota-on')).not.toHaveProperty('quota');
+      expect(await summary('quota-on')).toHaveProperty('repo_count', 0);
+      expect((await put({ quota_per_project_enable: true })).status).toBe(200);
+      expect(await summary('quota-on')).toMatchObject({ quota: { hard: { storage: 4096 } } });
+    });
+
+    it('banner_message is stored as given and handed to everyone by systeminfo, the signed-out included', async () => {
+      const banner = JSON.stringify({ message: 'Registry maintenance Saturday 22:00 UTC', type: 'warning', closable: true, fromDate: '2026-12-01T00:00:00Z', toDate: '2027-01-01T00:00:00Z' });
+      expect((await put({ banner_message: banner })).status).toBe(200);
+      expect((await get(core.adminAuth)).body['banner_message']).toEqual({ value: banner, editable: true });
+      expect((await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo')).body).toMatchObject({ banner_message: banner });
+      expect((await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo', { auth: bob.auth })).body).toMatchObject({ banner_message: banner });
+      expect((await put({ banner_message: '' })).status).toBe(200);
+      expect((await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo')).body).toMatchObject({ banner_message: '' });
     });
 
     it('notification_enable switches webhooks off and on, and systeminfo shows it', async () => {

@@ -2,6 +2,7 @@ import type { LdapSettings } from '@wharf/identity';
 import { allowedNetworksProblem, DEFAULT_WEBHOOK_ALLOWED_NETWORKS } from '@wharf/policy';
 import type { AuthMode, CoreConfig } from '../config';
 import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
+import { bannerMessageProblem } from './banner-message';
 
 export type ProjectCreationRestriction = 'everyone' | 'adminonly';
 
@@ -48,6 +49,13 @@ export interface SystemSettings {
   webhook_allowed_networks: string;
   /** The storage limit (bytes, -1 unlimited) of a project created without one. */
   storage_per_project: number;
+  /** Off, project storage limits are not enforced (usage is still counted) and project summaries show no quota. */
+  quota_per_project_enable: boolean;
+  /**
+   * The console's announcement: '' for none, or the JSON text of {message, type, closable,
+   * fromDate, toDate} that Harbor's portal stores; /systeminfo hands it to everyone.
+   */
+  banner_message: string;
   /**
    * Harbor's maintenance switch: while on, every service refuses pushes, deletions and other
    * changes (read-only.guard.ts, the registry's read-only guard) and deleting jobs do not run.
@@ -115,6 +123,8 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   notification_enable: { type: 'bool', editable: true },
   webhook_allowed_networks: { type: 'string', editable: true, check: (value: string) => maxLength('webhook_allowed_networks', 4096)(value) ?? allowedNetworksProblem(value) },
   storage_per_project: { type: 'int', editable: true, check: (value: number) => storageLimitProblem(value, 'storage_per_project') },
+  quota_per_project_enable: { type: 'bool', editable: true },
+  banner_message: { type: 'string', editable: true, check: bannerMessageProblem },
   read_only: { type: 'bool', editable: true },
 };
 
@@ -152,6 +162,8 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     notification_enable: true,
     webhook_allowed_networks: DEFAULT_WEBHOOK_ALLOWED_NETWORKS,
     storage_per_project: UNLIMITED,
+    quota_per_project_enable: true,
+    banner_message: '',
     read_only: false,
   };
 }

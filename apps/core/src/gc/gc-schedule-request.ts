@@ -100,6 +100,17 @@ export function parseScheduleRequest<P>(body: unknown, parseParameters: (raw: un
   }
 }
 
+/**
+ * A Schedule body that sets a cron schedule without any "parameters" (a client sending back what
+ * GET .../schedule answered, which carries them only as the job_parameters text) keeps the stored
+ * schedule's parameters; any other body is left as it is.
+ */
+export function withStoredParameters(body: unknown, stored: Record<string, unknown> | undefined): unknown {
+  if (!stored || !isObject(body) || body['parameters'] !== undefined || !isObject(body['schedule'])) return body;
+  const type = body['schedule']['type'];
+  return type === 'Manual' || type === 'None' ? body : { ...body, parameters: stored };
+}
+
 /** GC's Schedule body; see parseScheduleRequest. */
 export function parseGcScheduleRequest(body: unknown): GcScheduleRequest {
   return parseScheduleRequest(body, parseGcParameters);

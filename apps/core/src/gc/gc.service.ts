@@ -4,7 +4,7 @@ import { type Execution, ExecutionStore, type GcParameters, JobQueues, launchExe
 import { requireSysadmin } from '../auth/authorize';
 import { badRequest, conflict, notFound } from '../http/harbor-error';
 import type { ListRequest } from '../http/query-param';
-import { GcScheduleRequest, parseGcScheduleRequest } from './gc-schedule-request';
+import { GcScheduleRequest, parseGcScheduleRequest, withStoredParameters } from './gc-schedule-request';
 import { ExecHistoryView, gcHistoryView, gcScheduleView } from './gc-view';
 
 /** The history's only order (newest first), under the names a client may ask for it by. */
@@ -70,7 +70,7 @@ export class GcService {
   /** POST and PUT /system/gc/schedule alike: run now, set the schedule, or remove it. */
   async applySchedule(access: Access, body: unknown): Promise<GcScheduleOutcome> {
     requireSysadmin(access);
-    const request = parseGcScheduleRequest(body);
+    const request = parseGcScheduleRequest(withStoredParameters(body, (await this.schedules.get(VendorType.GarbageCollection))?.parameters));
     if (request.action === 'run') return { executionId: await this.runNow(request.parameters) };
     await this.changeSchedule(request);
     return {};

@@ -53,7 +53,8 @@ export function projectView(row: ProjectRecord, access: Access): ProjectView {
     cve_allowlist: {
       id: row.id,
       project_id: row.id,
-      ...(row.cve_allowlist.expires_at !== undefined ? { expires_at: row.cve_allowlist.expires_at } : {}),
+      // Harbor leaves it out when the allowlist does not expire.
+      ...(row.cve_allowlist.expires_at != null ? { expires_at: row.cve_allowlist.expires_at } : {}),
       items: row.cve_allowlist.items ?? [],
       creation_time: row.created_at.toISOString(),
       update_time: row.cve_allowlist_updated_at.toISOString(),

@@ -42,7 +42,8 @@ export interface ProjectSummary {
   developer_count?: number;
   guest_count?: number;
   limited_guest_count?: number;
-  quota: { hard: { storage: number }; used: { storage: number } };
+  /** Absent while quota_per_project_enable is off, as in Harbor. */
+  quota?: { hard: { storage: number }; used: { storage: number } };
 }
 
 /** Projects: Harbor's /projects API. Who may do what is the matrix's call (libs/auth). */
@@ -98,8 +99,10 @@ export class ProjectsService {
     // metadata.public wins over the deprecated top-level flag, as in Harbor.
     metadata.public = metadata.public ?? String(req.public ?? false);
     // Without a limit of its own a project gets the default (storage_per_project, -1 unlimited).
-    let storageLimit = (await this.settings.current()).storage_per_project;
-    if (req.storage_limit !== undefined && req.storage_limit !== null) {
+    const settings = await this.settings.current();
+    let storageLimit = settings.storage_per_project;
+    // With quotas switched off a given limit is ignored, as in Harbor; the default is kept for when they are on again.
+    if (req.storage_limit !== undefined && req.storage_limit !== null && settings.quota_per_project_enable) {
       const limitProblem = storageLimitProblem(req.storage_limit, 'storage_limit');
       if (limitProblem) throw badRequest(limitProblem);
       // Quotas are the administrators' to set; others get the default, as in Harbor.
@@ -184,10 +187,10 @@ export class ProjectsService {
     const ref = projectRef(project);
     requireProjectAccess(access, ref, 'project', 'read');
     const { roles, storageUsed } = await this.projects.summary(project.id);
-    const summary: ProjectSummary = {
-      repo_count: project.repo_count,
-      quota: { hard: { storage: Number(project.storage_limit) }, used: { storage: storageUsed } },
-    };
+    const summary: ProjectSummary = { repo_count: project.repo_count };
+    if ((await this.settings.current()).quota_per_project_enable) {
+      summary.quota = { hard: { storage: Number(project.storage_limit) }, used: { storage: storageUsed } };
+    }
     if (access.can(ref, 'member', 'list')) {
       summary.project_admin_count = roles.get(ProjectRole.ProjectAdmin) ?? 0;
       summary.maintainer_count = roles.get(ProjectRole.Maintainer) ?? 0;

@@ -7,6 +7,7 @@ import { notFound } from '../http/harbor-error';
 import { type FieldSpecs, orderBy, SqlParams, whereClause, whereFromQuery } from '../http/list-query';
 import type { ListRequest } from '../http/query-param';
 import { SQL } from '../infra/tokens';
+import { withStoredParameters } from '../gc/gc-schedule-request';
 import { parsePurgeScheduleRequest, type PurgeScheduleRequest } from './purge-schedule-request';
 import { type ExecHistoryView, type ExecutionRun } from '../gc/gc-view';
 import { purgeHistoryView, purgeScheduleView } from './purge-view';
@@ -115,7 +116,7 @@ export class PurgeService {
   /** POST (create) and PUT (update) /system/purgeaudit/schedule alike: run now, set the schedule, or remove it. */
   async applySchedule(access: Access, action: 'create' | 'update', body: unknown): Promise<PurgeScheduleOutcome> {
     this.require(access, action);
-    const request = parsePurgeScheduleRequest(body);
+    const request = parsePurgeScheduleRequest(withStoredParameters(body, (await this.schedules.get(VendorType.PurgeAuditLog))?.parameters));
     if (request.action === 'run') return { executionId: await this.runNow(request.parameters) };
     await this.changeSchedule(request);
     return {};

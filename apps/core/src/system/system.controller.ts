@@ -21,6 +21,8 @@ export interface GeneralInfo {
   auth_mode: string;
   primary_auth_mode: boolean;
   self_registration: boolean;
+  /** The console's announcement (the banner_message setting), '' for none: the sign-in page shows it too. */
+  banner_message: string;
   harbor_version?: string;
   current_time?: string;
   registry_url?: string;
@@ -63,6 +65,7 @@ export class SystemController {
       auth_mode: settings.auth_mode,
       primary_auth_mode: false,
       self_registration: false,
+      banner_message: settings.banner_message,
     };
     if (access.isAnonymous) return info;
     return {

@@ -218,4 +218,20 @@ describe('project storage quotas in the data plane', () => {
     expect(await pushBlob(r.url, `${p}/app`, Buffer.from('tiny'))).toMatch(/^sha256:/);
     expect(await usage(p)).toBe(used + image.config.length + 'tiny'.length);
   });
+  it('lets pushes pass a limit while quota_per_project_enable is off, still counting, and enforces it again when on', async () => {
+    const p = await project(2000);
+    const big = makeImage({ layers: [randomBytes(5000)] });
+    await expect(pushImage(r.url, `${p}/app`, big, 'v1')).rejects.toThrow(/403.*quota exceeded/);
+    await db.query(`INSERT INTO setting (key, value) VALUES ('quota_per_project_enable', 'false'::jsonb)`);
+    try {
+      expect((await pushImage(r.url, `${p}/app`, big, 'v1')).status).toBe(201);
+      // Counted all the same: the recount check in usage() holds.
+      expect(await usage(p)).toBe(sizeOf(big));
+    } finally {
+      await db.query(`DELETE FROM setting WHERE key = 'quota_per_project_enable'`);
+    }
+    const more = makeImage({ layers: [randomBytes(100)] });
+    await expect(pushImage(r.url, `${p}/app`, more, 'v2')).rejects.toThrow(/403.*quota exceeded/);
+    expect(await usage(p)).toBe(sizeOf(big));
+  });
 });

@@ -109,14 +109,16 @@ export class ProjectQuotas {
   async allowance(repository: string, pusher: string, digest?: string): Promise<QuotaAllowance | undefined> {
     const project = projectOf(repository);
     if (project === null || (await this.policies.of(repository)).storageLimit < 0) return undefined;
-    const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean }>(
+    // Enforcement can be switched off (Harbor's quota_per_project_enable; migration 0026 for the trigger).
+    const row = await this.sql.one<{ hard: string; used: string | null; counted: boolean; enforced: boolean }>(
       `SELECT p.storage_limit AS hard, q.used,
-              EXISTS (SELECT 1 FROM project_blob pb JOIN blob b ON b.id = pb.blob_id WHERE pb.project_id = p.id AND b.digest = $2) AS counted
+              EXISTS (SELECT 1 FROM project_blob pb JOIN blob b ON b.id = pb.blob_id WHERE pb.project_id = p.id AND b.digest = $2) AS counted,
+              NOT EXISTS (SELECT 1 FROM setting WHERE key = 'quota_per_project_enable' AND value = 'false'::jsonb) AS enforced
          FROM project p LEFT JOIN quota q ON q.project_id = p.id WHERE p.name = $1`,
       [project, digest ?? null],
       'quota_blob',
     );
-    if (!row || row.counted || Number(row.hard) < 0) return undefined;
+    if (!row || row.counted || !row.enforced || Number(row.hard) < 0) return undefined;
     const hard = Number(row.hard);
     const used = Number(row.used ?? 0);
     return { pusher, project, left: Math.max(0, hard - used), used, hard };
