@@ -269,6 +269,46 @@ describe('the console', () => {
     expect((await apiCall<{ read_only: boolean }>(inst, 'GET', '/systeminfo')).body.read_only).toBe(false);
   });
 
+  it('announces a banner message set in System Settings on every page and on the sign-in page; a closable one can be closed', async () => {
+    const { page } = w;
+    const save = async () => {
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Configuration saved').waitFor();
+    };
+    await page.getByRole('link', { name: 'Configuration' }).click();
+    await page.getByRole('tab', { name: 'System Settings' }).click();
+    await page.getByRole('textbox', { name: 'Banner text' }).fill('Registry maintenance on Saturday from 22:00 UTC');
+    await page.getByRole('combobox', { name: 'Banner type' }).click();
+    await page.locator('.ant-select-item-option').filter({ hasText: /^Warning$/ }).click();
+    await page.getByRole('checkbox', { name: 'Readers may close it' }).check();
+    await save();
+    const stored = JSON.parse((await apiCall<{ banner_message: string }>(inst, 'GET', '/systeminfo')).body.banner_message) as Record<string, unknown>;
+    expect(stored).toEqual({ message: 'Registry maintenance on Saturday from 22:00 UTC', type: 'warning', closable: true });
+    const banner = page.getByTestId('announcement-banner');
+    await banner.waitFor();
+    await page.getByRole('link', { name: 'Projects' }).click();
+    await page.getByRole('link', { name: PROJECT, exact: true }).waitFor();
+    expect(await banner.innerText()).toContain('Registry maintenance on Saturday');
+    await checkPage(w, '19-banner');
+    // Signed out, the sign-in page shows it too.
+    const anonymous = await browser.newContext({ baseURL: inst.url, locale: 'en-US' });
+    try {
+      const signIn = await anonymous.newPage();
+      await signIn.goto('/harbor/sign-in');
+      await signIn.getByTestId('announcement-banner').getByText('Registry maintenance on Saturday').waitFor();
+    } finally {
+      await anonymous.close();
+    }
+    await banner.getByRole('button', { name: /close/i }).click();
+    await banner.waitFor({ state: 'detached' });
+    // An empty text removes the banner for everyone.
+    await page.getByRole('link', { name: 'Configuration' }).click();
+    await page.getByRole('tab', { name: 'System Settings' }).click();
+    await page.getByRole('textbox', { name: 'Banner text' }).fill('');
+    await save();
+    expect((await apiCall<{ banner_message: string }>(inst, 'GET', '/systeminfo')).body.banner_message).toBe('');
+  });
+
   it('passes axe-core on the pages the steps above did not open', async () => {
     const { page } = w;
     const pages = [

@@ -7,6 +7,7 @@ import { useSession } from '../auth/session';
 import { changeLanguage } from '../i18n';
 import { LANGUAGES, type Language } from '../i18n/languages';
 import { PageLoading } from './page-loading';
+import { AnnouncementBanner } from './announcement-banner';
 import { ReadOnlyBanner } from './read-only-banner';
 
 // Opened from the user menu: loaded when first opened, not with every page.
@@ -95,6 +96,7 @@ export function AppLayout() {
         </Dropdown>
       </Layout.Header>
       <ReadOnlyBanner />
+      <AnnouncementBanner />
       <Layout>
         <Layout.Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
           <nav aria-label={t('common:nav.label')}>

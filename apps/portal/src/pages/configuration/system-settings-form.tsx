@@ -2,12 +2,14 @@ import { Button, Checkbox, Flex, Form, Input, InputNumber, Select, Space, Switch
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
+import { type BannerType, bannerValue, isoOfLocalInput, localInputOf, parseBanner } from '../../lib/banner';
 import { changedSettings, type ConfigurationsAnswer, type ConfigValue, formValuesOf, STORAGE_UNITS, type StorageUnit, storageAmountOf, storageBytesOf } from './settings';
 import { useSaveSettings } from './use-save-settings';
 
-type Values = Record<string, ConfigValue> & { storage_unlimited?: boolean; storage_amount?: number; storage_unit?: StorageUnit };
+type BannerFields = { banner_text?: string; banner_type?: BannerType; banner_closable?: boolean; banner_from?: string; banner_to?: string };
+type Values = Record<string, ConfigValue> & { storage_unlimited?: boolean; storage_amount?: number; storage_unit?: StorageUnit } & BannerFields;
 
-/** The system settings tab: who creates projects, token and session lifetimes, webhooks, the default quota, read-only mode. */
+/** The system settings tab: who creates projects, token and session lifetimes, webhooks, quotas, the banner message, read-only mode. */
 export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
@@ -16,6 +18,7 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
   const has = (key: string) => key in answer;
   const locked = (key: string) => !answer[key]?.editable;
   const storage = storageAmountOf(Number(answer['storage_per_project']?.value ?? -1));
+  const banner = parseBanner(String(answer['banner_message']?.value ?? ''));
 
   const field = (key: string, label: string, input: ReactNode, extra?: string, checked = false) =>
     has(key) && (
@@ -26,9 +29,18 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
   const number = (key: string, label: string, min: number, max: number, extra: string) =>
     field(key, label, <InputNumber min={min} max={max} precision={0} disabled={locked(key)} aria-label={label} style={{ width: 200 }} />, extra);
 
-  const submit = async ({ storage_unlimited, storage_amount, storage_unit, ...values }: Values) => {
+  const submit = async ({ storage_unlimited, storage_amount, storage_unit, banner_text, banner_type, banner_closable, banner_from, banner_to, ...values }: Values) => {
     if (has('storage_per_project')) {
       values['storage_per_project'] = storageBytesOf({ unlimited: !!storage_unlimited, amount: storage_amount ?? 0, unit: storage_unit ?? 'GiB' });
+    }
+    if (has('banner_message')) {
+      values['banner_message'] = bannerValue({
+        message: banner_text ?? '',
+        type: banner_type ?? 'info',
+        closable: !!banner_closable,
+        fromDate: isoOfLocalInput(banner_from),
+        toDate: isoOfLocalInput(banner_to),
+      });
     }
     await save(changedSettings(answer, values));
   };
@@ -38,7 +50,17 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
       form={form}
       layout="vertical"
       onFinish={submit}
-      initialValues={{ ...formValuesOf(answer), storage_unlimited: storage.unlimited, storage_amount: storage.amount, storage_unit: storage.unit }}
+      initialValues={{
+        ...formValuesOf(answer),
+        storage_unlimited: storage.unlimited,
+        storage_amount: storage.amount,
+        storage_unit: storage.unit,
+        banner_text: banner?.message ?? '',
+        banner_type: banner?.type ?? 'info',
+        banner_closable: banner?.closable ?? false,
+        banner_from: localInputOf(banner?.fromDate),
+        banner_to: localInputOf(banner?.toDate),
+      }}
       style={{ maxWidth: 640 }}
     >
       <ErrorAlert error={error} title={t('configuration:refused')} />
@@ -74,6 +96,13 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
           </Space>
         </Form.Item>
       )}
+      {field(
+        'quota_per_project_enable',
+        t('configuration:system.quotaPerProject'),
+        <Switch disabled={locked('quota_per_project_enable')} aria-label={t('configuration:system.quotaPerProject')} />,
+        t('configuration:system.quotaPerProjectHelp'),
+        true,
+      )}
       {number('token_expiration', t('configuration:system.tokenExpiration'), 1, 525_600, t('configuration:system.tokenExpirationHelp'))}
       {number('robot_token_duration', t('configuration:system.robotDuration'), 1, 99_999, t('configuration:system.robotDurationHelp'))}
       {field('robot_name_prefix', t('configuration:system.robotPrefix'), <Input disabled={locked('robot_name_prefix')} />, locked('robot_name_prefix') ? t('configuration:system.robotPrefixFixed') : undefined)}
@@ -90,6 +119,39 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
         t('configuration:system.webhookNetworks'),
         <Input disabled={locked('webhook_allowed_networks')} spellCheck={false} placeholder="10.0.0.0/8,!10.0.0.1" />,
         t('configuration:system.webhookNetworksHelp'),
+      )}
+      {has('banner_message') && (
+        <Form.Item label={t('configuration:system.banner')} extra={t('configuration:system.bannerHelp')}>
+          <Form.Item name="banner_text" noStyle>
+            <Input.TextArea rows={2} maxLength={1000} disabled={locked('banner_message')} aria-label={t('configuration:system.bannerText')} />
+          </Form.Item>
+          <Space wrap style={{ marginTop: 8 }}>
+            <Form.Item name="banner_type" noStyle>
+              <Select
+                aria-label={t('configuration:system.bannerType')}
+                style={{ width: 140 }}
+                disabled={locked('banner_message')}
+                options={[
+                  { value: 'info', label: t('configuration:system.bannerTypes.info') },
+                  { value: 'warning', label: t('configuration:system.bannerTypes.warning') },
+                  { value: 'success', label: t('configuration:system.bannerTypes.success') },
+                  { value: 'danger', label: t('configuration:system.bannerTypes.danger') },
+                ] satisfies { value: BannerType; label: string }[]}
+              />
+            </Form.Item>
+            <Form.Item name="banner_closable" valuePropName="checked" noStyle>
+              <Checkbox disabled={locked('banner_message')}>{t('configuration:system.bannerClosable')}</Checkbox>
+            </Form.Item>
+          </Space>
+          <Space wrap style={{ marginTop: 8 }}>
+            <Form.Item name="banner_from" label={t('configuration:system.bannerFrom')} style={{ marginBottom: 0 }}>
+              <Input type="datetime-local" disabled={locked('banner_message')} />
+            </Form.Item>
+            <Form.Item name="banner_to" label={t('configuration:system.bannerTo')} style={{ marginBottom: 0 }}>
+              <Input type="datetime-local" disabled={locked('banner_message')} />
+            </Form.Item>
+          </Space>
+        </Form.Item>
       )}
       {field(
         'read_only',

@@ -5,6 +5,7 @@ import { Navigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { errorMessage } from '../../components/error-alert';
+import { AnnouncementBanner } from '../../layout/announcement-banner';
 import { LanguageSwitch } from '../../layout/language-switch';
 import { safeRedirect } from './safe-redirect';
 
@@ -34,6 +35,7 @@ export default function SignInPage() {
   return (
     <Flex justify="center" align="center" style={{ minHeight: '100vh', background: '#f0f2f5' }}>
       <main>
+        <AnnouncementBanner style={{ width: 380, marginBottom: 16 }} />
         <Card style={{ width: 380 }}>
           <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
             <Flex align="center" gap={8}>
