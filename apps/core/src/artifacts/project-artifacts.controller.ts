@@ -11,6 +11,7 @@ import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import type { ArtifactView } from './artifact-view';
 import { artifactOptions, flagsOf, WITH_FLAGS } from './artifacts.controller';
 import { ArtifactsService } from './artifacts.service';
+import { ApiModelResponse } from '../openapi/schema';
 
 /** Harbor's listArtifactsOfProject (tagged `project` in its document). */
 @ApiTags('project')
@@ -22,6 +23,7 @@ export class ProjectArtifactsController {
   @ApiListQueries({ extra: [...WITH_FLAGS, 'latest_in_repository'] })
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   @Get()
+  @ApiModelResponse('Artifact', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,

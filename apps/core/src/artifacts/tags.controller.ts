@@ -10,6 +10,7 @@ import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../htt
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
 import { TagsService } from './tags.service';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('artifact')
 @ApiBasicAuth()
@@ -19,6 +20,7 @@ export class TagsController {
 
   @ApiListQueries({ extra: ['with_immutable_status'] })
   @Get()
+  @ApiModelResponse('Tag', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -35,6 +37,7 @@ export class TagsController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -50,6 +53,7 @@ export class TagsController {
   }
 
   @Delete(':tag_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

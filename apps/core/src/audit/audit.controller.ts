@@ -10,6 +10,7 @@ import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogView, AuditService } from './audit.service';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('auditlog')
 @ApiBasicAuth()
@@ -22,6 +23,7 @@ export class AuditController {
 
   @ApiListQueries()
   @Get('audit-logs')
+  @ApiModelResponse('AuditLog', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -38,6 +40,7 @@ export class AuditController {
   // The router needs one parameter name per position; Harbor's is a project name only here.
   @ApiListQueries()
   @Get('projects/:project_name_or_id/logs')
+  @ApiModelResponse('AuditLog', { list: true })
   async projectLogs(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,

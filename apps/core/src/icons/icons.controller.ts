@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '../http/api-prefix';
 import { IconsService, IconView } from './icons.service';
+import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('icon')
 @Controller(`${API_PREFIX}/icons`)
@@ -9,6 +10,7 @@ export class IconsController {
   constructor(private readonly icons: IconsService) {}
 
   @Get(':digest')
+  @ApiModelResponse('Icon')
   get(@Param('digest') digest: string): Promise<IconView> {
     return this.icons.get(digest);
   }

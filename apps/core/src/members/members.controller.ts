@@ -11,6 +11,7 @@ import { ProjectMemberDto, RoleRequestDto } from './dto/project-member.dto';
 import type { ProjectMemberEntity } from './member-view';
 import { MembersService } from './members.service';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('member')
 @ApiBasicAuth()
@@ -21,6 +22,7 @@ export class MembersController {
 
   @ApiListQueries({ query: false, sort: false, extra: ['entityname'] })
   @Get()
+  @ApiModelResponse('ProjectMemberEntity', { list: true })
   async list(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -38,6 +40,7 @@ export class MembersController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -51,11 +54,13 @@ export class MembersController {
   }
 
   @Get(':mid')
+  @ApiModelResponse('ProjectMemberEntity')
   get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Param('mid', ParseIdPipe) mid: number, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectMemberEntity> {
     return this.members.get(access, nameOrId, isResourceName(isName), mid);
   }
 
   @Put(':mid')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
@@ -69,6 +74,7 @@ export class MembersController {
   }
 
   @Delete(':mid')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

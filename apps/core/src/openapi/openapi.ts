@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_PREFIX } from '../http/api-prefix';
 import { HARBOR_VERSION } from '../system/system.controller';
+import { HARBOR_MODELS } from './harbor-models';
 import { registerSwaggerUi } from './swagger-ui';
 
 export const OPENAPI_JSON_PATH = `/${API_PREFIX}/swagger.json`;
@@ -18,7 +19,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setVersion(HARBOR_VERSION)
     .addBasicAuth()
     .build();
-  const document = optionalHeaders(SwaggerModule.createDocument(app, config));
+  const document = withHarborModels(optionalHeaders(SwaggerModule.createDocument(app, config)));
   // The UI is served by registerSwaggerUi; Nest's own would need a static-file plugin.
   SwaggerModule.setup(SWAGGER_UI_PATH.slice(1), app, document, {
     swaggerUiEnabled: false,
@@ -51,5 +52,11 @@ export function optionalHeaders(document: OpenAPIObject): OpenAPIObject {
       });
     }
   }
+  return document;
+}
+
+/** Registers the response models under Harbor's names (see HARBOR_MODELS), in place of same-named DTO schemas. */
+export function withHarborModels(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...HARBOR_MODELS } };
   return document;
 }

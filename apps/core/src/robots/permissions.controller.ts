@@ -4,6 +4,7 @@ import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { Permissions, PermissionsService } from './permissions.service';
+import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('permissions')
 @ApiBasicAuth()
@@ -12,6 +13,7 @@ export class PermissionsController {
   constructor(private readonly permissions: PermissionsService) {}
 
   @Get()
+  @ApiModelResponse('Permissions')
   get(@RequestAccess() access: Access): Permissions {
     return this.permissions.catalog(access);
   }

@@ -12,6 +12,7 @@ import { RobotSecDto } from './dto/robot-sec.dto';
 import { RobotDto } from './dto/robot.dto';
 import type { RobotCreated, RobotView } from './robot-view';
 import { RobotsService } from './robots.service';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('robot')
 @ApiBasicAuth()
@@ -21,6 +22,7 @@ export class RobotsController {
 
   @ApiListQueries()
   @Get()
+  @ApiModelResponse('Robot', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -34,6 +36,7 @@ export class RobotsController {
   }
 
   @Post()
+  @ApiModelResponse('RobotCreated', { status: 201 })
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -46,17 +49,20 @@ export class RobotsController {
   }
 
   @Get(':robot_id')
+  @ApiModelResponse('Robot')
   get(@RequestAccess() access: Access, @Param('robot_id', ParseIdPipe) id: number): Promise<RobotView> {
     return this.robots.get(access, id);
   }
 
   @Put(':robot_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number, @Body() body: RobotDto): Promise<void> {
     return this.robots.update(access, req.ip, id, body);
   }
 
   @Patch(':robot_id')
+  @ApiModelResponse('RobotSec')
   @HttpCode(200)
   refreshSecret(
     @RequestAccess() access: Access,
@@ -68,12 +74,14 @@ export class RobotsController {
   }
 
   @Delete(':robot_id/login-failures')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   clearLoginFailures(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
     return this.robots.clearLoginFailures(access, req.ip, id);
   }
 
   @Delete(':robot_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
     return this.robots.delete(access, req.ip, id);

@@ -6,6 +6,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { badRequest } from '../http/harbor-error';
 import { QueryParam } from '../http/query-param';
 import { SearchService, SearchView } from './search.service';
+import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('search')
 @ApiBasicAuth()
@@ -14,6 +15,7 @@ export class SearchController {
   constructor(private readonly searchService: SearchService) {}
 
   @Get()
+  @ApiModelResponse('Search')
   @ApiQuery({ name: 'q', required: true, type: String, description: 'part of a project or repository name' })
   search(@RequestAccess() access: Access, @QueryParam('q') q?: string): Promise<SearchView> {
     if (q === undefined) throw badRequest('the q parameter is required');

@@ -4,6 +4,7 @@ import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { Statistic, StatisticsService } from './statistics.service';
+import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('statistic')
 @ApiBasicAuth()
@@ -12,6 +13,7 @@ export class StatisticsController {
   constructor(private readonly statistics: StatisticsService) {}
 
   @Get()
+  @ApiModelResponse('Statistic')
   get(@RequestAccess() access: Access): Promise<Statistic> {
     return this.statistics.statistic(access);
   }

@@ -9,6 +9,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { CORE_CONFIG } from '../infra/tokens';
 import { HealthService, OverallHealth } from './health.service';
 import { SystemInfoService, SystemVolumes } from './system-info.service';
+import { ApiFileResponse, ApiModelResponse, ApiTextResponse } from '../openapi/schema';
 
 /** The Harbor release whose API this implements, marked as Wharf's. */
 export const HARBOR_VERSION = 'v2.13.0-wharf';
@@ -43,6 +44,7 @@ export class SystemController {
   ) {}
 
   @Get('ping')
+  @ApiTextResponse()
   @NoAuth()
   @Header('Content-Type', 'text/plain; charset=utf-8')
   ping(): string {
@@ -50,12 +52,14 @@ export class SystemController {
   }
 
   @Get('health')
+  @ApiModelResponse('OverallHealthStatus')
   @NoAuth()
   getHealth(): Promise<OverallHealth> {
     return this.health.health();
   }
 
   @Get('systeminfo')
+  @ApiModelResponse('GeneralInfo')
   async systemInfo(@RequestAccess() access: Access): Promise<GeneralInfo> {
     // The stored settings, which the environment only gives defaults for.
     const settings = await this.settings.current();
@@ -82,11 +86,13 @@ export class SystemController {
   }
 
   @Get('systeminfo/volumes')
+  @ApiModelResponse('SystemInfo')
   volumes(@RequestAccess() access: Access): Promise<SystemVolumes> {
     return this.info.volumes(access);
   }
 
   @Get('systeminfo/getcert')
+  @ApiFileResponse()
   async certificate(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const cert = await this.info.rootCertificate();
     reply.header('Content-Type', 'application/octet-stream').header('Content-Disposition', 'attachment; filename=ca.crt');
