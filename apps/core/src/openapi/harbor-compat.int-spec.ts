@@ -134,7 +134,7 @@ describe('Harbor v2.15.2 compatibility of the answers (every served GET, validat
       pool_id: await firstOf('/jobservice/pools', 'worker_pool_id'),
     };
     for (const [name, value] of Object.entries(optional)) if (value !== undefined) params[name] = value;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await registry?.close();
@@ -195,7 +195,7 @@ describe('Harbor v2.15.2 compatibility of the answers (every served GET, validat
     expect(unreached.filter((key) => !(key in UNREACHABLE))).toEqual([]);
     expect(refused.sort()).toEqual(['GET /internalconfig -> 403', 'GET /ldap/groups/search -> 400', 'GET /ldap/users/search -> 400']);
     expect(called.length).toBeGreaterThan(60);
-  });
+  }, 60_000);
 
   it('answers the changing operations as Harbor declares them', async () => {
     findings.length = 0;
