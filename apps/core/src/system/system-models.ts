@@ -9,6 +9,8 @@ export const SYSTEM_MODELS: Models = {
       auth_mode: str,
       primary_auth_mode: bool,
       self_registration: bool,
+      banner_message: str,
+      oidc_provider_name: str,
       harbor_version: str,
       current_time: dateTime,
       registry_url: str,

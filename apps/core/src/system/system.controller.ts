@@ -22,6 +22,9 @@ export interface GeneralInfo {
   auth_mode: string;
   primary_auth_mode: boolean;
   self_registration: boolean;
+  /** Harbor sends both to every caller, empty when unset: Wharf has no banner, and no OIDC provider yet. */
+  banner_message: string;
+  oidc_provider_name: string;
   harbor_version?: string;
   current_time?: string;
   registry_url?: string;
@@ -67,6 +70,8 @@ export class SystemController {
       auth_mode: settings.auth_mode,
       primary_auth_mode: false,
       self_registration: false,
+      banner_message: '',
+      oidc_provider_name: '',
     };
     if (access.isAnonymous) return info;
     return {
