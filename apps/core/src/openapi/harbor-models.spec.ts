@@ -1,4 +1,5 @@
 import { gatherModels, HARBOR_MODELS } from './harbor-models';
+import { withHarborModels } from './openapi';
 import { object, str } from './schema';
 
 function refsOf(node: unknown, found: string[] = []): string[] {
@@ -25,5 +26,18 @@ describe('response models', () => {
   it('list the properties an answer always has as required, the omitted ones not', () => {
     expect(object({ a: str, b: str }, ['b'])).toEqual({ type: 'object', properties: { a: str, b: str }, required: ['a'] });
     expect(object({ a: str }, ['a'])).toEqual({ type: 'object', properties: { a: str } });
+  });
+
+  it('take the place of same-named request schemas, keeping only what a request must hold required', () => {
+    const doc = withHarborModels({
+      openapi: '3.0.0',
+      info: { title: 't', version: '1' },
+      paths: {},
+      components: { schemas: { Label: { type: 'object', properties: { name: str }, required: ['name'] }, LabelRef: { type: 'object', properties: { id: str } } } },
+    });
+    const schemas = doc.components?.schemas ?? {};
+    expect(schemas['Label']).toEqual({ ...HARBOR_MODELS['Label'], required: ['name'] });
+    expect(schemas['Project']).toEqual(HARBOR_MODELS['Project']);
+    expect(schemas['LabelRef']).toEqual({ type: 'object', properties: { id: str } });
   });
 });

@@ -73,7 +73,7 @@ declared<Repositories>(true);
 declared<Info>(true);
 
 export function projectSummary(p: Project): { id: number; name: string; public: string; allowlisted: number } {
-  return { id: p.project_id, name: p.name, public: p.metadata.public, allowlisted: p.cve_allowlist.items.length };
+  return { id: p.project_id, name: p.name, public: p.metadata.public ?? 'false', allowlisted: (p.cve_allowlist.items ?? []).length };
 }
 export function artifactSizes(list: Artifacts): { digest: string; size: number; tags: string[] }[] {
   return list.map((a) => ({ digest: a.digest, size: a.size, tags: (a.tags ?? []).map((t) => t.name) }));
@@ -82,13 +82,14 @@ export function whoAmI(me: Me): { id: number; admin: boolean } {
   return { id: me.user_id, admin: me.sysadmin_flag };
 }
 export function robotNames(list: Robots): string[] {
-  return list.map((r) => r.name + (r.disable ? ' (disabled)' : ''));
+  // Robot is a request model too: only level and permissions are sure to be there.
+  return list.map((r) => r.level + ':' + r.permissions.length + (r.disable ? ' (disabled)' : ''));
 }
 export function robotSecret(created: Created): string {
   return created.secret;
 }
 export function labelColors(list: Labels): string[] {
-  return list.map((l) => l.color);
+  return list.map((l) => l.color ?? '');
 }
 export function memberRoles(list: Members): [string, number][] {
   return list.map((m) => [m.entity_name, m.role_id]);

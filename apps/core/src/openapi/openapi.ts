@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { API_PREFIX } from '../http/api-prefix';
 import { HARBOR_VERSION } from '../system/system.controller';
 import { HARBOR_MODELS } from './harbor-models';
@@ -55,8 +56,25 @@ export function optionalHeaders(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** Registers the response models under Harbor's names (see HARBOR_MODELS), in place of same-named DTO schemas. */
+/**
+ * Registers the response models under Harbor's names (see HARBOR_MODELS) in place of the schemas Nest
+ * derives from request DTOs of the same name. Harbor uses such a model (Label, Robot, WebhookPolicy,
+ * ...) for requests as well: there only what the request must hold stays required, so that a
+ * generated client sends one without ids or times.
+ */
 export function withHarborModels(document: OpenAPIObject): OpenAPIObject {
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...HARBOR_MODELS } };
+  const derived = document.components?.schemas ?? {};
+  const schemas: Record<string, SchemaObject | ReferenceObject> = { ...derived };
+  for (const [name, model] of Object.entries(HARBOR_MODELS)) {
+    const request = derived[name];
+    schemas[name] = request && 'properties' in request ? requiredAsRequested(model, request.required ?? []) : model;
+  }
+  document.components = { ...document.components, schemas };
   return document;
+}
+
+function requiredAsRequested(model: SchemaObject, requested: readonly string[]): SchemaObject {
+  const { required = [], ...rest } = model;
+  const both = required.filter((name) => requested.includes(name));
+  return both.length > 0 ? { ...rest, required: both } : rest;
 }
