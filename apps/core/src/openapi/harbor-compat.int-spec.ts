@@ -24,6 +24,7 @@ const UNREACHABLE: Record<string, string> = {
   'GET /system/gc/{}/log': 'a GC run writes its log in the jobservice',
   'GET /system/purgeaudit/{}/log': 'a purge run writes its log in the jobservice',
   'GET /jobservice/jobs/{}/log': 'a job of the jobservice',
+  'GET /jobservice/pools/{}/workers': 'a worker pool of a running jobservice',
 };
 
 describe('Harbor v2.15.2 compatibility of the answers (every served GET, validated against Harbor’s own schemas)', () => {
@@ -239,6 +240,8 @@ function queryFor(path: string, params: Record<string, string>): string {
   if (path === '/usergroups/search') return '?groupname=g';
   if (path === '/search') return `?q=${P}`;
   if (path === '/labels') return '?scope=g';
+  // Every part an artifact may carry, so that each is checked.
+  if (/\/artifacts(\/\{reference\})?$/.test(path)) return '?with_tag=true&with_label=true&with_accessory=true&with_immutable_status=true';
   if (path.endsWith('/webhook/jobs')) return `?policy_id=${params['webhook_policy_id']}&status=Success`;
   if (path === '/ldap/users/search') return '?username=nobody';
   if (path === '/ldap/groups/search') return '?groupname=nobody';
