@@ -5,8 +5,8 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { LabelRefDto } from '../labels/dto/label.dto';
-import { ArtifactsService } from './artifacts.service';
 import { ApiNoBodyResponse } from '../openapi/schema';
+import { ArtifactsService } from './artifacts.service';
 
 @ApiTags('artifact')
 @ApiBasicAuth()

@@ -7,11 +7,11 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiAdditionResponse, ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { AdditionsService } from './additions.service';
 import { ArtifactCopyService } from './artifact-copy.service';
 import type { AccessoryView, ArtifactView } from './artifact-view';
 import { ArtifactOptions, ArtifactsService } from './artifacts.service';
-import { ApiAdditionResponse, ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 export const WITH_FLAGS = ['with_tag', 'with_label', 'with_scan_overview', 'with_sbom_overview', 'with_accessory', 'with_immutable_status', 'with_signature', 'with_inherited_accessory'];
 

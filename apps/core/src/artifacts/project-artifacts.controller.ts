@@ -7,11 +7,11 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import type { ArtifactView } from './artifact-view';
 import { artifactOptions, flagsOf, WITH_FLAGS } from './artifacts.controller';
 import { ArtifactsService } from './artifacts.service';
-import { ApiModelResponse } from '../openapi/schema';
 
 /** Harbor's listArtifactsOfProject (tagged `project` in its document). */
 @ApiTags('project')

@@ -7,10 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
 import { TagsService } from './tags.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('artifact')
 @ApiBasicAuth()

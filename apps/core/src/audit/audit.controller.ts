@@ -6,11 +6,11 @@ import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
+import { ApiModelResponse } from '../openapi/schema';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogView, AuditService } from './audit.service';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import { ApiModelResponse } from '../openapi/schema';
 
 @ApiTags('auditlog')
 @ApiBasicAuth()

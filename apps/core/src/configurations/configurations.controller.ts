@@ -5,8 +5,8 @@ import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { forbidden } from '../http/harbor-error';
 import { API_PREFIX } from '../http/api-prefix';
-import { ConfigurationsResponse, ConfigurationsService } from './configurations.service';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
+import { ConfigurationsResponse, ConfigurationsService } from './configurations.service';
 import { OPENAPI_TYPES } from './configuration-models';
 import { SETTING_KEYS, SETTING_SPECS } from './system-settings';
 

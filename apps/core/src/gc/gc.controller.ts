@@ -7,11 +7,11 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
-import { type ExecHistoryView } from './gc-view';
-import { GcService } from './gc.service';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { scheduleOrEmpty } from './gc-models';
+import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
+import type { ExecHistoryView } from './gc-view';
+import { GcService } from './gc.service';
 
 
 /** Harbor's Schedule, as POST/PUT /system/gc/schedule take it. */

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { API_PREFIX } from '../http/api-prefix';
-import { IconsService, IconView } from './icons.service';
 import { ApiModelResponse } from '../openapi/schema';
+import { IconsService, IconView } from './icons.service';
 
 @ApiTags('icon')
 @Controller(`${API_PREFIX}/icons`)

@@ -7,11 +7,11 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { ImmutableRuleDto } from './dto/immutable-rule.dto';
 import type { ImmutableRuleView } from './immutable-rule-view';
 import { ImmutableRulesService } from './immutable-rules.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('immutable')
 @ApiBasicAuth()

@@ -7,10 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LabelDto } from './dto/label.dto';
 import type { LabelView } from './label-view';
 import { LabelsService } from './labels.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('label')
 @ApiBasicAuth()

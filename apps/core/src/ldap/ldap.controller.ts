@@ -6,10 +6,10 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LdapConfDto } from './dto/ldap-conf.dto';
 import { LdapImportUsersDto } from './dto/ldap-import-users.dto';
 import { LdapFailedImportUser, LdapGroupView, LdapPingResult, LdapService, LdapUserView } from './ldap.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('Ldap')
 @ApiBasicAuth()

@@ -6,12 +6,12 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { ProjectMemberDto, RoleRequestDto } from './dto/project-member.dto';
 import type { ProjectMemberEntity } from './member-view';
 import { MembersService } from './members.service';
 import { ApiListQueries, QueryParam } from '../http/query-param';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('member')
 @ApiBasicAuth()

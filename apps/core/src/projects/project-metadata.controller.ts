@@ -3,9 +3,9 @@ import { ApiBasicAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
+import { ApiNoBodyResponse, ApiSchemaResponse, mapOf, str } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import { ProjectMetadataService } from './project-metadata.service';
-import { ApiNoBodyResponse, ApiSchemaResponse, mapOf, str } from '../openapi/schema';
 
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
 

@@ -7,12 +7,12 @@ import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import type { ProjectView } from './project-view';
 import { ProjectDeletable, ProjectsService, ProjectSummary } from './projects.service';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('project')
 @ApiBasicAuth()

@@ -4,15 +4,15 @@ import type { Access } from '@wharf/auth';
 import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
+import { scheduleOrEmpty } from '../gc/gc-models';
 import { SCHEDULE_OBJ_SCHEMA } from '../gc/gc-schedule-request';
-import { type ExecHistoryView } from '../gc/gc-view';
+import type { ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-import { PurgeService } from './purge.service';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
-import { scheduleOrEmpty } from '../gc/gc-models';
+import { PurgeService } from './purge.service';
 
 
 /** Harbor's Schedule, as POST/PUT /system/purgeaudit/schedule take it. */

@@ -7,10 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { QuotaView } from './quota-view';
 import { QuotasService } from './quotas.service';
 import { MAX_STORAGE_LIMIT } from './storage-limit';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 /** Harbor's QuotaUpdateReq, limited to the one resource there is. */
 const QUOTA_UPDATE_SCHEMA = {

@@ -6,10 +6,10 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { RepositoriesService } from './repositories.service';
 import type { RepositoryView } from './repository-view';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('repository')
 @ApiBasicAuth()

@@ -7,9 +7,9 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
 import { RetentionService } from './retention.service';
-import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 
 const SELECTOR_SCHEMA = {
   type: 'object' as const,

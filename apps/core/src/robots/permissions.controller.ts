@@ -3,8 +3,8 @@ import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { Permissions, PermissionsService } from './permissions.service';
 import { ApiModelResponse } from '../openapi/schema';
+import { Permissions, PermissionsService } from './permissions.service';
 
 @ApiTags('permissions')
 @ApiBasicAuth()

@@ -7,12 +7,12 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { RobotCreateDto } from './dto/robot-create.dto';
 import { RobotSecDto } from './dto/robot-sec.dto';
 import { RobotDto } from './dto/robot.dto';
 import type { RobotCreated, RobotView } from './robot-view';
 import { RobotsService } from './robots.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('robot')
 @ApiBasicAuth()

@@ -6,8 +6,8 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
-import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 import { ApiModelResponse } from '../openapi/schema';
+import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 
 @ApiTags('schedule')
 @ApiBasicAuth()

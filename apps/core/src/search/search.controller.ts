@@ -5,8 +5,8 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { badRequest } from '../http/harbor-error';
 import { QueryParam } from '../http/query-param';
-import { SearchService, SearchView } from './search.service';
 import { ApiModelResponse } from '../openapi/schema';
+import { SearchService, SearchView } from './search.service';
 
 @ApiTags('search')
 @ApiBasicAuth()

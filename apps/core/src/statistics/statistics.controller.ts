@@ -3,8 +3,8 @@ import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { Statistic, StatisticsService } from './statistics.service';
 import { ApiModelResponse } from '../openapi/schema';
+import { Statistic, StatisticsService } from './statistics.service';
 
 @ApiTags('statistic')
 @ApiBasicAuth()

@@ -7,9 +7,9 @@ import type { CoreConfig } from '../config';
 import { SettingsService } from '../configurations/settings.service';
 import { API_PREFIX } from '../http/api-prefix';
 import { CORE_CONFIG } from '../infra/tokens';
+import { ApiFileResponse, ApiModelResponse, ApiTextResponse } from '../openapi/schema';
 import { HealthService, OverallHealth } from './health.service';
 import { SystemInfoService, SystemVolumes } from './system-info.service';
-import { ApiFileResponse, ApiModelResponse, ApiTextResponse } from '../openapi/schema';
 
 /** The Harbor release whose API this implements, marked as Wharf's. */
 export const HARBOR_VERSION = 'v2.13.0-wharf';

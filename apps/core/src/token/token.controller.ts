@@ -3,9 +3,9 @@ import { Access } from '@wharf/auth';
 import type { FastifyRequest } from 'fastify';
 import { ApiAuthenticator } from '../auth/api-authenticator';
 import { badRequest } from '../http/harbor-error';
+import { ApiModelResponse } from '../openapi/schema';
 import { many, single, TokenResponse } from './token-request';
 import { TokenService } from './token.service';
-import { ApiModelResponse } from '../openapi/schema';
 
 /**
  * `/service/token`: the Docker registry token endpoint (GET with Basic credentials, or none for

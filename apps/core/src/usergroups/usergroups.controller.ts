@@ -8,9 +8,9 @@ import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
 import { UserGroupDto } from '../members/dto/project-member.dto';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
 import { UserGroupsService } from './usergroups.service';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('usergroup')
 @ApiBasicAuth()

@@ -7,6 +7,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ProjectsService } from '../projects/projects.service';
 import { ConsoleSessions } from '../session/console-sessions';
 import { PasswordReqDto } from './dto/password-req.dto';
@@ -17,7 +18,6 @@ import { Permission, projectIdOfScope, projectPermissions } from './permissions'
 import { UsersService } from './users.service';
 import type { UserResp } from './user-view';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
-import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 
 @ApiTags('user')
 @ApiBasicAuth()

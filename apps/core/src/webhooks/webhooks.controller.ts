@@ -8,11 +8,11 @@ import { unprocessable } from '../http/harbor-error';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import type { ExecutionView, TaskView, WebhookJobView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
 import { SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
-import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 
 @ApiTags('webhook')
 @ApiBasicAuth()
