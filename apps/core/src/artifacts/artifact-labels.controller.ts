@@ -5,6 +5,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { LabelRefDto } from '../labels/dto/label.dto';
+import { ApiNoBodyResponse } from '../openapi/schema';
 import { ArtifactsService } from './artifacts.service';
 
 @ApiTags('artifact')
@@ -14,6 +15,7 @@ export class ArtifactLabelsController {
   constructor(private readonly artifacts: ArtifactsService) {}
 
   @Post()
+  @ApiNoBodyResponse()
   @HttpCode(200)
   add(
     @RequestAccess() access: Access,
@@ -26,6 +28,7 @@ export class ArtifactLabelsController {
   }
 
   @Delete(':label_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   remove(
     @RequestAccess() access: Access,

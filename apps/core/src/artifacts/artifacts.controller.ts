@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiAdditionResponse, ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { AdditionsService } from './additions.service';
 import { ArtifactCopyService } from './artifact-copy.service';
 import type { AccessoryView, ArtifactView } from './artifact-view';
@@ -53,6 +54,7 @@ export class ArtifactsController {
 
   @ApiListQueries({ extra: WITH_FLAGS })
   @Get()
+  @ApiModelResponse('Artifact', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -68,6 +70,7 @@ export class ArtifactsController {
 
   @ApiListQueries()
   @Get(':reference/accessories')
+  @ApiModelResponse('Accessory', { list: true })
   async accessories(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -84,6 +87,7 @@ export class ArtifactsController {
 
   @ApiQuery({ name: 'from', required: true, description: 'project/repository:tag or project/repository@digest' })
   @Post()
+  @ApiNoBodyResponse(201)
   @HttpCode(201)
   async copy(
     @RequestAccess() access: Access,
@@ -100,6 +104,7 @@ export class ArtifactsController {
   }
 
   @Get(':reference')
+  @ApiModelResponse('Artifact')
   get(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -111,6 +116,7 @@ export class ArtifactsController {
   }
 
   @Get(':reference/additions/:addition')
+  @ApiAdditionResponse()
   async addition(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -125,6 +131,7 @@ export class ArtifactsController {
   }
 
   @Delete(':reference')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import type { ArtifactView } from './artifact-view';
 import { artifactOptions, flagsOf, WITH_FLAGS } from './artifacts.controller';
@@ -22,6 +23,7 @@ export class ProjectArtifactsController {
   @ApiListQueries({ extra: [...WITH_FLAGS, 'latest_in_repository'] })
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   @Get()
+  @ApiModelResponse('Artifact', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
 import { TagsService } from './tags.service';
@@ -19,6 +20,7 @@ export class TagsController {
 
   @ApiListQueries({ extra: ['with_immutable_status'] })
   @Get()
+  @ApiModelResponse('Tag', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -35,6 +37,7 @@ export class TagsController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -50,6 +53,7 @@ export class TagsController {
   }
 
   @Delete(':tag_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

@@ -6,6 +6,7 @@ import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
+import { ApiModelResponse } from '../openapi/schema';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogView, AuditService } from './audit.service';
@@ -22,6 +23,7 @@ export class AuditController {
 
   @ApiListQueries()
   @Get('audit-logs')
+  @ApiModelResponse('AuditLog', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -38,6 +40,7 @@ export class AuditController {
   // The router needs one parameter name per position; Harbor's is a project name only here.
   @ApiListQueries()
   @Get('projects/:project_name_or_id/logs')
+  @ApiModelResponse('AuditLog', { list: true })
   async projectLogs(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,

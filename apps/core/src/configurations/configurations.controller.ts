@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { forbidden } from '../http/harbor-error';
 import { API_PREFIX } from '../http/api-prefix';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ConfigurationsResponse, ConfigurationsService } from './configurations.service';
+import { OPENAPI_TYPES } from './configuration-models';
 import { SETTING_KEYS, SETTING_SPECS } from './system-settings';
-
-const OPENAPI_TYPES = { string: 'string', int: 'integer', bool: 'boolean' } as const;
 
 /** Harbor's Configurations model, from the one table of items. */
 const CONFIGURATIONS_SCHEMA = {
@@ -19,16 +19,6 @@ const CONFIGURATIONS_SCHEMA = {
   ),
 };
 
-const CONFIGURATIONS_RESPONSE_SCHEMA = {
-  type: 'object' as const,
-  properties: Object.fromEntries(
-    SETTING_KEYS.filter((key) => !SETTING_SPECS[key].secret).map((key) => [
-      key,
-      { type: 'object', properties: { value: { type: OPENAPI_TYPES[SETTING_SPECS[key].type] }, editable: { type: 'boolean' } } },
-    ]),
-  ),
-};
-
 @ApiTags('configure')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/configurations`)
@@ -36,7 +26,7 @@ export class ConfigurationsController {
   constructor(private readonly configurations: ConfigurationsService) {}
 
   @Get()
-  @ApiOkResponse({ schema: CONFIGURATIONS_RESPONSE_SCHEMA })
+  @ApiModelResponse('ConfigurationsResponse')
   get(@RequestAccess() access: Access): Promise<ConfigurationsResponse> {
     return this.configurations.get(access);
   }
@@ -44,6 +34,7 @@ export class ConfigurationsController {
   /** A subset of the items; types are checked here rather than by a DTO so that every item is named in errors. */
   @Put()
   @HttpCode(200)
+  @ApiNoBodyResponse()
   @ApiBody({ schema: CONFIGURATIONS_SCHEMA })
   update(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
     return this.configurations.update(access, body);
@@ -60,6 +51,7 @@ export class ConfigurationsController {
 @Controller(`${API_PREFIX}/internalconfig`)
 export class InternalConfigController {
   @Get()
+  @ApiModelResponse('InternalConfigurationsResponse')
   get(@RequestAccess() access: Access): never {
     requireAuthenticated(access);
     throw forbidden('the internal configuration is for Wharf’s own services only');

@@ -1,5 +1,4 @@
 import { type Execution, nextCronTime, type Schedule, Trigger, VendorType } from '@wharf/jobs';
-import { SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
 
 /** Harbor's ScheduleObj as answered. */
 export interface ScheduleObjView {
@@ -100,19 +99,3 @@ export function gcHistoryView(e: ExecutionRun, currentCron?: string): ExecHistor
 export function gcScheduleView(s: Schedule, now: Date = new Date()): ExecHistoryView {
   return scheduleHistoryView(s, VendorType.GarbageCollection, Trigger.Schedule, now);
 }
-
-/** OpenAPI schema of ExecHistoryView. */
-export const EXEC_HISTORY_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    job_name: { type: 'string' },
-    job_kind: { type: 'string' },
-    job_parameters: { type: 'string', description: 'JSON: parameters and results of the run' },
-    schedule: SCHEDULE_OBJ_SCHEMA,
-    job_status: { type: 'string' },
-    deleted: { type: 'boolean' },
-    creation_time: { type: 'string', format: 'date-time' },
-    update_time: { type: 'string', format: 'date-time' },
-  },
-};

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
@@ -7,8 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
+import { scheduleOrEmpty } from './gc-models';
 import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
-import { EXEC_HISTORY_SCHEMA, type ExecHistoryView } from './gc-view';
+import type { ExecHistoryView } from './gc-view';
 import { GcService } from './gc.service';
 
 
@@ -39,8 +41,8 @@ export class GcController {
   constructor(private readonly gc: GcService) {}
 
   @ApiListQueries()
-  @ApiOkResponse({ schema: { type: 'array', items: EXEC_HISTORY_SCHEMA } })
   @Get()
+  @ApiModelResponse('GCHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -57,7 +59,7 @@ export class GcController {
    * generated clients (which test for `schedule`) and still parses as JSON for the others.
    */
   @Get('schedule')
-  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  @ApiSchemaResponse(scheduleOrEmpty('GCHistory'))
   schedule(@RequestAccess() access: Access): Promise<ExecHistoryView | Record<string, never>> {
     return this.gc.schedule(access);
   }
@@ -68,6 +70,7 @@ export class GcController {
    * Harbor's swagger is the one for a run already in progress.
    */
   @Post('schedule')
+  @ApiNoBodyResponse(201)
   @ApiBody({ schema: SCHEDULE_SCHEMA })
   async createSchedule(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const { executionId } = await this.gc.applySchedule(access, body);
@@ -76,6 +79,7 @@ export class GcController {
 
   /** Same as POST, answered 200; with no schedule yet it creates one (Harbor has no 404 here). */
   @Put('schedule')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: SCHEDULE_SCHEMA })
   async updateSchedule(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
@@ -83,21 +87,21 @@ export class GcController {
   }
 
   @Get(':gc_id')
-  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  @ApiModelResponse('GCHistory')
   get(@RequestAccess() access: Access, @Param('gc_id', ParseIdPipe) id: number): Promise<ExecHistoryView> {
     return this.gc.get(access, id);
   }
 
   /** Stops the run (Harbor's stopGC); a body, if any, is ignored. */
   @Put(':gc_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   stop(@RequestAccess() access: Access, @Param('gc_id', ParseIdPipe) id: number): Promise<void> {
     return this.gc.stop(access, id);
   }
 
   @Get(':gc_id/log')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiTextResponse()
   async log(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('gc_id', ParseIdPipe) id: number): Promise<string> {
     const text = await this.gc.log(access, id);
     reply.type('text/plain; charset=utf-8');

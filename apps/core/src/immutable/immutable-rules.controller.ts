@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { ImmutableRuleDto } from './dto/immutable-rule.dto';
 import type { ImmutableRuleView } from './immutable-rule-view';
@@ -21,6 +22,7 @@ export class ImmutableRulesController {
 
   @ApiListQueries()
   @Get()
+  @ApiModelResponse('ImmutableRule', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -36,6 +38,7 @@ export class ImmutableRulesController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -48,6 +51,7 @@ export class ImmutableRulesController {
   }
 
   @Put(':immutable_rule_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
@@ -60,6 +64,7 @@ export class ImmutableRulesController {
   }
 
   @Delete(':immutable_rule_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LabelDto } from './dto/label.dto';
 import type { LabelView } from './label-view';
 import { LabelsService } from './labels.service';
@@ -19,6 +20,7 @@ export class LabelsController {
 
   @ApiListQueries({ extra: ['name', 'scope', 'project_id'] })
   @Get()
+  @ApiModelResponse('Label', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -34,23 +36,27 @@ export class LabelsController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: LabelDto): Promise<void> {
     const id = await this.labels.create(access, body);
     reply.header('Location', `${req.url.split('?')[0].replace(/\/+$/, '')}/${id}`);
   }
 
   @Get(':label_id')
+  @ApiModelResponse('Label')
   get(@RequestAccess() access: Access, @Param('label_id', ParseIdPipe) id: number): Promise<LabelView> {
     return this.labels.get(access, id);
   }
 
   @Put(':label_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(@RequestAccess() access: Access, @Param('label_id', ParseIdPipe) id: number, @Body() body: LabelDto): Promise<void> {
     return this.labels.update(access, id, body);
   }
 
   @Delete(':label_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Param('label_id', ParseIdPipe) id: number): Promise<void> {
     return this.labels.delete(access, id);

@@ -6,6 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LdapConfDto } from './dto/ldap-conf.dto';
 import { LdapImportUsersDto } from './dto/ldap-import-users.dto';
 import { LdapFailedImportUser, LdapGroupView, LdapPingResult, LdapService, LdapUserView } from './ldap.service';
@@ -18,6 +19,7 @@ export class LdapController {
 
   /** Tests the given settings, or the stored ones when the body is empty. */
   @Post('ping')
+  @ApiModelResponse('LdapPingResult')
   @HttpCode(200)
   @ApiBody({ type: LdapConfDto, required: false })
   ping(@RequestAccess() access: Access, @Body() body?: LdapConfDto): Promise<LdapPingResult> {
@@ -25,6 +27,7 @@ export class LdapController {
   }
 
   @Get('users/search')
+  @ApiModelResponse('LdapUser', { list: true })
   @ApiQuery({ name: 'username', required: false, type: String })
   searchUsers(@RequestAccess() access: Access, @QueryParam('username') username?: string): Promise<LdapUserView[]> {
     return this.ldap.searchUsers(access, username);
@@ -32,6 +35,7 @@ export class LdapController {
 
   /** 200 when every uid was imported; otherwise 404 with the list of failures, as Harbor answers. */
   @Post('users/import')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   async importUsers(
     @RequestAccess() access: Access,
@@ -47,6 +51,7 @@ export class LdapController {
 
   /** Groups by name or by DN; 404 when the directory has none, as Harbor answers. */
   @Get('groups/search')
+  @ApiModelResponse('UserGroup', { list: true })
   @ApiQuery({ name: 'groupname', required: false, type: String })
   @ApiQuery({ name: 'groupdn', required: false, type: String })
   async searchGroups(@RequestAccess() access: Access, @QueryParam('groupname') groupName?: string, @QueryParam('groupdn') groupDn?: string): Promise<LdapGroupView[]> {

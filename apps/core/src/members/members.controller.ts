@@ -6,6 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { ProjectMemberDto, RoleRequestDto } from './dto/project-member.dto';
 import type { ProjectMemberEntity } from './member-view';
@@ -21,6 +22,7 @@ export class MembersController {
 
   @ApiListQueries({ query: false, sort: false, extra: ['entityname'] })
   @Get()
+  @ApiModelResponse('ProjectMemberEntity', { list: true })
   async list(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -38,6 +40,7 @@ export class MembersController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -51,11 +54,13 @@ export class MembersController {
   }
 
   @Get(':mid')
+  @ApiModelResponse('ProjectMemberEntity')
   get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Param('mid', ParseIdPipe) mid: number, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectMemberEntity> {
     return this.members.get(access, nameOrId, isResourceName(isName), mid);
   }
 
   @Put(':mid')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
@@ -69,6 +74,7 @@ export class MembersController {
   }
 
   @Delete(':mid')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

@@ -1,7 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { API_PREFIX } from '../http/api-prefix';
 import { HARBOR_VERSION } from '../system/system.controller';
+import { HARBOR_MODELS } from './harbor-models';
 import { registerSwaggerUi } from './swagger-ui';
 
 export const OPENAPI_JSON_PATH = `/${API_PREFIX}/swagger.json`;
@@ -18,7 +20,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setVersion(HARBOR_VERSION)
     .addBasicAuth()
     .build();
-  const document = optionalHeaders(SwaggerModule.createDocument(app, config));
+  const document = withHarborModels(optionalHeaders(SwaggerModule.createDocument(app, config)));
   // The UI is served by registerSwaggerUi; Nest's own would need a static-file plugin.
   SwaggerModule.setup(SWAGGER_UI_PATH.slice(1), app, document, {
     swaggerUiEnabled: false,
@@ -52,4 +54,27 @@ export function optionalHeaders(document: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+/**
+ * Registers the response models under Harbor's names (see HARBOR_MODELS) in place of the schemas Nest
+ * derives from request DTOs of the same name. Harbor uses such a model (Label, Robot, WebhookPolicy,
+ * ...) for requests as well: there only what the request must hold stays required, so that a
+ * generated client sends one without ids or times.
+ */
+export function withHarborModels(document: OpenAPIObject): OpenAPIObject {
+  const derived = document.components?.schemas ?? {};
+  const schemas: Record<string, SchemaObject | ReferenceObject> = { ...derived };
+  for (const [name, model] of Object.entries(HARBOR_MODELS)) {
+    const request = derived[name];
+    schemas[name] = request && 'properties' in request ? requiredAsRequested(model, request.required ?? []) : model;
+  }
+  document.components = { ...document.components, schemas };
+  return document;
+}
+
+function requiredAsRequested(model: SchemaObject, requested: readonly string[]): SchemaObject {
+  const { required = [], ...rest } = model;
+  const both = required.filter((name) => requested.includes(name));
+  return both.length > 0 ? { ...rest, required: both } : rest;
 }

@@ -3,6 +3,7 @@ import { ApiBasicAuth, ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
+import { ApiNoBodyResponse, ApiSchemaResponse, mapOf, str } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import { ProjectMetadataService } from './project-metadata.service';
 
@@ -16,11 +17,13 @@ export class ProjectMetadataController {
   constructor(private readonly metadata: ProjectMetadataService) {}
 
   @Get()
+  @ApiSchemaResponse(mapOf(str))
   list(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<Record<string, string>> {
     return this.metadata.list(access, nameOrId, isResourceName(isName));
   }
 
   @Post()
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: STRING_MAP, required: false })
   add(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Body() body: unknown, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<void> {
@@ -28,6 +31,7 @@ export class ProjectMetadataController {
   }
 
   @Get(':meta_name')
+  @ApiSchemaResponse(mapOf(str))
   get(
     @RequestAccess() access: Access,
     @Param('project_name_or_id') nameOrId: string,
@@ -38,6 +42,7 @@ export class ProjectMetadataController {
   }
 
   @Put(':meta_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: STRING_MAP, required: false })
   update(
@@ -51,6 +56,7 @@ export class ProjectMetadataController {
   }
 
   @Delete(':meta_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

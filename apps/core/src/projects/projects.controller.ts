@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { IS_RESOURCE_NAME, isResourceName } from './project-key';
 import type { ProjectView } from './project-view';
@@ -21,6 +22,7 @@ export class ProjectsController {
 
   @ApiListQueries({ extra: ['name', 'public', 'owner', 'with_detail'] })
   @Get()
+  @ApiModelResponse('Project', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -47,11 +49,13 @@ export class ProjectsController {
   }
 
   @Head()
+  @ApiNoBodyResponse()
   async exists(@RequestAccess() access: Access, @QueryParam('project_name') name?: string): Promise<void> {
     if (!(await this.projects.exists(access, name))) throw notFound(`project ${name} not found`);
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   @ApiHeader({ name: 'X-Resource-Name-In-Location', required: false })
   async create(
     @RequestAccess() access: Access,
@@ -66,12 +70,14 @@ export class ProjectsController {
   }
 
   @Get(':project_name_or_id')
+  @ApiModelResponse('Project')
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectView> {
     return this.projects.get(access, nameOrId, isResourceName(isName));
   }
 
   @Put(':project_name_or_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   update(
@@ -85,6 +91,7 @@ export class ProjectsController {
   }
 
   @Delete(':project_name_or_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<void> {
@@ -92,12 +99,14 @@ export class ProjectsController {
   }
 
   @Get(':project_name_or_id/_deletable')
+  @ApiModelResponse('ProjectDeletable')
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   deletable(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectDeletable> {
     return this.projects.deletable(access, nameOrId, isResourceName(isName));
   }
 
   @Get(':project_name_or_id/summary')
+  @ApiModelResponse('ProjectSummary')
   @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   summary(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectSummary> {
     return this.projects.summary(access, nameOrId, isResourceName(isName));

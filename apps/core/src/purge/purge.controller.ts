@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
+import { scheduleOrEmpty } from '../gc/gc-models';
 import { SCHEDULE_OBJ_SCHEMA } from '../gc/gc-schedule-request';
-import { EXEC_HISTORY_SCHEMA, type ExecHistoryView } from '../gc/gc-view';
+import type { ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { PurgeService } from './purge.service';
 
 
@@ -43,8 +45,8 @@ export class PurgeController {
   constructor(private readonly purge: PurgeService) {}
 
   @ApiListQueries()
-  @ApiOkResponse({ schema: { type: 'array', items: EXEC_HISTORY_SCHEMA } })
   @Get()
+  @ApiModelResponse('ExecHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -58,13 +60,14 @@ export class PurgeController {
 
   /** With no schedule Harbor answers 200 with an empty body; `{}` here, as for GC's schedule. */
   @Get('schedule')
-  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  @ApiSchemaResponse(scheduleOrEmpty('ExecHistory'))
   schedule(@RequestAccess() access: Access): Promise<ExecHistoryView | Record<string, never>> {
     return this.purge.schedule(access);
   }
 
   /** Runs the purge now (type Manual: 201 with the run's Location) or sets/removes the schedule. */
   @Post('schedule')
+  @ApiNoBodyResponse(201)
   @ApiBody({ schema: SCHEDULE_SCHEMA })
   async createSchedule(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const { executionId } = await this.purge.applySchedule(access, 'create', body);
@@ -73,6 +76,7 @@ export class PurgeController {
 
   /** Same as POST, answered 200. */
   @Put('schedule')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: SCHEDULE_SCHEMA })
   async updateSchedule(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
@@ -80,21 +84,21 @@ export class PurgeController {
   }
 
   @Get(':purge_id')
-  @ApiOkResponse({ schema: EXEC_HISTORY_SCHEMA })
+  @ApiModelResponse('ExecHistory')
   get(@RequestAccess() access: Access, @Param('purge_id', ParseIdPipe) id: number): Promise<ExecHistoryView> {
     return this.purge.get(access, id);
   }
 
   /** Stops the run (Harbor's stopPurge); a body, if any, is ignored. */
   @Put(':purge_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   stop(@RequestAccess() access: Access, @Param('purge_id', ParseIdPipe) id: number): Promise<void> {
     return this.purge.stop(access, id);
   }
 
   @Get(':purge_id/log')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiTextResponse()
   async log(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('purge_id', ParseIdPipe) id: number): Promise<string> {
     const text = await this.purge.log(access, id);
     reply.type('text/plain; charset=utf-8');

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
@@ -7,27 +7,10 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { QuotaView } from './quota-view';
 import { QuotasService } from './quotas.service';
 import { MAX_STORAGE_LIMIT } from './storage-limit';
-
-const RESOURCE_LIST_SCHEMA = {
-  type: 'object' as const,
-  properties: { storage: { type: 'integer', format: 'int64', description: 'bytes; -1 for unlimited' } },
-};
-
-/** Harbor's Quota; `id` and `ref.id` are both the project's id. */
-const QUOTA_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer', description: 'the id of the project the quota belongs to' },
-    ref: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, owner_name: { type: 'string' } } },
-    hard: RESOURCE_LIST_SCHEMA,
-    used: RESOURCE_LIST_SCHEMA,
-    creation_time: { type: 'string', format: 'date-time' },
-    update_time: { type: 'string', format: 'date-time' },
-  },
-};
 
 /** Harbor's QuotaUpdateReq, limited to the one resource there is. */
 const QUOTA_UPDATE_SCHEMA = {
@@ -51,8 +34,8 @@ export class QuotasController {
   constructor(private readonly quotas: QuotasService) {}
 
   @ApiListQueries({ query: false, extra: ['reference', 'reference_id'] })
-  @ApiOkResponse({ schema: { type: 'array', items: QUOTA_SCHEMA } })
   @Get()
+  @ApiModelResponse('Quota', { list: true })
   async list(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -70,13 +53,14 @@ export class QuotasController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: QUOTA_SCHEMA })
+  @ApiModelResponse('Quota')
   get(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number): Promise<QuotaView> {
     return this.quotas.get(access, id);
   }
 
   /** The body is read by parseQuotaUpdate, which refuses anything but `{"hard": {"storage": N}}`. */
   @Put(':id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: QUOTA_UPDATE_SCHEMA })
   update(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number, @Body() body: unknown): Promise<void> {

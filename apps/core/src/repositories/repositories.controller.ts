@@ -6,6 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { RepositoriesService } from './repositories.service';
 import type { RepositoryView } from './repository-view';
@@ -18,6 +19,7 @@ export class RepositoriesController {
 
   @ApiListQueries()
   @Get('repositories')
+  @ApiModelResponse('Repository', { list: true })
   async listAll(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -32,6 +34,7 @@ export class RepositoriesController {
 
   @ApiListQueries()
   @Get('projects/:project_name/repositories')
+  @ApiModelResponse('Repository', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -46,11 +49,13 @@ export class RepositoriesController {
   }
 
   @Get('projects/:project_name/repositories/:repository_name')
+  @ApiModelResponse('Repository')
   get(@RequestAccess() access: Access, @Param('project_name') projectName: string, @Param('repository_name') repositoryName: string): Promise<RepositoryView> {
     return this.repositories.get(access, projectName, repositoryName);
   }
 
   @Put('projects/:project_name/repositories/:repository_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
@@ -64,6 +69,7 @@ export class RepositoriesController {
   }
 
   @Delete('projects/:project_name/repositories/:repository_name')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
 import { RetentionService } from './retention.service';
 
@@ -50,36 +51,6 @@ const POLICY_SCHEMA = {
   },
 };
 
-const EXECUTION_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    policy_id: { type: 'integer' },
-    start_time: { type: 'string' },
-    end_time: { type: 'string' },
-    status: { type: 'string' },
-    trigger: { type: 'string' },
-    dry_run: { type: 'boolean' },
-  },
-};
-
-const TASK_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    execution_id: { type: 'integer' },
-    repository: { type: 'string' },
-    job_id: { type: 'string' },
-    status: { type: 'string' },
-    status_code: { type: 'integer' },
-    status_revision: { type: 'integer' },
-    start_time: { type: 'string' },
-    end_time: { type: 'string' },
-    total: { type: 'integer' },
-    retained: { type: 'integer' },
-  },
-};
-
 @ApiTags('retention')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/retentions`)
@@ -87,12 +58,14 @@ export class RetentionController {
   constructor(private readonly retention: RetentionService) {}
 
   @Get('metadatas')
+  @ApiModelResponse('RetentionMetadata')
   metadata(@RequestAccess() access: Access): unknown {
     return this.retention.metadata(access);
   }
 
   /** 201 with the policy's Location; 409 when the project already has one. */
   @Post()
+  @ApiNoBodyResponse(201)
   @ApiBody({ schema: POLICY_SCHEMA })
   async create(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const id = await this.retention.create(access, body);
@@ -100,12 +73,13 @@ export class RetentionController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: POLICY_SCHEMA })
+  @ApiModelResponse('RetentionPolicy')
   get(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number): Promise<RetentionPolicyView> {
     return this.retention.get(access, id);
   }
 
   @Put(':id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   @ApiBody({ schema: POLICY_SCHEMA })
   update(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number, @Body() body: unknown): Promise<void> {
@@ -113,6 +87,7 @@ export class RetentionController {
   }
 
   @Delete(':id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.retention.delete(access, id);
@@ -120,6 +95,7 @@ export class RetentionController {
 
   /** Runs the policy now (`{"dry_run": true}` deletes nothing): 201 with the run's Location. */
   @Post(':id/executions')
+  @ApiNoBodyResponse(201)
   @ApiBody({ schema: { type: 'object', properties: { dry_run: { type: 'boolean' } } } })
   async trigger(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: unknown): Promise<void> {
     const executionId = await this.retention.trigger(access, id, body);
@@ -127,8 +103,8 @@ export class RetentionController {
   }
 
   @Get(':id/executions')
+  @ApiModelResponse('RetentionExecution', { list: true })
   @ApiListQueries({ query: false, sort: false })
-  @ApiOkResponse({ schema: { type: 'array', items: EXECUTION_SCHEMA } })
   async listExecutions(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -145,6 +121,7 @@ export class RetentionController {
 
   /** `{"action": "stop"}`, the only action. */
   @Patch(':id/executions/:eid')
+  @ApiNoBodyResponse()
   @ApiBody({ schema: { type: 'object', properties: { action: { type: 'string', enum: ['stop'] } } } })
   stop(
     @RequestAccess() access: Access,
@@ -156,8 +133,8 @@ export class RetentionController {
   }
 
   @Get(':id/executions/:eid/tasks')
+  @ApiModelResponse('RetentionExecutionTask', { list: true })
   @ApiListQueries({ query: false, sort: false })
-  @ApiOkResponse({ schema: { type: 'array', items: TASK_SCHEMA } })
   async listTasks(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -175,8 +152,7 @@ export class RetentionController {
 
   /** The repository's decision log: every artifact, retained or deleted, and why. */
   @Get(':id/executions/:eid/tasks/:tid')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiTextResponse()
   async taskLog(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -3,6 +3,7 @@ import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
+import { ApiModelResponse } from '../openapi/schema';
 import { Permissions, PermissionsService } from './permissions.service';
 
 @ApiTags('permissions')
@@ -12,6 +13,7 @@ export class PermissionsController {
   constructor(private readonly permissions: PermissionsService) {}
 
   @Get()
+  @ApiModelResponse('Permissions')
   get(@RequestAccess() access: Access): Permissions {
     return this.permissions.catalog(access);
   }

@@ -7,6 +7,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { RobotCreateDto } from './dto/robot-create.dto';
 import { RobotSecDto } from './dto/robot-sec.dto';
 import { RobotDto } from './dto/robot.dto';
@@ -21,6 +22,7 @@ export class RobotsController {
 
   @ApiListQueries()
   @Get()
+  @ApiModelResponse('Robot', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -34,6 +36,7 @@ export class RobotsController {
   }
 
   @Post()
+  @ApiModelResponse('RobotCreated', { status: 201 })
   async create(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -46,17 +49,20 @@ export class RobotsController {
   }
 
   @Get(':robot_id')
+  @ApiModelResponse('Robot')
   get(@RequestAccess() access: Access, @Param('robot_id', ParseIdPipe) id: number): Promise<RobotView> {
     return this.robots.get(access, id);
   }
 
   @Put(':robot_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number, @Body() body: RobotDto): Promise<void> {
     return this.robots.update(access, req.ip, id, body);
   }
 
   @Patch(':robot_id')
+  @ApiModelResponse('RobotSec')
   @HttpCode(200)
   refreshSecret(
     @RequestAccess() access: Access,
@@ -68,12 +74,14 @@ export class RobotsController {
   }
 
   @Delete(':robot_id/login-failures')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   clearLoginFailures(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
     return this.robots.clearLoginFailures(access, req.ip, id);
   }
 
   @Delete(':robot_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('robot_id', ParseIdPipe) id: number): Promise<void> {
     return this.robots.delete(access, req.ip, id);

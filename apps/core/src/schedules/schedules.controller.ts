@@ -1,23 +1,13 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiModelResponse } from '../openapi/schema';
 import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
-
-const SCHEDULE_TASK_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    vendor_type: { type: 'string' },
-    vendor_id: { type: 'integer' },
-    cron: { type: 'string' },
-    update_time: { type: 'string', format: 'date-time' },
-  },
-};
 
 @ApiTags('schedule')
 @ApiBasicAuth()
@@ -26,8 +16,8 @@ export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
   @ApiListQueries({ query: false, sort: false })
-  @ApiOkResponse({ schema: { type: 'array', items: SCHEDULE_TASK_SCHEMA } })
   @Get()
+  @ApiModelResponse('ScheduleTask', { list: true })
   async list(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -42,6 +32,7 @@ export class SchedulesController {
   }
 
   @Get(':job_type/paused')
+  @ApiModelResponse('SchedulerStatus')
   paused(@RequestAccess() access: Access, @Param('job_type') jobType: string): SchedulerStatus {
     return this.schedules.paused(access, jobType);
   }

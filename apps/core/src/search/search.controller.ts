@@ -5,6 +5,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { badRequest } from '../http/harbor-error';
 import { QueryParam } from '../http/query-param';
+import { ApiModelResponse } from '../openapi/schema';
 import { SearchService, SearchView } from './search.service';
 
 @ApiTags('search')
@@ -14,6 +15,7 @@ export class SearchController {
   constructor(private readonly searchService: SearchService) {}
 
   @Get()
+  @ApiModelResponse('Search')
   @ApiQuery({ name: 'q', required: true, type: String, description: 'part of a project or repository name' })
   search(@RequestAccess() access: Access, @QueryParam('q') q?: string): Promise<SearchView> {
     if (q === undefined) throw badRequest('the q parameter is required');

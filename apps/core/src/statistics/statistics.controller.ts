@@ -3,6 +3,7 @@ import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
+import { ApiModelResponse } from '../openapi/schema';
 import { Statistic, StatisticsService } from './statistics.service';
 
 @ApiTags('statistic')
@@ -12,6 +13,7 @@ export class StatisticsController {
   constructor(private readonly statistics: StatisticsService) {}
 
   @Get()
+  @ApiModelResponse('Statistic')
   get(@RequestAccess() access: Access): Promise<Statistic> {
     return this.statistics.statistic(access);
   }

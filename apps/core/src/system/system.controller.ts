@@ -7,6 +7,7 @@ import type { CoreConfig } from '../config';
 import { SettingsService } from '../configurations/settings.service';
 import { API_PREFIX } from '../http/api-prefix';
 import { CORE_CONFIG } from '../infra/tokens';
+import { ApiFileResponse, ApiModelResponse, ApiTextResponse } from '../openapi/schema';
 import { HealthService, OverallHealth } from './health.service';
 import { SystemInfoService, SystemVolumes } from './system-info.service';
 
@@ -23,6 +24,8 @@ export interface GeneralInfo {
   self_registration: boolean;
   /** The console's announcement (the banner_message setting), '' for none: the sign-in page shows it too. */
   banner_message: string;
+  /** Harbor sends it to every caller, empty when unset (no OIDC provider yet). */
+  oidc_provider_name: string;
   harbor_version?: string;
   current_time?: string;
   registry_url?: string;
@@ -45,6 +48,7 @@ export class SystemController {
   ) {}
 
   @Get('ping')
+  @ApiTextResponse()
   @NoAuth()
   @Header('Content-Type', 'text/plain; charset=utf-8')
   ping(): string {
@@ -52,12 +56,14 @@ export class SystemController {
   }
 
   @Get('health')
+  @ApiModelResponse('OverallHealthStatus')
   @NoAuth()
   getHealth(): Promise<OverallHealth> {
     return this.health.health();
   }
 
   @Get('systeminfo')
+  @ApiModelResponse('GeneralInfo')
   async systemInfo(@RequestAccess() access: Access): Promise<GeneralInfo> {
     // The stored settings, which the environment only gives defaults for.
     const settings = await this.settings.current();
@@ -66,6 +72,7 @@ export class SystemController {
       primary_auth_mode: false,
       self_registration: false,
       banner_message: settings.banner_message,
+      oidc_provider_name: '',
     };
     if (access.isAnonymous) return info;
     return {
@@ -85,11 +92,13 @@ export class SystemController {
   }
 
   @Get('systeminfo/volumes')
+  @ApiModelResponse('SystemInfo')
   volumes(@RequestAccess() access: Access): Promise<SystemVolumes> {
     return this.info.volumes(access);
   }
 
   @Get('systeminfo/getcert')
+  @ApiFileResponse()
   async certificate(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     const cert = await this.info.rootCertificate();
     reply.header('Content-Type', 'application/octet-stream').header('Content-Disposition', 'attachment; filename=ca.crt');

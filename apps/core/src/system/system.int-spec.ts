@@ -51,8 +51,8 @@ describe('system endpoints and the API error format', () => {
   it('shows anonymous callers the public part of systeminfo and users the rest', async () => {
     const anonymous = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo');
     expect(anonymous.status).toBe(200);
-    // Exactly Harbor's unprotected fields that Wharf has: no version, no URLs, no settings.
-    expect(anonymous.body).toEqual({ auth_mode: 'db_auth', primary_auth_mode: false, self_registration: false, banner_message: '' });
+    // Exactly Harbor's unprotected fields: no version, no URLs, no settings (banner and OIDC provider empty, as Harbor sends them unset).
+    expect(anonymous.body).toEqual({ auth_mode: 'db_auth', primary_auth_mode: false, self_registration: false, banner_message: '', oidc_provider_name: '' });
     const admin = await api<Record<string, unknown>>(core.url, 'GET', '/api/v2.0/systeminfo', { auth: core.adminAuth });
     expect(admin.body).toMatchObject({
       harbor_version: expect.stringMatching(/^v2\./),

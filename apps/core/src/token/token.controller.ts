@@ -3,6 +3,7 @@ import { Access } from '@wharf/auth';
 import type { FastifyRequest } from 'fastify';
 import { ApiAuthenticator } from '../auth/api-authenticator';
 import { badRequest } from '../http/harbor-error';
+import { ApiModelResponse } from '../openapi/schema';
 import { many, single, TokenResponse } from './token-request';
 import { TokenService } from './token.service';
 
@@ -19,6 +20,7 @@ export class TokenController {
   ) {}
 
   @Get('token')
+  @ApiModelResponse('RegistryToken')
   async get(@Req() request: FastifyRequest): Promise<TokenResponse> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     // Credentials first: a caller with wrong ones learns nothing about the request's validity.
@@ -27,6 +29,7 @@ export class TokenController {
   }
 
   @Post('token')
+  @ApiModelResponse('RegistryToken')
   @HttpCode(200)
   async post(@Req() request: FastifyRequest, @Body() body: unknown): Promise<TokenResponse & { scope: string }> {
     const form = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};

@@ -8,6 +8,7 @@ import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, QueryParam } from '../http/query-param';
 import { UserGroupDto } from '../members/dto/project-member.dto';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
 import { UserGroupsService } from './usergroups.service';
 
@@ -19,6 +20,7 @@ export class UserGroupsController {
 
   @ApiListQueries({ query: false, sort: false, extra: ['ldap_group_dn', 'group_name'] })
   @Get()
+  @ApiModelResponse('UserGroup', { list: true })
   async list(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -34,6 +36,7 @@ export class UserGroupsController {
   }
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: UserGroupDto): Promise<void> {
     const id = await this.groups.create(access, body);
     reply.header('Location', `${req.url.split('?')[0].replace(/\/+$/, '')}/${id}`);
@@ -43,6 +46,7 @@ export class UserGroupsController {
   @ApiListQueries({ query: false, sort: false })
   @ApiQuery({ name: 'groupname', required: true, type: String })
   @Get('search')
+  @ApiModelResponse('UserGroupSearchItem', { list: true })
   async search(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -57,17 +61,20 @@ export class UserGroupsController {
   }
 
   @Get(':group_id')
+  @ApiModelResponse('UserGroup')
   get(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number): Promise<UserGroupView> {
     return this.groups.get(access, id);
   }
 
   @Put(':group_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number, @Body() body: UserGroupDto): Promise<void> {
     return this.groups.update(access, id, body);
   }
 
   @Delete(':group_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Param('group_id', ParseIdPipe) id: number): Promise<void> {
     return this.groups.delete(access, id);

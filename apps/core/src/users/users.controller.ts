@@ -7,6 +7,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
 import { parsePaging, setPageHeaders } from '../http/paging';
+import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ProjectsService } from '../projects/projects.service';
 import { ConsoleSessions } from '../session/console-sessions';
 import { PasswordReqDto } from './dto/password-req.dto';
@@ -29,6 +30,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @ApiNoBodyResponse(201)
   async create(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: UserCreationReqDto): Promise<void> {
     const id = await this.users.create(access, req.ip, body);
     reply.header('Location', `/${API_PREFIX}/users/${id}`);
@@ -36,6 +38,7 @@ export class UsersController {
 
   @ApiListQueries({ extra: ['username', 'email'] })
   @Get()
+  @ApiModelResponse('UserResp', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -52,6 +55,7 @@ export class UsersController {
 
   @ApiListQueries({ query: false, sort: false, extra: ['username'] })
   @Get('search')
+  @ApiModelResponse('UserSearchRespItem', { list: true })
   async search(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
@@ -67,11 +71,13 @@ export class UsersController {
   }
 
   @Get('current')
+  @ApiModelResponse('UserResp')
   current(@RequestAccess() access: Access): Promise<UserResp> {
     return this.users.current(access);
   }
 
   @Get('current/permissions')
+  @ApiModelResponse('Permission', { list: true })
   async permissions(@RequestAccess() access: Access, @QueryParam('scope') scope?: string, @QueryParam('relative') relative?: string): Promise<Permission[]> {
     requireAuthenticated(access);
     const projectId = projectIdOfScope(scope);
@@ -81,23 +87,27 @@ export class UsersController {
   }
 
   @Get(':user_id')
+  @ApiModelResponse('UserResp')
   get(@RequestAccess() access: Access, @Param('user_id', ParseIdPipe) id: number): Promise<UserResp> {
     return this.users.get(access, id);
   }
 
   @Put(':user_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   updateProfile(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: UserProfileDto): Promise<void> {
     return this.users.updateProfile(access, req.ip, id, body);
   }
 
   @Delete(':user_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number): Promise<void> {
     return this.users.delete(access, req.ip, id);
   }
 
   @Put(':user_id/password')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   async updatePassword(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: PasswordReqDto): Promise<void> {
     // The new password ends the user's console sessions, except the one that changed it.
@@ -106,12 +116,14 @@ export class UsersController {
   }
 
   @Delete(':user_id/login-failures')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   clearLoginFailures(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number): Promise<void> {
     return this.users.clearLoginFailures(access, req.ip, id);
   }
 
   @Put(':user_id/sysadmin')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   setSysadmin(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('user_id', ParseIdPipe) id: number, @Body() body: UserSysAdminFlagDto): Promise<void> {
     return this.users.setSysadmin(access, req.ip, id, body.sysadmin_flag);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
@@ -8,6 +8,7 @@ import { unprocessable } from '../http/harbor-error';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import type { ExecutionView, TaskView, WebhookJobView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
@@ -22,6 +23,7 @@ export class WebhooksController {
 
   @ApiListQueries()
   @Get('policies')
+  @ApiModelResponse('WebhookPolicy', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -37,6 +39,7 @@ export class WebhooksController {
   }
 
   @Post('policies')
+  @ApiNoBodyResponse(201)
   async create(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -49,6 +52,7 @@ export class WebhooksController {
   }
 
   @Get('policies/:webhook_policy_id')
+  @ApiModelResponse('WebhookPolicy')
   get(
     @RequestAccess() access: Access,
     @Param('project_name_or_id') nameOrId: string,
@@ -59,6 +63,7 @@ export class WebhooksController {
   }
 
   @Put('policies/:webhook_policy_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
@@ -71,6 +76,7 @@ export class WebhooksController {
   }
 
   @Delete('policies/:webhook_policy_id')
+  @ApiNoBodyResponse()
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,
@@ -83,6 +89,7 @@ export class WebhooksController {
 
   @ApiListQueries()
   @Get('policies/:webhook_policy_id/executions')
+  @ApiModelResponse('Execution', { list: true })
   async executions(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -100,6 +107,7 @@ export class WebhooksController {
 
   @ApiListQueries()
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks')
+  @ApiModelResponse('Task', { list: true })
   async tasks(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -117,7 +125,7 @@ export class WebhooksController {
   }
 
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks/:task_id/log')
-  @ApiProduces('text/plain')
+  @ApiTextResponse()
   async log(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -134,6 +142,7 @@ export class WebhooksController {
 
   /** Deprecated in Harbor's API, still what its console shows per policy and event type. */
   @Get('lasttrigger')
+  @ApiModelResponse('WebhookLastTrigger', { list: true })
   lastTrigger(
     @RequestAccess() access: Access,
     @Param('project_name_or_id') nameOrId: string,
@@ -143,6 +152,7 @@ export class WebhooksController {
   }
 
   @Get('events')
+  @ApiModelResponse('SupportedWebhookEventTypes')
   events(
     @RequestAccess() access: Access,
     @Param('project_name_or_id') nameOrId: string,
@@ -172,6 +182,7 @@ export class WebhookJobsController {
   @ApiQuery({ name: 'policy_id', required: true, type: Number })
   @ApiQuery({ name: 'status', required: false, type: [String] })
   @Get()
+  @ApiModelResponse('WebhookJob', { list: true })
   async list(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,

@@ -1,0 +1,55 @@
+import { anyObject, arrayOf, bool, dateTime, int64, type Models, mapOf, modelRef, object, str } from '../openapi/schema';
+
+/** Response models of the artifact, tag and accessory routes. */
+export const ARTIFACT_MODELS: Models = {
+  Artifact: object(
+    {
+      id: int64,
+      type: str,
+      media_type: str,
+      manifest_media_type: str,
+      artifact_type: str,
+      project_id: int64,
+      repository_id: int64,
+      repository_name: str,
+      digest: str,
+      size: int64,
+      icon: str,
+      push_time: dateTime,
+      pull_time: dateTime,
+      extra_attrs: modelRef('ExtraAttrs'),
+      annotations: modelRef('Annotations'),
+      references: arrayOf(modelRef('Reference')),
+      tags: arrayOf(modelRef('Tag')),
+      addition_links: modelRef('AdditionLinks'),
+      labels: arrayOf(modelRef('Label')),
+      accessories: arrayOf(modelRef('Accessory')),
+    },
+    ['tags', 'addition_links', 'labels', 'accessories'],
+  ),
+  Tag: object({ id: int64, repository_id: int64, artifact_id: int64, name: str, push_time: dateTime, pull_time: dateTime, immutable: bool }),
+  Reference: object(
+    { parent_id: int64, child_id: int64, child_digest: str, platform: modelRef('Platform'), annotations: modelRef('Annotations') },
+    ['platform', 'annotations'],
+  ),
+  Platform: {
+    ...object({ architecture: str, os: str, 'os.version': str, 'os.features': arrayOf(str), variant: str }, ['architecture', 'os', 'os.version', 'os.features', 'variant']),
+    additionalProperties: true,
+  },
+  Accessory: object({
+    id: int64,
+    artifact_id: int64,
+    subject_artifact_id: int64,
+    subject_artifact_digest: str,
+    subject_artifact_repo: str,
+    size: int64,
+    digest: str,
+    type: str,
+    icon: str,
+    creation_time: dateTime,
+  }),
+  AdditionLinks: mapOf(modelRef('AdditionLink')),
+  AdditionLink: object({ href: str, absolute: bool }),
+  ExtraAttrs: anyObject,
+  Annotations: mapOf(str),
+};
