@@ -74,6 +74,7 @@ export class PoolRegistration {
 
   /** Registers the pool and starts the heartbeat; resolves once the first registration is written (or failed). */
   async start(): Promise<void> {
+    clearInterval(this.timer);
     this.timer = setInterval(() => void this.beat(), this.heartbeatMs);
     this.timer.unref();
     await this.beat();

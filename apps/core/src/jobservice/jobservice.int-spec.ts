@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { loadConfig as loadJobServiceConfig } from '../../../jobservice/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { type RunningJobService, startJobService } from '../../../jobservice/src/job-service';
-import { api, ApiResponse, CoreHarness, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
+import { api, ApiResponse, basicAuthHeader, CoreHarness, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
 import type { JobQueueView as JobQueue, WorkerPoolView as WorkerPool, WorkerView as Worker } from './jobservice-view';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,6 +112,24 @@ describe('jobservice dashboard (/api/v2.0/jobservice) over a running jobservice'
       expectHarborError(await call(method, path, body, user.auth), 403, 'FORBIDDEN');
     }
     expect((await call<JobQueue[]>('GET', '/queues')).body.every((q) => !q.paused)).toBe(true);
+  });
+
+  it('lets a robot granted jobservice-monitor read with list and act with stop, as Harbor’s system permissions', async () => {
+    const robotAuth = async (name: string, actions: string[]) => {
+      const robot = await api<{ name: string; secret: string }>(core.url, 'POST', '/api/v2.0/robots', {
+        auth: core.adminAuth,
+        body: { name, level: 'system', duration: -1, permissions: [{ kind: 'system', namespace: '/', access: actions.map((action) => ({ resource: 'jobservice-monitor', action })) }] },
+      });
+      expect(robot.status).toBe(201);
+      return basicAuthHeader(robot.body.name, robot.body.secret);
+    };
+    const reader = await robotAuth('jobs-reader', ['list']);
+    expect((await call('GET', '/queues', undefined, reader)).status).toBe(200);
+    expect((await call('GET', '/pools', undefined, reader)).status).toBe(200);
+    expectHarborError(await call('PUT', '/queues/all', { action: 'pause' }, reader), 403, 'FORBIDDEN');
+    const stopper = await robotAuth('jobs-stopper', ['stop']);
+    expectHarborError(await call('GET', '/queues', undefined, stopper), 403, 'FORBIDDEN');
+    expect((await call('PUT', '/jobs/no-such-job', undefined, stopper)).status).toBe(200);
   });
 
   it('lists the running jobservice as a worker pool, and a second one while it runs', async () => {
