@@ -14,6 +14,7 @@ import { PurgeModule } from './purge/purge.module';
 import { IconsModule } from './icons/icons.module';
 import { ImmutableModule } from './immutable/immutable.module';
 import { InfraModule, InfraOptions } from './infra/infra.module';
+import { JobServiceModule } from './jobservice/jobservice.module';
 import { LabelsModule } from './labels/labels.module';
 import { LdapController } from './ldap/ldap.controller';
 import { LdapService } from './ldap/ldap.service';
@@ -54,7 +55,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule],
+      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule, JobServiceModule],
       controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController, UserGroupsController],
       providers: [
         SystemCveAllowlistService,

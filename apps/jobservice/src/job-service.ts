@@ -20,6 +20,8 @@ export interface RunningJobService {
   queues: JobQueues;
   sync: ScheduleSync;
   webhooks: Webhooks;
+  /** The worker pool this process registered as (GET /jobservice/pools). */
+  poolId: string;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,9 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
   const subscriber = new Redis(config.jobRedisUrl, blockingRedisOptions('wharf-jobservice-schedules'));
   // Bumps after a job's commit: one Redis does not take in time is covered by the notification.
   const cacheRedis = new Redis(config.redisUrl, failFastRedisOptions('wharf-jobservice-cache', config.redisTimeoutMs));
-  for (const r of [workerConnection, subscriber, cacheRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
+  // The worker pool's heartbeat: the first one waits for the connection, none waits long after.
+  const poolRedis = new Redis(config.jobRedisUrl, { ...failFastRedisOptions('wharf-jobservice-pool', config.redisTimeoutMs), enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+  for (const r of [workerConnection, subscriber, cacheRedis, poolRedis]) r.on('error', (err: Error) => logger.debug('failed to reach redis', { error: err.message }));
   const changes = new RepositoryChanges(cacheRedis);
 
   // Deleting jobs look before they start and between pages: a run does not go on deleting once
@@ -64,8 +68,9 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
     executions,
     schedules,
     logger: logger.child('worker'),
+    pool: { redis: poolRedis },
   });
-  host.start();
+  await host.start();
   const sync = new ScheduleSync(config.databaseUrl, schedules, queues, subscriber, config.scheduleSyncMs, logger.child('schedules'));
   await sync.start();
   await webhooks.start();
@@ -77,6 +82,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
     queues,
     sync,
     webhooks,
+    poolId: host.poolId,
     async close() {
       await webhooks.close();
       await sync.close();
@@ -84,6 +90,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
       await queues.close();
       workerConnection.disconnect();
       cacheRedis.disconnect();
+      poolRedis.disconnect();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

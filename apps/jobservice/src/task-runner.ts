@@ -30,12 +30,16 @@ export class TaskContext {
   private readonly timer: NodeJS.Timeout;
   private stopCheckedAt = 0;
   private stopped = false;
+  private lastLine = '';
+  private reportedLine = '';
 
+  /** `checkIn` hears the latest log line at each flush (what the worker pools show of a running job). */
   constructor(
     readonly execution: Execution,
     readonly taskId: string,
     readonly runCount: number,
     private readonly executions: ExecutionStore,
+    private readonly checkIn: (message: string) => void = () => undefined,
   ) {
     this.timer = setInterval(() => void this.flush(), 1000);
     this.timer.unref();
@@ -47,14 +51,17 @@ export class TaskContext {
 
   info(message: string): void {
     this.pending += formatLogLine('INFO', message);
+    this.lastLine = message;
   }
 
   warn(message: string): void {
     this.pending += formatLogLine('WARNING', message);
+    this.lastLine = message;
   }
 
   error(message: string): void {
     this.pending += formatLogLine('ERROR', message);
+    this.lastLine = message;
   }
 
   /** Records figures with the task; inside `tx` they commit (or not) with the work they count. */
@@ -84,9 +91,17 @@ export class TaskContext {
   /** Writes the buffered log lines; serialised so lines never reorder. */
   flush(): Promise<void> {
     const text = this.pending;
+    const line = this.lastLine;
     this.pending = '';
-    if (text !== '') this.flushing = this.flushing.then(() => this.executions.appendLog(this.taskId, text)).catch(() => undefined);
+    // The check-in follows the write: what the worker pools show is in the task's log already.
+    if (text !== '') this.flushing = this.flushing.then(() => this.executions.appendLog(this.taskId, text)).then(() => this.reportCheckIn(line)).catch(() => undefined);
     return this.flushing;
+  }
+
+  private reportCheckIn(line: string): void {
+    if (line === this.reportedLine) return;
+    this.reportedLine = line;
+    this.checkIn(line);
   }
 
   async close(): Promise<void> {

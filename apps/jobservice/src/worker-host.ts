@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type Job, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import {
@@ -5,6 +7,7 @@ import {
   type ExecutionStore,
   isScheduledPayload,
   type JobPayload,
+  PoolRegistration,
   QUEUE_OF,
   type RunTaskPayload,
   type ScheduleStore,
@@ -26,6 +29,17 @@ export interface WorkerHostOptions {
   executions: ExecutionStore;
   schedules: ScheduleStore;
   logger: Logger;
+  /**
+   * Where this process registers itself as a worker pool (the queues' Redis; a connection that
+   * does not block) and how often it renews that; without it the process is not listed.
+   */
+  pool?: { redis: Redis; heartbeatMs?: number };
+}
+
+/** One BullMQ worker with its slots: the ids the worker pools list, and which of them run a job now. */
+interface RunnerSlots {
+  ids: string[];
+  busy: boolean[];
 }
 
 /**
@@ -37,18 +51,40 @@ export interface WorkerHostOptions {
  */
 export class WorkerHost {
   private readonly workers: Worker[] = [];
+  /** Random, so that a restarted process (same pid in a new container) is a new pool. */
+  readonly poolId = randomBytes(12).toString('hex');
+  private readonly slots = new Map<TaskRunner, RunnerSlots>();
+  private registration: PoolRegistration | undefined;
 
   constructor(
     private readonly runners: TaskRunner[],
     private readonly options: WorkerHostOptions,
-  ) {}
+  ) {
+    for (const runner of runners) {
+      const concurrency = this.concurrencyOf(runner);
+      const ids = Array.from({ length: concurrency }, (_, i) => `${this.poolId}-${QUEUE_OF[runner.vendorType]}-${i + 1}`);
+      this.slots.set(runner, { ids, busy: ids.map(() => false) });
+    }
+  }
 
-  start(): void {
+  private concurrencyOf(runner: TaskRunner): number {
+    return Math.max(1, Math.min(runner.concurrency ?? this.options.workers, this.options.workers));
+  }
+
+  async start(): Promise<void> {
+    const { pool, logger } = this.options;
+    if (pool) {
+      const info = { id: this.poolId, pid: process.pid, host: hostname(), startAt: new Date(), slots: [...this.slots.values()].flatMap((s) => s.ids) };
+      this.registration = new PoolRegistration(pool.redis, this.options.prefix, info, pool.heartbeatMs, (err) =>
+        logger.debug('failed to record the worker pool', { error: err.message }),
+      );
+      await this.registration.start();
+    }
     for (const runner of this.runners) {
-      const worker = new Worker(QUEUE_OF[runner.vendorType], (job: Job<JobPayload>) => this.process(runner, job), {
+      const worker = new Worker(QUEUE_OF[runner.vendorType], (job: Job<JobPayload>) => this.occupying(runner, job), {
         connection: this.options.connection,
         prefix: this.options.prefix,
-        concurrency: Math.max(1, Math.min(runner.concurrency ?? this.options.workers, this.options.workers)),
+        concurrency: this.concurrencyOf(runner),
         // A killed worker's lock lapses after lockDuration; the next stalled check of any live
         // worker puts the job back in the queue. A job that stalls a third time is failed.
         lockDuration: this.options.lockDurationMs,
@@ -64,9 +100,26 @@ export class WorkerHost {
   /** Stops taking jobs and waits for the running ones (their tasks end normally). */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+    await this.registration?.close();
   }
 
-  private async process(runner: TaskRunner, job: Job<JobPayload>): Promise<void> {
+  /** Runs the job in a free slot of its runner, recorded as that slot's job while it runs. */
+  private async occupying(runner: TaskRunner, job: Job<JobPayload>): Promise<void> {
+    const slots = this.slots.get(runner)!;
+    // BullMQ never runs more than the concurrency at once, so a slot is free; the last one guards the arithmetic.
+    const index = Math.max(0, slots.busy.indexOf(false));
+    const slot = slots.ids[index]!;
+    slots.busy[index] = true;
+    this.registration?.occupy(slot, { jobId: job.id ?? '', jobName: runner.vendorType });
+    try {
+      await this.process(runner, job, (message) => this.registration?.checkIn(slot, message));
+    } finally {
+      slots.busy[index] = false;
+      this.registration?.release(slot);
+    }
+  }
+
+  private async process(runner: TaskRunner, job: Job<JobPayload>, checkIn: (message: string) => void): Promise<void> {
     const payload = isScheduledPayload(job.data) ? await this.fromSchedule(runner, job.data.scheduleId) : (job.data as RunTaskPayload);
     if (!payload) return;
     const { executions, logger } = this.options;
@@ -77,7 +130,7 @@ export class WorkerHost {
     }
     const execution = await executions.get(payload.executionId);
     if (!execution) return;
-    const ctx = new TaskContext(execution, payload.taskId, started.runCount, executions);
+    const ctx = new TaskContext(execution, payload.taskId, started.runCount, executions, checkIn);
     // More runs than the queue's attempts: a worker died holding the task (a retry after a failure is not that).
     if (started.runCount > job.attemptsMade + 1) ctx.warn(`run ${started.runCount}: the previous run of this task was interrupted`);
     const attempts = runner.attempts ?? 1;

@@ -240,6 +240,22 @@ describe('the console', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('shows the running jobservice and its queues on the Job Service Dashboard, and pauses and resumes a queue', async () => {
+    const { page } = w;
+    await page.getByRole('link', { name: 'Job Service Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Job Service Dashboard' }).waitFor();
+    // The installation's jobservice registered itself as a pool (its id is 24 hex digits).
+    await page.getByRole('cell', { name: /^[0-9a-f]{24}$/ }).first().waitFor();
+    await page.getByRole('cell', { name: 'GARBAGE_COLLECTION', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Pause GARBAGE_COLLECTION' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'Pause GARBAGE_COLLECTION?' }).getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume GARBAGE_COLLECTION' }).waitFor();
+    await checkPage(w, 'job-service-dashboard');
+    await page.getByRole('button', { name: 'Resume GARBAGE_COLLECTION' }).click();
+    await page.getByRole('dialog').filter({ hasText: 'Resume GARBAGE_COLLECTION?' }).getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause GARBAGE_COLLECTION' }).waitFor();
+  });
+
   it('switches read-only mode on in Configuration → System Settings: a banner on every page and pushes refused with Harbor’s message, until it is switched off', async () => {
     const { page } = w;
     const toggle = async () => {

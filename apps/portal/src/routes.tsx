@@ -71,6 +71,7 @@ export const routes: RouteObject[] = [
       { path: '/harbor/robot-accounts', lazy: adminPage(() => import('./pages/robots/system-robots-page')) },
       { path: '/harbor/labels', lazy: adminPage(() => import('./pages/labels/global-labels-page')) },
       { path: '/harbor/clearing-job', lazy: adminPage(() => import('./pages/gc/gc-page')) },
+      { path: '/harbor/job-service-dashboard', lazy: adminPage(() => import('./pages/jobservice/job-service-page')) },
       { path: '/harbor/configs', lazy: adminPage(() => import('./pages/configuration/configuration-page')) },
       { path: '/harbor/system-info', lazy: adminPage(() => import('./pages/system-info/system-info-page')) },
       { path: '*', lazy: async () => ({ Component: (await import('./layout/not-found-page')).NotFoundPage }) },

@@ -188,6 +188,12 @@ export class ExecutionStore {
     return row && toTask(row);
   }
 
+  /** The task a queue job runs (the job id it was queued or taken under). */
+  async taskByJobId(jobId: string): Promise<Task | undefined> {
+    const row = await this.sql.one<TaskDbRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE job_id = $1 ORDER BY id DESC LIMIT 1`, [jobId]);
+    return row && toTask(row);
+  }
+
   async tasks(executionId: string): Promise<Task[]> {
     const rows = await this.sql.query<TaskDbRow>(`SELECT ${TASK_COLUMNS} FROM task WHERE execution_id = $1 ORDER BY id`, [executionId]);
     return rows.map(toTask);
@@ -261,12 +267,24 @@ export class ExecutionStore {
    * merged into the execution's. No effect on a task that already ended.
    */
   async finishTask(taskId: string, status: ExecutionStatus, message = '', extra: Record<string, unknown> = {}): Promise<boolean> {
+    return this.endTask(taskId, ['Pending', 'Running'], status, message, extra);
+  }
+
+  /**
+   * Ends a task that no worker has taken yet as Stopped (its execution follows as in finishTask).
+   * False when it is running or ended already: a worker that takes it afterwards skips it.
+   */
+  async stopPendingTask(taskId: string, message: string): Promise<boolean> {
+    return this.endTask(taskId, ['Pending'], ExecutionStatus.Stopped, message, {});
+  }
+
+  private async endTask(taskId: string, from: readonly string[], status: ExecutionStatus, message: string, extra: Record<string, unknown>): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const row = await tx.one<{ execution_id: string }>(
         `UPDATE task SET status = $2, status_message = $3, extra_attrs = extra_attrs || $4::jsonb, end_time = now(), update_time = now()
-          WHERE id = $1 AND status IN ('Pending', 'Running')
+          WHERE id = $1 AND status = ANY($5::text[])
           RETURNING execution_id`,
-        [taskId, status, message, JSON.stringify(extra)],
+        [taskId, status, message, JSON.stringify(extra), from],
       );
       if (!row) return false;
       await this.settle(tx, row.execution_id);

@@ -9,3 +9,7 @@ export { JobQueues, JobQueueUnavailableError, KEEP_FINISHED, launchExecution, re
 export type { JobQueuesOptions } from './job-queues';
 export { addEvents, EVENTS_MAX_LENGTH, EventType, eventsStream, projectOfRepository } from './events';
 export type { ArtifactEvent, RetentionFigures } from './events';
+export { DEFAULT_POOL_HEARTBEAT_MS, PoolRegistration, POOL_TTL_FACTOR, readPools, readWorkers } from './worker-pools';
+export type { PoolInfo, RunningJob, WorkerPoolState, WorkerState } from './worker-pools';
+export { JOB_TYPES, JobMonitor } from './job-monitor';
+export type { JobQueueState, JobStopOutcome } from './job-monitor';

@@ -90,16 +90,26 @@ export class JobQueues {
   /** Queues a task that has its rows; the job id is derived from the task, so a retry never doubles it. */
   async enqueue(vendorType: VendorType, payload: RunTaskPayload, options: JobsOptions = {}): Promise<string> {
     const jobId = `task-${payload.taskId}`;
+    await this.onQueue(vendorType, 'failed to queue the job', (queue) => queue.add(JobName.RunTask, payload, { ...KEEP_FINISHED, ...options, jobId }));
+    return jobId;
+  }
+
+  /** Runs `work` on the vendor type's queue, guarded; any failure is JobQueueUnavailableError. */
+  async onQueue<T>(vendorType: VendorType, what: string, work: (queue: Queue) => Promise<T>): Promise<T> {
     const queue = this.queue(vendorType);
     try {
-      await this.guarded('failed to queue the job', () => queue.add(JobName.RunTask, payload, { ...KEEP_FINISHED, ...options, jobId }));
+      return await this.guarded(what, () => work(queue));
     } catch (err) {
       // A queue whose first command failed keeps that failure for good (BullMQ's start-up check):
       // the next attempt gets a fresh one.
       this.discard(vendorType, queue);
       throw err;
     }
-    return jobId;
+  }
+
+  /** Runs `work` with the queues' Redis connection (for keys beside the queues), guarded as every queue operation. */
+  withRedis<T>(what: string, work: (redis: Redis) => Promise<T>): Promise<T> {
+    return this.guarded(what, () => work(this.connection));
   }
 
   /** Appends events to the installation's event stream (the queues' Redis); throws if it cannot. */

@@ -37,6 +37,7 @@ export function AppLayout() {
         { key: '/harbor/robot-accounts', label: <Link to="/harbor/robot-accounts">{t('common:nav.robots')}</Link> },
         { key: '/harbor/labels', label: <Link to="/harbor/labels">{t('common:nav.labels')}</Link> },
         { key: '/harbor/clearing-job', label: <Link to="/harbor/clearing-job">{t('common:nav.gc')}</Link> },
+        { key: '/harbor/job-service-dashboard', label: <Link to="/harbor/job-service-dashboard">{t('common:nav.jobService')}</Link> },
         { key: '/harbor/configs', label: <Link to="/harbor/configs">{t('common:nav.configuration')}</Link> },
         { key: '/harbor/system-info', label: <Link to="/harbor/system-info">{t('common:nav.systemInfo')}</Link> },
       ],

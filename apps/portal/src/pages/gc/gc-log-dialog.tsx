@@ -3,6 +3,7 @@ import { Button, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
+import { LogText } from '../../components/log-text';
 import { PageLoading } from '../../layout/page-loading';
 
 const ACTIVE_REFRESH_MS = 3000;
@@ -38,9 +39,7 @@ export function GcLogDialog({ id, active, onClose }: { id: number | null; active
         <PageLoading />
       ) : (
         !query.error && (
-          <pre tabIndex={0} aria-label={t('gc:log.title', { id })} style={{ maxHeight: '60vh', overflow: 'auto', whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', background: '#f6f6f6', padding: 12, fontSize: 12 }}>
-            {typeof query.data === 'string' && query.data !== '' ? query.data : t('gc:log.empty')}
-          </pre>
+          <LogText label={t('gc:log.title', { id })} text={query.data} emptyText={t('gc:log.empty')} />
         )
       )}
     </Modal>
