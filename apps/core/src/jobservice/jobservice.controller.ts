@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ActionRequestDto } from './dto/action-request.dto';
-import { JOB_QUEUE_SCHEMA, type JobQueueView, WORKER_POOL_SCHEMA, WORKER_SCHEMA, type WorkerPoolView, type WorkerView } from './jobservice-view';
+import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
+import { type JobQueueView, type WorkerPoolView, type WorkerView } from './jobservice-view';
 import { JobServiceMonitorService } from './jobservice.service';
 
 @ApiTags('jobservice')
@@ -15,20 +16,20 @@ export class JobServiceController {
   constructor(private readonly monitor: JobServiceMonitorService) {}
 
   @Get('pools')
-  @ApiOkResponse({ schema: { type: 'array', items: WORKER_POOL_SCHEMA } })
+  @ApiModelResponse('WorkerPool', { list: true })
   pools(@RequestAccess() access: Access): Promise<WorkerPoolView[]> {
     return this.monitor.pools(access);
   }
 
   /** pool_id "all" lists the workers of every pool. */
   @Get('pools/:pool_id/workers')
-  @ApiOkResponse({ schema: { type: 'array', items: WORKER_SCHEMA } })
+  @ApiModelResponse('Worker', { list: true })
   workers(@RequestAccess() access: Access, @Param('pool_id') poolId: string): Promise<WorkerView[]> {
     return this.monitor.workers(access, poolId);
   }
 
   @Get('queues')
-  @ApiOkResponse({ schema: { type: 'array', items: JOB_QUEUE_SCHEMA } })
+  @ApiModelResponse('JobQueue', { list: true })
   queues(@RequestAccess() access: Access): Promise<JobQueueView[]> {
     return this.monitor.queues(access);
   }
@@ -37,6 +38,7 @@ export class JobServiceController {
   @Put('queues/:job_type')
   @HttpCode(200)
   @ApiBody({ type: ActionRequestDto })
+  @ApiNoBodyResponse()
   actOnQueue(@RequestAccess() access: Access, @Param('job_type') jobType: string, @Body() body: ActionRequestDto): Promise<void> {
     return this.monitor.actOnQueue(access, jobType, body);
   }
@@ -45,13 +47,13 @@ export class JobServiceController {
   @Put('jobs/:job_id')
   @HttpCode(200)
   @ApiBody({ type: ActionRequestDto, required: false })
+  @ApiNoBodyResponse()
   stopJob(@RequestAccess() access: Access, @Param('job_id') jobId: string): Promise<void> {
     return this.monitor.stopJob(access, jobId);
   }
 
   @Get('jobs/:job_id/log')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ schema: { type: 'string' } })
+  @ApiTextResponse()
   async log(@RequestAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply, @Param('job_id') jobId: string): Promise<string> {
     const text = await this.monitor.jobLog(access, jobId);
     reply.type('text/plain; charset=utf-8');

@@ -3,6 +3,7 @@ import { AUDIT_MODELS } from '../audit/audit-models';
 import { CONFIGURATION_MODELS } from '../configurations/configuration-models';
 import { EXEC_HISTORY_MODELS } from '../gc/gc-models';
 import { ICON_MODELS } from '../icons/icon-models';
+import { JOBSERVICE_MODELS } from '../jobservice/jobservice-models';
 import { LABEL_MODELS } from '../labels/label-models';
 import { LDAP_MODELS } from '../ldap/ldap-models';
 import { MEMBER_MODELS } from '../members/member-models';
@@ -45,6 +46,7 @@ export const HARBOR_MODELS: Models = gatherModels([
   CONFIGURATION_MODELS,
   EXEC_HISTORY_MODELS,
   ICON_MODELS,
+  JOBSERVICE_MODELS,
   IMMUTABLE_RULE_MODELS,
   LABEL_MODELS,
   LDAP_MODELS,
