@@ -30,6 +30,8 @@ export interface GeneralInfo {
   read_only?: boolean;
   notification_enable?: boolean;
   registry_storage_provider_name?: string;
+  /** The provider's name for the console's login button, in auth_mode oidc_auth. */
+  oidc_provider_name?: string;
 }
 
 @ApiTags('systeminfo')
@@ -61,9 +63,11 @@ export class SystemController {
     const settings = await this.settings.current();
     const info: GeneralInfo = {
       auth_mode: settings.auth_mode,
-      primary_auth_mode: false,
+      primary_auth_mode: settings.primary_auth_mode,
       self_registration: false,
     };
+    // Harbor's: the console's sign-in page shows the provider's button before anyone logs in.
+    if (settings.auth_mode === 'oidc_auth') info.oidc_provider_name = settings.oidc_name;
     if (access.isAnonymous) return info;
     return {
       ...info,
