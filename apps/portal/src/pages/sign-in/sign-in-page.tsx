@@ -1,14 +1,21 @@
-import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
+import { LoginOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Divider, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useSearchParams } from 'react-router';
-import { ApiError } from '../../api/client';
+import { API, ApiError, api } from '../../api/client';
+import type { SystemInfo } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { errorMessage } from '../../components/error-alert';
 import { LanguageSwitch } from '../../layout/language-switch';
-import { safeRedirect } from './safe-redirect';
+import { oidcLoginUrl, safeRedirect } from './safe-redirect';
 
-/** Harbor's /c/login form. A refusal shows the server's reason (wrong password, locked out, ...). */
+/**
+ * Harbor's /c/login form. A refusal shows the server's reason (wrong password, locked out, ...).
+ * In auth_mode oidc_auth the provider's button comes first; the form stays for local accounts
+ * (admin).
+ */
 export default function SignInPage() {
   const { t } = useTranslation();
   const { user, login } = useSession();
@@ -16,6 +23,8 @@ export default function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const target = safeRedirect(params.get('redirect_url'));
+  const { data: info } = useQuery({ queryKey: ['systeminfo'], queryFn: () => api.get<SystemInfo>(`${API}/systeminfo`), staleTime: 60_000 });
+  const oidc = info?.auth_mode === 'oidc_auth';
 
   if (user) return <Navigate to={target} replace />;
 
@@ -45,6 +54,14 @@ export default function SignInPage() {
             <LanguageSwitch />
           </Flex>
           {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} data-testid="sign-in-error" />}
+          {oidc && (
+            <>
+              <Button type="primary" block icon={<LoginOutlined />} href={oidcLoginUrl(target)} data-testid="oidc-login">
+                {info?.oidc_provider_name ? t('sign-in:viaOidcNamed', { name: info.oidc_provider_name }) : t('sign-in:viaOidc')}
+              </Button>
+              <Divider plain>{t('sign-in:orLocal')}</Divider>
+            </>
+          )}
           <Form layout="vertical" onFinish={submit} requiredMark={false}>
             <Form.Item name="principal" label={t('sign-in:username')} rules={[{ required: true, message: t('common:required') }]}>
               <Input autoComplete="username" autoFocus />
@@ -52,7 +69,7 @@ export default function SignInPage() {
             <Form.Item name="password" label={t('sign-in:password')} rules={[{ required: true, message: t('common:required') }]}>
               <Input.Password autoComplete="current-password" />
             </Form.Item>
-            <Button type="primary" htmlType="submit" block loading={busy}>
+            <Button type={oidc ? 'default' : 'primary'} htmlType="submit" block loading={busy}>
               {t('sign-in:submit')}
             </Button>
           </Form>
