@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, CsrfTokens } from '../session/csrf-tokens';
-import { sessionCookie } from '../session/session-cookie';
+import { clearedSessionCookie, sessionCookie } from '../session/session-cookie';
 import { OidcLogin } from './oidc-login.service';
 import { clearedLoginCookie, loginCookie } from './pending-login.store';
 
@@ -34,6 +34,12 @@ export class OidcLoginController {
     if (cookies.length > 0) reply.header('Set-Cookie', cookies);
     if (outcome.session) reply.header(CSRF_HEADER, outcome.session.csrfToken);
     await reply.redirect(outcome.location, 302);
+  }
+
+  @Get('logout')
+  async logout(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const location = await this.login.logout(request);
+    await reply.header('Set-Cookie', clearedSessionCookie(overHttps(request))).redirect(location, 302);
   }
 
   @Post('onboard')

@@ -20,6 +20,9 @@ import { loginIdOf, PendingLogins } from './pending-login.store';
 /** The console's page where a new user picks a user name (Harbor's). */
 export const ONBOARD_PAGE = '/oidc-onboard';
 
+/** The console's sign-in page, where a logout ends. */
+export const SIGN_IN_PAGE = '/harbor/sign-in';
+
 /** Harbor's IsLocalPath: empty, or a path of this site (not `//host`, which browsers take as another site). */
 export function isLocalPath(path: string): boolean {
   return path === '' || (path.startsWith('/') && !path.startsWith('//') && !path.includes('\\'));
@@ -132,6 +135,33 @@ export class OidcLogin {
     const userId = existing ? existing.user_id : await this.onboardUser(settings, pending.info, username, pending.token, request.ip);
     await this.pending.forgetOnboard(loginId as string);
     return this.startSession(request, userId);
+  }
+
+  /**
+   * GET /c/oidc/logout: ends the console session and, with oidc_logout on, sends the browser to
+   * the provider's end_session_endpoint (with the user's ID token as the hint) to end the
+   * session there too, back to the sign-in page after it; else straight to the sign-in page.
+   */
+  async logout(request: FastifyRequest): Promise<string> {
+    const settings = await this.settings();
+    const session = await this.sessions.resume(request);
+    await this.sessions.end(request);
+    if (session?.principal.kind !== 'user') return SIGN_IN_PAGE;
+    const username = session.principal.username;
+    await this.audit.record({ projectId: null, operation: 'logout', resourceType: 'user', resource: username, username, clientIp: request.ip });
+    if (!settings.logout) return SIGN_IN_PAGE;
+    try {
+      const idToken = await this.oidcUsers.idTokenOf(session.userId);
+      const { endSession } = await this.provider.metadata(settings);
+      if (!idToken || !endSession) return SIGN_IN_PAGE;
+      const url = new URL(endSession);
+      url.searchParams.set('id_token_hint', idToken);
+      url.searchParams.set('post_logout_redirect_uri', `${this.config.externalUrl.replace(/\/+$/, '')}${SIGN_IN_PAGE}`);
+      return url.href;
+    } catch (err) {
+      this.logger.warn(`failed to end the session at the provider: user=${JSON.stringify(username)} error=${JSON.stringify((err as Error).message)}`);
+      return SIGN_IN_PAGE;
+    }
   }
 
   private async onboardUser(settings: OidcSettings, info: OidcUserInfo, username: string, sealedToken: string, clientIp: string): Promise<number> {

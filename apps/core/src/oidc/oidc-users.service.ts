@@ -7,7 +7,7 @@ import { SettingsService } from '../configurations/settings.service';
 import { badRequest, notFound, precondition } from '../http/harbor-error';
 import { IDENTITY } from '../infra/tokens';
 import { CLI_SECRET_RULES, cliSecretValid, randomCliSecret } from './cli-secret';
-import type { StoredToken } from './oidc-token';
+import { parseStoredToken, type StoredToken } from './oidc-token';
 import { type OidcMembership, type OidcUserRow, OidcUserStore } from './oidc-user.store';
 import { OidcSecrets } from './secret-box';
 
@@ -49,6 +49,12 @@ export class OidcUsers {
   async refresh(userId: number, sealedToken: string, membership: OidcMembership): Promise<void> {
     await this.store.updateToken(userId, sealedToken);
     await this.store.syncGroups(userId, membership);
+  }
+
+  /** The ID token the provider last gave the user (login or refresh), if any. */
+  async idTokenOf(userId: number): Promise<string | undefined> {
+    const row = await this.store.byUserId(userId);
+    return row ? parseStoredToken(await this.secrets.open(row.token)).id_token : undefined;
   }
 
   principal(userId: number): Promise<Principal | undefined> {

@@ -90,7 +90,7 @@ describe('OIDC authentication (auth_mode oidc_auth) against a real provider', ()
   beforeAll(async () => {
     core = await startTestCore();
     provider = await startTestProvider({
-      clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${core.url}/c/oidc/callback`] }],
+      clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${core.url}/c/oidc/callback`], post_logout_redirect_uris: [`${core.url}/harbor/sign-in`] }],
       groups: { alice: ['dev-team', 'other-team'], root: ['wharf-admins'] },
       names: { alice: 'Alice Liddell', root: 'Root Person' },
     });
@@ -227,6 +227,28 @@ describe('OIDC authentication (auth_mode oidc_auth) against a real provider', ()
       const later = await consoleLogin('root');
       expect((await api<CurrentUser>(core.url, 'GET', '/api/v2.0/users/current', { headers: { Cookie: `sid=${later.sid}` } })).body.sysadmin_flag).toBe(false);
       await provider.setGroups('root', ['wharf-admins']);
+    });
+  });
+
+  describe('console logout', () => {
+    it('ends the session, and with oidc_logout on sends the browser to end the provider session too', async () => {
+      const plain = await consoleLogin('alice');
+      const out = await plain.browser.request(`${core.url}/c/oidc/logout`);
+      expect([out.status, out.headers.get('location')]).toEqual([302, '/harbor/sign-in']);
+      expect((await api(core.url, 'GET', '/api/v2.0/users/current', { headers: { Cookie: `sid=${plain.sid}` } })).status).toBe(401);
+
+      await settings({ oidc_logout: true });
+      const { browser, sid } = await consoleLogin('alice');
+      const res = await browser.request(`${core.url}/c/oidc/logout`);
+      const location = new URL(res.headers.get('location') as string);
+      expect(`${location.origin}${location.pathname}`).toBe(`${provider.issuer}/session/end`);
+      expect(location.searchParams.get('post_logout_redirect_uri')).toBe(`${core.url}/harbor/sign-in`);
+      expect(location.searchParams.get('id_token_hint')).toMatch(/^ey/);
+      expect((await api(core.url, 'GET', '/api/v2.0/users/current', { headers: { Cookie: `sid=${sid}` } })).status).toBe(401);
+      // The provider takes the hint: it asks to confirm the logout, then comes back to the sign-in page.
+      const page = await browser.request(location.href);
+      expect(page.status).toBe(200);
+      await settings({ oidc_logout: false });
     });
   });
 

@@ -84,7 +84,9 @@ export function AppLayout() {
               { key: 'logout', label: t('common:user.logout') },
             ],
             onClick: ({ key }) => {
-              if (key === 'logout') void logout().then(() => navigate('/harbor/sign-in'));
+              // OIDC users log out through core, which may send them on to end the provider's session.
+              if (key === 'logout' && user?.oidc_user_meta) window.location.assign('/c/oidc/logout');
+              else if (key === 'logout') void logout().then(() => navigate('/harbor/sign-in'));
               else setDialog(key as 'profile' | 'password' | 'about');
             },
           }}
