@@ -34,7 +34,8 @@ export class ApiAuthenticator {
 
   async authenticate(authorization: string | undefined, address: string, options: CredentialOptions = {}): Promise<Access> {
     const bearer = authorization === undefined ? null : BEARER.exec(authorization);
-    if (bearer && this.oidc) return new Access(await this.idToken(bearer[1], address));
+    // ID tokens count in auth_mode oidc_auth only; elsewhere a bearer token is refused as any non-Basic header.
+    if (bearer && this.oidc && (await this.oidc.activeSettings())) return new Access(await this.idToken(bearer[1], address));
     const credentials = parseBasicAuth(authorization);
     if (credentials === undefined) return ANONYMOUS;
     if (credentials === 'invalid') throw unauthorized('invalid authorization header: only Basic credentials are accepted');
