@@ -17,8 +17,11 @@ import { OidcUsers } from './oidc-users.service';
 import type { OidcSettings } from './oidc-settings';
 import { loginIdOf, PendingLogins } from './pending-login.store';
 
-/** The console's page where a new user picks a user name (Harbor's). */
-export const ONBOARD_PAGE = '/oidc-onboard';
+/**
+ * The console's page where a new user picks a user name: Harbor's /oidc-onboard, under /harbor/
+ * with the console's other pages (the gateway serves the console there).
+ */
+export const ONBOARD_PAGE = '/harbor/oidc-onboard';
 
 /** The console's sign-in page, where a logout ends. */
 export const SIGN_IN_PAGE = '/harbor/sign-in';

@@ -164,7 +164,7 @@ describe('OIDC authentication (auth_mode oidc_auth) against a real provider', ()
       await settings({ oidc_auto_onboard: false });
       const { browser, end, sid } = await consoleLogin('alice');
       expect(end.response.status).toBe(302);
-      expect(end.url).toBe(`${core.url}/oidc-onboard?username=alice&redirect_url=%2Fharbor%2Fprojects`);
+      expect(end.url).toBe(`${core.url}/harbor/oidc-onboard?username=alice&redirect_url=%2Fharbor%2Fprojects`);
       expect(sid).toBeUndefined();
       // PKCE went along: the provider was asked with an S256 challenge, and Wharf's callback was reached.
       const authorize = new URL(browser.visited.find((url) => url.startsWith(`${provider.issuer}/auth?`)) ?? 'http://none');

@@ -10,7 +10,7 @@ import { useSubmission } from '../../lib/use-submission';
 import { safeRedirect } from '../sign-in/safe-redirect';
 
 /**
- * Harbor's /oidc-onboard: a user the OIDC provider signed in, new to the registry, picks a user
+ * Harbor's /oidc-onboard (here /harbor/oidc-onboard): a user the OIDC provider signed in, new to the registry, picks a user
  * name (the provider's proposal filled in); POST /c/oidc/onboard creates the account and starts
  * the session.
  */
