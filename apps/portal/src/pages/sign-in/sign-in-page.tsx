@@ -25,6 +25,9 @@ export default function SignInPage() {
   const target = safeRedirect(params.get('redirect_url'));
   const { data: info } = useQuery({ queryKey: ['systeminfo'], queryFn: () => api.get<SystemInfo>(`${API}/systeminfo`), staleTime: 60_000 });
   const oidc = info?.auth_mode === 'oidc_auth';
+  // Harbor's primary auth mode: the provider's button alone, the local form one click away (admin).
+  const primary = oidc && info?.primary_auth_mode === true;
+  const [showLocal, setShowLocal] = useState(false);
 
   if (user) return <Navigate to={target} replace />;
 
@@ -59,20 +62,26 @@ export default function SignInPage() {
               <Button type="primary" block icon={<LoginOutlined />} href={oidcLoginUrl(target)} data-testid="oidc-login">
                 {info?.oidc_provider_name ? t('sign-in:viaOidcNamed', { name: info.oidc_provider_name }) : t('sign-in:viaOidc')}
               </Button>
-              <Divider plain>{t('sign-in:orLocal')}</Divider>
+              {!primary && <Divider plain>{t('sign-in:orLocal')}</Divider>}
             </>
           )}
-          <Form layout="vertical" onFinish={submit} requiredMark={false}>
-            <Form.Item name="principal" label={t('sign-in:username')} rules={[{ required: true, message: t('common:required') }]}>
-              <Input autoComplete="username" autoFocus />
-            </Form.Item>
-            <Form.Item name="password" label={t('sign-in:password')} rules={[{ required: true, message: t('common:required') }]}>
-              <Input.Password autoComplete="current-password" />
-            </Form.Item>
-            <Button type={oidc ? 'default' : 'primary'} htmlType="submit" block loading={busy}>
-              {t('sign-in:submit')}
+          {primary && !showLocal ? (
+            <Button type="link" block onClick={() => setShowLocal(true)} data-testid="local-login">
+              {t('sign-in:localLogin')}
             </Button>
-          </Form>
+          ) : (
+            <Form layout="vertical" onFinish={submit} requiredMark={false}>
+              <Form.Item name="principal" label={t('sign-in:username')} rules={[{ required: true, message: t('common:required') }]}>
+                <Input autoComplete="username" autoFocus />
+              </Form.Item>
+              <Form.Item name="password" label={t('sign-in:password')} rules={[{ required: true, message: t('common:required') }]}>
+                <Input.Password autoComplete="current-password" />
+              </Form.Item>
+              <Button type={oidc ? 'default' : 'primary'} htmlType="submit" block loading={busy}>
+                {t('sign-in:submit')}
+              </Button>
+            </Form>
+          )}
         </Card>
       </main>
     </Flex>
