@@ -37,6 +37,7 @@ import { RetentionModule } from './retention/retention.module';
 import { RobotsModule } from './robots/robots.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SearchModule } from './search/search.module';
+import { OidcModule } from './oidc/oidc.module';
 import { SessionModule } from './session/session.module';
 import { StatisticsModule } from './statistics/statistics.module';
 import { UserGroupStore } from './usergroups/user-group.store';
@@ -55,7 +56,7 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule, JobServiceModule],
+      imports: [InfraModule.forRoot(config, options), OidcModule, SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule, JobServiceModule],
       controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController, UserGroupsController],
       providers: [
         SystemCveAllowlistService,

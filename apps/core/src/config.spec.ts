@@ -106,7 +106,7 @@ describe('loadConfig', () => {
     ['CORE_PORT', 'http', /CORE_PORT.*not an integer/],
     ['CORE_PORT', '70000', /CORE_PORT.*between 0 and 65535/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL.*not one of/],
-    ['AUTH_MODE', 'oidc_auth', /AUTH_MODE.*not one of/],
+    ['AUTH_MODE', 'http_auth', /AUTH_MODE.*not one of/],
     ['DATABASE_URL', 'mysql://x/y', /DATABASE_URL.*scheme/],
     ['DATABASE_URL', 'not a url', /DATABASE_URL.*not a valid URL/],
     ['REDIS_URL', 'http://cache', /REDIS_URL.*scheme/],

@@ -6,7 +6,7 @@ import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
 import { installationServices, type ServiceEndpoint } from '@wharf/policy';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type AuthMode = 'db_auth' | 'ldap_auth';
+export type AuthMode = 'db_auth' | 'ldap_auth' | 'oidc_auth';
 
 export interface TokenConfig {
   /** PEM private key that signs registry tokens; created on first start. */
@@ -75,7 +75,7 @@ export interface CoreConfig {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const AUTH_MODES: readonly AuthMode[] = ['db_auth', 'ldap_auth'];
+const AUTH_MODES: readonly AuthMode[] = ['db_auth', 'ldap_auth', 'oidc_auth'];
 
 // A bad environment variable: names the variable and says what is wrong with it.
 export { EnvError as ConfigError } from '@wharf/config';

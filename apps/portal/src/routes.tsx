@@ -29,6 +29,8 @@ export const routes: RouteObject[] = [
   { path: '/', element: <Navigate to="/harbor/projects" replace /> },
   { path: '/harbor', element: <Navigate to="/harbor/projects" replace /> },
   { path: '/harbor/sign-in', lazy: page(() => import('./pages/sign-in/sign-in-page')) },
+  // Harbor's /oidc-onboard, with the other pages: core's OIDC callback sends new users here to pick a user name.
+  { path: '/harbor/oidc-onboard', lazy: page(() => import('./pages/oidc-onboard/oidc-onboard-page')) },
   {
     lazy: async () => {
       const { AppLayout } = await import('./layout/app-layout');

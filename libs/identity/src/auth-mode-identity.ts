@@ -6,7 +6,8 @@ import { LdapAuthenticator, LdapSettings, ldapSettingsProblem } from './ldap';
 
 /** The part of the settings that decides how users log in. */
 export interface AuthModeSettings {
-  authMode: 'db_auth' | 'ldap_auth';
+  /** `oidc_auth` checks passwords as `db_auth` does: OIDC users log in at their provider (or with a CLI secret, which core checks). */
+  authMode: 'db_auth' | 'ldap_auth' | 'oidc_auth';
   ldap: LdapSettings;
 }
 

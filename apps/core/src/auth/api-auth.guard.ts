@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiRoute } from '../http/api-prefix';
 import { ConsoleSessions } from '../session/console-sessions';
 import { changesState, CSRF_HEADER, CsrfTokens } from '../session/csrf-tokens';
+import { cliSecretAccepted } from '../oidc/cli-secret';
 import { ApiAuthenticator } from './api-authenticator';
 import { ANONYMOUS, NO_AUTH } from './request-access';
 
@@ -46,7 +47,9 @@ export class ApiAuthGuard implements CanActivate {
 
   private async authenticate(request: FastifyRequest): Promise<Access> {
     const authorization = request.headers.authorization;
-    if (authorization !== undefined && authorization !== '') return this.authenticator.authenticate(authorization, request.ip);
+    if (authorization !== undefined && authorization !== '') {
+      return this.authenticator.authenticate(authorization, request.ip, { cliSecret: cliSecretAccepted(request.method, request.url) });
+    }
     const session = await this.sessions.resume(request);
     if (!session) return ANONYMOUS;
     request.consoleSession = session;

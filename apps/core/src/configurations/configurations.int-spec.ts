@@ -102,12 +102,12 @@ describe('/configurations', () => {
     const before = await stored();
     const cases: [unknown, RegExp][] = [
       [{ nonsense: 1 }, /unknown configuration item "nonsense"/],
-      [{ token_expiration: 10, oidc_client_secret: 'x' }, /unknown configuration item "oidc_client_secret"/],
+      [{ token_expiration: 10, http_authproxy_endpoint: 'x' }, /unknown configuration item "http_authproxy_endpoint"/],
       [{ token_expiration: 'ten' }, /token_expiration must be an integer/],
       [{ token_expiration: 10, ldap_scope: 'sub' }, /ldap_scope must be an integer/],
       [{ token_expiration: 0 }, /token_expiration must be between/],
       [{ ldap_verify_cert: 1 }, /ldap_verify_cert must be a boolean/],
-      [{ auth_mode: 'oidc_auth' }, /auth_mode must be one of/],
+      [{ auth_mode: 'http_auth' }, /auth_mode must be one of/],
       [{ project_creation_restriction: 'admins' }, /project_creation_restriction must be one of/],
       [{ ldap_url: 'http://ldap.example.com' }, /ldap_url must be ldap\[s\]:\/\/host\[:port\]/],
       [{ ldap_timeout: -3 }, /ldap_timeout must be between/],

@@ -12,10 +12,11 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Harbor's allow-list of state-changing routes that stay open in read-only mode (method and
  * route, as matched): the switch itself, so that an administrator can turn it off; signing in to
  * the console; the token service's POST, which Harbor answers as its framework does rather than
- * with a refusal some clients (containerd) would stop at. Harbor's other entries (sign-up checks,
- * OIDC onboarding, job status hooks) are routes Wharf does not have.
+ * with a refusal some clients (containerd) would stop at; the onboarding of an OIDC user, who
+ * could not sign in otherwise. Harbor's other entries (sign-up checks, job status hooks) are
+ * routes Wharf does not have.
  */
-const ALLOWED: ReadonlySet<string> = new Set([`PUT /${API_PREFIX}/configurations`, 'POST /c/login', 'POST /service/token']);
+const ALLOWED: ReadonlySet<string> = new Set([`PUT /${API_PREFIX}/configurations`, 'POST /c/login', 'POST /c/oidc/onboard', 'POST /service/token']);
 
 export function readOnlyRefuses(method: string, route: string): boolean {
   const verb = method.toUpperCase();

@@ -33,13 +33,16 @@ describe('settingsChange', () => {
   });
 
   it('refuses unknown items, naming them', () => {
-    expect(refusal({ token_expiration: 60, oidc_endpoint: 'https://x' })).toBe('unknown configuration item "oidc_endpoint"');
+    expect(refusal({ token_expiration: 60, http_authproxy_endpoint: 'https://x' })).toBe('unknown configuration item "http_authproxy_endpoint"');
     expect(refusal({ __proto__: 1, constructor: 2 })).toMatch(/unknown configuration item/);
   });
 
   it.each([
     ['auth_mode must be a string', { auth_mode: 1 }],
-    ['auth_mode must be one of db_auth, ldap_auth', { auth_mode: 'oidc_auth' }],
+    ['auth_mode must be one of db_auth, ldap_auth, oidc_auth', { auth_mode: 'http_auth' }],
+    ['invalid OIDC settings for oidc_auth: oidc_endpoint is required', { auth_mode: 'oidc_auth' }],
+    ['invalid OIDC settings for oidc_auth: oidc_client_id is required', { auth_mode: 'oidc_auth', oidc_endpoint: 'https://idp.example' }],
+    ['oidc_group_filter must be a valid regular expression', { oidc_group_filter: '[' }],
     ['token_expiration must be an integer', { token_expiration: '30' }],
     ['token_expiration must be an integer', { token_expiration: 1.5 }],
     ['token_expiration must be between 1 and 525600 minutes', { token_expiration: 0 }],

@@ -48,5 +48,19 @@ export function settingsChange(body: unknown, current: SystemSettings): Partial<
     const problem = ldapSettingsProblem(ldapSettingsOf(next));
     if (problem) throw badRequest(`invalid LDAP settings for ldap_auth: ${problem}`);
   }
+  const touchesOidc = Object.keys(change).some((key) => key === 'auth_mode' || key.startsWith('oidc_'));
+  if (next.auth_mode === 'oidc_auth' && touchesOidc) {
+    const problem = oidcSettingsProblem(next);
+    if (problem) throw badRequest(`invalid OIDC settings for oidc_auth: ${problem}`);
+  }
   return change as Partial<SystemSettings>;
+}
+
+/** What OIDC mode cannot work without; a partial configuration may be stored in other modes. */
+function oidcSettingsProblem(settings: SystemSettings): string | undefined {
+  if (settings.oidc_endpoint === '') return 'oidc_endpoint is required';
+  if (settings.oidc_client_id === '') return 'oidc_client_id is required';
+  const scopes = settings.oidc_scope.split(',').map((scope) => scope.trim());
+  if (settings.oidc_scope !== '' && !scopes.includes('openid')) return 'oidc_scope must include openid';
+  return undefined;
 }

@@ -13,6 +13,8 @@ export type ProjectCreationRestriction = 'everyone' | 'adminonly';
  */
 export interface SystemSettings {
   auth_mode: AuthMode;
+  /** Harbor's flag for the console: the auth mode is the primary one (the sign-in page leads with it). */
+  primary_auth_mode: boolean;
   ldap_url: string;
   ldap_search_dn: string;
   /** Write-only: never returned by the API, never logged. */
@@ -29,6 +31,30 @@ export interface SystemSettings {
   ldap_group_search_scope: number;
   ldap_group_admin_dn: string;
   ldap_group_membership_attribute: string;
+  /** The provider's name, shown on the console's "login via" button. */
+  oidc_name: string;
+  /** The issuer URL: its /.well-known/openid-configuration describes the provider. */
+  oidc_endpoint: string;
+  oidc_client_id: string;
+  /** Write-only: never returned by the API, never logged. */
+  oidc_client_secret: string;
+  /** The claim (of the ID token or the userinfo answer) that lists the user's groups. */
+  oidc_groups_claim: string;
+  /** Members of this provider group are system administrators. */
+  oidc_admin_group: string;
+  /** A regular expression: only groups whose names match it become user groups. */
+  oidc_group_filter: string;
+  /** Comma-separated scopes of the authorization request; must include openid. */
+  oidc_scope: string;
+  /** The claim that names a user being onboarded; empty: the `name` claim. */
+  oidc_user_claim: string;
+  oidc_verify_cert: boolean;
+  /** Users new to the registry get an account named by the user claim, without the onboarding page. */
+  oidc_auto_onboard: boolean;
+  /** A JSON object of extra query parameters for the provider's authorization page. */
+  oidc_extra_redirect_parms: string;
+  /** Logging out of the console also ends the session at the provider. */
+  oidc_logout: boolean;
   project_creation_restriction: ProjectCreationRestriction;
   /** Fixed by ROBOT_NAME_PREFIX: robot logins are parsed with it before any setting is read. */
   robot_name_prefix: string;
@@ -95,8 +121,54 @@ const maxLength =
 /** LDAP names, filters and URLs are short; a megabyte of filter is a mistake or an attack. */
 const LDAP_TEXT_MAX = 2048;
 
+/** Why a string is not a JSON object of string values (Harbor's StringToStringMapType), or undefined. */
+function stringMapProblem(key: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return `${key} must be a JSON object of strings`;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    return `${key} must be a JSON object of strings`;
+  }
+  return undefined;
+}
+
+function regexProblem(key: string, value: string): string | undefined {
+  try {
+    new RegExp(value, 'u');
+    return undefined;
+  } catch {
+    return `${key} must be a valid regular expression`;
+  }
+}
+
+function httpUrlProblem(key: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
+  } catch {
+    // Reported below.
+  }
+  return `${key} must be an http or https URL`;
+}
+
+const both =
+  <T>(...checks: ((value: T) => string | undefined)[]) =>
+  (value: T): string | undefined => {
+    for (const check of checks) {
+      const problem = check(value);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+
 export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
-  auth_mode: { type: 'string', editable: true, check: oneOf('auth_mode', ['db_auth', 'ldap_auth']) },
+  auth_mode: { type: 'string', editable: true, check: oneOf('auth_mode', ['db_auth', 'ldap_auth', 'oidc_auth']) },
+  primary_auth_mode: { type: 'bool', editable: true },
   ldap_url: { type: 'string', editable: true, check: maxLength('ldap_url', LDAP_TEXT_MAX) },
   ldap_search_dn: { type: 'string', editable: true, check: maxLength('ldap_search_dn', LDAP_TEXT_MAX) },
   ldap_search_password: { type: 'string', editable: true, secret: true, check: maxLength('ldap_search_password', LDAP_TEXT_MAX) },
@@ -112,6 +184,23 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   ldap_group_search_scope: { type: 'int', editable: true, check: oneOf('ldap_group_search_scope', [0, 1, 2]) },
   ldap_group_admin_dn: { type: 'string', editable: true, check: maxLength('ldap_group_admin_dn', LDAP_TEXT_MAX) },
   ldap_group_membership_attribute: { type: 'string', editable: true, check: maxLength('ldap_group_membership_attribute', 255) },
+  oidc_name: { type: 'string', editable: true, check: maxLength('oidc_name', 255) },
+  oidc_endpoint: { type: 'string', editable: true, check: both(maxLength('oidc_endpoint', LDAP_TEXT_MAX), (v: string) => httpUrlProblem('oidc_endpoint', v)) },
+  oidc_client_id: { type: 'string', editable: true, check: maxLength('oidc_client_id', LDAP_TEXT_MAX) },
+  oidc_client_secret: { type: 'string', editable: true, secret: true, check: maxLength('oidc_client_secret', LDAP_TEXT_MAX) },
+  oidc_groups_claim: { type: 'string', editable: true, check: maxLength('oidc_groups_claim', 255) },
+  oidc_admin_group: { type: 'string', editable: true, check: maxLength('oidc_admin_group', LDAP_TEXT_MAX) },
+  oidc_group_filter: { type: 'string', editable: true, check: both(maxLength('oidc_group_filter', LDAP_TEXT_MAX), (v: string) => regexProblem('oidc_group_filter', v)) },
+  oidc_scope: { type: 'string', editable: true, check: maxLength('oidc_scope', LDAP_TEXT_MAX) },
+  oidc_user_claim: { type: 'string', editable: true, check: maxLength('oidc_user_claim', 255) },
+  oidc_verify_cert: { type: 'bool', editable: true },
+  oidc_auto_onboard: { type: 'bool', editable: true },
+  oidc_extra_redirect_parms: {
+    type: 'string',
+    editable: true,
+    check: both(maxLength('oidc_extra_redirect_parms', LDAP_TEXT_MAX), (v: string) => stringMapProblem('oidc_extra_redirect_parms', v)),
+  },
+  oidc_logout: { type: 'bool', editable: true },
   project_creation_restriction: { type: 'string', editable: true, check: oneOf('project_creation_restriction', ['everyone', 'adminonly']) },
   robot_name_prefix: { type: 'string', editable: false },
   // The same bounds as TOKEN_EXPIRATION: up to a year.
@@ -138,6 +227,7 @@ export function isSettingKey(key: string): key is SettingKey {
 export function defaultSettings(config: CoreConfig): SystemSettings {
   return {
     auth_mode: config.authMode,
+    primary_auth_mode: false,
     ldap_url: '',
     ldap_search_dn: '',
     ldap_search_password: '',
@@ -153,6 +243,19 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     ldap_group_search_scope: 2,
     ldap_group_admin_dn: '',
     ldap_group_membership_attribute: 'memberof',
+    oidc_name: '',
+    oidc_endpoint: '',
+    oidc_client_id: '',
+    oidc_client_secret: '',
+    oidc_groups_claim: '',
+    oidc_admin_group: '',
+    oidc_group_filter: '',
+    oidc_scope: '',
+    oidc_user_claim: '',
+    oidc_verify_cert: true,
+    oidc_auto_onboard: false,
+    oidc_extra_redirect_parms: '{}',
+    oidc_logout: false,
     project_creation_restriction: 'everyone',
     robot_name_prefix: config.robotPrefix,
     token_expiration: config.token.expirationMinutes,

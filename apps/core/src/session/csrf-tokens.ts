@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Sql } from '@wharf/db';
 import { forbidden } from '../http/harbor-error';
+import { SharedKey } from '../infra/shared-key';
 import { SQL } from '../infra/tokens';
 
 /** Harbor's header: responses carry the token, state-changing requests made with a session send it back. */
@@ -26,13 +27,15 @@ const CSRF_SECRET_NAME = 'console_csrf';
  */
 @Injectable()
 export class CsrfTokens {
-  private key: Promise<Buffer> | undefined;
+  private readonly key: SharedKey;
 
-  constructor(@Inject(SQL) private readonly sql: Sql) {}
+  constructor(@Inject(SQL) sql: Sql) {
+    this.key = new SharedKey(sql, CSRF_SECRET_NAME);
+  }
 
   /** The token for requests of the session with this digest (undefined: no session). */
   async tokenFor(sessionDigest: string | undefined): Promise<string> {
-    const mac = createHmac('sha256', await this.secret());
+    const mac = createHmac('sha256', await this.key.get());
     mac.update(sessionDigest === undefined ? 'no session' : `session ${sessionDigest}`);
     return mac.digest('base64url');
   }
@@ -50,20 +53,5 @@ export class CsrfTokens {
       if (presented.length === expected.length && timingSafeEqual(presented, expected)) return;
     }
     throw forbidden('CSRF token invalid');
-  }
-
-  /** Read once per process; a failed read (database down) is tried again by the next request. */
-  private secret(): Promise<Buffer> {
-    this.key ??= this.readSecret().catch((err: unknown) => {
-      this.key = undefined;
-      throw err;
-    });
-    return this.key;
-  }
-
-  private async readSecret(): Promise<Buffer> {
-    const row = await this.sql.one<{ value: Buffer }>('SELECT value FROM registry_secret WHERE name = $1', [CSRF_SECRET_NAME], 'core_csrf_secret');
-    if (!row || row.value.length < 16) throw new Error('registry_secret holds no usable console_csrf key');
-    return row.value;
   }
 }

@@ -18,16 +18,21 @@ export function sessionDigest(sid: string): string {
   return createHash('sha256').update(sid).digest('hex');
 }
 
-/** The session id a request's Cookie header carries, if it is well-formed (the first `sid` only). */
-export function sessionIdOf(cookieHeader: string | undefined): string | undefined {
+/** The value of cookie `name` in a Cookie header (the first one only) when it has the given form. */
+export function cookieValue(cookieHeader: string | undefined, name: string, form: RegExp): string | undefined {
   if (!cookieHeader) return undefined;
   for (const pair of cookieHeader.split(';')) {
     const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
     const value = pair.slice(eq + 1).trim();
-    return SESSION_ID.test(value) ? value : undefined;
+    return form.test(value) ? value : undefined;
   }
   return undefined;
+}
+
+/** The session id a request's Cookie header carries, if it is well-formed (the first `sid` only). */
+export function sessionIdOf(cookieHeader: string | undefined): string | undefined {
+  return cookieValue(cookieHeader, SESSION_COOKIE, SESSION_ID);
 }
 
 /**

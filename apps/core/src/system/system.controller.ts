@@ -24,7 +24,7 @@ export interface GeneralInfo {
   self_registration: boolean;
   /** The console's announcement (the banner_message setting), '' for none: the sign-in page shows it too. */
   banner_message: string;
-  /** Harbor sends it to every caller, empty when unset (no OIDC provider yet). */
+  /** The provider's name for the console's login button in auth_mode oidc_auth, '' otherwise; sent to every caller, as Harbor. */
   oidc_provider_name: string;
   harbor_version?: string;
   current_time?: string;
@@ -69,11 +69,13 @@ export class SystemController {
     const settings = await this.settings.current();
     const info: GeneralInfo = {
       auth_mode: settings.auth_mode,
-      primary_auth_mode: false,
+      primary_auth_mode: settings.primary_auth_mode,
       self_registration: false,
       banner_message: settings.banner_message,
       oidc_provider_name: '',
     };
+    // Harbor's: the console's sign-in page shows the provider's button before anyone logs in.
+    if (settings.auth_mode === 'oidc_auth') info.oidc_provider_name = settings.oidc_name;
     if (access.isAnonymous) return info;
     return {
       ...info,

@@ -24,7 +24,7 @@ export class TokenController {
   async get(@Req() request: FastifyRequest): Promise<TokenResponse> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     // Credentials first: a caller with wrong ones learns nothing about the request's validity.
-    const access = await this.authenticator.authenticate(request.headers.authorization, request.ip);
+    const access = await this.authenticator.authenticate(request.headers.authorization, request.ip, { cliSecret: true });
     return this.tokens.issue(access, { service: single(query['service']), scopes: many(query['scope']) });
   }
 
@@ -41,7 +41,7 @@ export class TokenController {
     const username = single(form['username']);
     const password = single(form['password']);
     if (!username || password === undefined) throw badRequest('grant_type "password" needs username and password');
-    const access = new Access(await this.authenticator.login(username, password, request.ip));
+    const access = new Access(await this.authenticator.login(username, password, request.ip, { cliSecret: true }));
     const scopes = many(form['scope']);
     const issued = await this.tokens.issue(access, { service: single(form['service']), scopes });
     return { ...issued, scope: scopes.join(' ') };

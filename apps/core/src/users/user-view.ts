@@ -1,3 +1,4 @@
+import type { OidcUserInfoView } from '../oidc/oidc-users.service';
 import type { UserRecord } from './user.repository';
 
 /** Harbor's UserResp (no password material, ever). */
@@ -9,6 +10,8 @@ export interface UserResp {
   comment: string;
   sysadmin_flag: boolean;
   admin_role_in_auth: boolean;
+  /** OIDC users' record (with their CLI secret), in auth_mode oidc_auth. */
+  oidc_user_meta?: OidcUserInfoView;
   creation_time: string;
   update_time: string;
 }

@@ -12,6 +12,7 @@ import type { Paging } from '../http/paging';
 import type { ParsedQuery, SortKey } from '../http/query';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
+import { OidcUsers } from '../oidc/oidc-users.service';
 import type { PasswordReqDto } from './dto/password-req.dto';
 import type { UserCreationReqDto } from './dto/user-creation-req.dto';
 import type { UserProfileDto } from './dto/user-profile.dto';
@@ -36,6 +37,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly settings: SettingsService,
     private readonly loginFailures: LoginFailures,
+    private readonly oidcUsers: OidcUsers,
   ) {}
 
   async create(access: Access, clientIp: string, req: UserCreationReqDto): Promise<number> {
@@ -82,14 +84,20 @@ export class UsersService {
   async get(access: Access, id: number): Promise<UserResp> {
     requireAuthenticated(access);
     if (!access.isSysadmin && userIdOf(access) !== id) throw forbidden(`not allowed to read user ${id}`);
-    return userResp(await this.existing(id));
+    return this.withOidcMeta(userResp(await this.existing(id)));
   }
 
   async current(access: Access): Promise<UserResp> {
     requireAuthenticated(access);
     const id = userIdOf(access);
     if (id === undefined) throw precondition('the current user is not available for robot accounts');
-    return userResp(await this.existing(id));
+    return this.withOidcMeta(userResp(await this.existing(id)));
+  }
+
+  /** Harbor's WithOIDCInfo: an OIDC user's record (and CLI secret) for the user and administrators. */
+  private async withOidcMeta(user: UserResp): Promise<UserResp> {
+    const meta = await this.oidcUsers.meta(user.user_id);
+    return meta ? { ...user, oidc_user_meta: meta } : user;
   }
 
   async updateProfile(access: Access, clientIp: string, id: number, req: UserProfileDto): Promise<void> {

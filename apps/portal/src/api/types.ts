@@ -24,7 +24,17 @@ export interface CurrentUser {
   admin_role_in_auth: boolean;
   creation_time: string;
   update_time: string;
-  oidc_user_meta?: unknown;
+  oidc_user_meta?: OidcUserMeta;
+}
+
+/** Harbor's OIDCUserInfo: an OIDC user's record, with the CLI secret docker login takes as the password. */
+export interface OidcUserMeta {
+  id: number;
+  user_id: number;
+  subiss: string;
+  secret: string;
+  creation_time: string;
+  update_time: string;
 }
 
 export interface Permission {
@@ -48,6 +58,8 @@ export interface SystemInfo {
   storage_per_project?: string;
   registry_storage_provider_name?: string;
   banner_message?: string;
+  /** The OIDC provider's name, in auth_mode oidc_auth. */
+  oidc_provider_name?: string;
 }
 
 /** Harbor's role ids. */

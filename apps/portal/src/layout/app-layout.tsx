@@ -13,6 +13,7 @@ import { ReadOnlyBanner } from './read-only-banner';
 // Opened from the user menu: loaded when first opened, not with every page.
 const AboutDialog = lazy(() => import('./about-dialog').then((m) => ({ default: m.AboutDialog })));
 const ChangePasswordDialog = lazy(() => import('./change-password-dialog').then((m) => ({ default: m.ChangePasswordDialog })));
+const UserProfileDialog = lazy(() => import('./user-profile-dialog').then((m) => ({ default: m.UserProfileDialog })));
 
 /** The console's frame: the header with language and user menus, the navigation, the page. */
 export function AppLayout() {
@@ -20,7 +21,7 @@ export function AppLayout() {
   const { user, logout } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [dialog, setDialog] = useState<'password' | 'about' | null>(null);
+  const [dialog, setDialog] = useState<'profile' | 'password' | 'about' | null>(null);
   const [languageOpen, setLanguageOpen] = useState(false);
 
   const admin = !!user?.sysadmin_flag;
@@ -77,14 +78,18 @@ export function AppLayout() {
           trigger={['click']}
           menu={{
             items: [
-              { key: 'password', label: t('common:user.changePassword') },
+              { key: 'profile', label: t('common:user.profile') },
+              // OIDC users have no password here: their provider keeps it.
+              ...(user?.oidc_user_meta ? [] : [{ key: 'password', label: t('common:user.changePassword') }]),
               { key: 'about', label: t('common:user.about') },
               { type: 'divider' },
               { key: 'logout', label: t('common:user.logout') },
             ],
             onClick: ({ key }) => {
-              if (key === 'logout') void logout().then(() => navigate('/harbor/sign-in'));
-              else setDialog(key as 'password' | 'about');
+              // OIDC users log out through core, which may send them on to end the provider's session.
+              if (key === 'logout' && user?.oidc_user_meta) window.location.assign('/c/oidc/logout');
+              else if (key === 'logout') void logout().then(() => navigate('/harbor/sign-in'));
+              else setDialog(key as 'profile' | 'password' | 'about');
             },
           }}
         >
@@ -113,6 +118,7 @@ export function AppLayout() {
         </Layout.Content>
       </Layout>
       <Suspense fallback={null}>
+        {dialog === 'profile' && <UserProfileDialog open onClose={() => setDialog(null)} />}
         {dialog === 'password' && <ChangePasswordDialog open onClose={() => setDialog(null)} />}
         {dialog === 'about' && <AboutDialog open onClose={() => setDialog(null)} />}
       </Suspense>

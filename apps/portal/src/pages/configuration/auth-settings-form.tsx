@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
-import { changedSettings, type ConfigurationsAnswer, type ConfigValue, formValuesOf, ldapPingBody } from './settings';
+import { changedSettings, type ConfigurationsAnswer, type ConfigValue, formValuesOf, ldapPingBody, oidcPingBody } from './settings';
 import { useSaveSettings } from './use-save-settings';
 
 interface PingResult {
@@ -13,7 +13,7 @@ interface PingResult {
   message: string;
 }
 
-/** The authentication tab: the auth mode and, for LDAP, the directory's settings and a live test. */
+/** The authentication tab: the auth mode and, for LDAP and OIDC, the provider's settings and a live test. */
 export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const { t } = useTranslation();
   const { modal } = App.useApp();
@@ -22,6 +22,9 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const [ping, setPing] = useState<PingResult | null>(null);
   const [pingError, setPingError] = useState<unknown>(null);
   const [pinging, setPinging] = useState(false);
+  const [oidcPing, setOidcPing] = useState<'ok' | null>(null);
+  const [oidcPingError, setOidcPingError] = useState<unknown>(null);
+  const [oidcPinging, setOidcPinging] = useState(false);
   const authMode = Form.useWatch('auth_mode', form) ?? answer['auth_mode']?.value;
   const has = (key: string) => key in answer;
   const locked = (key: string) => !answer[key]?.editable;
@@ -52,7 +55,7 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const submit = async (values: Record<string, ConfigValue>) => {
     const changed = changedSettings(answer, values);
     const go = async () => {
-      if (await save(changed)) form.setFieldValue('ldap_search_password', '');
+      if (await save(changed)) form.setFieldsValue({ ldap_search_password: '', oidc_client_secret: '' });
     };
     if (changed['auth_mode'] !== undefined) {
       modal.confirm({
@@ -80,6 +83,67 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
       setPinging(false);
     }
   };
+
+  const testOidc = async () => {
+    setOidcPing(null);
+    setOidcPingError(null);
+    setOidcPinging(true);
+    try {
+      await api.post(`${API}/system/oidc/ping`, oidcPingBody(form.getFieldsValue()));
+      setOidcPing('ok');
+    } catch (err) {
+      setOidcPingError(err);
+    } finally {
+      setOidcPinging(false);
+    }
+  };
+
+  const toggle = (key: string, label: string, extra?: string) =>
+    has(key) && (
+      <Form.Item name={key} label={label} valuePropName="checked" extra={extra}>
+        <Switch disabled={locked(key)} aria-label={label} />
+      </Form.Item>
+    );
+
+  const oidcSection = (
+    <>
+      {authMode === 'oidc_auth' && (
+        <Divider titlePlacement="start">
+          <Typography.Title level={3} style={{ margin: 0, fontSize: 16 }}>
+            {t('configuration:oidc.title')}
+          </Typography.Title>
+        </Divider>
+      )}
+      <Alert type="info" showIcon title={t('configuration:oidc.redirectUri', { uri: `${window.location.origin}/c/oidc/callback` })} style={{ marginBottom: 16 }} />
+      {text('oidc_name', t('configuration:oidc.name'), t('configuration:oidc.nameHelp'))}
+      {text('oidc_endpoint', t('configuration:oidc.endpoint'), t('configuration:oidc.endpointHelp'), 'https://idp.example.com')}
+      {text('oidc_client_id', t('configuration:oidc.clientId'))}
+      <Form.Item name="oidc_client_secret" label={t('configuration:oidc.clientSecret')} extra={t('configuration:oidc.clientSecretHelp')}>
+        <Input.Password autoComplete="new-password" placeholder={t('configuration:ldap.passwordUnchanged')} disabled={locked('oidc_client_id')} />
+      </Form.Item>
+      {text('oidc_groups_claim', t('configuration:oidc.groupsClaim'), t('configuration:oidc.groupsClaimHelp'), 'groups')}
+      {text('oidc_admin_group', t('configuration:oidc.adminGroup'), t('configuration:oidc.adminGroupHelp'))}
+      {text('oidc_group_filter', t('configuration:oidc.groupFilter'), t('configuration:oidc.groupFilterHelp'))}
+      {text('oidc_scope', t('configuration:oidc.scope'), t('configuration:oidc.scopeHelp'), 'openid,offline_access')}
+      {text('oidc_user_claim', t('configuration:oidc.userClaim'), t('configuration:oidc.userClaimHelp'))}
+      {toggle('oidc_verify_cert', t('configuration:oidc.verifyCert'), t('configuration:ldap.verifyCertHelp'))}
+      {toggle('oidc_auto_onboard', t('configuration:oidc.autoOnboard'), t('configuration:oidc.autoOnboardHelp'))}
+      {text('oidc_extra_redirect_parms', t('configuration:oidc.extraParams'), t('configuration:oidc.extraParamsHelp'), '{}')}
+      {toggle('oidc_logout', t('configuration:oidc.logout'))}
+      {toggle('primary_auth_mode', t('configuration:oidc.primary'), t('configuration:oidc.primaryHelp'))}
+      <Flex gap={8} align="start" vertical style={{ marginBottom: 24 }}>
+        <Button icon={<ApiOutlined />} onClick={() => void testOidc()} loading={oidcPinging}>
+          {t('configuration:oidc.test')}
+        </Button>
+        {oidcPing && <Alert role="status" type="success" showIcon title={t('configuration:oidc.testOk')} style={{ width: '100%' }} />}
+        {oidcPingError !== null && (
+          <div style={{ width: '100%' }}>
+            <ErrorAlert error={oidcPingError} title={t('configuration:oidc.testFailed')} />
+          </div>
+        )}
+      </Flex>
+    </>
+  );
 
   const ldapSection = (
     <>
@@ -144,7 +208,7 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   );
 
   return (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ ...formValuesOf(answer), ldap_search_password: '' }} style={{ maxWidth: 640 }}>
+    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ ...formValuesOf(answer), ldap_search_password: '', oidc_client_secret: '' }} style={{ maxWidth: 640 }}>
       <ErrorAlert error={error} title={t('configuration:refused')} />
       {has('auth_mode') && (
         <>
@@ -156,6 +220,7 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
               options={[
                 { value: 'db_auth', label: t('configuration:auth.db') },
                 { value: 'ldap_auth', label: t('configuration:auth.ldap') },
+                { value: 'oidc_auth', label: t('configuration:auth.oidc') },
               ]}
             />
           </Form.Item>
@@ -167,6 +232,14 @@ export function AuthSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
         <Collapse
           style={{ marginBottom: 24 }}
           items={[{ key: 'ldap', label: t('configuration:ldap.inactive'), children: ldapSection }]}
+        />
+      )}
+      {authMode === 'oidc_auth' ? (
+        oidcSection
+      ) : (
+        <Collapse
+          style={{ marginBottom: 24 }}
+          items={[{ key: 'oidc', label: t('configuration:oidc.inactive'), children: oidcSection }]}
         />
       )}
       <Flex gap={8}>

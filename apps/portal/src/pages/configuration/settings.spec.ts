@@ -1,4 +1,4 @@
-import { changedSettings, type ConfigurationsAnswer, formValuesOf, ldapPingBody, storageAmountOf, storageBytesOf } from './settings';
+import { changedSettings, type ConfigurationsAnswer, formValuesOf, ldapPingBody, oidcPingBody, storageAmountOf, storageBytesOf } from './settings';
 
 const answer: ConfigurationsAnswer = {
   auth_mode: { value: 'db_auth', editable: true },
@@ -60,5 +60,17 @@ describe('ldapPingBody', () => {
       ldapPingBody({ ldap_url: ' ldap://10.255.255.1:389 ', ldap_base_dn: 'dc=example,dc=com', ldap_timeout: 3, ldap_scope: 2, ldap_verify_cert: true, ldap_search_password: '', session_timeout: 60 }),
     ).toEqual({ ldap_url: 'ldap://10.255.255.1:389', ldap_base_dn: 'dc=example,dc=com', ldap_connection_timeout: 3, ldap_scope: 2, ldap_verify_cert: true });
     expect(ldapPingBody({ ldap_search_password: 'pw' })).toEqual({ ldap_search_password: 'pw' });
+  });
+});
+
+describe('oidcPingBody', () => {
+  it('sends the endpoint (trimmed) and whether to verify its certificate (on unless turned off)', () => {
+    expect(oidcPingBody({ oidc_endpoint: ' https://idp.example ', oidc_verify_cert: false })).toEqual({ url: 'https://idp.example', verify_cert: false });
+    expect(oidcPingBody({})).toEqual({ url: '', verify_cert: true });
+  });
+
+  it('treats the OIDC client secret as write-only, like the LDAP password', () => {
+    expect(changedSettings(answer, { oidc_client_secret: '' })).toEqual({});
+    expect(changedSettings(answer, { oidc_client_secret: 'abc' })).toEqual({ oidc_client_secret: 'abc' });
   });
 });

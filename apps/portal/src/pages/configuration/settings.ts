@@ -8,7 +8,7 @@ export type ConfigValue = string | number | boolean;
 export type ConfigurationsAnswer = Record<string, { value: ConfigValue; editable: boolean }>;
 
 /** Write-only: the API never answers it, so it is sent only when something was typed into it. */
-export const WRITE_ONLY = new Set(['ldap_search_password']);
+export const WRITE_ONLY = new Set(['ldap_search_password', 'oidc_client_secret']);
 
 /** The form's starting values: every item's stored value. */
 export function formValuesOf(answer: ConfigurationsAnswer): Record<string, ConfigValue> {
@@ -75,4 +75,10 @@ export function ldapPingBody(values: Record<string, ConfigValue | null | undefin
   const password = values['ldap_search_password'];
   if (typeof password === 'string' && password !== '') body['ldap_search_password'] = password;
   return body;
+}
+
+/** The body of POST /system/oidc/ping for the form's OIDC values. */
+export function oidcPingBody(values: Record<string, ConfigValue | null | undefined>): { url: string; verify_cert: boolean } {
+  const url = values['oidc_endpoint'];
+  return { url: typeof url === 'string' ? url.trim() : '', verify_cert: values['oidc_verify_cert'] !== false };
 }
