@@ -1,16 +1,32 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AUDIT_EVENT_TYPES } from '@wharf/db';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requireAuthenticated, requireProjectAccess } from '../auth/authorize';
+import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse } from '../openapi/schema';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
-import { AuditLogView, AuditService } from './audit.service';
+import { AuditLogExtView, AuditLogView, AuditService } from './audit.service';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+
+/** Harbor's AuditLogExt. */
+const AUDIT_LOG_EXT_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    id: { type: 'integer' },
+    username: { type: 'string' },
+    resource: { type: 'string' },
+    resource_type: { type: 'string' },
+    operation: { type: 'string' },
+    operation_description: { type: 'string' },
+    operation_result: { type: 'boolean' },
+    op_time: { type: 'string', format: 'date-time' },
+  },
+};
 
 @ApiTags('auditlog')
 @ApiBasicAuth()
@@ -51,6 +67,47 @@ export class AuditController {
     const project = await this.projects.resolve(projectName, true);
     requireProjectAccess(access, projectRef(project), 'log', 'list');
     const { total, items } = await this.audit.list({ kind: 'projects', ids: [project.id] }, list.query, list.sort, list.paging);
+    setPageHeaders(reply, req.url, list.paging, total);
+    return items;
+  }
+
+  /** Harbor 2.13's extended log: every row for system administrators, else those of the caller's projects. */
+  @ApiListQueries()
+  @ApiOkResponse({ schema: { type: 'array', items: AUDIT_LOG_EXT_SCHEMA } })
+  @Get('auditlog-exts')
+  async listExt(
+    @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuditLogExtView[]> {
+    requireAuthenticated(access);
+    const { total, items } = await this.audit.listExt(await this.audit.scopeFor(access), list.query, list.sort, list.paging);
+    setPageHeaders(reply, req.url, list.paging, total);
+    return items;
+  }
+
+  /** The event types disabled_audit_log_event_types may name; for system administrators, as in Harbor. */
+  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object', properties: { event_type: { type: 'string' } } } } })
+  @Get('auditlog-exts/events')
+  eventTypes(@RequestAccess() access: Access): { event_type: string }[] {
+    requireSysadmin(access);
+    return AUDIT_EVENT_TYPES.map((eventType) => ({ event_type: eventType }));
+  }
+
+  @ApiListQueries()
+  @ApiOkResponse({ schema: { type: 'array', items: AUDIT_LOG_EXT_SCHEMA } })
+  @Get('projects/:project_name_or_id/auditlog-exts')
+  async projectLogExts(
+    @RequestAccess() access: Access,
+    @ListParams() list: ListRequest,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('project_name_or_id') projectName: string,
+  ): Promise<AuditLogExtView[]> {
+    const project = await this.projects.resolve(projectName, true);
+    requireProjectAccess(access, projectRef(project), 'log', 'list');
+    const { total, items } = await this.audit.listExt({ kind: 'projects', ids: [project.id] }, list.query, list.sort, list.paging);
     setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
