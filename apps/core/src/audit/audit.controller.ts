@@ -3,7 +3,7 @@ import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AUDIT_EVENT_TYPES } from '@wharf/db';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
+import { requireAuthenticated, requireProjectAccess, requireSystemAccess } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
@@ -87,11 +87,11 @@ export class AuditController {
     return items;
   }
 
-  /** The event types disabled_audit_log_event_types may name; for system administrators, as in Harbor. */
+  /** The event types disabled_audit_log_event_types may name; for those who may list every audit log, as in Harbor. */
   @ApiOkResponse({ schema: { type: 'array', items: { type: 'object', properties: { event_type: { type: 'string' } } } } })
   @Get('auditlog-exts/events')
   eventTypes(@RequestAccess() access: Access): { event_type: string }[] {
-    requireSysadmin(access);
+    requireSystemAccess(access, 'audit-log', 'list');
     return AUDIT_EVENT_TYPES.map((eventType) => ({ event_type: eventType }));
   }
 

@@ -165,12 +165,13 @@ export class AuditService {
   }
 
   /**
-   * The rows a caller may read in GET /audit-logs: everything for system administrators, else
+   * The rows a caller may read in GET /audit-logs and /auditlog-exts: everything for system administrators, else
    * the rows of projects where the matrix lets them list logs.
    */
   async scopeFor(access: Access): Promise<AuditScope> {
     const p = access.principal;
-    if (access.isSysadmin) return { kind: 'all' };
+    // Harbor's check: system access to list audit logs (administrators, robots granted it).
+    if (access.canSystem('audit-log', 'list')) return { kind: 'all' };
     if (p.kind === 'user') return { kind: 'projects', ids: [...p.roles].filter(([, role]) => roleAllows(role, 'log', 'list')).map(([id]) => id) };
     if (p.kind === 'robot') {
       const granted = robotProjectIds(p.permissions);
