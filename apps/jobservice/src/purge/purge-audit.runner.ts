@@ -102,7 +102,7 @@ export class PurgeAuditRunner implements TaskRunner {
           return deleted;
         });
         purged += n;
-        if (n > 0) ctx.info(`purged ${n} rows of ${t.table} (${purged} audit logs so far)`);
+        if (n > 0) ctx.info(`purged ${n} audit logs (${purged} so far)`);
         if (n < this.batchSize) break;
         if (await ctx.shouldStop()) {
           ctx.info(`stopped: purged ${purged} audit logs`);
