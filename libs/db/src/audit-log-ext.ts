@@ -162,7 +162,7 @@ export class AuditTrail {
   private forwarder: { endpoint: string; sender: AuditForwarder | undefined } | undefined;
 
   constructor(
-    private readonly settings: AuditLogSettingsSource,
+    private readonly settings: Pick<AuditLogSettingsSource, 'current' | 'forget'>,
     private readonly openForwarder: (endpoint: string) => AuditForwarder | string,
     private readonly log: AuditTrailLog,
   ) {}
