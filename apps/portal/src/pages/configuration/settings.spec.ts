@@ -1,4 +1,4 @@
-import { changedSettings, type ConfigurationsAnswer, formValuesOf, ldapPingBody, storageAmountOf, storageBytesOf } from './settings';
+import { changedSettings, type ConfigurationsAnswer, eventTypeListOf, eventTypesValue, formValuesOf, ldapPingBody, storageAmountOf, storageBytesOf } from './settings';
 
 const answer: ConfigurationsAnswer = {
   auth_mode: { value: 'db_auth', editable: true },
@@ -60,5 +60,15 @@ describe('ldapPingBody', () => {
       ldapPingBody({ ldap_url: ' ldap://10.255.255.1:389 ', ldap_base_dn: 'dc=example,dc=com', ldap_timeout: 3, ldap_scope: 2, ldap_verify_cert: true, ldap_search_password: '', session_timeout: 60 }),
     ).toEqual({ ldap_url: 'ldap://10.255.255.1:389', ldap_base_dn: 'dc=example,dc=com', ldap_connection_timeout: 3, ldap_scope: 2, ldap_verify_cert: true });
     expect(ldapPingBody({ ldap_search_password: 'pw' })).toEqual({ ldap_search_password: 'pw' });
+  });
+});
+
+describe('disabled audit log event types', () => {
+  it('reads the comma-separated setting as a list and writes it back in the API’s order', () => {
+    expect(eventTypeListOf(' Create_User, ,pull_artifact,')).toEqual(['create_user', 'pull_artifact']);
+    expect(eventTypeListOf(undefined)).toEqual([]);
+    const order = ['create_artifact', 'pull_artifact', 'create_user'];
+    expect(eventTypesValue(['create_user', 'pull_artifact', 'create_user'], order)).toBe('pull_artifact,create_user');
+    expect(eventTypesValue([], order)).toBe('');
   });
 });
