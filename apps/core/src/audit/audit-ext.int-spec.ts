@@ -105,6 +105,14 @@ describe('extended audit log (auditlog-exts)', () => {
       expect((await api(core.url, 'DELETE', `/api/v2.0/robots/${robot.body.id}`, { auth: core.adminAuth })).status).toBe(200);
       expect(await latest('resource_type=robot,operation=delete')).toMatchObject({ resource: robot.body.name });
 
+      // A metadata change is an update of the project in the extended log only.
+      const legacyBefore = await count('audit_log');
+      const extBefore = await count('audit_log_ext');
+      expect((await api(core.url, 'PUT', '/api/v2.0/projects/short/metadatas/auto_scan', { auth: core.adminAuth, body: { auto_scan: 'true' } })).status).toBe(200);
+      expect(await count('audit_log_ext')).toBe(extBefore + 1);
+      expect(await count('audit_log')).toBe(legacyBefore);
+      expect(await latest('resource=short,operation=update')).toMatchObject({ operation_description: 'update project: short' });
+
       expect((await api(core.url, 'DELETE', '/api/v2.0/projects/short', { auth: core.adminAuth })).status).toBe(200);
       expect(await latest('resource=short,operation=delete')).toMatchObject({ resource_type: 'project', operation_description: 'delete project: short' });
     });

@@ -24,6 +24,8 @@ export interface AuditEntry {
   description?: string;
   /** False for an attempt that was refused (the extended log records failed logins); true by default. */
   success?: boolean;
+  /** A change only Harbor 2.13's extended log records (a project's metadata): no audit_log row. */
+  extendedOnly?: boolean;
 }
 
 /** The extended log's resource type: Harbor's name for a project member is `member`. */
@@ -70,7 +72,7 @@ export function extRecordOf(entry: AuditEntry): AuditExtRecord | undefined {
 
 /** Whether the older audit_log has a row for the entry: only changes that happened, never of the configuration. */
 function inLegacyLog(entry: AuditEntry): boolean {
-  return (entry.success ?? true) && entry.resourceType !== 'configuration';
+  return (entry.success ?? true) && !entry.extendedOnly && entry.resourceType !== 'configuration';
 }
 
 /** Harbor's AuditLog as the API returns it. */
