@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import { AUDIT_EVENT_TYPES } from '@wharf/db';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -12,21 +12,6 @@ import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogExtView, AuditLogView, AuditService } from './audit.service';
 import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
-
-/** Harbor's AuditLogExt. */
-const AUDIT_LOG_EXT_SCHEMA = {
-  type: 'object' as const,
-  properties: {
-    id: { type: 'integer' },
-    username: { type: 'string' },
-    resource: { type: 'string' },
-    resource_type: { type: 'string' },
-    operation: { type: 'string' },
-    operation_description: { type: 'string' },
-    operation_result: { type: 'boolean' },
-    op_time: { type: 'string', format: 'date-time' },
-  },
-};
 
 @ApiTags('auditlog')
 @ApiBasicAuth()
@@ -73,8 +58,8 @@ export class AuditController {
 
   /** Harbor 2.13's extended log: every row for system administrators, else those of the caller's projects. */
   @ApiListQueries()
-  @ApiOkResponse({ schema: { type: 'array', items: AUDIT_LOG_EXT_SCHEMA } })
   @Get('auditlog-exts')
+  @ApiModelResponse('AuditLogExt', { list: true })
   async listExt(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
@@ -88,16 +73,16 @@ export class AuditController {
   }
 
   /** The event types disabled_audit_log_event_types may name; for those who may list every audit log, as in Harbor. */
-  @ApiOkResponse({ schema: { type: 'array', items: { type: 'object', properties: { event_type: { type: 'string' } } } } })
   @Get('auditlog-exts/events')
+  @ApiModelResponse('AuditLogEventType', { list: true })
   eventTypes(@RequestAccess() access: Access): { event_type: string }[] {
     requireSystemAccess(access, 'audit-log', 'list');
     return AUDIT_EVENT_TYPES.map((eventType) => ({ event_type: eventType }));
   }
 
   @ApiListQueries()
-  @ApiOkResponse({ schema: { type: 'array', items: AUDIT_LOG_EXT_SCHEMA } })
   @Get('projects/:project_name_or_id/auditlog-exts')
+  @ApiModelResponse('AuditLogExt', { list: true })
   async projectLogExts(
     @RequestAccess() access: Access,
     @ListParams() list: ListRequest,
