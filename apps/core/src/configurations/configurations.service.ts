@@ -75,7 +75,10 @@ export class ConfigurationsService {
         return Object.keys(change) as (keyof SystemSettings)[];
       });
     } catch (err) {
-      if (err instanceof HarborError) await this.audit.record({ ...entry, username: actorName(access), clientIp, success: false });
+      // A refusal (4xx) is on record; failing to record it must not hide why it was refused.
+      if (err instanceof HarborError && err.getStatus() < 500) {
+        await this.audit.record({ ...entry, username: actorName(access), clientIp, success: false }).catch((e: unknown) => this.logger.warn(`failed to record a refused configuration update: ${(e as Error).message}`));
+      }
       throw err;
     } finally {
       this.auditTrail.forgetSettings();

@@ -68,7 +68,9 @@ export class ConsoleLogin {
       return principal;
     } catch (err) {
       if (err instanceof HarborError && err.code === 'UNAUTHORIZED') {
-        await this.audit.record({ projectId: null, operation: 'login', resourceType: 'user', resource: name, username: name, clientIp: address, success: false });
+        await this.audit
+          .record({ projectId: null, operation: 'login', resourceType: 'user', resource: name, username: name, clientIp: address, success: false })
+          .catch((e: unknown) => this.logger.warn(`failed to record a refused login: ${(e as Error).message}`));
       }
       throw err;
     }
