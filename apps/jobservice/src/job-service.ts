@@ -1,6 +1,6 @@
-import { createDataSource, ReadOnlySwitch, Sql } from '@wharf/db';
+import { AuditLogSettingsSource, AuditTrail, createDataSource, ReadOnlySwitch, Sql } from '@wharf/db';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
-import { blockingRedisOptions, failFastRedisOptions } from '@wharf/outage';
+import { blockingRedisOptions, failFastRedisOptions, openSyslogForwarder } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -53,11 +53,15 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
   const readOnlySwitch = new ReadOnlySwitch(sql);
   const readOnly = () => readOnlySwitch.isOn();
 
+  // Retention's deletions are audited (and forwarded) as core's and the registry's changes are.
+  const auditLogger = logger.child('audit');
+  const audit = new AuditTrail(new AuditLogSettingsSource(sql), (endpoint) => openSyslogForwarder(endpoint, auditLogger), auditLogger);
+
   const webhooks = createWebhooks(config, sql, executions, queues, logger.child('webhooks'));
 
   const host = new WorkerHost([
     new GcRunner(config.databaseUrl, sql, storage, changes, config.uploadMaxAgeMs, readOnly),
-    new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events), readOnly }),
+    new RetentionRunner({ sql, changes, publish: (events) => queues.publishEvents(events), readOnly, audit }),
     webhooks.runner,
     new PurgeAuditRunner(sql),
   ], {
@@ -91,6 +95,7 @@ export async function startJobService(config: JobServiceConfig, logger = new Log
       workerConnection.disconnect();
       cacheRedis.disconnect();
       poolRedis.disconnect();
+      audit.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

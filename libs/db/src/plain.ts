@@ -9,3 +9,18 @@ export { retryingConflicts, Sql } from './sql';
 export { DEFAULT_DATABASE_TIMEOUTS } from './timeouts';
 export type { DatabaseTimeouts } from './timeouts';
 export type { SqlRunner } from './sql';
+export {
+  AUDIT_EVENT_TYPES,
+  AUDIT_LOG_FORWARD_ENDPOINT_KEY,
+  AUDIT_SETTINGS_CACHE_MS,
+  AuditLogSettingsSource,
+  AuditTrail,
+  auditForwardMessage,
+  DISABLED_AUDIT_LOG_EVENT_TYPES_KEY,
+  eventTypeList,
+  eventTypeOf,
+  insertAuditLogExt,
+  readAuditLogSettings,
+  SKIP_AUDIT_LOG_DATABASE_KEY,
+} from './audit-log-ext';
+export type { AuditExtRecord, AuditForwarder, AuditLogSettings, AuditTrailLog } from './audit-log-ext';

@@ -9,3 +9,5 @@ export type { OutageWriters } from './failure-log';
 export { blockingRedisOptions, failFastRedisOptions, REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS, REDIS_RETRY_MS } from './redis-options';
 export { withTimeout } from './with-timeout';
 export { redisBreaker } from './redis-breaker';
+export { openSyslogForwarder, parseSyslogEndpoint, SyslogForwarder, syslogEndpointProblem, syslogLine } from './syslog-forwarder';
+export type { SyslogForwarderOptions, SyslogLog, SyslogProtocol, SyslogTarget } from './syslog-forwarder';

@@ -122,7 +122,9 @@ export class ArtifactCopyService {
         changed(target);
         for (const artifact of tagged) {
           const firstTag = wanted.find((t) => t.artifact_id === artifact.id)?.name;
-          await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'create', resourceType: 'artifact', resource: auditResource(target, artifact, firstTag) }, tx);
+          const resource = auditResource(target, artifact, firstTag);
+          const description = `push artifact: ${target}@${artifact.digest}`;
+          await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'create', resourceType: 'artifact', resource, description }, tx);
         }
         return tagged.map((artifact) => ({ digest: artifact.digest, tags: wanted.filter((t) => t.artifact_id === artifact.id).map((t) => t.name) }));
       });

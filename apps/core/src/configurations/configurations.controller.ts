@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Put, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
+import type { FastifyRequest } from 'fastify';
 import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { forbidden } from '../http/harbor-error';
@@ -36,8 +37,8 @@ export class ConfigurationsController {
   @HttpCode(200)
   @ApiNoBodyResponse()
   @ApiBody({ schema: CONFIGURATIONS_SCHEMA })
-  update(@RequestAccess() access: Access, @Body() body: unknown): Promise<void> {
-    return this.configurations.update(access, body);
+  update(@RequestAccess() access: Access, @Body() body: unknown, @Req() req: FastifyRequest): Promise<void> {
+    return this.configurations.update(access, req.ip, body);
   }
 }
 

@@ -73,4 +73,21 @@ describe('settingsChange', () => {
     // Outside LDAP mode a partial configuration may be kept.
     expect(settingsChange({ ldap_url: '' }, { ...DEFAULTS, ...LDAP })).toEqual({ ldap_url: '' });
   });
+
+  it('takes the audit log items: an endpoint host:port, known event types in any case; skipping the database only with an endpoint', () => {
+    expect(settingsChange({ audit_log_forward_endpoint: 'syslog.example:514', disabled_audit_log_event_types: 'Create_User, pull_artifact' }, DEFAULTS)).toEqual({
+      audit_log_forward_endpoint: 'syslog.example:514',
+      disabled_audit_log_event_types: 'Create_User, pull_artifact',
+    });
+    expect(settingsChange({ audit_log_forward_endpoint: 'udp://127.0.0.1:1514', skip_audit_log_database: true }, DEFAULTS)).toEqual({
+      audit_log_forward_endpoint: 'udp://127.0.0.1:1514',
+      skip_audit_log_database: true,
+    });
+    expect(refusal({ disabled_audit_log_event_types: 'create_user,eat_cake' })).toMatch(/unknown event types eat_cake/);
+    expect(refusal({ audit_log_forward_endpoint: 'syslog.example' })).toMatch(/host:port/);
+    expect(refusal({ skip_audit_log_database: true })).toBe('audit log forward endpoint should be configured before enable skip audit log in database');
+    const skipping = { ...DEFAULTS, audit_log_forward_endpoint: 'h:514', skip_audit_log_database: true };
+    expect(refusal({ audit_log_forward_endpoint: '' }, skipping)).toMatch(/forward endpoint should be configured/);
+    expect(settingsChange({ audit_log_forward_endpoint: '', skip_audit_log_database: false }, skipping)).toEqual({ audit_log_forward_endpoint: '', skip_audit_log_database: false });
+  });
 });

@@ -53,6 +53,11 @@ export function settingsChange(body: unknown, current: SystemSettings): Partial<
     const problem = oidcSettingsProblem(next);
     if (problem) throw badRequest(`invalid OIDC settings for oidc_auth: ${problem}`);
   }
+  // Harbor's rule: rows may only be kept out of the database when they go somewhere else.
+  const touchesAudit = 'skip_audit_log_database' in change || 'audit_log_forward_endpoint' in change;
+  if (touchesAudit && next.skip_audit_log_database && next.audit_log_forward_endpoint.trim() === '') {
+    throw badRequest('audit log forward endpoint should be configured before enable skip audit log in database');
+  }
   return change as Partial<SystemSettings>;
 }
 

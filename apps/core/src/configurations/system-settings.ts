@@ -1,4 +1,6 @@
+import { AUDIT_EVENT_TYPES, eventTypeList } from '@wharf/db';
 import type { LdapSettings } from '@wharf/identity';
+import { parseSyslogEndpoint } from '@wharf/outage';
 import { allowedNetworksProblem, DEFAULT_WEBHOOK_ALLOWED_NETWORKS } from '@wharf/policy';
 import type { AuthMode, CoreConfig } from '../config';
 import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
@@ -87,6 +89,15 @@ export interface SystemSettings {
    * changes (read-only.guard.ts, the registry's read-only guard) and deleting jobs do not run.
    */
   read_only: boolean;
+  /**
+   * Harbor's audit log forwarding: `host:port` of a syslog receiver (TCP; `udp://host:port` for
+   * UDP) that every service sends the extended audit log to, or '' for none.
+   */
+  audit_log_forward_endpoint: string;
+  /** No audit rows are written to the database, only forwarded; needs audit_log_forward_endpoint. */
+  skip_audit_log_database: boolean;
+  /** Comma-separated event types (GET /auditlog-exts/events) the extended audit log leaves out. */
+  disabled_audit_log_event_types: string;
 }
 
 export type SettingKey = keyof SystemSettings;
@@ -117,6 +128,17 @@ const maxLength =
   (key: string, max: number) =>
   (value: string): string | undefined =>
     value.length <= max ? undefined : `${key} must be at most ${max} characters long`;
+
+function forwardEndpointProblem(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  const target = parseSyslogEndpoint(value);
+  return typeof target === 'string' ? `audit_log_forward_endpoint: ${target}` : undefined;
+}
+
+function eventTypesProblem(value: string): string | undefined {
+  const unknown = eventTypeList(value).filter((name) => !AUDIT_EVENT_TYPES.includes(name));
+  return unknown.length === 0 ? undefined : `disabled_audit_log_event_types: unknown event types ${unknown.join(', ')} (known: ${AUDIT_EVENT_TYPES.join(', ')})`;
+}
 
 /** LDAP names, filters and URLs are short; a megabyte of filter is a mistake or an attack. */
 const LDAP_TEXT_MAX = 2048;
@@ -215,6 +237,9 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   quota_per_project_enable: { type: 'bool', editable: true },
   banner_message: { type: 'string', editable: true, check: bannerMessageProblem },
   read_only: { type: 'bool', editable: true },
+  audit_log_forward_endpoint: { type: 'string', editable: true, check: (value: string) => maxLength('audit_log_forward_endpoint', 1024)(value) ?? forwardEndpointProblem(value) },
+  skip_audit_log_database: { type: 'bool', editable: true },
+  disabled_audit_log_event_types: { type: 'string', editable: true, check: (value: string) => maxLength('disabled_audit_log_event_types', 4096)(value) ?? eventTypesProblem(value) },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
@@ -268,6 +293,9 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     quota_per_project_enable: true,
     banner_message: '',
     read_only: false,
+    audit_log_forward_endpoint: '',
+    skip_audit_log_database: false,
+    disabled_audit_log_event_types: '',
   };
 }
 

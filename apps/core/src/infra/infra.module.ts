@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createDataSource, Sql } from '@wharf/db';
+import { AuditLogSettingsSource, AuditTrail, createDataSource, Sql } from '@wharf/db';
 import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
-import { failFastRedisOptions, OutageLogs, redisBreaker } from '@wharf/outage';
+import { failFastRedisOptions, openSyslogForwarder, OutageLogs, redisBreaker } from '@wharf/outage';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config';
@@ -45,9 +45,11 @@ class InfraLifecycle implements OnApplicationShutdown {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: JobQueues,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    this.auditTrail.close();
     await this.queues.close();
     this.redis.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -104,9 +106,18 @@ export class InfraModule {
             new JobQueues({ redisUrl: config.jobRedisUrl, prefix: config.jobQueuePrefix, breaker: redisBreaker(outages, 'job queues') }),
           inject: [OutageLogs],
         },
+        {
+          // One per process, shared by every module's AuditService: one connection to the syslog endpoint.
+          provide: AuditTrail,
+          useFactory: (sql: Sql) => {
+            const logger = new Logger('audit');
+            return new AuditTrail(new AuditLogSettingsSource(sql), (endpoint) => openSyslogForwarder(endpoint, logger), logger);
+          },
+          inject: [SQL],
+        },
         InfraLifecycle,
       ],
-      exports: [CORE_CONFIG, OutageLogs, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService, ExecutionStore, ScheduleStore, JobQueues],
+      exports: [CORE_CONFIG, OutageLogs, DATA_SOURCE, SQL, REDIS, IDENTITY, LOGIN_THROTTLE, SettingsService, ExecutionStore, ScheduleStore, JobQueues, AuditTrail],
     };
   }
 }

@@ -15,6 +15,12 @@ import type { ProjectMemberDto, UserEntityDto, UserGroupDto } from './dto/projec
 import { MemberRepository } from './member.repository';
 import { memberEntity, ProjectMemberEntity } from './member-view';
 
+/** Harbor's operation_description of a member change: "create user member alice in project p". */
+function memberDescription(operation: 'create' | 'update' | 'delete', entityType: string, name: string, project: string): string {
+  const kind = entityType === 'g' ? 'group' : 'user';
+  return `${operation} ${kind} member ${name} ${operation === 'delete' ? 'from' : 'in'} project ${project}`;
+}
+
 interface Entity {
   userId?: number;
   groupId?: number;
@@ -58,7 +64,8 @@ export class MembersService {
       return await this.sql.transaction(async (tx) => {
         const id = await this.members.insert(tx, { projectId: project.id, userId: entity.userId, groupId: entity.groupId, role: req.role_id as ProjectRole });
         if (id === undefined) throw this.duplicate(entity, project);
-        await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'create', resourceType: 'project_member', resource: entity.name }, tx);
+        const description = memberDescription('create', entity.groupId === undefined ? 'u' : 'g', entity.name, project.name);
+        await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'create', resourceType: 'project_member', resource: entity.name, description }, tx);
         return id;
       });
     } catch (err) {
@@ -73,7 +80,8 @@ export class MembersService {
     await this.sql.transaction(async (tx) => {
       const member = await this.members.byId(project.id, memberId, tx);
       if (!member || !(await this.members.updateRole(tx, project.id, memberId, role))) throw notFound(`member ${memberId} not found in project ${project.name}`);
-      await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'update', resourceType: 'project_member', resource: member.entity_name }, tx);
+      const description = memberDescription('update', member.user_id !== null ? 'u' : 'g', member.entity_name, project.name);
+      await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'update', resourceType: 'project_member', resource: member.entity_name, description }, tx);
     });
   }
 
@@ -83,7 +91,8 @@ export class MembersService {
     await this.sql.transaction(async (tx) => {
       const member = await this.members.byId(project.id, memberId, tx);
       if (!member || !(await this.members.delete(tx, project.id, memberId))) throw notFound(`member ${memberId} not found in project ${project.name}`);
-      await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'project_member', resource: member.entity_name }, tx);
+      const description = memberDescription('delete', member.user_id !== null ? 'u' : 'g', member.entity_name, project.name);
+      await this.audit.recordFor(access, clientIp, { projectId: project.id, operation: 'delete', resourceType: 'project_member', resource: member.entity_name, description }, tx);
     });
   }
 

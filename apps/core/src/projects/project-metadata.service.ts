@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Access, Action } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
+import { AuditService } from '../audit/audit.service';
 import { requireProjectAccess } from '../auth/authorize';
 import { conflict } from '../http/harbor-error';
 import { SQL } from '../infra/tokens';
@@ -11,8 +12,9 @@ import { metadataOf, projectRef } from './project-view';
 import { ProjectsService } from './projects.service';
 
 /**
- * Harbor's /projects/{p}/metadatas: one key at a time, values checked per key. Harbor writes no
- * audit record for these, and neither does this. Who may do what is the matrix's `metadata` row
+ * Harbor's /projects/{p}/metadatas: one key at a time, values checked per key. A change is an
+ * update of the project in the extended audit log (Harbor 2.13 records update_project for these
+ * routes), not in the older one. Who may do what is the matrix's `metadata` row
  * (project administrators everything, maintainers read; listing only for system administrators
  * and robots granted it).
  */
@@ -22,7 +24,12 @@ export class ProjectMetadataService {
     @Inject(SQL) private readonly sql: Sql,
     private readonly projects: ProjectsService,
     private readonly rows: ProjectRepository,
+    private readonly audit: AuditService,
   ) {}
+
+  private recordUpdate(access: Access, project: ProjectRecord): Promise<void> {
+    return this.audit.recordFor(access, undefined, { projectId: project.id, operation: 'update', resourceType: 'project', resource: project.name, extendedOnly: true });
+  }
 
   private async project(access: Access, nameOrId: string, isName: boolean, action: Action): Promise<ProjectRecord> {
     const project = await this.projects.resolve(nameOrId, isName, access);
@@ -44,6 +51,7 @@ export class ProjectMetadataService {
     const project = await this.project(access, nameOrId, isName, 'create');
     const [key, value] = singleMetadata(metadataBody(body));
     if (!(await this.rows.setMetadata(this.sql, project.id, key, value, 'absent'))) throw conflict(`project ${project.name} has metadata ${key} already`);
+    await this.recordUpdate(access, project);
   }
 
   /** Harbor reads only the body's entry for `key`; updating a key the project lacks changes nothing. */
@@ -51,10 +59,12 @@ export class ProjectMetadataService {
     const project = await this.project(access, nameOrId, isName, 'update');
     const value = normalizeMetadata(key, metadataBody(body)[key] ?? '');
     await this.rows.setMetadata(this.sql, project.id, key, value, 'present');
+    await this.recordUpdate(access, project);
   }
 
   async delete(access: Access, nameOrId: string, isName: boolean, key: string): Promise<void> {
     const project = await this.project(access, nameOrId, isName, 'delete');
     await this.rows.deleteMetadata(this.sql, project.id, key);
+    await this.recordUpdate(access, project);
   }
 }

@@ -46,16 +46,34 @@ export class ConsoleLogin {
     const name = single(form['principal']);
     const password = single(form['password']);
     if (!name || password === undefined) throw badRequest('the login form needs principal and password');
-    // Refused before the secret is checked: the answer tells nothing about it.
-    if (parseRobotName(name, this.config.robotPrefix)) throw unauthorized('robot accounts cannot log in to the web console');
-    const principal = await this.authenticator.login(name, password, request.ip);
-    if (principal.kind !== 'user') throw unauthorized('robot accounts cannot log in to the web console');
+    const principal = await this.authenticate(name, password, request.ip);
     const { sid, digest } = await this.sessions.start(principal);
     // A browser that logs in again (as someone else, say) leaves no session behind.
     if (previous !== undefined) await this.sessions.end(request).catch(() => undefined);
     await this.audit.record({ projectId: null, operation: 'login', resourceType: 'user', resource: principal.username, username: principal.username, clientIp: request.ip });
     this.logger.log(`started a session: user=${JSON.stringify(principal.username)} address=${request.ip}`);
     return { sid, csrfToken: await this.csrf.tokenFor(digest) };
+  }
+
+  /**
+   * The form's user, or the refusal; a refused login is in the extended audit log as Harbor has
+   * it (operation login, result false, the name as given), but not in the older log.
+   */
+  private async authenticate(name: string, password: string, address: string) {
+    try {
+      // Refused before the secret is checked: the answer tells nothing about it.
+      if (parseRobotName(name, this.config.robotPrefix)) throw unauthorized('robot accounts cannot log in to the web console');
+      const principal = await this.authenticator.login(name, password, address);
+      if (principal.kind !== 'user') throw unauthorized('robot accounts cannot log in to the web console');
+      return principal;
+    } catch (err) {
+      if (err instanceof HarborError && err.code === 'UNAUTHORIZED') {
+        await this.audit
+          .record({ projectId: null, operation: 'login', resourceType: 'user', resource: name, username: name, clientIp: address, success: false })
+          .catch((e: unknown) => this.logger.warn(`failed to record a refused login: ${(e as Error).message}`));
+      }
+      throw err;
+    }
   }
 
   /** Ends the browser's session (if it has one); 503 when the session store cannot be reached. */

@@ -127,7 +127,8 @@ export class UsersService {
     const hash = await hashPassword(req.new_password);
     await this.sql.transaction(async (tx) => {
       await this.users.updatePassword(tx, id, hash);
-      await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username }, tx);
+      const description = `update user with name: ${user.username}, change user password`;
+      await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username, description }, tx);
     });
     // A reset is also how an administrator lets a locked-out user back in.
     await this.loginFailures.forget(user.username);
@@ -152,7 +153,8 @@ export class UsersService {
     if (user.sysadmin === sysadmin) return;
     await this.sql.transaction(async (tx) => {
       await this.users.setSysadmin(tx, id, sysadmin);
-      await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username }, tx);
+      const description = `update user with name: ${user.username}, add/remove user as system administrator`;
+      await this.audit.recordFor(access, clientIp, { projectId: null, operation: 'update', resourceType: 'user', resource: user.username, description }, tx);
     });
   }
 

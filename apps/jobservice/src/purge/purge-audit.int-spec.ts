@@ -17,6 +17,7 @@ describe('audit log purge', () => {
   });
   beforeEach(async () => {
     await t.sql.query('DELETE FROM audit_log');
+    await t.sql.query('DELETE FROM audit_log_ext');
   });
 
   /** Audit rows `hours` old; returns their ids in order. */
@@ -204,5 +205,29 @@ describe('audit log purge', () => {
     expect(done).toMatchObject({ status: ExecutionStatus.Success, trigger: Trigger.Schedule, extraAttrs: { cron: '0 0 0 * * *', [PURGED_KEY]: 1 } });
     expect(await remaining()).toEqual([recent]);
     await t.service.schedules.remove(VendorType.PurgeAuditLog);
+  });
+
+  it('purges the extended log (audit_log_ext) with the same list and retention, counting both tables', async () => {
+    await seed([['pull', 'artifact', 48]]);
+    const ext = async (operation: string, resourceType: string, hours: number) =>
+      (await t.sql.one<{ id: string }>(
+        `INSERT INTO audit_log_ext (operation, op_desc, resource_type, resource, username, op_time) VALUES ($1, '', $2, 'x', 'admin', now() - make_interval(hours => $3)) RETURNING id`,
+        [operation, resourceType, hours],
+      ))!.id;
+    const oldPull = await ext('pull', 'artifact', 48);
+    const oldMember = await ext('create', 'member', 48);
+    const oldConfig = await ext('update', 'configuration', 48);
+    const recentPull = await ext('pull', 'artifact', 1);
+    const oldPush = await ext('create', 'artifact', 48);
+
+    const dry = await purge({ audit_retention_hour: 24, include_event_types: 'pull_artifact,create_member,update_configuration', dry_run: true });
+    expect(dry.extraAttrs[PURGED_KEY]).toBe(4);
+    const run = await purge({ audit_retention_hour: 24, include_event_types: 'pull_artifact,create_member,update_configuration', dry_run: false });
+    expect(run.status).toBe(ExecutionStatus.Success);
+    expect(run.extraAttrs[PURGED_KEY]).toBe(4);
+    expect(await remaining()).toEqual([]);
+    const left = (await t.sql.query<{ id: string }>('SELECT id FROM audit_log_ext ORDER BY id')).map((r) => r.id);
+    expect(left).toEqual([recentPull, oldPush]);
+    expect(left).not.toEqual(expect.arrayContaining([oldPull, oldMember, oldConfig]));
   });
 });

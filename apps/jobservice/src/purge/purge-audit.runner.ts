@@ -20,11 +20,21 @@ function readParameters(raw: Record<string, unknown>): PurgeAuditParameters {
   };
 }
 
+/**
+ * The tables a run purges, as Harbor 2.13's job purges audit_log and audit_log_ext with the one
+ * list, each with the resource type names it holds (the extended log's member is audit_log's
+ * project_member).
+ */
+const TABLES = [
+  { table: 'audit_log', resourceType: (type: string) => type },
+  { table: 'audit_log_ext', resourceType: (type: string) => (type === 'project_member' ? 'member' : type) },
+] as const;
+
 /** The rows a run purges: older than the cutoff, of one of the selected kinds. */
 const MATCH = `op_time < $1 AND (operation, resource_type) IN (SELECT o, r FROM unnest($2::text[], $3::text[]) AS k(o, r))`;
 
 /**
- * Harbor's audit log purge (vendor PURGE_AUDIT_LOG): deletes the audit_log rows older than
+ * Harbor's audit log purge (vendor PURGE_AUDIT_LOG): deletes the audit_log and audit_log_ext rows older than
  * audit_retention_hour of the event types in include_event_types; a dry run only counts them.
  * Unlike Harbor's single DELETE, rows go in batches of `batchSize`, oldest first, each batch
  * committed with the running count, so that a large table is never locked whole, a stop request
@@ -61,38 +71,43 @@ export class PurgeAuditRunner implements TaskRunner {
     }
     const cutoff = (await this.sql.one<{ cutoff: Date }>(`SELECT now() - $1::int * interval '1 hour' AS cutoff`, [hours]))!.cutoff;
     ctx.info(`purging audit logs older than ${cutoff.toISOString()} of event types ${selection.accepted.join(', ')}`);
-    const values = [cutoff, selection.kinds.map((k: EventKind) => k.operation), selection.kinds.map((k) => k.resourceType)];
+    const valuesFor = (t: (typeof TABLES)[number]) => [cutoff, selection.kinds.map((k: EventKind) => k.operation), selection.kinds.map((k) => t.resourceType(k.resourceType))];
 
     if (p.dry_run) {
-      const row = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE ${MATCH}`, values);
-      const n = Number(row?.n ?? 0);
+      let n = 0;
+      for (const t of TABLES) {
+        const row = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM ${t.table} WHERE ${MATCH}`, valuesFor(t));
+        n += Number(row?.n ?? 0);
+      }
       ctx.info(`[DRYRUN] finished: would purge ${n} audit logs`);
       return { status: ExecutionStatus.Success, extra: { [PURGED_KEY]: n } };
     }
 
     // A run taken up again after its worker died counts on from what the first one committed.
     let purged = Number((await ctx.recordedProgress())[PURGED_KEY] ?? 0);
-    for (;;) {
-      const n = await this.sql.transaction(async (tx) => {
-        const row = await tx.one<{ n: number }>(
-          `WITH doomed AS (
-             SELECT id FROM audit_log WHERE ${MATCH} ORDER BY op_time, id LIMIT $4 FOR UPDATE SKIP LOCKED
-           ), gone AS (
-             DELETE FROM audit_log a USING doomed WHERE a.id = doomed.id RETURNING 1
-           )
-           SELECT count(*)::int AS n FROM gone`,
-          [...values, this.batchSize],
-        );
-        const deleted = row?.n ?? 0;
-        if (deleted > 0) await ctx.progress({ [PURGED_KEY]: purged + deleted }, tx);
-        return deleted;
-      });
-      purged += n;
-      if (n > 0) ctx.info(`purged ${n} audit logs (${purged} so far)`);
-      if (n < this.batchSize) break;
-      if (await ctx.shouldStop()) {
-        ctx.info(`stopped: purged ${purged} audit logs`);
-        return { status: ExecutionStatus.Stopped, extra: { [PURGED_KEY]: purged } };
+    for (const t of TABLES) {
+      for (;;) {
+        const n = await this.sql.transaction(async (tx) => {
+          const row = await tx.one<{ n: number }>(
+            `WITH doomed AS (
+               SELECT id FROM ${t.table} WHERE ${MATCH} ORDER BY op_time, id LIMIT $4 FOR UPDATE SKIP LOCKED
+             ), gone AS (
+               DELETE FROM ${t.table} a USING doomed WHERE a.id = doomed.id RETURNING 1
+             )
+             SELECT count(*)::int AS n FROM gone`,
+            [...valuesFor(t), this.batchSize],
+          );
+          const deleted = row?.n ?? 0;
+          if (deleted > 0) await ctx.progress({ [PURGED_KEY]: purged + deleted }, tx);
+          return deleted;
+        });
+        purged += n;
+        if (n > 0) ctx.info(`purged ${n} audit logs (${purged} so far)`);
+        if (n < this.batchSize) break;
+        if (await ctx.shouldStop()) {
+          ctx.info(`stopped: purged ${purged} audit logs`);
+          return { status: ExecutionStatus.Stopped, extra: { [PURGED_KEY]: purged } };
+        }
       }
     }
     ctx.info(`finished: purged ${purged} audit logs`);

@@ -162,6 +162,12 @@ describe('tag retention runs', () => {
     expect(new Set(audit.map((a) => a.resource))).toEqual(new Set([...planned].map((d) => `keep/app@${d}`)));
     expect(audit).toHaveLength(planned.size);
     expect(audit.every((a) => a.project_id === keepId && a.operation === 'delete' && a.resource_type === 'artifact' && a.username === 'harbor-jobservice')).toBe(true);
+    // And in the extended log, with Harbor's description.
+    const ext = await t.sql.query<{ project_id: number; resource: string; op_desc: string; op_result: boolean }>(
+      "SELECT project_id, resource, op_desc, op_result FROM audit_log_ext WHERE operation = 'delete' AND resource_type = 'artifact' ORDER BY id",
+    );
+    expect(ext.map((e) => e.resource)).toEqual(audit.map((a) => a.resource));
+    expect(ext.every((e) => e.project_id === keepId && e.op_desc === `delete artifact: ${e.resource}` && e.op_result)).toBe(true);
 
     // One TAG_RETENTION event for the run, about the project, in Harbor's figures.
     const retentionEvents = async () =>

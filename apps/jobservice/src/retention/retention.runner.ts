@@ -1,4 +1,4 @@
-import type { Sql } from '@wharf/db';
+import type { AuditTrail, Sql } from '@wharf/db';
 import { type ArtifactEvent, ExecutionStatus, formatLogLine, isFinal, JOBSERVICE_OPERATOR, VendorType } from '@wharf/jobs';
 import { artifactName } from '@wharf/oci';
 import { evaluateRetention, type ImmutableRuleSpec, isTagImmutable, retentionRuleProblem, rulesForRepository } from '@wharf/policy';
@@ -15,6 +15,8 @@ export interface RetentionRunnerDeps {
   publish(events: readonly ArtifactEvent[]): Promise<void>;
   /** Whether the installation is in read-only mode (core's `read_only` setting); a failed read throws. */
   readOnly(): Promise<boolean>;
+  /** The audit settings and forwarding: deletions are audited as core's. */
+  audit: AuditTrail;
 }
 
 /** Why a run that would delete did not (in Harbor, core's API refuses the run's deletions). */
@@ -64,7 +66,7 @@ export class RetentionRunner implements TaskRunner {
   private readonly store: RetentionStore;
 
   constructor(private readonly deps: RetentionRunnerDeps) {
-    this.store = new RetentionStore(deps.sql);
+    this.store = new RetentionStore(deps.sql, deps.audit);
   }
 
   async run(ctx: TaskContext): Promise<TaskOutcome> {

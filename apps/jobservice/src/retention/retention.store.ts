@@ -1,4 +1,4 @@
-import type { Sql, SqlRunner } from '@wharf/db';
+import { type AuditTrail, insertAuditLogExt, type Sql, type SqlRunner } from '@wharf/db';
 import type { ExecutionStatus } from '@wharf/jobs';
 import { type ImmutableRuleSpec, type RetentionRuleRecord, type RetentionRuleSpec, retentionRuleSpec, type Selector } from '@wharf/policy';
 import type { RepoArtifact } from './retention-plan';
@@ -75,7 +75,10 @@ function toArtifact(r: ArtifactDbRow): RepoArtifact {
 
 /** The rows a retention run reads and writes (policies and per-repository results are in migration 0009). */
 export class RetentionStore {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async policy(id: string): Promise<RetentionPolicyRow | undefined> {
     if (!/^\d{1,18}$/.test(id)) return undefined;
@@ -170,8 +173,15 @@ export class RetentionStore {
     ]);
   }
 
-  /** An audit row for a deletion, in the deletion's transaction (Harbor's delete of an artifact). */
+  /**
+   * The audit rows of a deletion, in the deletion's transaction (Harbor's delete of an artifact),
+   * as the audit settings say: forwarded, left out of the database, or not logged at all.
+   */
   async auditDeletion(tx: SqlRunner, projectId: number, resource: string, username: string): Promise<void> {
+    const ext = { projectId, operation: 'delete', resourceType: 'artifact', resource, username, description: `delete artifact: ${resource}`, success: true };
+    const { rows, writeDatabase } = await this.audit.admit([ext]);
+    if (!writeDatabase) return;
+    await insertAuditLogExt(tx, rows);
     await tx.query("INSERT INTO audit_log (project_id, operation, resource_type, resource, username) VALUES ($1, 'delete', 'artifact', $2, $3)", [projectId, resource, username]);
   }
 

@@ -13,6 +13,19 @@ export interface RegistryAuditEvent {
   clientIp: string | null;
   /** When the request was served, not when its row was written. */
   opTime: Date;
+  /** The manifest's digest where the request knew it (Harbor's operation_description names it). */
+  digest?: string;
+  /** Set once the event went to the syslog endpoint: a batch written again is not sent again. */
+  forwarded?: boolean;
+}
+
+const VERBS: Record<RegistryAuditOperation, string> = { create: 'push', pull: 'pull', delete: 'delete' };
+
+/** Harbor's operation_description: `push artifact: repo@sha256:...`, `delete tag: repo:tag`. */
+export function auditDescription(event: RegistryAuditEvent): string {
+  if (event.resourceType === 'tag') return `delete tag: ${event.resource}`;
+  const target = event.digest ? `${event.repository}@${event.digest}` : event.resource;
+  return `${VERBS[event.operation]} artifact: ${target}`;
 }
 
 /** Digests hold a colon (`sha256:...`); tag grammar forbids one. */
@@ -33,7 +46,8 @@ export function auditEvent(
   username: string,
   clientIp: string | null,
   opTime = new Date(),
+  digest?: string,
 ): RegistryAuditEvent {
   const resourceType = operation === 'delete' && !isDigest(reference) ? 'tag' : 'artifact';
-  return { operation, resourceType, repository, resource: artifactName(repository, reference), username, clientIp, opTime };
+  return { operation, resourceType, repository, resource: artifactName(repository, reference), username, clientIp, opTime, digest: digest ?? (isDigest(reference) ? reference : undefined) };
 }

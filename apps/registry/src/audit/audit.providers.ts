@@ -1,9 +1,24 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
+import { AuditLogSettingsSource, AuditTrail, type Sql } from '@wharf/db/plain';
+import { openSyslogForwarder } from '@wharf/outage';
+import { SQL } from '../infra/tokens';
 import { AUDIT_CONFIG, RegistryAuditConfig } from './audit-config';
 import { AuditLogWriter } from './audit-log.writer';
 import { RegistryAudit } from './registry-audit';
 
 /** The audit feature's providers; `RegistryAudit` is always injectable and a no-op when disabled. */
 export function auditProviders(config: RegistryAuditConfig): Provider[] {
-  return [{ provide: AUDIT_CONFIG, useValue: config }, AuditLogWriter, RegistryAudit];
+  return [
+    { provide: AUDIT_CONFIG, useValue: config },
+    {
+      provide: AuditTrail,
+      useFactory: (sql: Sql) => {
+        const logger = new Logger('audit');
+        return new AuditTrail(new AuditLogSettingsSource(sql), (endpoint) => openSyslogForwarder(endpoint, logger), logger);
+      },
+      inject: [SQL],
+    },
+    AuditLogWriter,
+    RegistryAudit,
+  ];
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AuditTrail } from '@wharf/db/plain';
 import { OutageLogs } from '@wharf/outage';
 import type { FastifyRequest } from 'fastify';
 import { REGISTRY_AUTHORIZER, RegistryAuthorizer } from '../auth/access';
@@ -21,6 +22,7 @@ export class RegistryAudit implements OnApplicationShutdown {
     @Inject(REGISTRY_AUTHORIZER) private readonly authorizer: RegistryAuthorizer,
     writer: AuditLogWriter,
     outages: OutageLogs,
+    private readonly trail: AuditTrail,
   ) {
     if (config.enabled) {
       this.buffer = new AuditBuffer((events) => writer.write(events), config, new Logger('audit'), outages.database);
@@ -33,10 +35,10 @@ export class RegistryAudit implements OnApplicationShutdown {
   }
 
   /** Records one successful manifest request of `request`'s caller. Never waits for the database. */
-  record(request: FastifyRequest, operation: RegistryAuditOperation, repository: string, reference: string): void {
+  record(request: FastifyRequest, operation: RegistryAuditOperation, repository: string, reference: string, digest?: string): void {
     if (!this.buffer) return;
     // The caller the access guard verified for this request: nothing is parsed twice.
-    this.buffer.add(auditEvent(operation, repository, reference, this.authorizer.callerName(request), request.ip || null));
+    this.buffer.add(auditEvent(operation, repository, reference, this.authorizer.callerName(request), request.ip || null, new Date(), digest));
   }
 
   /** Writes what is buffered now (tests, and callers that must see their rows). */
@@ -50,5 +52,6 @@ export class RegistryAudit implements OnApplicationShutdown {
    */
   async onApplicationShutdown(): Promise<void> {
     await this.buffer?.close();
+    this.trail.close();
   }
 }

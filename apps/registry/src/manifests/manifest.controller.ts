@@ -33,7 +33,7 @@ export class ManifestController {
     const m = await this.manifests.get(name, reference, acceptedTypes(req.headers.accept), true);
     this.headers(reply, m).send(m.body);
     // Harbor counts a GET of a manifest as a pull; HEAD (existence checks) is not one.
-    this.audit.record(req, 'pull', name, reference);
+    this.audit.record(req, 'pull', name, reference, m.digest);
     this.publish(req, EventType.PullArtifact, name, reference, m.digest, m.mediaType, m.size);
   }
 
@@ -45,7 +45,7 @@ export class ManifestController {
     reply.status(201).header('Location', `/v2/${name}/manifests/${digest}`).header('Docker-Content-Digest', digest).header('Content-Length', 0);
     if (manifest.subject) reply.header('OCI-Subject', manifest.subject.digest);
     reply.send();
-    this.audit.record(req, 'create', name, reference);
+    this.audit.record(req, 'create', name, reference, digest);
     this.publish(req, EventType.PushArtifact, name, reference, digest, manifest.mediaType, body.length);
   }
 

@@ -7,3 +7,4 @@ export { captureOutput, expectLoggedOnce } from './captured-output';
 export type { CapturedOutput } from './captured-output';
 export { startPrivateDockerd } from './private-dockerd';
 export type { PrivateDockerd } from './private-dockerd';
+export { SyslogReceiver } from './syslog-receiver';

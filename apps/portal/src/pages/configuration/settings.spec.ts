@@ -1,4 +1,4 @@
-import { changedSettings, type ConfigurationsAnswer, formValuesOf, ldapPingBody, oidcPingBody, storageAmountOf, storageBytesOf } from './settings';
+import { changedSettings, type ConfigurationsAnswer, eventTypeListOf, eventTypesValue, formValuesOf, ldapPingBody, oidcPingBody, storageAmountOf, storageBytesOf } from './settings';
 
 const answer: ConfigurationsAnswer = {
   auth_mode: { value: 'db_auth', editable: true },
@@ -72,5 +72,15 @@ describe('oidcPingBody', () => {
   it('treats the OIDC client secret as write-only, like the LDAP password', () => {
     expect(changedSettings(answer, { oidc_client_secret: '' })).toEqual({});
     expect(changedSettings(answer, { oidc_client_secret: 'abc' })).toEqual({ oidc_client_secret: 'abc' });
+  });
+});
+
+describe('disabled audit log event types', () => {
+  it('reads the comma-separated setting as a list and writes it back in the API’s order', () => {
+    expect(eventTypeListOf(' Create_User, ,pull_artifact,')).toEqual(['create_user', 'pull_artifact']);
+    expect(eventTypeListOf(undefined)).toEqual([]);
+    const order = ['create_artifact', 'pull_artifact', 'create_user'];
+    expect(eventTypesValue(['create_user', 'pull_artifact', 'create_user'], order)).toBe('pull_artifact,create_user');
+    expect(eventTypesValue([], order)).toBe('');
   });
 });

@@ -82,3 +82,18 @@ export function oidcPingBody(values: Record<string, ConfigValue | null | undefin
   const url = values['oidc_endpoint'];
   return { url: typeof url === 'string' ? url.trim() : '', verify_cert: values['oidc_verify_cert'] !== false };
 }
+
+/** disabled_audit_log_event_types as a list: trimmed, lower-cased, without empty names. */
+export function eventTypeListOf(value: ConfigValue | undefined): string[] {
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+}
+
+/** The list back as the setting's comma-separated value, in the order the API lists the types. */
+export function eventTypesValue(list: readonly string[], order: readonly string[]): string {
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return [...new Set(list)].sort((a, b) => rank(a) - rank(b)).join(',');
+}

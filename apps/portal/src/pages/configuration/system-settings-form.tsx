@@ -1,20 +1,45 @@
+import { useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Flex, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { API, api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { type BannerType, bannerValue, isoOfLocalInput, localInputOf, parseBanner } from '../../lib/banner';
-import { changedSettings, type ConfigurationsAnswer, type ConfigValue, formValuesOf, STORAGE_UNITS, type StorageUnit, storageAmountOf, storageBytesOf } from './settings';
+import {
+  changedSettings,
+  type ConfigurationsAnswer,
+  type ConfigValue,
+  eventTypeListOf,
+  eventTypesValue,
+  formValuesOf,
+  STORAGE_UNITS,
+  type StorageUnit,
+  storageAmountOf,
+  storageBytesOf,
+} from './settings';
 import { useSaveSettings } from './use-save-settings';
 
 type BannerFields = { banner_text?: string; banner_type?: BannerType; banner_closable?: boolean; banner_from?: string; banner_to?: string };
-type Values = Record<string, ConfigValue> & { storage_unlimited?: boolean; storage_amount?: number; storage_unit?: StorageUnit } & BannerFields;
+type Values = Record<string, ConfigValue> & { storage_unlimited?: boolean; storage_amount?: number; storage_unit?: StorageUnit; disabled_event_list?: string[] } & BannerFields;
 
-/** The system settings tab: who creates projects, token and session lifetimes, webhooks, quotas, the banner message, read-only mode. */
+const DISABLED_EVENTS = 'disabled_audit_log_event_types';
+
+/**
+ * The system settings tab: who creates projects, token and session lifetimes, webhooks, quotas,
+ * the banner message, read-only mode, and the audit log's forwarding, database switch and event types.
+ */
 export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const { save, saving, error } = useSaveSettings();
   const unlimited = Form.useWatch('storage_unlimited', form);
+  const forwardEndpoint = Form.useWatch('audit_log_forward_endpoint', form);
+  const eventTypes = useQuery({
+    queryKey: ['audit-log-event-types'],
+    queryFn: () => api.get<{ event_type: string }[]>(`${API}/auditlog-exts/events`),
+    enabled: DISABLED_EVENTS in answer,
+  });
+  const eventTypeNames = (eventTypes.data ?? []).map((e) => e.event_type);
   const has = (key: string) => key in answer;
   const locked = (key: string) => !answer[key]?.editable;
   const storage = storageAmountOf(Number(answer['storage_per_project']?.value ?? -1));
@@ -29,7 +54,10 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
   const number = (key: string, label: string, min: number, max: number, extra: string) =>
     field(key, label, <InputNumber min={min} max={max} precision={0} disabled={locked(key)} aria-label={label} style={{ width: 200 }} />, extra);
 
-  const submit = async ({ storage_unlimited, storage_amount, storage_unit, banner_text, banner_type, banner_closable, banner_from, banner_to, ...values }: Values) => {
+  const submit = async ({ storage_unlimited, storage_amount, storage_unit, banner_text, banner_type, banner_closable, banner_from, banner_to, disabled_event_list, ...values }: Values) => {
+    if (has(DISABLED_EVENTS) && disabled_event_list) values[DISABLED_EVENTS] = eventTypesValue(disabled_event_list, eventTypeNames);
+    // Harbor's rule: rows stay out of the database only while they are forwarded.
+    if (typeof values['audit_log_forward_endpoint'] === 'string' && values['audit_log_forward_endpoint'].trim() === '') values['skip_audit_log_database'] = false;
     if (has('storage_per_project')) {
       values['storage_per_project'] = storageBytesOf({ unlimited: !!storage_unlimited, amount: storage_amount ?? 0, unit: storage_unit ?? 'GiB' });
     }
@@ -60,6 +88,7 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
         banner_closable: banner?.closable ?? false,
         banner_from: localInputOf(banner?.fromDate),
         banner_to: localInputOf(banner?.toDate),
+        disabled_event_list: eventTypeListOf(answer[DISABLED_EVENTS]?.value),
       }}
       style={{ maxWidth: 640 }}
     >
@@ -159,6 +188,35 @@ export function SystemSettingsForm({ answer }: { answer: ConfigurationsAnswer })
         <Switch disabled={locked('read_only')} aria-label={t('configuration:system.readOnly')} />,
         t('configuration:system.readOnlyHelp'),
         true,
+      )}
+      {field(
+        'audit_log_forward_endpoint',
+        t('configuration:system.auditForwardEndpoint'),
+        <Input disabled={locked('audit_log_forward_endpoint')} spellCheck={false} placeholder="syslog.example.com:514" />,
+        t('configuration:system.auditForwardEndpointHelp'),
+      )}
+      {field(
+        'skip_audit_log_database',
+        t('configuration:system.skipAuditDatabase'),
+        <Switch
+          disabled={locked('skip_audit_log_database') || !(typeof forwardEndpoint === 'string' && forwardEndpoint.trim() !== '')}
+          aria-label={t('configuration:system.skipAuditDatabase')}
+        />,
+        t('configuration:system.skipAuditDatabaseHelp'),
+        true,
+      )}
+      {has(DISABLED_EVENTS) && (
+        <Form.Item name="disabled_event_list" label={t('configuration:system.disabledAuditEvents')} extra={t('configuration:system.disabledAuditEventsHelp')}>
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('configuration:system.disabledAuditEvents')}
+            disabled={locked(DISABLED_EVENTS)}
+            loading={eventTypes.isLoading}
+            placeholder={t('configuration:system.disabledAuditEventsNone')}
+            options={eventTypeNames.map((name) => ({ value: name, label: name }))}
+          />
+        </Form.Item>
       )}
       {field(
         'self_registration',
