@@ -16,11 +16,11 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
-    // ESM-only packages (jose, openid-client and its oauth4webapi) become CommonJS for Jest's module
+    // ESM-only packages (jose, openid-client and its oauth4webapi, @nestjs/passport) become CommonJS for Jest's module
     // system; Node itself loads them with require() in the built services.
     '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|@nestjs/passport)/)'],
   passWithNoTests: true,
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {

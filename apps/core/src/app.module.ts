@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { ApiAuthGuard } from './auth/api-auth.guard';
-import { ApiAuthenticator } from './auth/api-authenticator';
+import { AuthModule } from './auth/passport/auth.module';
 import { LoginFailures } from './auth/login-failures';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { CoreConfig } from './config';
@@ -56,11 +56,10 @@ export class CoreModule {
   static forRoot(config: CoreConfig, options: InfraOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [InfraModule.forRoot(config, options), OidcModule, SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule, JobServiceModule],
+      imports: [InfraModule.forRoot(config, options), OidcModule, AuthModule, SessionModule, TokenModule, RobotsModule, RepositoriesModule, ArtifactsModule, ImmutableModule, SearchModule, QuotasModule, ConfigurationsModule, GcModule, PurgeModule, SchedulesModule, WebhooksModule, RetentionModule, StatisticsModule, LabelsModule, IconsModule, JobServiceModule],
       controllers: [SystemController, UsersController, ProjectsController, ProjectMetadataController, MembersController, AuditController, LdapController, SystemCveAllowlistController, UserGroupsController],
       providers: [
         SystemCveAllowlistService,
-        ApiAuthenticator,
         { provide: APP_GUARD, useClass: ApiAuthGuard },
         // After authentication (and its CSRF check), as Harbor's read-only middleware.
         { provide: APP_GUARD, useClass: ReadOnlyGuard },
@@ -80,7 +79,7 @@ export class CoreModule {
         UserGroupStore,
         UserGroupsService,
       ],
-      exports: [ApiAuthenticator, AuditService],
+      exports: [AuthModule, AuditService],
     };
   }
 }

@@ -3,10 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isApiRoute } from '../http/api-prefix';
-import { ConsoleSessions } from '../session/console-sessions';
 import { changesState, CSRF_HEADER, CsrfTokens } from '../session/csrf-tokens';
-import { cliSecretAccepted } from '../oidc/cli-secret';
-import { ApiAuthenticator } from './api-authenticator';
+import { API_STRATEGIES, PassportAuthenticator } from './passport/passport-authenticator';
 import { ANONYMOUS, NO_AUTH } from './request-access';
 
 /**
@@ -15,7 +13,8 @@ import { ANONYMOUS, NO_AUTH } from './request-access';
  * helpers of authorize.ts. Other routes (the token service, the console's login) handle
  * credentials themselves.
  *
- * An Authorization header decides who calls; without one, the console's session cookie does.
+ * An Authorization header decides who calls (an OIDC ID token, a robot's or a user's Basic
+ * credentials); without one, the console's session cookie does: passport's strategies, in that order.
  * Every answer carries the CSRF token of the request's session (or of none), and a request that
  * changes state on the strength of the cookie alone must send that token back, as in Harbor:
  * clients with credentials of their own (Basic) are never asked for one.
@@ -23,8 +22,7 @@ import { ANONYMOUS, NO_AUTH } from './request-access';
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(
-    private readonly authenticator: ApiAuthenticator,
-    private readonly sessions: ConsoleSessions,
+    private readonly passport: PassportAuthenticator,
     private readonly csrf: CsrfTokens,
     private readonly reflector: Reflector,
   ) {}
@@ -38,21 +36,17 @@ export class ApiAuthGuard implements CanActivate {
       request.access = ANONYMOUS;
       return true;
     }
-    request.access ??= await this.authenticate(request);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    request.access ??= await this.authenticate(request, reply);
     const session = request.consoleSession;
-    context.switchToHttp().getResponse<FastifyReply>().header(CSRF_HEADER, await this.csrf.tokenFor(session?.digest));
+    reply.header(CSRF_HEADER, await this.csrf.tokenFor(session?.digest));
     if (session && changesState(request.method)) await this.csrf.check(request.headers[CSRF_HEADER.toLowerCase()], [session.digest]);
     return true;
   }
 
-  private async authenticate(request: FastifyRequest): Promise<Access> {
-    const authorization = request.headers.authorization;
-    if (authorization !== undefined && authorization !== '') {
-      return this.authenticator.authenticate(authorization, request.ip, { cliSecret: cliSecretAccepted(request.method, request.url) });
-    }
-    const session = await this.sessions.resume(request);
-    if (!session) return ANONYMOUS;
-    request.consoleSession = session;
-    return new Access(session.principal);
+  /** Passport's strategies decide (passport/strategies.ts); a request that brings no credentials is anonymous. */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Access> {
+    const principal = await this.passport.authenticate(request, reply, API_STRATEGIES);
+    return principal ? new Access(principal) : ANONYMOUS;
   }
 }

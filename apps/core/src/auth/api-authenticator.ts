@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { Access, type Principal } from '@wharf/auth';
+import type { Principal } from '@wharf/auth';
 import { AuthBackendUnavailableError, IdentityStore, LoginThrottle } from '@wharf/identity';
 import { HarborError, unauthorized } from '../http/harbor-error';
 import { IDENTITY, LOGIN_THROTTLE } from '../infra/tokens';
 import { OidcAuthentication } from '../oidc/oidc-authentication';
-import { parseBasicAuth } from './basic-auth';
-import { ANONYMOUS } from './request-access';
 
 /** Where credentials were presented, which decides what they may be. */
 export interface CredentialOptions {
@@ -13,14 +11,10 @@ export interface CredentialOptions {
   cliSecret?: boolean;
 }
 
-const BEARER = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i;
-
 /**
- * Turns an API request's credentials into an `Access`: none is anonymous; Basic credentials of a
- * user or robot are checked (behind the login throttle); in auth_mode oidc_auth also an OIDC
- * user's CLI secret (where allowed) and an ID token of the provider as a bearer token; anything
- * else is 401. The token service's form and the console's login check their name and password
- * the same way (`login`).
+ * Checks a name and password (a user's, a robot's, or in auth_mode oidc_auth an OIDC user's CLI
+ * secret where one is allowed) behind the login throttle: for the passport strategies of Basic
+ * credentials (passport/strategies.ts), the token service's form and the console's login.
  */
 @Injectable()
 export class ApiAuthenticator {
@@ -31,24 +25,6 @@ export class ApiAuthenticator {
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
     @Optional() private readonly oidc?: OidcAuthentication,
   ) {}
-
-  async authenticate(authorization: string | undefined, address: string, options: CredentialOptions = {}): Promise<Access> {
-    const bearer = authorization === undefined ? null : BEARER.exec(authorization);
-    // ID tokens count in auth_mode oidc_auth only; elsewhere a bearer token is refused as any non-Basic header.
-    if (bearer && this.oidc && (await this.oidc.activeSettings())) return new Access(await this.idToken(bearer[1], address));
-    const credentials = parseBasicAuth(authorization);
-    if (credentials === undefined) return ANONYMOUS;
-    if (credentials === 'invalid') throw unauthorized('invalid authorization header: only Basic credentials are accepted');
-    return new Access(await this.login(credentials.username, credentials.password, address, options));
-  }
-
-  /** An OIDC provider's ID token (auth_mode oidc_auth only): its user, or 401. */
-  private async idToken(token: string, address: string): Promise<Principal> {
-    const principal = await this.oidc?.bearer(token);
-    if (principal) return principal;
-    this.logger.log(`failed to authenticate an ID token: address=${address}`);
-    throw unauthorized('invalid ID token');
-  }
 
   /**
    * Checks a user name (or robot name) and password from `address`, behind the login throttle:

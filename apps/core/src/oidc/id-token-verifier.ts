@@ -1,5 +1,6 @@
+import { KeyObject, type webcrypto } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { OidcProviderClient } from './oidc-provider-client';
 import type { OidcSettings } from './oidc-settings';
 import { providerFetch } from './provider-fetch';
@@ -36,6 +37,17 @@ export class IdTokenVerifier {
     });
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('the ID token has no subject');
     return payload as JWTPayload & { sub: string; iss: string };
+  }
+
+  /**
+   * The provider's public key that signed `raw` (chosen by its header's kid and alg from the
+   * provider's JWKS), for verifiers other than jose's: passport-jwt checks the bearer tokens.
+   */
+  async keyFor(raw: string, settings: OidcSettings): Promise<KeyObject> {
+    const { issuer, jwksUri } = await this.provider.metadata(settings);
+    if (!jwksUri) throw new Error('the provider publishes no jwks_uri');
+    const key = await this.keySet(issuer, jwksUri, settings.verifyCert)(decodeProtectedHeader(raw), { payload: '', signature: '' });
+    return KeyObject.from(key as webcrypto.CryptoKey);
   }
 
   private keySet(issuer: string, jwksUri: string, verifyCert: boolean): ReturnType<typeof createRemoteJWKSet> {

@@ -82,23 +82,25 @@ export class OidcAuthentication {
   }
 
   /**
-   * The user an ID token presented as a bearer token belongs to: signed by the provider, for this
-   * client, unexpired, of an onboarded user. Undefined otherwise (the caller answers 401);
-   * undefined also in other modes.
+   * The user of an ID token presented as a bearer token, whose signature and lifetime passport-jwt
+   * checked (OidcIdTokenStrategy): issued by the configured provider, for this client, of an
+   * onboarded user, whose groups then follow the token's claims. Undefined otherwise (the caller
+   * answers 401), and in other auth modes.
    */
-  async bearer(rawIdToken: string): Promise<Principal | undefined> {
+  async principalForIdToken(claims: Record<string, unknown>): Promise<Principal | undefined> {
     const settings = await this.activeSettings();
     if (!settings) return undefined;
-    try {
-      const claims = await this.verifier.verify(rawIdToken, settings, { expiry: true, audience: true });
-      const row = await this.users.bySubjectAndIssuer(claims.sub, claims.iss);
-      if (!row) return undefined;
-      await this.users.syncGroups(row.user_id, this.membership(settings, userInfoFromClaims(claims, settings)));
-      return await this.identity.principalForUserId(row.user_id);
-    } catch (err) {
-      this.logger.warn(`failed to verify an ID token: error=${JSON.stringify((err as Error).message)}`);
+    const { issuer } = await this.provider.metadata(settings);
+    const audience = claims.aud;
+    const forUs = audience === settings.clientId || (Array.isArray(audience) && audience.includes(settings.clientId));
+    if (claims.iss !== issuer || !forUs || typeof claims.sub !== 'string' || claims.sub === '') {
+      this.logger.warn(`refused an ID token: issuer=${JSON.stringify(claims.iss)} audience=${JSON.stringify(audience)}`);
       return undefined;
     }
+    const row = await this.users.bySubjectAndIssuer(claims.sub, issuer);
+    if (!row) return undefined;
+    await this.users.syncGroups(row.user_id, this.membership(settings, userInfoFromClaims(claims, settings)));
+    return await this.identity.principalForUserId(row.user_id);
   }
 
   /** Harbor's UserInfoFromToken: the stored ID token's claims (signature checked), completed by the userinfo endpoint. */

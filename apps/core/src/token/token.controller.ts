@@ -1,7 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { Access } from '@wharf/auth';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiAuthenticator } from '../auth/api-authenticator';
+import { PassportAuthenticator, type StrategyName } from '../auth/passport/passport-authenticator';
+import { STRATEGY } from '../auth/passport/strategies';
+import { ANONYMOUS } from '../auth/request-access';
 import { badRequest } from '../http/harbor-error';
 import { ApiModelResponse } from '../openapi/schema';
 import { many, single, TokenResponse } from './token-request';
@@ -12,19 +15,24 @@ import { TokenService } from './token.service';
  * anonymous access) and its OAuth2 form (POST, `grant_type=password`). The `account` parameter
  * is ignored, as Harbor does: the credentials say who is asking.
  */
+/** Who may ask for a registry token: an OIDC ID token, a robot's or a user's Basic credentials (a CLI secret too). */
+const TOKEN_STRATEGIES: readonly StrategyName[] = [STRATEGY.idToken, STRATEGY.robot, STRATEGY.user];
+
 @Controller('service')
 export class TokenController {
   constructor(
     private readonly authenticator: ApiAuthenticator,
+    private readonly passport: PassportAuthenticator,
     private readonly tokens: TokenService,
   ) {}
 
   @Get('token')
   @ApiModelResponse('RegistryToken')
-  async get(@Req() request: FastifyRequest): Promise<TokenResponse> {
+  async get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     // Credentials first: a caller with wrong ones learns nothing about the request's validity.
-    const access = await this.authenticator.authenticate(request.headers.authorization, request.ip, { cliSecret: true });
+    const principal = await this.passport.authenticate(request, reply, TOKEN_STRATEGIES);
+    const access = principal ? new Access(principal) : ANONYMOUS;
     return this.tokens.issue(access, { service: single(query['service']), scopes: many(query['scope']) });
   }
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { loadOrCreateSigningKey } from '@wharf/auth';
-import { ApiAuthenticator } from '../auth/api-authenticator';
+import { AuthModule } from '../auth/passport/auth.module';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG } from '../infra/tokens';
 import { SIGNING_KEY } from './signing-key';
@@ -13,10 +13,10 @@ import { TokenService } from './token.service';
  * the registry verifies with its public half.
  */
 @Module({
+  imports: [AuthModule],
   controllers: [TokenController],
   providers: [
     { provide: SIGNING_KEY, useFactory: (config: CoreConfig) => loadOrCreateSigningKey(config.token.privateKeyPath), inject: [CORE_CONFIG] },
-    ApiAuthenticator,
     TokenService,
   ],
   exports: [TokenService, SIGNING_KEY],
