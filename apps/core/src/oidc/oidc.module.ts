@@ -13,7 +13,7 @@ import { PendingLogins } from './pending-login.store';
 import { OidcSecrets } from './secret-box';
 
 /**
- * What every module's ApiAuthenticator asks about OIDC credentials (CLI secrets, bearer ID
+ * What the passport strategies and ApiAuthenticator ask about OIDC credentials (CLI secrets, bearer ID
  * tokens) and the users service about OIDC users: global, with no imports beyond the global
  * InfraModule, so that the session and token modules see it without a cycle.
  */
