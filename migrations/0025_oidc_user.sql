@@ -1,7 +1,8 @@
 -- Users onboarded through an OpenID Connect provider (auth_mode oidc_auth): who they are at the
 -- provider (subject and issuer of their ID tokens), their CLI secret (docker login's password)
 -- and the provider's last token set (refresh token, ID token), both encrypted under the
--- `oidc_secret` key below, so that a copy of the database alone gives neither away.
+-- `oidc_secret` key below: an export of this table, a log or a backup of it alone gives neither
+-- away. A dump of the whole database holds the key too (Harbor keeps its key in a file instead).
 CREATE TABLE oidc_user (
   id          serial PRIMARY KEY,
   user_id     integer NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,

@@ -13,8 +13,9 @@ const VERSION = 'v1';
 /**
  * Encrypts what the database keeps of OIDC users that must be read back (CLI secrets, the
  * provider's refresh and ID tokens): AES-256-GCM under a key every core replica reads from
- * `registry_secret`, as the console's CSRF key is kept. A database dump without that row (or a
- * row copied to another installation) opens nothing, and a changed ciphertext fails its tag.
+ * `registry_secret`, as the console's CSRF key is kept. A copy of the oidc_user table without that
+ * row (an export, a row copied to another installation) opens nothing, and a changed ciphertext
+ * fails its tag; a dump of the whole database holds the key as well.
  */
 export class SecretBox {
   constructor(private readonly key: Buffer) {}
