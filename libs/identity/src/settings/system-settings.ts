@@ -80,7 +80,11 @@ export interface SystemSettings {
   webhook_allowed_networks: string;
   /** The storage limit (bytes, -1 unlimited) of a project created without one. */
   storage_per_project: number;
-  /** Off, project storage limits are not enforced (usage is still counted) and project summaries show no quota. */
+  /**
+   * Off, project storage limits are not enforced (usage is still counted) and project summaries
+   * show no quota. The registry's quota check and migration 0026's trigger also read it in SQL:
+   * there too only a stored JSON false turns it off.
+   */
   quota_per_project_enable: boolean;
   /**
    * The console's announcement: '' for none, or the JSON text of {message, type, closable,
@@ -330,7 +334,7 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | u
   return spec.check?.(value as never);
 }
 
-/** The LDAP part, in the form @wharf/identity's LdapAuthenticator takes. */
+/** The LDAP part, in the form LdapAuthenticator takes. */
 export function ldapSettingsOf(settings: Pick<SystemSettings, LdapKey>): LdapSettings {
   return {
     ldap_url: settings.ldap_url,
