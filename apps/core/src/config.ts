@@ -2,11 +2,12 @@ import { join, resolve } from 'node:path';
 import { passwordProblem } from '@wharf/auth';
 import { EnvError as ConfigError, envInt as int, envOneOf as oneOf, envText as text, envUrl as url, parseTrustedProxies } from '@wharf/config';
 import type { DatabaseTimeouts } from '@wharf/db';
+import { AUTH_MODES, type AuthMode } from '@wharf/identity';
 import { DEFAULT_QUEUE_PREFIX } from '@wharf/jobs';
 import { installationServices, type ServiceEndpoint } from '@wharf/policy';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type AuthMode = 'db_auth' | 'ldap_auth' | 'oidc_auth';
+export type { AuthMode };
 
 export interface TokenConfig {
   /** PEM private key that signs registry tokens; created on first start. */
@@ -75,7 +76,6 @@ export interface CoreConfig {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const AUTH_MODES: readonly AuthMode[] = ['db_auth', 'ldap_auth', 'oidc_auth'];
 
 // A bad environment variable: names the variable and says what is wrong with it.
 export { EnvError as ConfigError } from '@wharf/config';

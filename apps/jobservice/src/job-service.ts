@@ -1,4 +1,5 @@
-import { AuditLogSettingsSource, AuditTrail, createDataSource, ReadOnlySwitch, Sql } from '@wharf/db';
+import { AuditTrail, createDataSource, Sql } from '@wharf/db';
+import { AuditLogSettingsSource, ReadOnlySwitch } from '@wharf/identity';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
 import { blockingRedisOptions, failFastRedisOptions, openSyslogForwarder } from '@wharf/outage';
 import { createStorageDriver } from '@wharf/storage';

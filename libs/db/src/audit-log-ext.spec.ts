@@ -1,4 +1,4 @@
-import { type AuditExtRecord, type AuditForwarder, type AuditLogSettings, AuditLogSettingsSource, AuditTrail, auditForwardMessage, eventTypeList } from './audit-log-ext';
+import { type AuditExtRecord, type AuditForwarder, type AuditLogSettings, type AuditLogSettingsReader, AuditTrail, auditForwardMessage, eventTypeList } from './audit-log-ext';
 
 const record = (operation: string, resourceType: string, resource = 'x'): AuditExtRecord => ({
   projectId: null,
@@ -12,7 +12,7 @@ const record = (operation: string, resourceType: string, resource = 'x'): AuditE
 });
 
 /** A settings source whose values the test sets. */
-function source(settings: AuditLogSettings): Pick<AuditLogSettingsSource, 'current' | 'forget'> & { set(s: Partial<AuditLogSettings>): void } {
+function source(settings: AuditLogSettings): AuditLogSettingsReader & { set(s: Partial<AuditLogSettings>): void } {
   let current = settings;
   return {
     current: async () => current,

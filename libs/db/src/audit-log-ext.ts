@@ -1,4 +1,3 @@
-import { RecentRead } from './recent-read';
 import type { SqlRunner } from './sql';
 
 /**
@@ -26,11 +25,6 @@ export const AUDIT_EVENT_TYPES: readonly string[] = [
   'update_project',
 ];
 
-/** The configuration items (Harbor's names) that steer the extended audit log. */
-export const SKIP_AUDIT_LOG_DATABASE_KEY = 'skip_audit_log_database';
-export const DISABLED_AUDIT_LOG_EVENT_TYPES_KEY = 'disabled_audit_log_event_types';
-export const AUDIT_LOG_FORWARD_ENDPOINT_KEY = 'audit_log_forward_endpoint';
-
 /** One row of audit_log_ext: Harbor's AuditLogExt. */
 export interface AuditExtRecord {
   projectId: number | null;
@@ -46,6 +40,7 @@ export interface AuditExtRecord {
   opTime?: Date;
 }
 
+/** The items (skip_audit_log_database, disabled_audit_log_event_types, audit_log_forward_endpoint) as the writers use them. */
 export interface AuditLogSettings {
   /** Nothing is written to the database (legacy or extended): the rows are only forwarded. */
   skipDatabase: boolean;
@@ -70,41 +65,11 @@ export function eventTypeList(value: string): string[] {
     .filter((name) => name !== '');
 }
 
-/** Reads the three items from the `setting` table (absent or ill-typed rows: Harbor's defaults). */
-export async function readAuditLogSettings(runner: SqlRunner): Promise<AuditLogSettings> {
-  const rows = await runner.query<{ key: string; value: unknown }>(
-    'SELECT key, value FROM setting WHERE key = ANY($1::text[])',
-    [[SKIP_AUDIT_LOG_DATABASE_KEY, DISABLED_AUDIT_LOG_EVENT_TYPES_KEY, AUDIT_LOG_FORWARD_ENDPOINT_KEY]],
-    'audit_settings',
-  );
-  const value = (key: string) => rows.find((row) => row.key === key)?.value;
-  const disabled = value(DISABLED_AUDIT_LOG_EVENT_TYPES_KEY);
-  const endpoint = value(AUDIT_LOG_FORWARD_ENDPOINT_KEY);
-  const forwardEndpoint = typeof endpoint === 'string' ? endpoint.trim() : '';
-  return {
-    // Harbor refuses the switch without an endpoint; a row that says otherwise does not lose rows.
-    skipDatabase: value(SKIP_AUDIT_LOG_DATABASE_KEY) === true && forwardEndpoint !== '',
-    disabledEventTypes: new Set(typeof disabled === 'string' ? eventTypeList(disabled) : []),
-    forwardEndpoint,
-  };
-}
-
-/** The audit settings as every service sees them: read at most AUDIT_SETTINGS_CACHE_MS ago. */
-export class AuditLogSettingsSource {
-  private readonly recent: RecentRead<AuditLogSettings>;
-
-  constructor(runner: SqlRunner, ttlMs = AUDIT_SETTINGS_CACHE_MS) {
-    this.recent = new RecentRead(ttlMs, () => readAuditLogSettings(runner));
-  }
-
-  current(): Promise<AuditLogSettings> {
-    return this.recent.get();
-  }
-
+/** Where the audit settings come from (@wharf/identity reads them from the `setting` table). */
+export interface AuditLogSettingsReader {
+  current(): Promise<AuditLogSettings>;
   /** The next read goes to the table (after a change made through this process). */
-  forget(): void {
-    this.recent.forget();
-  }
+  forget(): void;
 }
 
 /** Writes audit_log_ext rows with one INSERT. */
@@ -162,7 +127,7 @@ export class AuditTrail {
   private forwarder: { endpoint: string; sender: AuditForwarder | undefined } | undefined;
 
   constructor(
-    private readonly settings: Pick<AuditLogSettingsSource, 'current' | 'forget'>,
+    private readonly settings: AuditLogSettingsReader,
     private readonly openForwarder: (endpoint: string) => AuditForwarder | string,
     private readonly log: AuditTrailLog,
   ) {}

@@ -3,7 +3,7 @@
 export { createPool } from './pool';
 export type { PoolOptions } from './pool';
 export { RecentRead } from './recent-read';
-export { READ_ONLY_CACHE_MS, READ_ONLY_KEY, READ_ONLY_MESSAGE, ReadOnlySwitch, readOnlyStored } from './read-only';
+export { READ_ONLY_CACHE_MS, READ_ONLY_MESSAGE } from './read-only';
 export { REPOSITORY_CHANGED_CHANNEL, REPOSITORY_DELETED_CHANNEL, REPOSITORY_VERSION_KEY_PREFIX } from './repository-change';
 export { retryingConflicts, Sql } from './sql';
 export { DEFAULT_DATABASE_TIMEOUTS } from './timeouts';
@@ -11,16 +11,11 @@ export type { DatabaseTimeouts } from './timeouts';
 export type { SqlRunner } from './sql';
 export {
   AUDIT_EVENT_TYPES,
-  AUDIT_LOG_FORWARD_ENDPOINT_KEY,
   AUDIT_SETTINGS_CACHE_MS,
-  AuditLogSettingsSource,
   AuditTrail,
   auditForwardMessage,
-  DISABLED_AUDIT_LOG_EVENT_TYPES_KEY,
   eventTypeList,
   eventTypeOf,
   insertAuditLogExt,
-  readAuditLogSettings,
-  SKIP_AUDIT_LOG_DATABASE_KEY,
 } from './audit-log-ext';
-export type { AuditExtRecord, AuditForwarder, AuditLogSettings, AuditTrailLog } from './audit-log-ext';
+export type { AuditExtRecord, AuditForwarder, AuditLogSettings, AuditLogSettingsReader, AuditTrailLog } from './audit-log-ext';

@@ -3,10 +3,12 @@ import { RecentRead } from './recent-read';
 describe('RecentRead', () => {
   it('shares one read among callers until it is older than its time, then reads again', async () => {
     let reads = 0;
-    const recent = new RecentRead(40, async () => ++reads);
+    let now = 1_000;
+    const recent = new RecentRead(40, async () => ++reads, undefined, () => now);
     expect(await Promise.all([recent.get(), recent.get(), recent.get()])).toEqual([1, 1, 1]);
+    now += 39;
     expect(await recent.get()).toBe(1);
-    await new Promise((ok) => setTimeout(ok, 60));
+    now += 1;
     expect(await recent.get()).toBe(2);
     recent.forget();
     expect(await recent.get()).toBe(3);

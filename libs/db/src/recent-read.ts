@@ -10,10 +10,12 @@ export class RecentRead<T> {
     private readonly ttlMs: number,
     private readonly read: () => Promise<T>,
     private readonly onError: (err: unknown) => void = () => undefined,
+    /** Milliseconds; tests pass their own to step time without waiting. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   get(): Promise<T> {
-    const now = Date.now();
+    const now = this.now();
     if (this.cached && this.cached.until > now) return this.cached.value;
     const value = this.read();
     const entry = { until: now + this.ttlMs, value };

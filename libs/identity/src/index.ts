@@ -5,3 +5,4 @@ export * from './login-throttle';
 export * from './robot-name';
 export * from './auth-mode-identity';
 export * from './robot-permissions';
+export * from './settings';

@@ -32,3 +32,4 @@ export {
   WebhookTargetRules,
 } from './webhook-targets';
 export type { ServiceEndpoint, TargetAddresses } from './webhook-targets';
+export { MAX_STORAGE_LIMIT, storageLimitProblem, UNLIMITED } from './storage-limit';

@@ -1,5 +1,5 @@
+import { PUBLIC_SETTING_KEYS, SETTING_SPECS } from '@wharf/identity';
 import { anyObject, bool, type Models, mapOf, modelRef, object } from '../openapi/schema';
-import { SETTING_KEYS, SETTING_SPECS } from './system-settings';
 
 export const OPENAPI_TYPES = { string: 'string', int: 'integer', bool: 'boolean' } as const;
 
@@ -7,7 +7,7 @@ export const OPENAPI_TYPES = { string: 'string', int: 'integer', bool: 'boolean'
 export const CONFIGURATION_MODELS: Models = {
   ConfigurationsResponse: object(
     Object.fromEntries(
-      SETTING_KEYS.filter((key) => !SETTING_SPECS[key].secret).map((key) => [key, object({ value: { type: OPENAPI_TYPES[SETTING_SPECS[key].type] }, editable: bool })]),
+      PUBLIC_SETTING_KEYS.map((key) => [key, object({ value: { type: OPENAPI_TYPES[SETTING_SPECS[key].type] }, editable: bool })]),
     ),
   ),
   /** Every item by name, secrets included: what Harbor gives its own components (Wharf answers no caller). */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Put, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
+import { SETTING_KEYS, SETTING_SPECS } from '@wharf/identity';
 import type { FastifyRequest } from 'fastify';
 import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
@@ -9,7 +10,6 @@ import { API_PREFIX } from '../http/api-prefix';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ConfigurationsResponse, ConfigurationsService } from './configurations.service';
 import { OPENAPI_TYPES } from './configuration-models';
-import { SETTING_KEYS, SETTING_SPECS } from './system-settings';
 
 /** Harbor's Configurations model, from the one table of items. */
 const CONFIGURATIONS_SCHEMA = {

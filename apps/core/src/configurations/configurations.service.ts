@@ -9,7 +9,7 @@ import { badRequest, HarborError } from '../http/harbor-error';
 import { SQL } from '../infra/tokens';
 import { settingsChange } from './settings-change';
 import { SettingsService } from './settings.service';
-import { SETTING_KEYS, SETTING_SPECS, SystemSettings } from './system-settings';
+import { PUBLIC_SETTING_KEYS, SETTING_SPECS, type SystemSettings } from '@wharf/identity';
 
 /** Harbor's ConfigurationsResponse: every item with its value and whether it may be changed. */
 export type ConfigurationsResponse = Record<string, { value: string | number | boolean; editable: boolean }>;
@@ -46,10 +46,8 @@ export class ConfigurationsService {
     const settings = await this.settings.read();
     const authModeEditable = !(await otherUsersExist(this.sql));
     const response: ConfigurationsResponse = {};
-    for (const key of SETTING_KEYS) {
-      const spec = SETTING_SPECS[key];
-      if (spec.secret) continue;
-      response[key] = { value: settings[key], editable: key === 'auth_mode' ? authModeEditable : spec.editable };
+    for (const key of PUBLIC_SETTING_KEYS) {
+      response[key] = { value: settings[key], editable: key === 'auth_mode' ? authModeEditable : SETTING_SPECS[key].editable };
     }
     return response;
   }

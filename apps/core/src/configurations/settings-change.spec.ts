@@ -1,9 +1,10 @@
+import type { SystemSettings } from '@wharf/identity';
 import { loadConfig } from '../config';
 import { HarborError } from '../http/harbor-error';
 import { settingsChange } from './settings-change';
-import { defaultSettings, SystemSettings } from './system-settings';
+import { coreDefaultSettings } from './settings.service';
 
-const DEFAULTS = defaultSettings(loadConfig({}));
+const DEFAULTS = coreDefaultSettings(loadConfig({}));
 const LDAP = { ldap_url: 'ldap://ldap.example.com', ldap_base_dn: 'ou=people,dc=example,dc=com' };
 
 function refusal(body: unknown, current: SystemSettings = DEFAULTS): string {

@@ -1,6 +1,5 @@
-import { ldapSettingsProblem, LdapSettings } from '@wharf/identity';
+import { isSettingKey, LdapSettings, ldapSettingsOf, ldapSettingsProblem, SETTING_SPECS, type SettingKey, settingValueProblem, type SystemSettings } from '@wharf/identity';
 import { badRequest } from '../http/harbor-error';
-import { isSettingKey, ldapSettingsOf, SETTING_SPECS, SettingKey, settingValueProblem, SystemSettings } from './system-settings';
 
 /** Where each item that the API shows but does not change gets its value from. */
 const FIXED_BY: Partial<Record<SettingKey, string>> = {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReadOnlySwitch, RecentRead, type Sql, type SqlRunner } from '@wharf/db';
+import type { Sql, SqlRunner } from '@wharf/db';
+import { defaultSettings, ReadOnlySwitch, StoredSettings, type SystemSettings } from '@wharf/identity';
 import type { CoreConfig } from '../config';
 import { CORE_CONFIG, SQL } from '../infra/tokens';
-import { defaultSettings, isSettingKey, SettingKey, settingValueProblem, SystemSettings } from './system-settings';
 
 /**
  * How long a replica keeps the settings it read. Changes made through this replica apply at once
@@ -14,6 +14,11 @@ export const SETTINGS_CACHE_MS = 3_000;
 /** Any constant; serialises changes to the settings across replicas. */
 export const SETTINGS_LOCK_KEY = 0x77687367; // "whsg"
 
+/** The starting values: the environment where it has a say, Harbor's defaults elsewhere. */
+export function coreDefaultSettings(config: CoreConfig): SystemSettings {
+  return defaultSettings({ auth_mode: config.authMode, robot_name_prefix: config.robotPrefix, token_expiration: config.token.expirationMinutes });
+}
+
 /**
  * The effective system settings: defaults from the environment, overridden by the rows of the
  * `setting` table (key -> JSON value). Reads are cached per process for SETTINGS_CACHE_MS.
@@ -21,8 +26,7 @@ export const SETTINGS_LOCK_KEY = 0x77687367; // "whsg"
 @Injectable()
 export class SettingsService {
   private readonly logger = new Logger('settings');
-  private readonly defaults: SystemSettings;
-  private readonly recent = new RecentRead(SETTINGS_CACHE_MS, () => this.read());
+  private readonly stored: StoredSettings;
   /** Read on its own and kept for less time than the rest: every replica must stop writing within a second. */
   private readonly readOnlySwitch: ReadOnlySwitch;
 
@@ -30,7 +34,11 @@ export class SettingsService {
     @Inject(SQL) private readonly sql: Sql,
     @Inject(CORE_CONFIG) config: CoreConfig,
   ) {
-    this.defaults = defaultSettings(config);
+    this.stored = new StoredSettings(sql, {
+      ttlMs: SETTINGS_CACHE_MS,
+      defaults: coreDefaultSettings(config),
+      onIgnored: (key, problem) => this.logger.warn(`ignored stored setting: key=${key} reason=${JSON.stringify(problem)}`),
+    });
     this.readOnlySwitch = new ReadOnlySwitch(sql);
   }
 
@@ -41,24 +49,12 @@ export class SettingsService {
 
   /** The settings now in force (at most SETTINGS_CACHE_MS old). */
   current(): Promise<SystemSettings> {
-    return this.recent.get();
+    return this.stored.current();
   }
 
   /** Reads the settings from the table, uncached (inside a transaction when given one). */
-  async read(runner: SqlRunner = this.sql): Promise<SystemSettings> {
-    const rows = await runner.query<{ key: string; value: unknown }>('SELECT key, value FROM setting', [], 'core_settings');
-    const settings: SystemSettings = { ...this.defaults };
-    for (const { key, value } of rows) {
-      if (!isSettingKey(key)) continue;
-      // A row written by hand (or by an older version) that does not fit is skipped, not fatal.
-      const problem = settingValueProblem(key, value);
-      if (problem) {
-        this.logger.warn(`ignored stored setting: key=${key} reason=${JSON.stringify(problem)}`);
-        continue;
-      }
-      (settings as unknown as Record<SettingKey, unknown>)[key] = value;
-    }
-    return settings;
+  read(runner: SqlRunner = this.sql): Promise<SystemSettings> {
+    return this.stored.read(runner);
   }
 
   /** Writes the given keys (validated by the caller) within `tx`. */
@@ -74,7 +70,7 @@ export class SettingsService {
 
   /** Drops this replica's copy, after a change committed. */
   invalidate(): void {
-    this.recent.forget();
+    this.stored.forget();
     this.readOnlySwitch.forget();
   }
 

@@ -1,14 +1,13 @@
 import { once } from 'node:events';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { AuditLogSettingsSource, AuditTrail, createDataSource, Sql } from '@wharf/db';
-import { AuthModeIdentityStore, LoginThrottle } from '@wharf/identity';
+import { AuditTrail, createDataSource, Sql } from '@wharf/db';
+import { AuditLogSettingsSource, AuthModeIdentityStore, ldapSettingsOf, LoginThrottle } from '@wharf/identity';
 import { ExecutionStore, JobQueues, ScheduleStore } from '@wharf/jobs';
 import { failFastRedisOptions, openSyslogForwarder, OutageLogs, redisBreaker } from '@wharf/outage';
 import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config';
 import { SettingsService } from '../configurations/settings.service';
-import { ldapSettingsOf } from '../configurations/system-settings';
 import { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';
 
 export { CORE_CONFIG, DATA_SOURCE, IDENTITY, LOGIN_THROTTLE, REDIS, SQL } from './tokens';

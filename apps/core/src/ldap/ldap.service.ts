@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Access } from '@wharf/auth';
 import type { Sql } from '@wharf/db';
-import { AuthBackendUnavailableError, LdapSettings, ldapSettingsProblem, normalizeLdapUrl } from '@wharf/identity';
+import { AuthBackendUnavailableError, LdapSettings, ldapSettingsOf, ldapSettingsProblem, normalizeLdapUrl, type SystemSettings } from '@wharf/identity';
 import { AuditService } from '../audit/audit.service';
 import { requireSysadmin } from '../auth/authorize';
-import { ldapSettingsOf, SystemSettings } from '../configurations/system-settings';
 import { SettingsService } from '../configurations/settings.service';
 import { badRequest, HarborError } from '../http/harbor-error';
 import { isUniqueViolation } from '../infra/pg-errors';

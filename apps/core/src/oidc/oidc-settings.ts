@@ -1,4 +1,4 @@
-import type { SystemSettings } from '../configurations/system-settings';
+import type { SystemSettings } from '@wharf/identity';
 
 /** Where the provider sends the browser back to: Harbor's callback path under the external URL. */
 export const OIDC_CALLBACK_PATH = '/c/oidc/callback';

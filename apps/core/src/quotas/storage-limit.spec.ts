@@ -1,5 +1,6 @@
 import { HarborError } from '../http/harbor-error';
-import { MAX_STORAGE_LIMIT, parseQuotaUpdate, storageLimitProblem } from './storage-limit';
+import { MAX_STORAGE_LIMIT, storageLimitProblem } from '@wharf/policy';
+import { parseQuotaUpdate } from './storage-limit';
 
 function refusal(body: unknown): string {
   try {

@@ -1,5 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { AuditLogSettingsSource, AuditTrail, type Sql } from '@wharf/db/plain';
+import { AuditTrail, type Sql } from '@wharf/db/plain';
+import { AuditLogSettingsSource } from '@wharf/identity';
 import { openSyslogForwarder } from '@wharf/outage';
 import { SQL } from '../infra/tokens';
 import { AUDIT_CONFIG, RegistryAuditConfig } from './audit-config';

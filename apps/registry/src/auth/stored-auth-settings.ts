@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RecentRead, type Sql } from '@wharf/db/plain';
-import type { LdapSettings } from '@wharf/identity';
+import type { Sql } from '@wharf/db/plain';
+import { type AuthMode, defaultSettings, LDAP_KEYS, type LdapKey, type LdapSettings, ldapSettingsOf, StoredSettings, type SystemSettings } from '@wharf/identity';
 import { DatabaseUnavailableError } from '@wharf/outage';
 import type { RegistryConfig } from '../config';
 import { CONFIG, SQL } from '../infra/tokens';
-
-export type AuthMode = 'db_auth' | 'ldap_auth';
 
 /** The part of core's stored settings that decides how basic credentials are checked. */
 export interface AuthSettings {
@@ -20,64 +18,39 @@ export interface AuthSettings {
  */
 export const AUTH_SETTINGS_CACHE_MS = 3_000;
 
-const LDAP_TYPES: Readonly<Record<string, 'string' | 'number' | 'boolean'>> = {
-  ldap_url: 'string',
-  ldap_search_dn: 'string',
-  ldap_search_password: 'string',
-  ldap_base_dn: 'string',
-  ldap_filter: 'string',
-  ldap_uid: 'string',
-  ldap_scope: 'number',
-  ldap_timeout: 'number',
-  ldap_verify_cert: 'boolean',
-  ldap_group_base_dn: 'string',
-  ldap_group_search_filter: 'string',
-  ldap_group_attribute_name: 'string',
-  ldap_group_search_scope: 'number',
-  ldap_group_admin_dn: 'string',
-  ldap_group_membership_attribute: 'string',
-};
+type AuthKey = 'auth_mode' | LdapKey;
+const AUTH_KEYS: readonly AuthKey[] = ['auth_mode', ...LDAP_KEYS];
 
-/**
- * The auth mode and LDAP settings from core's `setting` table (Harbor's configuration names;
- * values as core's /configurations API validated them), AUTH_MODE when none is stored. Absent
- * LDAP items take Harbor's defaults in @wharf/identity, as they do in core.
- */
-export function authSettingsOf(rows: ReadonlyArray<{ key: string; value: unknown }>, fallback: AuthMode): AuthSettings {
-  let authMode = fallback;
-  const ldap: Record<string, unknown> = { ldap_url: '', ldap_base_dn: '' };
-  for (const { key, value } of rows) {
-    if (key === 'auth_mode' && (value === 'db_auth' || value === 'ldap_auth')) authMode = value;
-    else if (LDAP_TYPES[key] !== undefined && typeof value === LDAP_TYPES[key]) ldap[key] = value;
-  }
-  return { authMode, ldap: ldap as unknown as LdapSettings };
+export function authSettingsOf(settings: Pick<SystemSettings, AuthKey>): AuthSettings {
+  return { authMode: settings.auth_mode, ldap: ldapSettingsOf(settings) };
 }
 
+/**
+ * The auth mode and LDAP settings from core's `setting` table, read as core reads them (AUTH_MODE
+ * when no mode is stored, Harbor's defaults for absent LDAP items, rows that do not fit ignored).
+ */
 @Injectable()
 export class StoredAuthSettings {
   private readonly logger = new Logger('registry');
-  private readonly recent: RecentRead<AuthSettings>;
+  private readonly stored: StoredSettings<AuthKey>;
 
   constructor(
     @Inject(SQL) sql: Sql,
     @Inject(CONFIG) config: RegistryConfig,
   ) {
     const fallback = (config.auth.mode === 'token' && config.auth.authMode) || 'db_auth';
-    this.recent = new RecentRead(
-      AUTH_SETTINGS_CACHE_MS,
-      async () =>
-        authSettingsOf(
-          await sql.query<{ key: string; value: unknown }>("SELECT key, value FROM setting WHERE key = 'auth_mode' OR key LIKE 'ldap\\_%'", [], 'registry_auth_settings'),
-          fallback,
-        ),
+    this.stored = new StoredSettings(sql, {
+      keys: AUTH_KEYS,
+      ttlMs: AUTH_SETTINGS_CACHE_MS,
+      defaults: defaultSettings({ auth_mode: fallback }),
       // A database outage fails the request that asked, and the outage log reports it.
-      (err) => {
+      onError: (err) => {
         if (!(err instanceof DatabaseUnavailableError)) this.logger.warn(`failed to read the auth settings: ${(err as Error).message}`);
       },
-    );
+    });
   }
 
-  current(): Promise<AuthSettings> {
-    return this.recent.get();
+  async current(): Promise<AuthSettings> {
+    return authSettingsOf(await this.stored.current());
   }
 }

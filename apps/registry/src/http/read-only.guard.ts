@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { READ_ONLY_MESSAGE, ReadOnlySwitch, type Sql } from '@wharf/db/plain';
+import { READ_ONLY_MESSAGE, type Sql } from '@wharf/db/plain';
+import { ReadOnlySwitch } from '@wharf/identity';
 import { OciError } from '@wharf/oci';
 import type { FastifyRequest } from 'fastify';
 import { SQL } from '../infra/tokens';

@@ -1,17 +1,20 @@
-import { AUDIT_EVENT_TYPES, eventTypeList } from '@wharf/db';
-import type { LdapSettings } from '@wharf/identity';
+import { AUDIT_EVENT_TYPES, eventTypeList } from '@wharf/db/plain';
 import { parseSyslogEndpoint } from '@wharf/outage';
-import { allowedNetworksProblem, DEFAULT_WEBHOOK_ALLOWED_NETWORKS } from '@wharf/policy';
-import type { AuthMode, CoreConfig } from '../config';
-import { storageLimitProblem, UNLIMITED } from '../quotas/storage-limit';
+import { allowedNetworksProblem, DEFAULT_WEBHOOK_ALLOWED_NETWORKS, storageLimitProblem, UNLIMITED } from '@wharf/policy';
+import type { LdapSettings } from '../ldap';
 import { bannerMessageProblem } from './banner-message';
+
+/** Harbor's auth modes that Wharf serves. */
+export const AUTH_MODES = ['db_auth', 'ldap_auth', 'oidc_auth'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 export type ProjectCreationRestriction = 'everyone' | 'adminonly';
 
 /**
- * The settings Harbor's `/configurations` API reads and writes, under Harbor's names. The
- * environment (CoreConfig) and Harbor's defaults give the starting values; rows of the `setting`
- * table override them one key at a time.
+ * The settings Harbor's `/configurations` API reads and writes, under Harbor's names: the one
+ * declaration of the `setting` table's configuration items, for every service that reads them.
+ * The environment and Harbor's defaults give the starting values; rows of the `setting` table
+ * override them one key at a time.
  */
 export interface SystemSettings {
   auth_mode: AuthMode;
@@ -77,7 +80,11 @@ export interface SystemSettings {
   webhook_allowed_networks: string;
   /** The storage limit (bytes, -1 unlimited) of a project created without one. */
   storage_per_project: number;
-  /** Off, project storage limits are not enforced (usage is still counted) and project summaries show no quota. */
+  /**
+   * Off, project storage limits are not enforced (usage is still counted) and project summaries
+   * show no quota. The registry's quota check and migration 0026's trigger also read it in SQL:
+   * there too only a stored JSON false turns it off.
+   */
   quota_per_project_enable: boolean;
   /**
    * The console's announcement: '' for none, or the JSON text of {message, type, closable,
@@ -104,7 +111,7 @@ export type SettingKey = keyof SystemSettings;
 
 type ValueType = 'string' | 'int' | 'bool';
 
-interface SettingSpec {
+export interface SettingSpec {
   type: ValueType;
   /** False for items shown for information only: the API refuses to change them. */
   editable: boolean;
@@ -189,7 +196,7 @@ const both =
   };
 
 export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
-  auth_mode: { type: 'string', editable: true, check: oneOf('auth_mode', ['db_auth', 'ldap_auth', 'oidc_auth']) },
+  auth_mode: { type: 'string', editable: true, check: oneOf('auth_mode', AUTH_MODES) },
   primary_auth_mode: { type: 'bool', editable: true },
   ldap_url: { type: 'string', editable: true, check: maxLength('ldap_url', LDAP_TEXT_MAX) },
   ldap_search_dn: { type: 'string', editable: true, check: maxLength('ldap_search_dn', LDAP_TEXT_MAX) },
@@ -244,14 +251,25 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
 
 export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
 
+/** The items the API shows: every one but the secrets, which are written and never read back. */
+export const PUBLIC_SETTING_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((key) => !SETTING_SPECS[key].secret);
+
+export type LdapKey = Extract<SettingKey, `ldap_${string}`>;
+
+/** The LDAP items: what LDAP logins and group searches need. */
+export const LDAP_KEYS = SETTING_KEYS.filter((key): key is LdapKey => key.startsWith('ldap_'));
+
 export function isSettingKey(key: string): key is SettingKey {
   return Object.prototype.hasOwnProperty.call(SETTING_SPECS, key);
 }
 
-/** The starting values: the environment where it has a say, Harbor's defaults elsewhere. */
-export function defaultSettings(config: CoreConfig): SystemSettings {
+/** The items whose starting value the environment decides (AUTH_MODE, ROBOT_NAME_PREFIX, TOKEN_EXPIRATION). */
+export type EnvironmentSettings = Pick<SystemSettings, 'auth_mode' | 'robot_name_prefix' | 'token_expiration'>;
+
+/** Harbor's defaults, the environment's values where it has a say (Harbor's own where a service has no say). */
+export function defaultSettings(environment: Partial<EnvironmentSettings> = {}): SystemSettings {
   return {
-    auth_mode: config.authMode,
+    auth_mode: environment.auth_mode ?? 'db_auth',
     primary_auth_mode: false,
     ldap_url: '',
     ldap_search_dn: '',
@@ -282,8 +300,8 @@ export function defaultSettings(config: CoreConfig): SystemSettings {
     oidc_extra_redirect_parms: '{}',
     oidc_logout: false,
     project_creation_restriction: 'everyone',
-    robot_name_prefix: config.robotPrefix,
-    token_expiration: config.token.expirationMinutes,
+    robot_name_prefix: environment.robot_name_prefix ?? 'robot$',
+    token_expiration: environment.token_expiration ?? 30,
     robot_token_duration: 30,
     session_timeout: 60,
     self_registration: false,
@@ -316,8 +334,8 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | u
   return spec.check?.(value as never);
 }
 
-/** The LDAP part, in the form @wharf/identity's LdapAuthenticator takes. */
-export function ldapSettingsOf(settings: SystemSettings): LdapSettings {
+/** The LDAP part, in the form LdapAuthenticator takes. */
+export function ldapSettingsOf(settings: Pick<SystemSettings, LdapKey>): LdapSettings {
   return {
     ldap_url: settings.ldap_url,
     ldap_search_dn: settings.ldap_search_dn,
