@@ -1,13 +1,14 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Space, Table, Typography } from 'antd';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Button, Flex, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { listQuery } from '../../api/list';
-import { ErrorAlert, errorMessage } from '../../components/error-alert';
+import { ErrorAlert } from '../../components/error-alert';
 import { formatDate } from '../../lib/format';
+import { useConfirmedAction } from '../../lib/use-confirmed-action';
 import { useListState } from '../../lib/use-list-state';
 import { ToneTag } from '../admin/tone-tag';
 import { type ExecutionRun, isActive, isDryRun } from './execution-run';
@@ -19,35 +20,26 @@ const ExecutionLogDialog = lazy(() => import('./execution-log-dialog').then((m) 
 /** How often the history is read again while a run is pending or running. */
 const ACTIVE_REFRESH_MS = 3000;
 
-/** The texts that name one job's runs (each already translated by the job's page). */
-export interface ExecutionTexts {
-  logButton: (id: number) => string;
-  logTitle: (id: number) => string;
-  stopAria: (id: number) => string;
-  stopTitle: (id: number) => string;
-  stopText: string;
-  stopDone: (id: number) => string;
-  stopRefused: (id: number) => string;
-}
-
-/** Which job's runs: its base path (GET for the runs, PUT <base>/{id} stops one, <base>/{id}/log). */
+/** Which job's runs, and what is its own in them. */
 export interface ExecutionKind {
+  /** GET lists the runs, PUT <base>/{id} stops one, GET <base>/{id}/log is its log. */
   basePath: string;
-  /** The query key of the runs; the schedule card invalidates it after starting a run. */
+  /** The query key of the runs; the schedule form reads them again after starting a run. */
   queryKey: readonly string[];
   /** The job's own columns, shown after the status. */
   columns: ColumnsType<ExecutionRun>;
-  texts: ExecutionTexts;
+  /** The texts naming the job (already translated): its log's title, the stop question and what stopping does. */
+  logTitle: (id: number) => string;
+  stopTitle: (id: number) => string;
+  stopText: string;
 }
 
 /** A Clean Up job's runs, newest first, paged by the server; each run's log; stop a run. */
 export function ExecutionHistory({ kind }: { kind: ExecutionKind }) {
   const { t, i18n } = useTranslation();
-  const { modal, message } = App.useApp();
-  const client = useQueryClient();
+  const confirm = useConfirmedAction();
   const list = useListState();
   const [logOf, setLogOf] = useState<number | null>(null);
-  const { texts } = kind;
 
   const query = useQuery({
     queryKey: [...kind.queryKey, list.state],
@@ -57,21 +49,14 @@ export function ExecutionHistory({ kind }: { kind: ExecutionKind }) {
   });
 
   const stop = (run: ExecutionRun) =>
-    modal.confirm({
-      title: texts.stopTitle(run.id),
-      content: texts.stopText,
+    confirm({
+      title: kind.stopTitle(run.id),
+      text: kind.stopText,
       okText: t('gc:stop.button'),
-      okButtonProps: { danger: true },
-      cancelText: t('common:cancel'),
-      onOk: async () => {
-        try {
-          await api.put(`${kind.basePath}/${run.id}`);
-          void message.success(texts.stopDone(run.id));
-          await client.invalidateQueries({ queryKey: kind.queryKey });
-        } catch (err) {
-          modal.error({ title: texts.stopRefused(run.id), content: errorMessage(err) });
-        }
-      },
+      done: t('gc:stop.done', { id: run.id }),
+      refused: t('gc:stop.refused', { id: run.id }),
+      call: () => api.put(`${kind.basePath}/${run.id}`),
+      invalidates: kind.queryKey,
     });
 
   const columns: ColumnsType<ExecutionRun> = [
@@ -95,11 +80,11 @@ export function ExecutionHistory({ kind }: { kind: ExecutionKind }) {
       key: 'actions',
       render: (_, r) => (
         <Space>
-          <Button size="small" autoInsertSpace={false} onClick={() => setLogOf(r.id)} aria-label={texts.logButton(r.id)}>
+          <Button size="small" autoInsertSpace={false} onClick={() => setLogOf(r.id)} aria-label={t('gc:log.button', { id: r.id })}>
             {t('gc:log.short')}
           </Button>
           {isActive(r.job_status) && (
-            <Button size="small" danger autoInsertSpace={false} onClick={() => stop(r)} aria-label={texts.stopAria(r.id)}>
+            <Button size="small" danger autoInsertSpace={false} onClick={() => stop(r)} aria-label={t('gc:stop.aria', { id: r.id })}>
               {t('gc:stop.button')}
             </Button>
           )}
@@ -130,7 +115,7 @@ export function ExecutionHistory({ kind }: { kind: ExecutionKind }) {
       />
       {logOf !== null && (
         <Suspense fallback={null}>
-          <ExecutionLogDialog path={`${kind.basePath}/${logOf}/log`} title={texts.logTitle(logOf)} active={isActive(shown?.job_status)} onClose={() => setLogOf(null)} />
+          <ExecutionLogDialog path={`${kind.basePath}/${logOf}/log`} title={kind.logTitle(logOf)} active={isActive(shown?.job_status)} onClose={() => setLogOf(null)} />
         </Suspense>
       )}
     </>

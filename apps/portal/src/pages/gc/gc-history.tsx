@@ -30,15 +30,9 @@ export function GcHistory() {
     basePath: `${API}/system/gc`,
     queryKey: GC_HISTORY_KEY,
     columns,
-    texts: {
-      logButton: (id) => t('gc:log.button', { id }),
-      logTitle: (id) => t('gc:log.title', { id }),
-      stopAria: (id) => t('gc:stop.aria', { id }),
-      stopTitle: (id) => t('gc:stop.title', { id }),
-      stopText: t('gc:stop.text'),
-      stopDone: (id) => t('gc:stop.done', { id }),
-      stopRefused: (id) => t('gc:stop.refused', { id }),
-    },
+    logTitle: (id) => t('gc:log.title', { id }),
+    stopTitle: (id) => t('gc:stop.title', { id }),
+    stopText: t('gc:stop.text'),
   };
   return <ExecutionHistory kind={kind} />;
 }

@@ -1,11 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
-import { Card, Checkbox, Form, InputNumber, Typography } from 'antd';
+import { Checkbox, Form, InputNumber } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { API, api } from '../../api/client';
-import { ErrorAlert } from '../../components/error-alert';
+import { API } from '../../api/client';
 import { GC_HISTORY_KEY } from './gc-history';
-import { MAX_WORKERS, MIN_WORKERS, type ScheduleAnswer, type ScheduleForm, scheduleFormOf } from './gc-schedule';
-import { type ScheduleJob, ScheduleEditor, type ScheduleValues } from './schedule-editor';
+import { MAX_WORKERS, MIN_WORKERS, type ScheduleForm, scheduleFormOf } from './gc-schedule';
+import { ScheduleCard, ScheduleEditor, type ScheduleJob, type ScheduleValues } from './schedule-editor';
 
 interface Values extends ScheduleValues {
   delete_untagged: boolean;
@@ -18,12 +16,10 @@ const SCHEDULE_PATH = `${API}/system/gc/schedule`;
 /** The schedule (GET/PUT /system/gc/schedule) and the buttons that run GC now, for real or dry. */
 export function GcScheduleCard() {
   const { t } = useTranslation();
-  const query = useQuery({ queryKey: GC_SCHEDULE_KEY, queryFn: () => api.get<ScheduleAnswer>(SCHEDULE_PATH) });
   return (
-    <Card title={<Typography.Title level={3} style={{ margin: 0, fontSize: 16 }}>{t('gc:schedule.title')}</Typography.Title>} style={{ marginBottom: 24 }} loading={query.isLoading}>
-      <ErrorAlert error={query.error} />
-      {query.data && <GcScheduleEditor key={query.dataUpdatedAt} stored={scheduleFormOf(query.data)} />}
-    </Card>
+    <ScheduleCard title={t('gc:schedule.title')} path={SCHEDULE_PATH} queryKey={GC_SCHEDULE_KEY}>
+      {(answer) => <GcScheduleEditor stored={scheduleFormOf(answer)} />}
+    </ScheduleCard>
   );
 }
 

@@ -1,12 +1,12 @@
 import { DeleteOutlined, ExperimentOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Flex, Form, Input, Select, Space, Typography } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Flex, Form, Input, Select, Space, Typography } from 'antd';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client';
 import { ErrorAlert, errorMessage } from '../../components/error-alert';
 import { formatDate } from '../../lib/format';
-import { cronOfChoice, cronShapeProblem, runNowBody, type ScheduleChoice, scheduleBody, type ScheduleTiming } from './gc-schedule';
+import { cronOfChoice, cronShapeProblem, runNowBody, type ScheduleAnswer, type ScheduleChoice, scheduleBody, type ScheduleTiming } from './gc-schedule';
 
 /** The schedule's own fields; a job adds its parameters' fields beside them. */
 export interface ScheduleValues {
@@ -36,6 +36,20 @@ export interface ScheduleJob<V extends ScheduleValues> {
     confirmTitle: string;
     confirmText: string;
   };
+}
+
+/**
+ * A card with a job's stored schedule (GET <path>: `{}` when there is none); its form is made
+ * again from each answer, so that a saved change shows as stored.
+ */
+export function ScheduleCard({ title, path, queryKey, children }: { title: string; path: string; queryKey: readonly string[]; children: (answer: ScheduleAnswer) => ReactNode }) {
+  const query = useQuery({ queryKey, queryFn: () => api.get<ScheduleAnswer>(path) });
+  return (
+    <Card title={<Typography.Title level={3} style={{ margin: 0, fontSize: 16 }}>{title}</Typography.Title>} style={{ marginBottom: 24 }} loading={query.isLoading}>
+      <ErrorAlert error={query.error} />
+      {query.data && <Fragment key={query.dataUpdatedAt}>{children(query.data)}</Fragment>}
+    </Card>
+  );
 }
 
 /**
