@@ -106,12 +106,11 @@ export function ExecutionHistory({ kind }: { kind: ExecutionKind }) {
       <Table<ExecutionRun>
         rowKey="id"
         columns={columns}
-        dataSource={query.data?.items}
-        loading={query.isFetching && !query.data}
-        pagination={list.pagination(query.data?.total)}
-        onChange={list.onTableChange}
         size="middle"
         scroll={{ x: 'max-content' }}
+        {...list.tableProps(query)}
+        // Read again every few seconds while a run goes on: only the first load shows as loading.
+        loading={query.isFetching && !query.data}
       />
       {logOf !== null && (
         <Suspense fallback={null}>
