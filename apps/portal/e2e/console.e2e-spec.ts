@@ -256,6 +256,55 @@ describe('the console', () => {
     await page.getByRole('button', { name: 'Pause GARBAGE_COLLECTION' }).waitFor();
   });
 
+  it('creates an OIDC group in Administration → Groups, makes it a member, and runs an audit log purge dry run in Clean Up → Log Rotation', async () => {
+    const { page } = w;
+    const group = 'console-e2e-oidc';
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('heading', { name: 'Groups' }).waitFor();
+    await page.getByRole('button', { name: 'New group' }).click();
+    const dialog = page.getByRole('dialog');
+    // The database has no groups of its own: the dialog says when HTTP and OIDC groups take effect.
+    await dialog.getByText(/Users sign in with the database, which has no groups/).waitFor();
+    await dialog.getByRole('radio', { name: 'OIDC' }).check();
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(group);
+    await checkPage(w, '17a-group-dialog');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByText(`Group ${group} created`).waitFor();
+    await page.getByRole('cell', { name: group, exact: true }).waitFor();
+    await checkPage(w, '17b-groups');
+    const listed = await apiCall<{ group_name: string; group_type: number }[]>(inst, 'GET', `/usergroups?group_name=${group}`);
+    expect(listed.body.map((g) => [g.group_name, g.group_type])).toEqual([[group, 3]]);
+
+    // The project's Members tab adds it by name.
+    await page.goto(`/harbor/projects/${projectId}/members`);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('menuitem', { name: 'Group', exact: true }).click();
+    const add = page.getByRole('dialog');
+    await add.getByRole('textbox', { name: 'Group name' }).fill(group);
+    await add.getByRole('button', { name: 'Add' }).click();
+    await page.getByText(`${group} is now a member`).waitFor();
+    const members = await apiCall<{ entity_name: string; entity_type: string }[]>(inst, 'GET', `/projects/${projectId}/members`);
+    expect(members.body.find((m) => m.entity_name === group)?.entity_type).toBe('g');
+
+    await page.getByRole('link', { name: 'Clean Up' }).click();
+    await page.getByRole('tab', { name: 'Log Rotation' }).click();
+    await page.waitForURL(/\/harbor\/clearing-job\/audit-log-purge$/);
+    await page.getByRole('heading', { name: 'Audit log purge settings' }).waitFor();
+    await page.getByRole('spinbutton', { name: 'Retention period' }).fill('1');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByText('Dry run started').waitFor();
+    await page.getByRole('cell', { name: /Success|Succeeded/ }).first().waitFor({ timeout: 60_000 });
+    await page.getByRole('cell', { name: /^Would purge \d+$/ }).first().waitFor();
+    await checkPage(w, '17c-log-rotation');
+    await page.getByRole('button', { name: /Show the log of run/ }).first().click();
+    const log = page.getByRole('dialog').locator('pre');
+    await expect(log.innerText()).resolves.toMatch(/\[DRYRUN\] finished: would purge \d+ audit logs/);
+    await checkPage(w, '17d-purge-log');
+    await page.keyboard.press('Escape');
+    const runs = await apiCall<{ job_parameters: string }[]>(inst, 'GET', '/system/purgeaudit');
+    expect(JSON.parse(runs.body[0].job_parameters)).toMatchObject({ audit_retention_hour: 24, dry_run: true });
+  });
+
   it('switches read-only mode on in Configuration → System Settings: a banner on every page and pushes refused with Harbor’s message, until it is switched off', async () => {
     const { page } = w;
     const toggle = async () => {
@@ -334,6 +383,8 @@ describe('the console', () => {
       ['project-configuration', `/harbor/projects/${projectId}/configs`],
       ['audit-log', '/harbor/logs'],
       ['system-robots', '/harbor/robot-accounts'],
+      ['groups', '/harbor/groups'],
+      ['log-rotation', '/harbor/clearing-job/audit-log-purge'],
       ['configuration', '/harbor/configs'],
       ['system-info', '/harbor/system-info'],
     ];

@@ -18,7 +18,7 @@ const router = createBrowserRouter(routes);
  * breadcrumbs (antd's 45% black is 3.4:1).
  */
 const theme: ThemeConfig = {
-  token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', colorError: '#cf1322', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.62)', borderRadius: 4 },
+  token: { colorPrimary: '#1f5fa8', colorLink: '#1f5fa8', colorError: '#cf1322', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextTertiary: 'rgba(0, 0, 0, 0.62)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.62)', borderRadius: 4 },
 };
 
 /** antd's own texts (pagination, pickers, empty tables) follow the console's language. */

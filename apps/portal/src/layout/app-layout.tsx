@@ -35,6 +35,7 @@ export function AppLayout() {
       label: t('common:nav.administration'),
       children: [
         { key: '/harbor/users', label: <Link to="/harbor/users">{t('common:nav.users')}</Link> },
+        { key: '/harbor/groups', label: <Link to="/harbor/groups">{t('common:nav.groups')}</Link> },
         { key: '/harbor/robot-accounts', label: <Link to="/harbor/robot-accounts">{t('common:nav.robots')}</Link> },
         { key: '/harbor/labels', label: <Link to="/harbor/labels">{t('common:nav.labels')}</Link> },
         { key: '/harbor/clearing-job', label: <Link to="/harbor/clearing-job">{t('common:nav.gc')}</Link> },

@@ -39,5 +39,13 @@ export function useListState(initial: Partial<ListState> = {}) {
     pageSizeOptions: PAGE_SIZES,
   });
 
-  return { state, setState, setFilter, onTableChange, pagination };
+  /** A server-side table's rows, loading state, pager and change handler from the list's query. */
+  const tableProps = <T,>(query: { data?: { items: T[]; total: number }; isFetching: boolean }) => ({
+    dataSource: query.data?.items,
+    loading: query.isFetching,
+    pagination: pagination(query.data?.total),
+    onChange: onTableChange,
+  });
+
+  return { state, setState, setFilter, onTableChange, pagination, tableProps };
 }

@@ -1,4 +1,4 @@
-import { gcFigures, isActive } from './gc-run';
+import { gcFigures, isActive } from './execution-run';
 import { choiceOfCron, cronOfChoice, cronShapeProblem, FIXED_CRONS, parseJobParameters, runNowBody, scheduleBody, scheduleFormOf } from './gc-schedule';
 
 describe('GC schedule and cron', () => {

@@ -1,6 +1,7 @@
 /**
- * GC's schedule as the form edits it and as POST/PUT /system/gc/schedule take it. Crons have six
- * fields, seconds first, and run in UTC; the fixed types use the expressions the API stores for them.
+ * The Clean Up jobs' schedules (garbage collection, audit log purge) as the form edits them and as
+ * POST/PUT /system/{gc,purgeaudit}/schedule take them. Crons have six fields, seconds first, and
+ * run in UTC; the fixed types use the expressions the API stores for them.
  */
 
 export type ScheduleChoice = 'None' | 'Hourly' | 'Daily' | 'Weekly' | 'Custom';
@@ -19,18 +20,22 @@ export interface GcParameters {
   time_window?: number;
 }
 
-/** GET /system/gc/schedule: `{}` when there is none. */
-export interface GcScheduleAnswer {
+/** GET /system/{gc,purgeaudit}/schedule: `{}` when there is none. */
+export interface ScheduleAnswer {
   id?: number;
   job_parameters?: string;
   schedule?: { type?: string; cron?: string; next_scheduled_time?: string };
 }
 
-export interface ScheduleForm {
+/** When a job runs, whatever its parameters. */
+export interface ScheduleTiming {
   choice: ScheduleChoice;
   cron: string;
   nextRun?: string;
-  parameters: GcParameters;
+}
+
+export interface ScheduleForm<P = GcParameters> extends ScheduleTiming {
+  parameters: P;
 }
 
 export const MIN_WORKERS = 1;
@@ -70,15 +75,20 @@ export function parseJobParameters(text: string | undefined): Record<string, unk
   }
 }
 
-export function scheduleFormOf(answer: GcScheduleAnswer | undefined): ScheduleForm {
+export function scheduleTimingOf(answer: ScheduleAnswer | undefined): ScheduleTiming {
+  const cron = answer?.schedule?.cron ?? '';
+  return { choice: choiceOfCron(cron, answer?.schedule?.type), cron: normalizeCron(cron), nextRun: answer?.schedule?.next_scheduled_time };
+}
+
+/** GC's schedule and its parameters, the defaults where none are stored. */
+export function scheduleFormOf(answer: ScheduleAnswer | undefined): ScheduleForm {
   const stored = parseJobParameters(answer?.job_parameters);
   const parameters: GcParameters = {
     delete_untagged: typeof stored['delete_untagged'] === 'boolean' ? stored['delete_untagged'] : DEFAULT_PARAMETERS.delete_untagged,
     workers: typeof stored['workers'] === 'number' ? stored['workers'] : DEFAULT_PARAMETERS.workers,
   };
   if (typeof stored['time_window'] === 'number') parameters.time_window = stored['time_window'];
-  const cron = answer?.schedule?.cron ?? '';
-  return { choice: choiceOfCron(cron, answer?.schedule?.type), cron: normalizeCron(cron), nextRun: answer?.schedule?.next_scheduled_time, parameters };
+  return { ...scheduleTimingOf(answer), parameters };
 }
 
 /**
@@ -94,13 +104,16 @@ export function cronShapeProblem(cron: string): 'empty' | 'fields' | 'characters
   return null;
 }
 
-/** The body of PUT /system/gc/schedule for the form's values (None removes the schedule). */
-export function scheduleBody(form: Pick<ScheduleForm, 'choice' | 'cron' | 'parameters'>) {
-  if (form.choice === 'None') return { schedule: { type: 'None' } };
+/**
+ * The body of PUT …/schedule for the form's values. None removes the schedule; GC takes it without
+ * parameters, the audit log purge requires them with every type (`parametersWithNone`).
+ */
+export function scheduleBody<P extends object>(form: Pick<ScheduleForm<P>, 'choice' | 'cron' | 'parameters'>, parametersWithNone = false) {
+  if (form.choice === 'None') return parametersWithNone ? { schedule: { type: 'None' }, parameters: { ...form.parameters, dry_run: false } } : { schedule: { type: 'None' } };
   return { schedule: { type: form.choice, cron: cronOfChoice(form.choice, form.cron) }, parameters: { ...form.parameters, dry_run: false } };
 }
 
-/** The body of POST /system/gc/schedule that runs GC at once (or only reports, with dryRun). */
-export function runNowBody(parameters: GcParameters, dryRun: boolean) {
+/** The body of POST …/schedule that runs the job at once (or only reports, with dryRun). */
+export function runNowBody<P extends object>(parameters: P, dryRun: boolean) {
   return { schedule: { type: 'Manual' }, parameters: { ...parameters, dry_run: dryRun } };
 }

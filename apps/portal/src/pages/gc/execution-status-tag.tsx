@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { ToneTag } from '../admin/tone-tag';
 
-/** An execution's status (Pending, Running, Success, Error, Stopped) as a coloured tag. */
-export function GcStatusTag({ status }: { status: string }) {
+/** A Clean Up job's run status (Pending, Running, Success, Error, Stopped) as a coloured tag. */
+export function ExecutionStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   switch (status) {
     case 'Pending':

@@ -1,27 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { API, api } from '../../api/client';
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { LogText } from '../../components/log-text';
 import { PageLoading } from '../../layout/page-loading';
 
 const ACTIVE_REFRESH_MS = 3000;
 
-/** GET /system/gc/{id}/log as plain text, read again while the run goes on. */
-export function GcLogDialog({ id, active, onClose }: { id: number | null; active: boolean; onClose: () => void }) {
+/** A run's log (GET <base>/{id}/log) as plain text, read again while the run goes on. */
+export function ExecutionLogDialog({ path, title, active, onClose }: { path: string; title: string; active: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const path = `${API}/system/gc/${id}/log`;
   const query = useQuery({
-    queryKey: ['gc', 'log', id],
+    queryKey: ['execution-log', path],
     queryFn: () => api.get<string>(path, { headers: { Accept: 'text/plain' } }),
-    enabled: id !== null,
     refetchInterval: active ? ACTIVE_REFRESH_MS : false,
   });
   return (
     <Modal
-      open={id !== null}
-      title={t('gc:log.title', { id })}
+      open
+      title={title}
       onCancel={onClose}
       width={900}
       destroyOnHidden
@@ -35,13 +33,7 @@ export function GcLogDialog({ id, active, onClose }: { id: number | null; active
       ]}
     >
       <ErrorAlert error={query.error} />
-      {query.isLoading ? (
-        <PageLoading />
-      ) : (
-        !query.error && (
-          <LogText label={t('gc:log.title', { id })} text={query.data} emptyText={t('gc:log.empty')} />
-        )
-      )}
+      {query.isLoading ? <PageLoading /> : !query.error && <LogText label={title} text={query.data} emptyText={t('gc:log.empty')} />}
     </Modal>
   );
 }
