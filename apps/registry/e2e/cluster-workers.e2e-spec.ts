@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WORKER_V8_FLAGS } from '../src/v8-flags';
-import { RegistryProcess } from './registry-process';
+import { RegistryProcess } from '@wharf/testing';
 
 /** The command line of a running process, argument by argument. */
 function commandLine(pid: number): string[] {

@@ -3,9 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Client } from 'pg';
-import { buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
-import { RegistryProcess } from './registry-process';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SkopeoResult, SRC_INSECURE } from './skopeo';
+import { buildImage, compareLayout, DEST_INSECURE, dockerRef, faithfulCopyOf, Image, INSECURE, killRunningSkopeo, randomLayer, RegistryProcess, skopeo, skopeoOk, SkopeoResult, SRC_INSECURE, writeLayout } from '@wharf/testing';
 
 /**
  * Crash consistency with real clients: 20 skopeo pushes run against a two-worker registry, which

@@ -6,11 +6,8 @@ import { Sql } from '@wharf/db';
 import { type Execution, ExecutionStore, isFinal, JobQueues, launchExecution, Trigger, VendorType } from '@wharf/jobs';
 import { FilesystemDriver } from '@wharf/storage';
 import { Pool } from 'pg';
-import { JobServiceProcess } from './jobservice-process';
-import { OCI_MANIFEST, writeLayout } from './oci-layout';
+import { DEST_INSECURE, dockerRef, JobServiceProcess, killRunningSkopeo, OCI_MANIFEST, RegistryProcess, skopeo, writeLayout } from '@wharf/testing';
 import { type Anomaly, type Blob, buildManifestImage, type ImageToPush, type KnownIn, PushClient, type PushResult, randomLayer, verifyImage } from './push-client';
-import { RegistryProcess } from './registry-process';
-import { DEST_INSECURE, dockerRef, killRunningSkopeo, skopeo } from './skopeo';
 
 /**
  * GC safety under load: clients keep pushing images whose layers are drawn from a pool of

@@ -8,7 +8,7 @@ import { type ArtifactEvent, eventsStream, type Execution, ExecutionStatus, Exec
 import { FilesystemDriver } from '@wharf/storage';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { dropQueueKeys, JobServiceProcess } from './jobservice-process';
+import { dropQueueKeys, JobServiceProcess } from '@wharf/testing';
 
 /**
  * A jobservice SIGKILLed in the middle of a task: the queue's stalled-job check in another

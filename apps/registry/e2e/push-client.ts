@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from './oci-layout';
+import { OCI_CONFIG, OCI_LAYER_GZIP, OCI_MANIFEST, sha256 } from '@wharf/testing';
 
 /**
  * A registry client written with plain fetch that pushes the way docker does: HEAD each blob,

@@ -4,20 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  Artifact,
-  artifactFromLayout,
-  baseLayer,
-  buildImage,
-  buildIndex,
-  compareLayout,
-  faithfulCopyOf,
-  Image,
-  randomLayer,
-  writeLayout,
-} from './oci-layout';
-import { RegistryProcess } from './registry-process';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
+import { Artifact, artifactFromLayout, baseLayer, buildImage, buildIndex, compareLayout, DEST_INSECURE, dockerRef, faithfulCopyOf, Image, INSECURE, killRunningSkopeo, randomLayer, RegistryProcess, skopeo, skopeoOk, SRC_INSECURE, writeLayout } from '@wharf/testing';
 
 /**
  * Real client, real process: skopeo pushes test-made OCI layouts to the built registry and pulls

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { dropQueueKeys, JobServiceProcess } from './jobservice-process';
+import { dropQueueKeys, JobServiceProcess, RegistryProcess } from '@wharf/testing';
 import { buildManifestImage, type ImageToPush, PushClient, randomLayer } from './push-client';
-import { RegistryProcess } from './registry-process';
 
 /**
  * Webhooks through the real processes: a client pushes to and pulls from the built registry, the

@@ -1,6 +1,6 @@
 import { eventsStream } from '@wharf/jobs';
 import Redis from 'ioredis';
-import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
+import { ArtifactRow, RegistryRows } from '@wharf/testing';
 import { addTestMember, api, CoreHarness, createRoleCast, createTestProject, errorCode, ROLE_CAST, startTestCore, TestUser } from '../testing';
 
 interface ArtifactView {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FilesystemDriver } from '@wharf/storage';
 import { renderPng } from '../icons/builtin-icons';
-import { RegistryRows } from '../repositories/testing/registry-rows';
+import { RegistryRows } from '@wharf/testing';
 import { api, CoreHarness, createRoleCast, createTestProject, errorCode, startTestCore, TestUser } from '../testing';
 import { BUILTIN_ICON } from './artifact-processor';
 

@@ -1,4 +1,4 @@
-import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
+import { ArtifactRow, RegistryRows } from '@wharf/testing';
 import { api, CoreHarness, createRoleCast, createTestProject, errorCode, startTestCore, TestUser } from '../testing';
 
 interface ArtifactView {

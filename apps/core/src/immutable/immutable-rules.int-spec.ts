@@ -1,4 +1,4 @@
-import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
+import { ArtifactRow, RegistryRows } from '@wharf/testing';
 import { api, ApiResponse, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
 
 interface Selector {

@@ -1,5 +1,5 @@
 import { type PrivateRedis, startPrivateRedis } from '@wharf/outage/testing';
-import { RegistryRows } from '../repositories/testing/registry-rows';
+import { RegistryRows } from '@wharf/testing';
 import { api, ApiRequest, CoreHarness, createTestProject, errorCode, startTestCore } from '../testing';
 
 /**

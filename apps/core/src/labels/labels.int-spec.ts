@@ -1,4 +1,4 @@
-import { ArtifactRow, RegistryRows } from '../repositories/testing/registry-rows';
+import { ArtifactRow, RegistryRows } from '@wharf/testing';
 import { api, ApiResponse, basicAuthHeader, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, startTestCore, TestUser } from '../testing';
 
 interface Label {

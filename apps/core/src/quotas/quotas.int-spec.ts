@@ -1,4 +1,4 @@
-import { ArtifactRow, randomDigest, RegistryRows } from '../repositories/testing/registry-rows';
+import { ArtifactRow, randomDigest, RegistryRows } from '@wharf/testing';
 import { addTestMember, api, ApiResponse, CoreHarness, createTestProject, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
 
 interface Quota {

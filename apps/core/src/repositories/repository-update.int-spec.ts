@@ -1,5 +1,5 @@
 import { api, CoreHarness, createRoleCast, createTestProject, errorCode, sqlQuery, startTestCore, TestUser } from '../testing';
-import { RegistryRows } from './testing/registry-rows';
+import { RegistryRows } from '@wharf/testing';
 
 interface RepositoryView {
   name: string;

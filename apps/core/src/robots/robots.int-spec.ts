@@ -1,5 +1,5 @@
 import { passwordProblem } from '@wharf/auth';
-import { RegistryRows } from '../repositories/testing/registry-rows';
+import { RegistryRows } from '@wharf/testing';
 import { api, basicAuthHeader, CoreHarness, createRoleCast, createTestProject, errorCode, locationId, startTestCore, TestUser } from '../testing';
 
 interface RobotCreated {

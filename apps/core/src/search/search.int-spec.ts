@@ -1,4 +1,4 @@
-import { RegistryRows } from '../repositories/testing/registry-rows';
+import { RegistryRows } from '@wharf/testing';
 import { addTestMember, api, basicAuthHeader, CoreHarness, createTestProject, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
 
 interface SearchView {

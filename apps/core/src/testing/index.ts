@@ -1,5 +1,5 @@
 export * from './core-harness';
-export * from './api-client';
-export * from './db-access';
 export * from '../oidc/testing/test-provider';
 export * from '../oidc/testing/oidc-browser';
+// The service-independent helpers, so that core's tests find everything in one place.
+export * from '@wharf/testing';

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { startTestJobService, type TestJobService } from '../testing';
 import { QUOTA_WARNING_PERCENT } from './quota-warnings';
 import { DIGEST, Fixture, REDIS_URL } from './testing/fixture';
-import { WebhookReceiver } from './testing/receiver';
+import { WebhookReceiver } from '@wharf/testing';
 
 const MIB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -4,7 +4,7 @@ import { EventType, ExecutionStatus, removeQueueKeys } from '@wharf/jobs';
 import Redis from 'ioredis';
 import { startTestJobService, type TestJobService } from '../testing';
 import { Fixture, REDIS_URL } from './testing/fixture';
-import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
+import { selfSignedCertificate, WebhookReceiver } from '@wharf/testing';
 
 interface Proxied {
   method: string;

@@ -5,7 +5,7 @@ import { startTestJobService, type TestJobService } from '../testing';
 import { QuotaWarnings } from './quota-warnings';
 import { postOnce } from './http-post';
 import { DIGEST, Fixture, REDIS_URL } from './testing/fixture';
-import { selfSignedCertificate, WebhookReceiver } from './testing/receiver';
+import { selfSignedCertificate, WebhookReceiver } from '@wharf/testing';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WEBHOOK_CONSUMER_GROUP } from './webhooks';
 import { WebhookSettings } from './webhook-settings';

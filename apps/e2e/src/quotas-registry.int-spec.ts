@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 // Limits set through the API must be the ones a running registry enforces, and the usage the API
 // shows must be what pushes recorded: the real registry next to core, on one database.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { errorCode as ociErrorCode, makeImage, pushImage, RegistryHarness, startTestRegistry, TestImage } from '../../../registry/src/testing';
-import { api, CoreHarness, createTestProject, sqlQuery, startTestCore } from '../testing';
+import { api, createTestProject, makeImage, ociErrorCode, pushImage, sqlQuery, TestImage } from '@wharf/testing';
+import { RegistryHarness, startTestRegistry } from '../../registry/src/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
 
 interface Quota {
   id: number;

@@ -1,7 +1,7 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, type CoreHarness, startTestCore } from '../../core/src/testing';
-import { stopRegistry } from '../src/conformance/conformance-helpers';
-import { type RegistryHarness, startTestRegistry } from '../src/testing';
+import { api } from '@wharf/testing';
+import { type CoreHarness, startTestCore } from '../../core/src/testing';
+import { stopRegistry } from '../../registry/src/conformance/conformance-helpers';
+import { type RegistryHarness, startTestRegistry } from '../../registry/src/testing';
 
 interface Health {
   status: string;

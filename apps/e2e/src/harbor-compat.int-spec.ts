@@ -3,12 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The compatibility walk needs an artifact in a repository, pushed through the real registry next
-// to core on one database. Test-only import of the registry's harness.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { makeImage, pushImage, RegistryHarness, startTestRegistry } from '../../../registry/src/testing';
-import { api, ApiResponse, CoreHarness, createTestProject, createTestUser, locationId, startTestCore } from '../testing';
-import { LATER_TAGS, routeKey, servedRoutes } from './harbor-coverage';
-import { answerChecker, harborDocument, type OpenApiDocument, type SchemaCheck } from './response-check';
+// to core on one database.
+import { api, ApiResponse, createTestProject, createTestUser, locationId, makeImage, pushImage } from '@wharf/testing';
+import { RegistryHarness, startTestRegistry } from '../../registry/src/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { LATER_TAGS, routeKey, servedRoutes } from '../../core/src/openapi/harbor-coverage';
+import { answerChecker, harborDocument, type OpenApiDocument, type SchemaCheck } from '../../core/src/openapi/response-check';
 
 const P = `compat-${randomBytes(4).toString('hex')}`;
 

@@ -1,10 +1,10 @@
 // The data plane writes the extended audit log that core's API lists: both applications on one database, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, CoreHarness, createTestProject, sqlQuery, startTestCore } from '../../../core/src/testing';
+import { api, createTestProject, makeImage, pushImage, sqlQuery } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
 import { AuditTrail } from '@wharf/db/plain';
 import { SyslogReceiver } from '@wharf/outage/testing';
-import { makeImage, pushImage, RegistryHarness, startTokenRegistry } from '../testing';
-import { RegistryAudit } from './registry-audit';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
+import { RegistryAudit } from '../../registry/src/audit/registry-audit';
 
 /**
  * Pushes, pulls and deletions through the registry are Harbor's create_artifact, pull_artifact

@@ -3,13 +3,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecutionStatus, ExecutionStore, isFinal, JobName, JobQueues, KEEP_FINISHED, launchExecution, Trigger, VendorType } from '@wharf/jobs';
 import { Client } from 'pg';
+import { api, ApiResponse, basicAuthHeader, createTestUser, errorCode, TestUser } from '@wharf/testing';
 // The real jobservice (its BullMQ workers, runners and pool registration) in this process, on core's database and queues.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { loadConfig as loadJobServiceConfig } from '../../../jobservice/src/config';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { type RunningJobService, startJobService } from '../../../jobservice/src/job-service';
-import { api, ApiResponse, basicAuthHeader, CoreHarness, createTestUser, errorCode, startTestCore, TestUser } from '../testing';
-import type { JobQueueView as JobQueue, WorkerPoolView as WorkerPool, WorkerView as Worker } from './jobservice-view';
+import { loadConfig as loadJobServiceConfig } from '../../jobservice/src/config';
+import { type RunningJobService, startJobService } from '../../jobservice/src/job-service';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import type { JobQueueView as JobQueue, WorkerPoolView as WorkerPool, WorkerView as Worker } from '../../core/src/jobservice/jobservice-view';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

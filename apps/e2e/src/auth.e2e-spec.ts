@@ -4,13 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // This end-to-end test runs core (the token service) and the registry together, as deployed:
 // it is the one place that needs both applications.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
-import { IdentityFixtures, RegistryHarness, repositoryPermissions, startTokenRegistry } from '../src/testing';
-import { UploadService } from '../src/uploads/upload.service';
-import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
-import { Podman } from './podman';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
+import { addTestMember, api, baseLayer, buildImage, compareLayout, createTestProject, createTestUser, DEST_INSECURE, dockerRef, faithfulCopyOf, IdentityFixtures, Image, INSECURE, killRunningSkopeo, Podman, randomLayer, repositoryPermissions, skopeo, skopeoOk, SRC_INSECURE, TestUser, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
+import { UploadService } from '../../registry/src/uploads/upload.service';
 
 /**
  * Token authentication with real clients: core issues tokens, a registry in token mode (same

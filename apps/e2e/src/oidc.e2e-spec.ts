@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // This end-to-end test runs core (the token service, the OIDC login) and the registry together,
 // as deployed, with a real OpenID provider.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, CoreHarness, createTestProject, startTestCore, startTestProvider, TestBrowser, TestProvider } from '../../core/src/testing';
-import { RegistryHarness, startTokenRegistry } from '../src/testing';
-import { baseLayer, buildImage, Image, randomLayer, writeLayout } from './oci-layout';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo } from './skopeo';
+import { api, baseLayer, buildImage, createTestProject, DEST_INSECURE, dockerRef, Image, INSECURE, killRunningSkopeo, randomLayer, skopeo, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore, startTestProvider, TestBrowser, TestProvider } from '../../core/src/testing';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 /**
  * OIDC users with a real client: core in oidc_auth against oidc-provider, a registry in token

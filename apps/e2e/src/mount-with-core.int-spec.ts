@@ -1,9 +1,9 @@
 // Cross-repository mounts as deployed: core's token service issues the tokens and core's API
 // deletes repositories, on the registry's database.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../../core/src/testing';
-import { RegistryCache } from '../cache/registry-cache';
-import { makeImage, pushBlob, pushImage, RegistryHarness, repeatUntil, sha256, startTokenRegistry } from '../testing';
+import { addTestMember, api, createTestProject, createTestUser, makeImage, pushBlob, pushImage, repeatUntil, sha256, TestUser } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryCache } from '../../registry/src/cache/registry-cache';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 const DEVELOPER = 2;
 

@@ -5,12 +5,10 @@ import { join } from 'node:path';
 import { buildDirectory, Directory, Slapd, startSlapd } from '@wharf/identity/testing';
 // This end-to-end test runs core (the token service and the LDAP settings) and the registry
 // together, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, CoreHarness, createTestProject, startTestCore } from '../../core/src/testing';
-import { AUTH_SETTINGS_CACHE_MS } from '../src/auth/stored-auth-settings';
-import { RegistryHarness, startTokenRegistry } from '../src/testing';
-import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, SRC_INSECURE } from './skopeo';
+import { api, baseLayer, buildImage, compareLayout, createTestProject, DEST_INSECURE, dockerRef, faithfulCopyOf, Image, INSECURE, killRunningSkopeo, randomLayer, skopeo, SRC_INSECURE, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { AUTH_SETTINGS_CACHE_MS } from '../../registry/src/auth/stored-auth-settings';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 /**
  * LDAP users with a real client: core in ldap_auth (set through its API) against a real slapd,

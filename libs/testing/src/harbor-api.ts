@@ -1,6 +1,7 @@
-import { basicAuthHeader } from '../auth/basic-auth';
-
-export { basicAuthHeader } from '../auth/basic-auth';
+/** The `Authorization` header value of Basic credentials. */
+export function basicAuthHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
 
 export interface ApiResponse<T = unknown> {
   status: number;

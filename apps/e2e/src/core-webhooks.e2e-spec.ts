@@ -1,15 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// Core and the jobservice together, as deployed: core's test harness and row fixtures, the
-// jobservice's webhook receiver.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { RegistryRows } from '../../core/src/repositories/testing/registry-rows';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { api, type CoreHarness, createTestProject, locationId, startTestCore } from '../../core/src/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { WebhookReceiver } from '../../jobservice/src/webhook/testing/receiver';
-import { JobServiceProcess } from './jobservice-process';
+// Core in this process and the built jobservice as a separate one, as deployed.
+import { api, createTestProject, JobServiceProcess, locationId, RegistryRows, WebhookReceiver } from '@wharf/testing';
+import { type CoreHarness, startTestCore } from '../../core/src/testing';
 
 /**
  * Deletes through core's API reach webhooks like deletes through /v2/: core publishes

@@ -6,12 +6,9 @@ import { join } from 'node:path';
 import { READ_ONLY_CACHE_MS, READ_ONLY_MESSAGE } from '@wharf/db/plain';
 import { type PrivateDockerd, startPrivateDockerd } from '@wharf/outage/testing';
 // Core (the switch and the token service) and the registry together, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
-import { RegistryHarness, startTokenRegistry } from '../src/testing';
-import { baseLayer, buildImage, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
-import { Podman } from './podman';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
+import { addTestMember, api, baseLayer, buildImage, compareLayout, createTestProject, createTestUser, DEST_INSECURE, dockerRef, faithfulCopyOf, Image, INSECURE, killRunningSkopeo, Podman, randomLayer, skopeo, skopeoOk, SRC_INSECURE, TestUser, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 /**
  * Harbor's read-only mode with real clients: an administrator switches it on through core's API,

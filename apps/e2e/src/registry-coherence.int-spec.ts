@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
 // The API's deletes must reach a running registry's caches: this test runs the real registry next
-// to core on one database, which no library offers. Test-only import of the registry's harness.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { RegistryCache } from '../../../registry/src/cache/registry-cache';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { makeImage, pushImage, putManifest, RegistryHarness, repeatUntil, startTestRegistry, TestImage } from '../../../registry/src/testing';
-import { api, CoreHarness, createTestProject, startTestCore } from '../testing';
+// to core on one database.
+import { api, createTestProject, makeImage, pushImage, putManifest, repeatUntil, TestImage } from '@wharf/testing';
+import { RegistryCache } from '../../registry/src/cache/registry-cache';
+import { RegistryHarness, startTestRegistry } from '../../registry/src/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
 
 // Repository versions live in the machine's shared Redis: a project name of its own keeps other
 // test files' bumps from touching the entries this file inspects.

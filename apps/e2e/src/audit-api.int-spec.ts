@@ -1,9 +1,9 @@
 // Core's audit API is where the data plane's rows are read: this test runs both applications on
 // one database, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../../core/src/testing';
-import { makeImage, pushImage, RegistryHarness, startTokenRegistry } from '../testing';
-import { RegistryAudit } from './registry-audit';
+import { addTestMember, api, createTestProject, createTestUser, makeImage, pushImage, TestUser } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
+import { RegistryAudit } from '../../registry/src/audit/registry-audit';
 
 /**
  * Pushes, pulls and deletions through a token-mode registry, with tokens from core's token

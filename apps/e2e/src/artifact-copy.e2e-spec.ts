@@ -3,11 +3,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Core (the copy API and the token service) and the registry together, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, CoreHarness, createTestProject, createTestUser, startTestCore, TestUser } from '../../core/src/testing';
-import { RegistryHarness, startTokenRegistry } from '../src/testing';
-import { Artifact, baseLayer, buildImage, buildIndex, compareLayout, faithfulCopyOf, Image, randomLayer, writeLayout } from './oci-layout';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, skopeoOk, SRC_INSECURE } from './skopeo';
+import { addTestMember, api, Artifact, baseLayer, buildImage, buildIndex, compareLayout, createTestProject, createTestUser, DEST_INSECURE, dockerRef, faithfulCopyOf, Image, INSECURE, killRunningSkopeo, randomLayer, skopeo, skopeoOk, SRC_INSECURE, TestUser, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 /**
  * Harbor's artifact copy with a real client on both ends: skopeo pushes a multi-arch image, the

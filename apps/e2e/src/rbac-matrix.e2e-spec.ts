@@ -4,12 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Access, grantedRegistryActions, Principal, ProjectRole } from '@wharf/auth';
 // This end-to-end test runs core (the token service) and the registry together, as deployed.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { addTestMember, api, basicAuthHeader, CoreHarness, createTestProject, createTestUser, startTestCore } from '../../core/src/testing';
-import { RegistryAudit } from '../src/audit/registry-audit';
-import { RegistryHarness, repositoryPermissions, startTokenRegistry } from '../src/testing';
-import { baseLayer, buildImage, Image, OCI_MANIFEST, resolveTag, sha256, writeLayout } from './oci-layout';
-import { DEST_INSECURE, dockerRef, INSECURE, killRunningSkopeo, skopeo, SkopeoResult, skopeoOk, SRC_INSECURE } from './skopeo';
+import { addTestMember, api, baseLayer, basicAuthHeader, buildImage, createTestProject, createTestUser, DEST_INSECURE, dockerRef, Image, INSECURE, killRunningSkopeo, OCI_MANIFEST, repositoryPermissions, resolveTag, sha256, skopeo, skopeoOk, SkopeoResult, SRC_INSECURE, writeLayout } from '@wharf/testing';
+import { CoreHarness, startTestCore } from '../../core/src/testing';
+import { RegistryAudit } from '../../registry/src/audit/registry-audit';
+import { RegistryHarness, startTokenRegistry } from '../../registry/src/testing';
 
 /**
  * The permission matrix as users meet it: one core (token service) and one token-mode registry,

@@ -6,15 +6,14 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StorageDriver } from '@wharf/storage';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { STORAGE } from '../../../../apps/registry/src/infra/tokens';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { makeImage, pushImage, RegistryHarness, sha256, startTestRegistry } from '../../../../apps/registry/src/testing';
-import { testNginxConfig } from './nginx-command';
-import { ACCEL_PREFIX, CONSOLE_CSP } from './nginx-config';
-import { EchoedRequest, EchoServer, startEchoServer } from './testing/echo-server';
-import { startTestGateway, TestGateway } from './testing/gateway-harness';
-import { writeSmallPortal } from './testing/portal-build';
+import { makeImage, pushImage, sha256 } from '@wharf/testing';
+import { STORAGE } from '../../registry/src/infra/tokens';
+import { RegistryHarness, startTestRegistry } from '../../registry/src/testing';
+import { testNginxConfig } from '../../../tools/install/src/gateway/nginx-command';
+import { ACCEL_PREFIX, CONSOLE_CSP } from '../../../tools/install/src/gateway/nginx-config';
+import { EchoedRequest, EchoServer, startEchoServer } from '../../../tools/install/src/gateway/testing/echo-server';
+import { startTestGateway, TestGateway } from '../../../tools/install/src/gateway/testing/gateway-harness';
+import { writeSmallPortal } from '../../../tools/install/src/gateway/testing/portal-build';
 
 /**
  * The gateway with https (a self-signed certificate made here by openssl) and the web console: TLS

@@ -4,14 +4,13 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StorageDriver } from '@wharf/storage';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { STORAGE } from '../../../../apps/registry/src/infra/tokens';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { pushBlob, RegistryHarness, sha256, startTestRegistry } from '../../../../apps/registry/src/testing';
-import { testNginxConfig } from './nginx-command';
-import { ACCEL_PREFIX } from './nginx-config';
-import { EchoedRequest, EchoServer, startEchoServer } from './testing/echo-server';
-import { startTestGateway, TestGateway } from './testing/gateway-harness';
+import { pushBlob, sha256 } from '@wharf/testing';
+import { STORAGE } from '../../registry/src/infra/tokens';
+import { RegistryHarness, startTestRegistry } from '../../registry/src/testing';
+import { testNginxConfig } from '../../../tools/install/src/gateway/nginx-command';
+import { ACCEL_PREFIX } from '../../../tools/install/src/gateway/nginx-config';
+import { EchoedRequest, EchoServer, startEchoServer } from '../../../tools/install/src/gateway/testing/echo-server';
+import { startTestGateway, TestGateway } from '../../../tools/install/src/gateway/testing/gateway-harness';
 
 /**
  * The rendered gateway config run by Debian's nginx in front of a real registry (blob offload on,
