@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiQueryStrings, ListParams, type ListRequest } from '../http/query-param';
 import { ApiAdditionResponse, ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { AdditionsService } from './additions.service';
 import { ArtifactCopyService } from './artifact-copy.service';
@@ -52,7 +52,7 @@ export class ArtifactsController {
     private readonly additions: AdditionsService,
   ) {}
 
-  @ApiListQueries({ extra: WITH_FLAGS })
+  @ApiQueryStrings(...WITH_FLAGS)
   @Get()
   @ApiModelResponse('Artifact', { list: true })
   async list(
@@ -67,8 +67,6 @@ export class ArtifactsController {
     setPageHeaders(reply, req.url, list.paging, total);
     return items;
   }
-
-  @ApiListQueries()
   @Get(':reference/accessories')
   @ApiModelResponse('Accessory', { list: true })
   async accessories(

@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
@@ -18,7 +18,7 @@ import { TagsService } from './tags.service';
 export class TagsController {
   constructor(private readonly tags: TagsService) {}
 
-  @ApiListQueries({ extra: ['with_immutable_status'] })
+  @ApiQueryStrings('with_immutable_status')
   @Get()
   @ApiModelResponse('Tag', { list: true })
   async list(

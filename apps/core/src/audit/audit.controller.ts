@@ -11,7 +11,7 @@ import { ApiModelResponse } from '../openapi/schema';
 import { projectRef } from '../projects/project-view';
 import { ProjectsService } from '../projects/projects.service';
 import { AuditLogExtView, AuditLogView, AuditService } from './audit.service';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ListParams, type ListRequest } from '../http/query-param';
 
 @ApiTags('auditlog')
 @ApiBasicAuth()
@@ -21,8 +21,6 @@ export class AuditController {
     private readonly audit: AuditService,
     private readonly projects: ProjectsService,
   ) {}
-
-  @ApiListQueries()
   @Get('audit-logs')
   @ApiModelResponse('AuditLog', { list: true })
   async list(
@@ -39,7 +37,6 @@ export class AuditController {
   }
 
   // The router needs one parameter name per position; Harbor's is a project name only here.
-  @ApiListQueries()
   @Get('projects/:project_name_or_id/logs')
   @ApiModelResponse('AuditLog', { list: true })
   async projectLogs(
@@ -57,7 +54,6 @@ export class AuditController {
   }
 
   /** Harbor 2.13's extended log: every row for system administrators, else those of the caller's projects. */
-  @ApiListQueries()
   @Get('auditlog-exts')
   @ApiModelResponse('AuditLogExt', { list: true })
   async listExt(
@@ -79,8 +75,6 @@ export class AuditController {
     requireSystemAccess(access, 'audit-log', 'list');
     return AUDIT_EVENT_TYPES.map((eventType) => ({ event_type: eventType }));
   }
-
-  @ApiListQueries()
   @Get('projects/:project_name_or_id/auditlog-exts')
   @ApiModelResponse('AuditLogExt', { list: true })
   async projectLogExts(

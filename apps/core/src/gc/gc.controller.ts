@@ -6,13 +6,12 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { scheduleOrEmpty } from './gc-models';
 import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
 import type { ExecHistoryView } from './gc-view';
 import { GcService } from './gc.service';
-
 
 /** Harbor's Schedule, as POST/PUT /system/gc/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -33,14 +32,11 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-
 @ApiTags('gc')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/system/gc`)
 export class GcController {
   constructor(private readonly gc: GcService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('GCHistory', { list: true })
   async history(

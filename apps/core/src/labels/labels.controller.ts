@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LabelDto } from './dto/label.dto';
 import type { LabelView } from './label-view';
@@ -18,7 +18,7 @@ import { LabelsService } from './labels.service';
 export class LabelsController {
   constructor(private readonly labels: LabelsService) {}
 
-  @ApiListQueries({ extra: ['name', 'scope', 'project_id'] })
+  @ApiQueryStrings('name', 'scope', 'project_id')
   @Get()
   @ApiModelResponse('Label', { list: true })
   async list(

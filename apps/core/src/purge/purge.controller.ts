@@ -10,10 +10,9 @@ import type { ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { PurgeService } from './purge.service';
-
 
 /** Harbor's Schedule, as POST/PUT /system/purgeaudit/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -37,14 +36,11 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-
 @ApiTags('purge')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/system/purgeaudit`)
 export class PurgeController {
   constructor(private readonly purge: PurgeService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('ExecHistory', { list: true })
   async history(

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { RepositoriesService } from './repositories.service';
@@ -16,8 +16,6 @@ import type { RepositoryView } from './repository-view';
 @Controller(API_PREFIX)
 export class RepositoriesController {
   constructor(private readonly repositories: RepositoriesService) {}
-
-  @ApiListQueries()
   @Get('repositories')
   @ApiModelResponse('Repository', { list: true })
   async listAll(
@@ -31,8 +29,6 @@ export class RepositoriesController {
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }
-
-  @ApiListQueries()
   @Get('projects/:project_name/repositories')
   @ApiModelResponse('Repository', { list: true })
   async list(

@@ -5,8 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
 import { RetentionService } from './retention.service';
@@ -104,16 +104,14 @@ export class RetentionController {
 
   @Get(':id/executions')
   @ApiModelResponse('RetentionExecution', { list: true })
-  @ApiListQueries({ query: false, sort: false })
   async listExecutions(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('id', ParseIdPipe) id: number,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RetentionExecutionView[]> {
-    const paging = parsePaging(page, pageSize);
+    const { paging } = list;
     const { items, total } = await this.retention.listExecutions(access, id, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
@@ -134,17 +132,15 @@ export class RetentionController {
 
   @Get(':id/executions/:eid/tasks')
   @ApiModelResponse('RetentionExecutionTask', { list: true })
-  @ApiListQueries({ query: false, sort: false })
   async listTasks(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @Param('id', ParseIdPipe) id: number,
     @Param('eid', ParseIdPipe) executionId: number,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RetentionTaskView[]> {
-    const paging = parsePaging(page, pageSize);
+    const { paging } = list;
     const { items, total } = await this.retention.listTasks(access, id, executionId, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;

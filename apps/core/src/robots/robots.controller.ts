@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { RobotCreateDto } from './dto/robot-create.dto';
 import { RobotSecDto } from './dto/robot-sec.dto';
@@ -19,8 +19,6 @@ import { RobotsService } from './robots.service';
 @Controller(`${API_PREFIX}/robots`)
 export class RobotsController {
   constructor(private readonly robots: RobotsService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('Robot', { list: true })
   async list(

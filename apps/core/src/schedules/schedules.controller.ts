@@ -4,8 +4,8 @@ import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { setPageHeaders } from '../http/paging';
+import { ListParams, type ListRequest } from '../http/query-param';
 import { ApiModelResponse } from '../openapi/schema';
 import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 
@@ -15,17 +15,15 @@ import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
-  @ApiListQueries({ query: false, sort: false })
   @Get()
   @ApiModelResponse('ScheduleTask', { list: true })
   async list(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<ScheduleTaskView[]> {
-    const paging = parsePaging(page, pageSize);
+    const { paging } = list;
     const { items, total } = await this.schedules.list(access, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;

@@ -6,7 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
 import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 import { UserGroupDto } from '../members/dto/project-member.dto';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
@@ -18,19 +18,19 @@ import { UserGroupsService } from './usergroups.service';
 export class UserGroupsController {
   constructor(private readonly groups: UserGroupsService) {}
 
-  @ApiListQueries({ query: false, sort: false, extra: ['ldap_group_dn', 'group_name'] })
+  @ApiQueryStrings('ldap_group_dn', 'group_name')
   @Get()
   @ApiModelResponse('UserGroup', { list: true })
   async list(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
     @QueryParam('group_name') groupName?: string,
     @QueryParam('ldap_group_dn') ldapGroupDn?: string,
   ): Promise<UserGroupView[]> {
-    const { total, items, paging } = await this.groups.list(access, { page, pageSize, groupName, ldapGroupDn });
+    const { paging } = list;
+    const { total, items } = await this.groups.list(access, { paging, groupName, ldapGroupDn });
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }
@@ -43,19 +43,18 @@ export class UserGroupsController {
   }
 
   /** Open to every signed-in user (to pick a group as a project member). */
-  @ApiListQueries({ query: false, sort: false })
   @ApiQuery({ name: 'groupname', required: true, type: String })
   @Get('search')
   @ApiModelResponse('UserGroupSearchItem', { list: true })
   async search(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @QueryParam('groupname') groupName?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<UserGroupSearchItem[]> {
-    const { total, items, paging } = await this.groups.search(access, groupName, page, pageSize);
+    const { paging } = list;
+    const { total, items } = await this.groups.search(access, groupName, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
   }

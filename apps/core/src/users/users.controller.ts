@@ -6,7 +6,7 @@ import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
+import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ProjectsService } from '../projects/projects.service';
 import { ConsoleSessions } from '../session/console-sessions';
@@ -17,7 +17,7 @@ import { UserSysAdminFlagDto } from './dto/user-sysadmin-flag.dto';
 import { Permission, projectIdOfScope, projectPermissions } from './permissions';
 import { UsersService } from './users.service';
 import type { UserResp } from './user-view';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
 
 @ApiTags('user')
 @ApiBasicAuth()
@@ -36,7 +36,7 @@ export class UsersController {
     reply.header('Location', `/${API_PREFIX}/users/${id}`);
   }
 
-  @ApiListQueries({ extra: ['username', 'email'] })
+  @ApiQueryStrings('username', 'email')
   @Get()
   @ApiModelResponse('UserResp', { list: true })
   async list(
@@ -53,18 +53,17 @@ export class UsersController {
     return items;
   }
 
-  @ApiListQueries({ query: false, sort: false, extra: ['username'] })
+  @ApiQueryStrings('username')
   @Get('search')
   @ApiModelResponse('UserSearchRespItem', { list: true })
   async search(
     @RequestAccess() access: Access,
+    @ListParams({ query: false, sort: false }) list: ListRequest,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @QueryParam('username') username?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<{ user_id: number; username: string }[]> {
-    const paging = parsePaging(page, pageSize);
+    const { paging } = list;
     const { total, items } = await this.users.search(access, username, paging);
     setPageHeaders(reply, req.url, paging, total);
     return items;
