@@ -1,12 +1,11 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { ApiModelResponse } from '../openapi/schema';
 import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import type { ArtifactView } from './artifact-view';
@@ -25,15 +24,12 @@ export class ProjectArtifactsController {
   @ApiModelResponse('Artifact', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
+    @ListParams() list: Listing,
     @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @ProjectRef() project: ProjectAddress,
     @QueryParam('latest_in_repository') latest?: string,
   ): Promise<ArtifactView[]> {
     const options = { ...artifactOptions(flagsOf(req)), latestInRepository: parseBoolean('latest_in_repository', latest, false) };
-    const { total, items } = await this.artifacts.listOfProject(access, project.nameOrId, project.isName, list, options);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.artifacts.listOfProject(access, project.nameOrId, project.isName, list, options));
   }
 }

@@ -1,12 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { scheduleOrEmpty } from './gc-models';
 import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
@@ -41,13 +40,9 @@ export class GcController {
   @ApiModelResponse('GCHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<ExecHistoryView[]> {
-    const { items, total } = await this.gc.history(access, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.gc.history(access, list));
   }
 
   /**

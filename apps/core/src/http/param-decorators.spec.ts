@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { ExecutionContext } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { HarborError } from './harbor-error';
-import { ListParams, type ListRequest } from './query-param';
+import { type Listing, ListParams, type ListRequest } from './query-param';
 import { ProjectRef } from '../projects/project-param';
 
 /** Where @nestjs/swagger keeps an operation's @ApiQuery/@ApiParam/@ApiHeader entries. */
@@ -25,10 +25,12 @@ class Handlers {
 type Request = { query?: Record<string, unknown>; params?: Record<string, string>; headers?: Record<string, string | string[]> };
 
 /** What the handler's first argument would be for this request. */
-function argument(method: keyof Handlers, req: Request): unknown {
+function argument(method: keyof Handlers, req: Request, headers: Record<string, string> = {}): unknown {
   const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, Handlers, method) as Record<string, { factory: (data: unknown, ctx: ExecutionContext) => unknown; data: unknown }>;
   const [arg] = Object.values(args);
-  const ctx = { switchToHttp: () => ({ getRequest: () => ({ query: {}, params: {}, headers: {}, ...req }) }) } as unknown as ExecutionContext;
+  const request = { url: '/api/v2.0/things?q=a', query: {}, params: {}, headers: {}, ...req };
+  const reply = { header: (name: string, value: string) => void (headers[name] = value) };
+  const ctx = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ExecutionContext;
   return arg.factory(arg.data, ctx);
 }
 
@@ -54,6 +56,16 @@ describe('ListParams', () => {
     expect([...list.query.keys()]).toEqual(['name']);
     expect(list.sort).toEqual([{ key: 'name', descending: true }]);
     expect(documented('list')).toEqual(['query page?', 'query page_size?', 'query q?', 'query sort?']);
+  });
+
+  it('answers with the page items and sets X-Total-Count and Link', () => {
+    const headers: Record<string, string> = {};
+    const list = argument('list', { query: { page: '2', page_size: '2' } }, headers) as Listing;
+    expect(list.answer({ total: 5, items: ['c', 'd'] })).toEqual(['c', 'd']);
+    expect(headers).toEqual({
+      'X-Total-Count': '5',
+      Link: '</api/v2.0/things?q=a&page=1&page_size=2>; rel="prev" , </api/v2.0/things?q=a&page=3&page_size=2>; rel="next"',
+    });
   });
 
   it('refuses malformed paging with 422 and a repeated parameter with 400', () => {

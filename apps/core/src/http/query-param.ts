@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest } from './harbor-error';
-import { type Paging, parsePaging } from './paging';
+import { type Paging, parsePaging, setPageHeaders } from './paging';
 import { type ParsedQuery, parseQuery, parseSort, type SortKey } from './query';
 
 function queryValue(ctx: ExecutionContext, name: string): string | undefined {
@@ -32,17 +32,28 @@ export interface ListOptions {
   sort?: boolean;
 }
 
-const readList = createParamDecorator((options: ListOptions | undefined, ctx: ExecutionContext): ListRequest => {
+/** A list request as its handler gets it. */
+export interface Listing extends ListRequest {
+  /** The page's items, after setting X-Total-Count and (when there are other pages) Link. */
+  answer<T>(page: { total: number; items: T[] }): T[];
+}
+
+const readList = createParamDecorator((options: ListOptions | undefined, ctx: ExecutionContext): Listing => {
   const paging = parsePaging(queryValue(ctx, 'page'), queryValue(ctx, 'page_size'));
+  const http = ctx.switchToHttp();
   return {
     query: parseQuery(options?.query === false ? undefined : queryValue(ctx, 'q')),
     sort: parseSort(options?.sort === false ? undefined : queryValue(ctx, 'sort')),
     paging,
+    answer: ({ total, items }) => {
+      setPageHeaders(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>().url, paging, total);
+      return items;
+    },
   };
 });
 
 /**
- * The list parameters of a request, each a 422 (page, page_size) or 400 (q, sort, or any of them
+ * The list parameters of a request (see Listing), each a 422 (page, page_size) or 400 (q, sort, or any of them
  * repeated) when malformed, and their OpenAPI documentation on the operation. A parameter the
  * options leave out is neither read nor documented: that operation ignores it, as Harbor's does.
  */

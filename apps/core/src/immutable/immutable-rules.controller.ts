@@ -1,12 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import { ImmutableRuleDto } from './dto/immutable-rule.dto';
@@ -22,15 +21,10 @@ export class ImmutableRulesController {
   @ApiModelResponse('ImmutableRule', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @ProjectRef() project: ProjectAddress,
   ): Promise<ImmutableRuleView[]> {
-    const { paging } = list;
-    const { total, items } = await this.rules.list(access, project.nameOrId, project.isName, list);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.rules.list(access, project.nameOrId, project.isName, list));
   }
 
   @Post()

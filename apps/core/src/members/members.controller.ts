@@ -5,13 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import { ProjectMemberDto, RoleRequestDto } from './dto/project-member.dto';
 import type { ProjectMemberEntity } from './member-view';
 import { MembersService } from './members.service';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('member')
 @ApiBasicAuth()
@@ -24,16 +23,11 @@ export class MembersController {
   @ApiModelResponse('ProjectMemberEntity', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @ProjectRef() project: ProjectAddress,
     @QueryParam('entityname') entityName?: string,
   ): Promise<ProjectMemberEntity[]> {
-    const { paging } = list;
-    const { total, items } = await this.members.list(access, project.nameOrId, project.isName, entityName, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.members.list(access, project.nameOrId, project.isName, entityName, list.paging));
   }
 
   @Post()

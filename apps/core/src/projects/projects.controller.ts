@@ -6,13 +6,12 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { parseBoolean } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
 import { type ProjectAddress, ProjectRef } from './project-param';
 import type { ProjectView } from './project-view';
 import { ProjectDeletable, ProjectsService, ProjectSummary } from './projects.service';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('project')
 @ApiBasicAuth()
@@ -25,27 +24,22 @@ export class ProjectsController {
   @ApiModelResponse('Project', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @QueryParam('name') name?: string,
     @QueryParam('public') isPublic?: string,
     @QueryParam('owner') owner?: string,
     @QueryParam('with_detail') withDetail?: string,
   ): Promise<ProjectView[]> {
-    const { paging } = list;
     // Accepted for compatibility; every listed project carries its details.
     parseBoolean('with_detail', withDetail, true);
-    const { total, items } = await this.projects.list(access, {
+    return list.answer(await this.projects.list(access, {
       query: list.query,
       sort: list.sort,
-      paging,
+      paging: list.paging,
       name,
       public: isPublic === undefined || isPublic === '' ? undefined : parseBoolean('public', isPublic, false),
       owner,
-    });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    }));
   }
 
   @Head()

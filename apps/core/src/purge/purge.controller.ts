@@ -1,16 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { scheduleOrEmpty } from '../gc/gc-models';
 import { SCHEDULE_OBJ_SCHEMA } from '../gc/gc-schedule-request';
 import type { ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { PurgeService } from './purge.service';
 
@@ -45,13 +44,9 @@ export class PurgeController {
   @ApiModelResponse('ExecHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<ExecHistoryView[]> {
-    const { items, total } = await this.purge.history(access, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.purge.history(access, list));
   }
 
   /** With no schedule Harbor answers 200 with an empty body; `{}` here, as for GC's schedule. */

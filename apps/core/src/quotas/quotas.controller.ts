@@ -1,12 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { QuotaView } from './quota-view';
 import { QuotasService } from './quotas.service';
@@ -38,16 +36,11 @@ export class QuotasController {
   @ApiModelResponse('Quota', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams({ query: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false }) list: Listing,
     @QueryParam('reference') reference?: string,
     @QueryParam('reference_id') referenceId?: string,
   ): Promise<QuotaView[]> {
-    const { paging } = list;
-    const { total, items } = await this.quotas.list(access, { reference, referenceId, sort: list.sort, paging });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.quotas.list(access, { reference, referenceId, sort: list.sort, paging: list.paging }));
   }
 
   @Get(':id')

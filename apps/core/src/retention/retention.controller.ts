@@ -1,12 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
 import { RetentionService } from './retention.service';
@@ -106,15 +105,10 @@ export class RetentionController {
   @ApiModelResponse('RetentionExecution', { list: true })
   async listExecutions(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @Param('id', ParseIdPipe) id: number,
   ): Promise<RetentionExecutionView[]> {
-    const { paging } = list;
-    const { items, total } = await this.retention.listExecutions(access, id, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.retention.listExecutions(access, id, list.paging));
   }
 
   /** `{"action": "stop"}`, the only action. */
@@ -134,16 +128,11 @@ export class RetentionController {
   @ApiModelResponse('RetentionExecutionTask', { list: true })
   async listTasks(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @Param('id', ParseIdPipe) id: number,
     @Param('eid', ParseIdPipe) executionId: number,
   ): Promise<RetentionTaskView[]> {
-    const { paging } = list;
-    const { items, total } = await this.retention.listTasks(access, id, executionId, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.retention.listTasks(access, id, executionId, list.paging));
   }
 
   /** The repository's decision log: every artifact, retained or deleted, and why. */

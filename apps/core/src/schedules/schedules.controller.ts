@@ -1,11 +1,9 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse } from '../openapi/schema';
 import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 
@@ -19,14 +17,9 @@ export class SchedulesController {
   @ApiModelResponse('ScheduleTask', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
   ): Promise<ScheduleTaskView[]> {
-    const { paging } = list;
-    const { items, total } = await this.schedules.list(access, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.schedules.list(access, list.paging));
   }
 
   @Get(':job_type/paused')

@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { UserGroupDto } from '../members/dto/project-member.dto';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
@@ -23,16 +22,11 @@ export class UserGroupsController {
   @ApiModelResponse('UserGroup', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('group_name') groupName?: string,
     @QueryParam('ldap_group_dn') ldapGroupDn?: string,
   ): Promise<UserGroupView[]> {
-    const { paging } = list;
-    const { total, items } = await this.groups.list(access, { paging, groupName, ldapGroupDn });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.groups.list(access, { paging: list.paging, groupName, ldapGroupDn }));
   }
 
   @Post()
@@ -48,15 +42,10 @@ export class UserGroupsController {
   @ApiModelResponse('UserGroupSearchItem', { list: true })
   async search(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('groupname') groupName?: string,
   ): Promise<UserGroupSearchItem[]> {
-    const { paging } = list;
-    const { total, items } = await this.groups.search(access, groupName, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.groups.search(access, groupName, list.paging));
   }
 
   @Get(':group_id')

@@ -6,7 +6,6 @@ import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ProjectsService } from '../projects/projects.service';
 import { ConsoleSessions } from '../session/console-sessions';
@@ -17,7 +16,7 @@ import { UserSysAdminFlagDto } from './dto/user-sysadmin-flag.dto';
 import { Permission, projectIdOfScope, projectPermissions } from './permissions';
 import { UsersService } from './users.service';
 import type { UserResp } from './user-view';
-import { ApiQueryStrings, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('user')
 @ApiBasicAuth()
@@ -41,16 +40,11 @@ export class UsersController {
   @ApiModelResponse('UserResp', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @QueryParam('username') username?: string,
     @QueryParam('email') email?: string,
   ): Promise<UserResp[]> {
-    const { paging } = list;
-    const { total, items } = await this.users.list(access, list.query, { username, email }, list.sort, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.users.list(access, list.query, { username, email }, list.sort, list.paging));
   }
 
   @ApiQueryStrings('username')
@@ -58,15 +52,10 @@ export class UsersController {
   @ApiModelResponse('UserSearchRespItem', { list: true })
   async search(
     @RequestAccess() access: Access,
-    @ListParams({ query: false, sort: false }) list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('username') username?: string,
   ): Promise<{ user_id: number; username: string }[]> {
-    const { paging } = list;
-    const { total, items } = await this.users.search(access, username, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.users.search(access, username, list.paging));
   }
 
   @Get('current')

@@ -6,8 +6,7 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { unprocessable } from '../http/harbor-error';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
@@ -23,15 +22,10 @@ export class WebhooksController {
   @ApiModelResponse('WebhookPolicy', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @ProjectRef() project: ProjectAddress,
   ): Promise<WebhookPolicyView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.list(access, project, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.list(access, project, list));
   }
 
   @Post('policies')
@@ -82,32 +76,22 @@ export class WebhooksController {
   @ApiModelResponse('Execution', { list: true })
   async executions(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
   ): Promise<ExecutionView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.executions(access, project, policyId, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.executions(access, project, policyId, list));
   }
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks')
   @ApiModelResponse('Task', { list: true })
   async tasks(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Param('execution_id', ParseIdPipe) executionId: number,
   ): Promise<TaskView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.tasks(access, project, policyId, executionId, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.tasks(access, project, policyId, executionId, list));
   }
 
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks/:task_id/log')
@@ -165,17 +149,14 @@ export class WebhookJobsController {
   @ApiModelResponse('WebhookJob', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
+    @ListParams() list: Listing,
     @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @ProjectRef() project: ProjectAddress,
   ): Promise<WebhookJobView[]> {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const policyId = policyIdOf(query['policy_id']);
     const status = query['status'];
     const statuses = (Array.isArray(status) ? status : status === undefined ? [] : [status]).map(String).flatMap((s) => s.split(',')).filter((s) => s !== '');
-    const { total, items } = await this.webhooks.jobs(access, project, policyId, list, statuses);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.webhooks.jobs(access, project, policyId, list, statuses));
   }
 }
