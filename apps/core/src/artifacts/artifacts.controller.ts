@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams } from '../http/query-param';
 import { ApiAdditionResponse, ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { AdditionsService } from './additions.service';
 import { ArtifactCopyService } from './artifact-copy.service';
@@ -52,37 +51,28 @@ export class ArtifactsController {
     private readonly additions: AdditionsService,
   ) {}
 
-  @ApiListQueries({ extra: WITH_FLAGS })
+  @ApiQueryStrings(...WITH_FLAGS)
   @Get()
   @ApiModelResponse('Artifact', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
+    @ListParams() list: Listing,
     @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
   ): Promise<ArtifactView[]> {
-    const { total, items } = await this.artifacts.list(access, projectName, repositoryName, list, artifactOptions(flagsOf(req)));
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.artifacts.list(access, projectName, repositoryName, list, artifactOptions(flagsOf(req))));
   }
-
-  @ApiListQueries()
   @Get(':reference/accessories')
   @ApiModelResponse('Accessory', { list: true })
   async accessories(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
     @Param('reference') reference: string,
   ): Promise<AccessoryView[]> {
-    const { total, items } = await this.artifacts.accessories(access, projectName, repositoryName, reference, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.artifacts.accessories(access, projectName, repositoryName, reference, list));
   }
 
   @ApiQuery({ name: 'from', required: true, description: 'project/repository:tag or project/repository@digest' })

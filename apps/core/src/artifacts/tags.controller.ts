@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { TagView } from './artifact-view';
 import { NewTagDto } from './dto/new-tag.dto';
@@ -18,22 +17,18 @@ import { TagsService } from './tags.service';
 export class TagsController {
   constructor(private readonly tags: TagsService) {}
 
-  @ApiListQueries({ extra: ['with_immutable_status'] })
+  @ApiQueryStrings('with_immutable_status')
   @Get()
   @ApiModelResponse('Tag', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @Param('project_name') projectName: string,
     @Param('repository_name') repositoryName: string,
     @Param('reference') reference: string,
     @QueryParam('with_immutable_status') withImmutableStatus?: string,
   ): Promise<TagView[]> {
-    const { total, items } = await this.tags.list(access, projectName, repositoryName, reference, list, parseBoolean('with_immutable_status', withImmutableStatus, false));
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.tags.list(access, projectName, repositoryName, reference, list, parseBoolean('with_immutable_status', withImmutableStatus, false)));
   }
 
   @Post()

@@ -1,18 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { scheduleOrEmpty } from './gc-models';
 import { MAX_GC_WORKERS, MIN_GC_WORKERS, SCHEDULE_OBJ_SCHEMA } from './gc-schedule-request';
 import type { ExecHistoryView } from './gc-view';
 import { GcService } from './gc.service';
-
 
 /** Harbor's Schedule, as POST/PUT /system/gc/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -33,25 +31,18 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-
 @ApiTags('gc')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/system/gc`)
 export class GcController {
   constructor(private readonly gc: GcService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('GCHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<ExecHistoryView[]> {
-    const { items, total } = await this.gc.history(access, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.gc.history(access, list));
   }
 
   /**

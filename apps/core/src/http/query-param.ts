@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest } from './harbor-error';
-import { type Paging, parsePaging } from './paging';
+import { type Paging, parsePaging, setPageHeaders } from './paging';
 import { type ParsedQuery, parseQuery, parseSort, type SortKey } from './query';
 
 function queryValue(ctx: ExecutionContext, name: string): string | undefined {
@@ -26,16 +26,47 @@ export interface ListRequest {
   paging: Paging;
 }
 
-/** The list parameters of a request (each a 400 when malformed or repeated); document them with ApiListQueries. */
-export const ListParams = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): ListRequest => {
-    const paging = parsePaging(queryValue(ctx, 'page'), queryValue(ctx, 'page_size'));
-    return { query: parseQuery(queryValue(ctx, 'q')), sort: parseSort(queryValue(ctx, 'sort')), paging };
-  },
-);
+/** Which list parameters an operation takes besides `page` and `page_size` (both by default). */
+export interface ListOptions {
+  query?: boolean;
+  sort?: boolean;
+}
 
-/** OpenAPI documentation of Harbor's list parameters (QueryParam reads them). */
-export function ApiListQueries(options: { query?: boolean; sort?: boolean; extra?: string[] } = {}): MethodDecorator {
+/** A list request as its handler gets it. */
+export interface Listing extends ListRequest {
+  /** The page's items, after setting X-Total-Count and (when there are other pages) Link. */
+  answer<T>(page: { total: number; items: T[] }): T[];
+}
+
+const readList = createParamDecorator((options: ListOptions | undefined, ctx: ExecutionContext): Listing => {
+  const paging = parsePaging(queryValue(ctx, 'page'), queryValue(ctx, 'page_size'));
+  const http = ctx.switchToHttp();
+  return {
+    query: parseQuery(options?.query === false ? undefined : queryValue(ctx, 'q')),
+    sort: parseSort(options?.sort === false ? undefined : queryValue(ctx, 'sort')),
+    paging,
+    answer: ({ total, items }) => {
+      setPageHeaders(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>().url, paging, total);
+      return items;
+    },
+  };
+});
+
+/**
+ * The list parameters of a request (see Listing), each a 422 (page, page_size) or 400 (q, sort, or any of them
+ * repeated) when malformed, and their OpenAPI documentation on the operation. A parameter the
+ * options leave out is neither read nor documented: that operation ignores it, as Harbor's does.
+ */
+export function ListParams(options: ListOptions = {}): ParameterDecorator {
+  return (target, key, index) => {
+    readList(options)(target, key, index);
+    if (key === undefined) return;
+    const descriptor = Object.getOwnPropertyDescriptor(target, key);
+    if (descriptor) ApiListQueries(options)(target, key, descriptor);
+  };
+}
+
+function ApiListQueries(options: ListOptions): MethodDecorator {
   const decorators = [
     ApiQuery({ name: 'page', required: false, type: Number, description: 'page number, from 1' }),
     ApiQuery({ name: 'page_size', required: false, type: Number, description: 'items per page, 1 to 100 (default 10)' }),
@@ -44,6 +75,10 @@ export function ApiListQueries(options: { query?: boolean; sort?: boolean; extra
     decorators.push(ApiQuery({ name: 'q', required: false, type: String, description: 'k=v exact, k=~v fuzzy, k=[min~max] range, k={v1 v2} any of; comma separated' }));
   }
   if (options.sort !== false) decorators.push(ApiQuery({ name: 'sort', required: false, type: String, description: 'e.g. name,-creation_time' }));
-  for (const name of options.extra ?? []) decorators.push(ApiQuery({ name, required: false, type: String }));
   return applyDecorators(...decorators);
+}
+
+/** OpenAPI documentation of optional string query parameters that QueryParam reads. */
+export function ApiQueryStrings(...names: string[]): MethodDecorator {
+  return applyDecorators(...names.map((name) => ApiQuery({ name, required: false, type: String })));
 }

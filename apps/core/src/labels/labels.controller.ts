@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { LabelDto } from './dto/label.dto';
 import type { LabelView } from './label-view';
@@ -18,21 +17,17 @@ import { LabelsService } from './labels.service';
 export class LabelsController {
   constructor(private readonly labels: LabelsService) {}
 
-  @ApiListQueries({ extra: ['name', 'scope', 'project_id'] })
+  @ApiQueryStrings('name', 'scope', 'project_id')
   @Get()
   @ApiModelResponse('Label', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @QueryParam('scope') scope?: string,
     @QueryParam('project_id') projectId?: string,
     @QueryParam('name') name?: string,
   ): Promise<LabelView[]> {
-    const { total, items } = await this.labels.list(access, { scope, projectId, name }, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.labels.list(access, { scope, projectId, name }, list));
   }
 
   @Post()

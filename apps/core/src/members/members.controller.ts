@@ -1,42 +1,33 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access, ProjectRole } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
-import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
+import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import { ProjectMemberDto, RoleRequestDto } from './dto/project-member.dto';
 import type { ProjectMemberEntity } from './member-view';
 import { MembersService } from './members.service';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('member')
 @ApiBasicAuth()
-@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
 @Controller(`${API_PREFIX}/projects/:project_name_or_id/members`)
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
-  @ApiListQueries({ query: false, sort: false, extra: ['entityname'] })
+  @ApiQueryStrings('entityname')
   @Get()
   @ApiModelResponse('ProjectMemberEntity', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @ListParams({ query: false, sort: false }) list: Listing,
+    @ProjectRef() project: ProjectAddress,
     @QueryParam('entityname') entityName?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<ProjectMemberEntity[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.members.list(access, nameOrId, isResourceName(isName), entityName, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.members.list(access, project.nameOrId, project.isName, entityName, list.paging));
   }
 
   @Post()
@@ -45,18 +36,17 @@ export class MembersController {
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Body() body: ProjectMemberDto,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    const id = await this.members.create(access, req.ip, nameOrId, isResourceName(isName), body);
-    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(nameOrId)}/members/${id}`);
+    const id = await this.members.create(access, req.ip, project.nameOrId, project.isName, body);
+    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(project.nameOrId)}/members/${id}`);
   }
 
   @Get(':mid')
   @ApiModelResponse('ProjectMemberEntity')
-  get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Param('mid', ParseIdPipe) mid: number, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectMemberEntity> {
-    return this.members.get(access, nameOrId, isResourceName(isName), mid);
+  get(@RequestAccess() access: Access, @ProjectRef() project: ProjectAddress, @Param('mid', ParseIdPipe) mid: number): Promise<ProjectMemberEntity> {
+    return this.members.get(access, project.nameOrId, project.isName, mid);
   }
 
   @Put(':mid')
@@ -65,12 +55,11 @@ export class MembersController {
   update(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('mid', ParseIdPipe) mid: number,
     @Body() body: RoleRequestDto,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    return this.members.updateRole(access, req.ip, nameOrId, isResourceName(isName), mid, body.role_id as ProjectRole);
+    return this.members.updateRole(access, req.ip, project.nameOrId, project.isName, mid, body.role_id as ProjectRole);
   }
 
   @Delete(':mid')
@@ -79,10 +68,9 @@ export class MembersController {
   delete(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('mid', ParseIdPipe) mid: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    return this.members.delete(access, req.ip, nameOrId, isResourceName(isName), mid);
+    return this.members.delete(access, req.ip, project.nameOrId, project.isName, mid);
   }
 }

@@ -20,7 +20,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .setVersion(HARBOR_VERSION)
     .addBasicAuth()
     .build();
-  const document = withHarborModels(optionalHeaders(SwaggerModule.createDocument(app, config)));
+  const document = withHarborModels(pathParametersFirst(optionalHeaders(SwaggerModule.createDocument(app, config))));
   // The UI is served by registerSwaggerUi; Nest's own would need a static-file plugin.
   SwaggerModule.setup(SWAGGER_UI_PATH.slice(1), app, document, {
     swaggerUiEnabled: false,
@@ -51,6 +51,23 @@ export function optionalHeaders(document: OpenAPIObject): OpenAPIObject {
         p.required = false;
         return true;
       });
+    }
+  }
+  return document;
+}
+
+/**
+ * Path parameters first and in the order the path names them, as in Harbor's document (generated
+ * clients take them positionally): Nest lists those a parameter decorator documents (ProjectRef)
+ * after those read with @Param.
+ */
+export function pathParametersFirst(document: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(document.paths)) {
+    const position = (p: Parameter) => (p.in === 'path' ? path.indexOf(`{${p.name}}`) : Number.MAX_SAFE_INTEGER);
+    for (const operation of Object.values(item) as { parameters?: Parameter[] }[]) {
+      if (!operation || typeof operation !== 'object' || !Array.isArray(operation.parameters)) continue;
+      // Array.prototype.sort is stable: the other parameters keep their order.
+      operation.parameters = [...operation.parameters].sort((a, b) => position(a) - position(b));
     }
   }
   return document;

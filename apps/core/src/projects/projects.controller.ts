@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Head, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Head, Headers, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,13 +6,12 @@ import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { notFound } from '../http/harbor-error';
 import { parseBoolean } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { CreateProjectReqDto, UpdateProjectReqDto } from './dto/project-req.dto';
-import { IS_RESOURCE_NAME, isResourceName } from './project-key';
+import { type ProjectAddress, ProjectRef } from './project-param';
 import type { ProjectView } from './project-view';
 import { ProjectDeletable, ProjectsService, ProjectSummary } from './projects.service';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('project')
 @ApiBasicAuth()
@@ -20,32 +19,27 @@ import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../htt
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
-  @ApiListQueries({ extra: ['name', 'public', 'owner', 'with_detail'] })
+  @ApiQueryStrings('name', 'public', 'owner', 'with_detail')
   @Get()
   @ApiModelResponse('Project', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @QueryParam('name') name?: string,
     @QueryParam('public') isPublic?: string,
     @QueryParam('owner') owner?: string,
     @QueryParam('with_detail') withDetail?: string,
   ): Promise<ProjectView[]> {
-    const { paging } = list;
     // Accepted for compatibility; every listed project carries its details.
     parseBoolean('with_detail', withDetail, true);
-    const { total, items } = await this.projects.list(access, {
+    return list.answer(await this.projects.list(access, {
       query: list.query,
       sort: list.sort,
-      paging,
+      paging: list.paging,
       name,
       public: isPublic === undefined || isPublic === '' ? undefined : parseBoolean('public', isPublic, false),
       owner,
-    });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    }));
   }
 
   @Head()
@@ -71,44 +65,38 @@ export class ProjectsController {
 
   @Get(':project_name_or_id')
   @ApiModelResponse('Project')
-  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
-  get(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectView> {
-    return this.projects.get(access, nameOrId, isResourceName(isName));
+  get(@RequestAccess() access: Access, @ProjectRef() project: ProjectAddress): Promise<ProjectView> {
+    return this.projects.get(access, project.nameOrId, project.isName);
   }
 
   @Put(':project_name_or_id')
   @ApiNoBodyResponse()
   @HttpCode(200)
-  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
   update(
     @RequestAccess() access: Access,
     @Req() req: FastifyRequest,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Body() body: UpdateProjectReqDto,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    return this.projects.update(access, req.ip, nameOrId, isResourceName(isName), body);
+    return this.projects.update(access, req.ip, project.nameOrId, project.isName, body);
   }
 
   @Delete(':project_name_or_id')
   @ApiNoBodyResponse()
   @HttpCode(200)
-  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
-  delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<void> {
-    return this.projects.delete(access, req.ip, nameOrId, isResourceName(isName));
+  delete(@RequestAccess() access: Access, @Req() req: FastifyRequest, @ProjectRef() project: ProjectAddress): Promise<void> {
+    return this.projects.delete(access, req.ip, project.nameOrId, project.isName);
   }
 
   @Get(':project_name_or_id/_deletable')
   @ApiModelResponse('ProjectDeletable')
-  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
-  deletable(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectDeletable> {
-    return this.projects.deletable(access, nameOrId, isResourceName(isName));
+  deletable(@RequestAccess() access: Access, @ProjectRef() project: ProjectAddress): Promise<ProjectDeletable> {
+    return this.projects.deletable(access, project.nameOrId, project.isName);
   }
 
   @Get(':project_name_or_id/summary')
   @ApiModelResponse('ProjectSummary')
-  @ApiHeader({ name: 'X-Is-Resource-Name', required: false })
-  summary(@RequestAccess() access: Access, @Param('project_name_or_id') nameOrId: string, @Headers(IS_RESOURCE_NAME) isName?: string): Promise<ProjectSummary> {
-    return this.projects.summary(access, nameOrId, isResourceName(isName));
+  summary(@RequestAccess() access: Access, @ProjectRef() project: ProjectAddress): Promise<ProjectSummary> {
+    return this.projects.summary(access, project.nameOrId, project.isName);
   }
 }

@@ -1,19 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import { MAX_AUDIT_RETENTION_HOUR } from '@wharf/jobs';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { scheduleOrEmpty } from '../gc/gc-models';
 import { SCHEDULE_OBJ_SCHEMA } from '../gc/gc-schedule-request';
 import type { ExecHistoryView } from '../gc/gc-view';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiSchemaResponse, ApiTextResponse } from '../openapi/schema';
 import { PurgeService } from './purge.service';
-
 
 /** Harbor's Schedule, as POST/PUT /system/purgeaudit/schedule take it. */
 const SCHEDULE_SCHEMA = {
@@ -37,25 +35,18 @@ const SCHEDULE_SCHEMA = {
   },
 };
 
-
 @ApiTags('purge')
 @ApiBasicAuth()
 @Controller(`${API_PREFIX}/system/purgeaudit`)
 export class PurgeController {
   constructor(private readonly purge: PurgeService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('ExecHistory', { list: true })
   async history(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<ExecHistoryView[]> {
-    const { items, total } = await this.purge.history(access, list);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.purge.history(access, list));
   }
 
   /** With no schedule Harbor answers 200 with an empty body; `{}` here, as for GC's schedule. */

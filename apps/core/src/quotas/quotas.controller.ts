@@ -1,12 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { QuotaView } from './quota-view';
 import { QuotasService } from './quotas.service';
@@ -33,23 +31,16 @@ const QUOTA_UPDATE_SCHEMA = {
 export class QuotasController {
   constructor(private readonly quotas: QuotasService) {}
 
-  @ApiListQueries({ query: false, extra: ['reference', 'reference_id'] })
+  @ApiQueryStrings('reference', 'reference_id')
   @Get()
   @ApiModelResponse('Quota', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false }) list: Listing,
     @QueryParam('reference') reference?: string,
     @QueryParam('reference_id') referenceId?: string,
-    @QueryParam('sort') sort?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<QuotaView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.quotas.list(access, { reference, referenceId, sort, paging });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.quotas.list(access, { reference, referenceId, sort: list.sort, paging: list.paging }));
   }
 
   @Get(':id')

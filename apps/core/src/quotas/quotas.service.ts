@@ -3,7 +3,7 @@ import type { Access } from '@wharf/auth';
 import { requireAuthenticated, requireProjectAccess, requireSysadmin } from '../auth/authorize';
 import { notFound } from '../http/harbor-error';
 import type { Paging } from '../http/paging';
-import { parseSort } from '../http/query';
+import type { SortKey } from '../http/query';
 import { projectRef } from '../projects/project-view';
 import { quotaOrder, QuotaStore } from './quota.store';
 import { QuotaView, quotaView } from './quota-view';
@@ -17,7 +17,7 @@ const MAX_ID = 2_147_483_647;
 export interface QuotaListRequest {
   reference?: string;
   referenceId?: string;
-  sort?: string;
+  sort: SortKey[];
   paging: Paging;
 }
 
@@ -35,7 +35,7 @@ export class QuotasService {
 
   async list(access: Access, req: QuotaListRequest): Promise<{ total: number; items: QuotaView[] }> {
     requireSysadmin(access);
-    const sort = parseSort(req.sort);
+    const { sort } = req;
     // Refused before any filter can make the answer empty: a bad sort is a 400 whatever the data.
     quotaOrder(sort);
     // Filters compare as Harbor's do, as strings: one that nothing can match lists nothing.

@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { UpdateRepositoryDto } from './dto/update-repository.dto';
 import { RepositoriesService } from './repositories.service';
@@ -16,36 +15,22 @@ import type { RepositoryView } from './repository-view';
 @Controller(API_PREFIX)
 export class RepositoriesController {
   constructor(private readonly repositories: RepositoriesService) {}
-
-  @ApiListQueries()
   @Get('repositories')
   @ApiModelResponse('Repository', { list: true })
   async listAll(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<RepositoryView[]> {
-    const { paging } = list;
-    const { total, items } = await this.repositories.listAll(access, list);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.repositories.listAll(access, list));
   }
-
-  @ApiListQueries()
   @Get('projects/:project_name/repositories')
   @ApiModelResponse('Repository', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @Param('project_name') projectName: string,
   ): Promise<RepositoryView[]> {
-    const { paging } = list;
-    const { total, items } = await this.repositories.listOfProject(access, projectName, list);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.repositories.listOfProject(access, projectName, list));
   }
 
   @Get('projects/:project_name/repositories/:repository_name')

@@ -1,12 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
 import type { RetentionExecutionView, RetentionPolicyView, RetentionTaskView } from './retention-view';
 import { RetentionService } from './retention.service';
@@ -104,19 +103,12 @@ export class RetentionController {
 
   @Get(':id/executions')
   @ApiModelResponse('RetentionExecution', { list: true })
-  @ApiListQueries({ query: false, sort: false })
   async listExecutions(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @Param('id', ParseIdPipe) id: number,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RetentionExecutionView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { items, total } = await this.retention.listExecutions(access, id, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.retention.listExecutions(access, id, list.paging));
   }
 
   /** `{"action": "stop"}`, the only action. */
@@ -134,20 +126,13 @@ export class RetentionController {
 
   @Get(':id/executions/:eid/tasks')
   @ApiModelResponse('RetentionExecutionTask', { list: true })
-  @ApiListQueries({ query: false, sort: false })
   async listTasks(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @Param('id', ParseIdPipe) id: number,
     @Param('eid', ParseIdPipe) executionId: number,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<RetentionTaskView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { items, total } = await this.retention.listTasks(access, id, executionId, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.retention.listTasks(access, id, executionId, list.paging));
   }
 
   /** The repository's decision log: every artifact, retained or deleted, and why. */

@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { RobotCreateDto } from './dto/robot-create.dto';
 import { RobotSecDto } from './dto/robot-sec.dto';
@@ -19,20 +18,13 @@ import { RobotsService } from './robots.service';
 @Controller(`${API_PREFIX}/robots`)
 export class RobotsController {
   constructor(private readonly robots: RobotsService) {}
-
-  @ApiListQueries()
   @Get()
   @ApiModelResponse('Robot', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
   ): Promise<RobotView[]> {
-    const { paging } = list;
-    const { total, items } = await this.robots.list(access, list.query, list.sort, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.robots.list(access, list.query, list.sort, list.paging));
   }
 
   @Post()

@@ -1,11 +1,9 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBasicAuth, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
-import { parsePaging, setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse } from '../openapi/schema';
 import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules.service';
 
@@ -15,20 +13,13 @@ import { SchedulerStatus, ScheduleTaskView, SchedulesService } from './schedules
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
-  @ApiListQueries({ query: false, sort: false })
   @Get()
   @ApiModelResponse('ScheduleTask', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
+    @ListParams({ query: false, sort: false }) list: Listing,
   ): Promise<ScheduleTaskView[]> {
-    const paging = parsePaging(page, pageSize);
-    const { items, total } = await this.schedules.list(access, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.schedules.list(access, list.paging));
   }
 
   @Get(':job_type/paused')

@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 import { UserGroupDto } from '../members/dto/project-member.dto';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import type { UserGroupSearchItem, UserGroupView } from './user-group-view';
@@ -18,21 +17,16 @@ import { UserGroupsService } from './usergroups.service';
 export class UserGroupsController {
   constructor(private readonly groups: UserGroupsService) {}
 
-  @ApiListQueries({ query: false, sort: false, extra: ['ldap_group_dn', 'group_name'] })
+  @ApiQueryStrings('ldap_group_dn', 'group_name')
   @Get()
   @ApiModelResponse('UserGroup', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('group_name') groupName?: string,
     @QueryParam('ldap_group_dn') ldapGroupDn?: string,
   ): Promise<UserGroupView[]> {
-    const { total, items, paging } = await this.groups.list(access, { page, pageSize, groupName, ldapGroupDn });
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.groups.list(access, { paging: list.paging, groupName, ldapGroupDn }));
   }
 
   @Post()
@@ -43,21 +37,15 @@ export class UserGroupsController {
   }
 
   /** Open to every signed-in user (to pick a group as a project member). */
-  @ApiListQueries({ query: false, sort: false })
   @ApiQuery({ name: 'groupname', required: true, type: String })
   @Get('search')
   @ApiModelResponse('UserGroupSearchItem', { list: true })
   async search(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('groupname') groupName?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<UserGroupSearchItem[]> {
-    const { total, items, paging } = await this.groups.search(access, groupName, page, pageSize);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.groups.search(access, groupName, list.paging));
   }
 
   @Get(':group_id')

@@ -4,7 +4,7 @@ import type { Sql } from '@wharf/db';
 import { requireAuthenticated, requireSystemAccess } from '../auth/authorize';
 import { SettingsService } from '../configurations/settings.service';
 import { badRequest, conflict, notFound } from '../http/harbor-error';
-import { type Paging, parsePaging } from '../http/paging';
+import type { Paging } from '../http/paging';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { SQL } from '../infra/tokens';
 import { LdapService } from '../ldap/ldap.service';
@@ -26,8 +26,7 @@ const RESOURCE = 'user-group';
 export interface UserGroupListParams {
   groupName?: string;
   ldapGroupDn?: string;
-  page?: string;
-  pageSize?: string;
+  paging: Paging;
 }
 
 function checkName(name: string | undefined): string {
@@ -51,24 +50,22 @@ export class UserGroupsService {
   ) {}
 
   /** In LDAP mode only LDAP groups are listed (and may be picked by DN), as in Harbor. */
-  async list(access: Access, params: UserGroupListParams): Promise<{ total: number; items: UserGroupView[]; paging: Paging }> {
+  async list(access: Access, params: UserGroupListParams): Promise<{ total: number; items: UserGroupView[] }> {
     requireSystemAccess(access, RESOURCE, 'list');
-    const paging = parsePaging(params.page, params.pageSize);
     const filter: UserGroupFilter = { nameContains: params.groupName || undefined };
     if ((await this.settings.current()).auth_mode === 'ldap_auth') {
       filter.groupType = LDAP_GROUP;
       if (params.ldapGroupDn) filter.ldapDn = params.ldapGroupDn.trim();
     }
-    const { total, rows } = await this.groups.list(filter, paging);
-    return { total, items: rows.map(userGroupView), paging };
+    const { total, rows } = await this.groups.list(filter, params.paging);
+    return { total, items: rows.map(userGroupView) };
   }
 
-  async search(access: Access, groupName: string | undefined, page: string | undefined, pageSize: string | undefined): Promise<{ total: number; items: UserGroupSearchItem[]; paging: Paging }> {
+  async search(access: Access, groupName: string | undefined, paging: Paging): Promise<{ total: number; items: UserGroupSearchItem[] }> {
     requireAuthenticated(access);
-    const paging = parsePaging(page, pageSize);
     if (!groupName) throw badRequest('need to provide groupname to search user group');
     const { total, rows } = await this.groups.search(groupName, paging);
-    return { total, items: rows.map(userGroupSearchItem), paging };
+    return { total, items: rows.map(userGroupSearchItem) };
   }
 
   async get(access: Access, id: number): Promise<UserGroupView> {

@@ -6,7 +6,6 @@ import { requireAuthenticated } from '../auth/authorize';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { parseBoolean, ParseIdPipe } from '../http/id-param';
-import { parsePaging, setPageHeaders } from '../http/paging';
 import { ApiModelResponse, ApiNoBodyResponse } from '../openapi/schema';
 import { ProjectsService } from '../projects/projects.service';
 import { ConsoleSessions } from '../session/console-sessions';
@@ -17,7 +16,7 @@ import { UserSysAdminFlagDto } from './dto/user-sysadmin-flag.dto';
 import { Permission, projectIdOfScope, projectPermissions } from './permissions';
 import { UsersService } from './users.service';
 import type { UserResp } from './user-view';
-import { ApiListQueries, ListParams, type ListRequest, QueryParam } from '../http/query-param';
+import { ApiQueryStrings, type Listing, ListParams, QueryParam } from '../http/query-param';
 
 @ApiTags('user')
 @ApiBasicAuth()
@@ -36,38 +35,27 @@ export class UsersController {
     reply.header('Location', `/${API_PREFIX}/users/${id}`);
   }
 
-  @ApiListQueries({ extra: ['username', 'email'] })
+  @ApiQueryStrings('username', 'email')
   @Get()
   @ApiModelResponse('UserResp', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams() list: Listing,
     @QueryParam('username') username?: string,
     @QueryParam('email') email?: string,
   ): Promise<UserResp[]> {
-    const { paging } = list;
-    const { total, items } = await this.users.list(access, list.query, { username, email }, list.sort, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.users.list(access, list.query, { username, email }, list.sort, list.paging));
   }
 
-  @ApiListQueries({ query: false, sort: false, extra: ['username'] })
+  @ApiQueryStrings('username')
   @Get('search')
   @ApiModelResponse('UserSearchRespItem', { list: true })
   async search(
     @RequestAccess() access: Access,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @ListParams({ query: false, sort: false }) list: Listing,
     @QueryParam('username') username?: string,
-    @QueryParam('page') page?: string,
-    @QueryParam('page_size') pageSize?: string,
   ): Promise<{ user_id: number; username: string }[]> {
-    const paging = parsePaging(page, pageSize);
-    const { total, items } = await this.users.search(access, username, paging);
-    setPageHeaders(reply, req.url, paging, total);
-    return items;
+    return list.answer(await this.users.search(access, username, list.paging));
   }
 
   @Get('current')

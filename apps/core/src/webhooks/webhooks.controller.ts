@@ -1,41 +1,31 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiBasicAuth, ApiHeader, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBasicAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Access } from '@wharf/auth';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestAccess } from '../auth/request-access';
 import { API_PREFIX } from '../http/api-prefix';
 import { unprocessable } from '../http/harbor-error';
 import { ParseIdPipe } from '../http/id-param';
-import { setPageHeaders } from '../http/paging';
-import { ApiListQueries, ListParams, type ListRequest } from '../http/query-param';
+import { type Listing, ListParams } from '../http/query-param';
 import { ApiModelResponse, ApiNoBodyResponse, ApiTextResponse } from '../openapi/schema';
-import { IS_RESOURCE_NAME, isResourceName } from '../projects/project-key';
+import { type ProjectAddress, ProjectRef } from '../projects/project-param';
 import { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import type { ExecutionView, TaskView, WebhookJobView, WebhookLastTriggerView, WebhookPolicyView } from './webhook-view';
 import { SupportedWebhookEventTypes, WebhooksService } from './webhooks.service';
 
 @ApiTags('webhook')
 @ApiBasicAuth()
-@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
 @Controller(`${API_PREFIX}/projects/:project_name_or_id/webhook`)
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
-
-  @ApiListQueries()
   @Get('policies')
   @ApiModelResponse('WebhookPolicy', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @ListParams() list: Listing,
+    @ProjectRef() project: ProjectAddress,
   ): Promise<WebhookPolicyView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.list(access, { nameOrId, isName: isResourceName(isName) }, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.list(access, project, list));
   }
 
   @Post('policies')
@@ -43,23 +33,21 @@ export class WebhooksController {
   async create(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Body() body: WebhookPolicyDto,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    const id = await this.webhooks.create(access, { nameOrId, isName: isResourceName(isName) }, body);
-    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(nameOrId)}/webhook/policies/${id}`);
+    const id = await this.webhooks.create(access, project, body);
+    reply.header('Location', `/${API_PREFIX}/projects/${encodeURIComponent(project.nameOrId)}/webhook/policies/${id}`);
   }
 
   @Get('policies/:webhook_policy_id')
   @ApiModelResponse('WebhookPolicy')
   get(
     @RequestAccess() access: Access,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<WebhookPolicyView> {
-    return this.webhooks.get(access, { nameOrId, isName: isResourceName(isName) }, policyId);
+    return this.webhooks.get(access, project, policyId);
   }
 
   @Put('policies/:webhook_policy_id')
@@ -67,12 +55,11 @@ export class WebhooksController {
   @HttpCode(200)
   update(
     @RequestAccess() access: Access,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Body() body: WebhookPolicyDto,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    return this.webhooks.update(access, { nameOrId, isName: isResourceName(isName) }, policyId, body);
+    return this.webhooks.update(access, project, policyId, body);
   }
 
   @Delete('policies/:webhook_policy_id')
@@ -80,48 +67,31 @@ export class WebhooksController {
   @HttpCode(200)
   delete(
     @RequestAccess() access: Access,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<void> {
-    return this.webhooks.delete(access, { nameOrId, isName: isResourceName(isName) }, policyId);
+    return this.webhooks.delete(access, project, policyId);
   }
-
-  @ApiListQueries()
   @Get('policies/:webhook_policy_id/executions')
   @ApiModelResponse('Execution', { list: true })
   async executions(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
+    @ListParams() list: Listing,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<ExecutionView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.executions(access, { nameOrId, isName: isResourceName(isName) }, policyId, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.executions(access, project, policyId, list));
   }
-
-  @ApiListQueries()
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks')
   @ApiModelResponse('Task', { list: true })
   async tasks(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
+    @ListParams() list: Listing,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Param('execution_id', ParseIdPipe) executionId: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<TaskView[]> {
-    const filter = list;
-    const { total, items } = await this.webhooks.tasks(access, { nameOrId, isName: isResourceName(isName) }, policyId, executionId, filter);
-    setPageHeaders(reply, req.url, filter.paging, total);
-    return items;
+    return list.answer(await this.webhooks.tasks(access, project, policyId, executionId, list));
   }
 
   @Get('policies/:webhook_policy_id/executions/:execution_id/tasks/:task_id/log')
@@ -129,13 +99,12 @@ export class WebhooksController {
   async log(
     @RequestAccess() access: Access,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
+    @ProjectRef() project: ProjectAddress,
     @Param('webhook_policy_id', ParseIdPipe) policyId: number,
     @Param('execution_id', ParseIdPipe) executionId: number,
     @Param('task_id', ParseIdPipe) taskId: number,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
   ): Promise<string> {
-    const text = await this.webhooks.taskLog(access, { nameOrId, isName: isResourceName(isName) }, policyId, executionId, taskId);
+    const text = await this.webhooks.taskLog(access, project, policyId, executionId, taskId);
     reply.type('text/plain; charset=utf-8');
     return text;
   }
@@ -145,20 +114,18 @@ export class WebhooksController {
   @ApiModelResponse('WebhookLastTrigger', { list: true })
   lastTrigger(
     @RequestAccess() access: Access,
-    @Param('project_name_or_id') nameOrId: string,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @ProjectRef() project: ProjectAddress,
   ): Promise<WebhookLastTriggerView[]> {
-    return this.webhooks.lastTrigger(access, { nameOrId, isName: isResourceName(isName) });
+    return this.webhooks.lastTrigger(access, project);
   }
 
   @Get('events')
   @ApiModelResponse('SupportedWebhookEventTypes')
   events(
     @RequestAccess() access: Access,
-    @Param('project_name_or_id') nameOrId: string,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @ProjectRef() project: ProjectAddress,
   ): Promise<SupportedWebhookEventTypes> {
-    return this.webhooks.supportedEventTypes(access, { nameOrId, isName: isResourceName(isName) });
+    return this.webhooks.supportedEventTypes(access, project);
   }
 }
 
@@ -173,30 +140,23 @@ function policyIdOf(raw: unknown): number {
 /** Harbor's deprecated list of a policy's webhook jobs (its deliveries), kept for older clients. */
 @ApiTags('webhookjob')
 @ApiBasicAuth()
-@ApiHeader({ name: 'X-Is-Resource-Name', required: false })
 @Controller(`${API_PREFIX}/projects/:project_name_or_id/webhook/jobs`)
 export class WebhookJobsController {
   constructor(private readonly webhooks: WebhooksService) {}
-
-  @ApiListQueries()
   @ApiQuery({ name: 'policy_id', required: true, type: Number })
   @ApiQuery({ name: 'status', required: false, type: [String] })
   @Get()
   @ApiModelResponse('WebhookJob', { list: true })
   async list(
     @RequestAccess() access: Access,
-    @ListParams() list: ListRequest,
+    @ListParams() list: Listing,
     @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-    @Param('project_name_or_id') nameOrId: string,
-    @Headers(IS_RESOURCE_NAME) isName?: string,
+    @ProjectRef() project: ProjectAddress,
   ): Promise<WebhookJobView[]> {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const policyId = policyIdOf(query['policy_id']);
     const status = query['status'];
     const statuses = (Array.isArray(status) ? status : status === undefined ? [] : [status]).map(String).flatMap((s) => s.split(',')).filter((s) => s !== '');
-    const { total, items } = await this.webhooks.jobs(access, { nameOrId, isName: isResourceName(isName) }, policyId, list, statuses);
-    setPageHeaders(reply, req.url, list.paging, total);
-    return items;
+    return list.answer(await this.webhooks.jobs(access, project, policyId, list, statuses));
   }
 }

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../http/harbor-error';
 import { isUniqueViolation } from '../infra/pg-errors';
 import { CORE_CONFIG } from '../infra/tokens';
 import { projectKey } from '../projects/project-key';
+import type { ProjectAddress } from '../projects/project-param';
 import type { WebhookPolicyDto } from './dto/webhook-policy.dto';
 import { WebhookDeliveriesStore } from './webhook-deliveries.store';
 import { NOTIFY_TYPES, PAYLOAD_FORMATS, policyFromRequest, SUPPORTED_EVENT_TYPES, type WebhookTarget } from './webhook-policy-input';
@@ -31,12 +32,6 @@ export interface SupportedWebhookEventTypes {
   event_type: string[];
   notify_type: string[];
   payload_formats: { notify_type: string; formats: string[] }[];
-}
-
-/** Where a request points: the project as `{project_name_or_id}` names it. */
-export interface ProjectAddress {
-  nameOrId: string;
-  isName: boolean;
 }
 
 /**
