@@ -36,6 +36,7 @@ describe('/configurations', () => {
       ldap_group_attribute_name: { value: 'cn', editable: true },
       ldap_group_search_scope: { value: 2, editable: true },
       ldap_group_membership_attribute: { value: 'memberof', editable: true },
+      ldap_group_attach_parallel: { value: false, editable: true },
       project_creation_restriction: { value: 'everyone', editable: true },
       robot_name_prefix: { value: 'robot$', editable: false },
       token_expiration: { value: 30, editable: true },

@@ -36,6 +36,12 @@ export interface SystemSettings {
   ldap_group_search_scope: number;
   ldap_group_admin_dn: string;
   ldap_group_membership_attribute: string;
+  /**
+   * Harbor attaches a user's LDAP groups with several workers when on. Wharf finds them with one
+   * search for the user's DN whatever the number of groups, so the item is kept for clients that
+   * send it and changes nothing.
+   */
+  ldap_group_attach_parallel: boolean;
   /** The provider's name, shown on the console's "login via" button. */
   oidc_name: string;
   /** The issuer URL: its /.well-known/openid-configuration describes the provider. */
@@ -213,6 +219,7 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = {
   ldap_group_search_scope: { type: 'int', editable: true, check: oneOf('ldap_group_search_scope', [0, 1, 2]) },
   ldap_group_admin_dn: { type: 'string', editable: true, check: maxLength('ldap_group_admin_dn', LDAP_TEXT_MAX) },
   ldap_group_membership_attribute: { type: 'string', editable: true, check: maxLength('ldap_group_membership_attribute', 255) },
+  ldap_group_attach_parallel: { type: 'bool', editable: true },
   oidc_name: { type: 'string', editable: true, check: maxLength('oidc_name', 255) },
   oidc_endpoint: { type: 'string', editable: true, check: both(maxLength('oidc_endpoint', LDAP_TEXT_MAX), (v: string) => httpUrlProblem('oidc_endpoint', v)) },
   oidc_client_id: { type: 'string', editable: true, check: maxLength('oidc_client_id', LDAP_TEXT_MAX) },
@@ -286,6 +293,7 @@ export function defaultSettings(environment: Partial<EnvironmentSettings> = {}):
     ldap_group_search_scope: 2,
     ldap_group_admin_dn: '',
     ldap_group_membership_attribute: 'memberof',
+    ldap_group_attach_parallel: false,
     oidc_name: '',
     oidc_endpoint: '',
     oidc_client_id: '',
