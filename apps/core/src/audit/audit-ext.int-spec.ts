@@ -1,6 +1,7 @@
 import { AUDIT_EVENT_TYPES } from '@wharf/db';
 import { SyslogReceiver } from '@wharf/outage/testing';
 import { addTestMember, api, ApiResponse, CoreHarness, createTestProject, createTestUser, errorCode, locationId, sqlQuery, startTestCore, TestUser } from '../testing';
+import type { AuditLogExtView } from './audit.service';
 
 /**
  * Harbor 2.13's extended audit log: which operations core records (with description and
@@ -8,16 +9,7 @@ import { addTestMember, api, ApiResponse, CoreHarness, createTestProject, create
  * settings that disable event types, keep rows out of the database and forward them to syslog.
  */
 
-interface AuditLogExt {
-  id: number;
-  username: string;
-  resource: string;
-  resource_type: string;
-  operation: string;
-  operation_description: string;
-  operation_result: boolean;
-  op_time: string;
-}
+type AuditLogExt = AuditLogExtView;
 
 const CSRF = 'X-Harbor-CSRF-Token';
 const PROJECT_ADMIN = 1;
